@@ -1,0 +1,3 @@
+import { AuthenticatedRequestDto } from '../../talkdesk/dto/authenticated-request.dto';
+
+export class ValidateAuthRequestDto extends AuthenticatedRequestDto {}

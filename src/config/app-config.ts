@@ -1,0 +1,202 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+/** The adapters CONNECTOR can choose. */
+export const CONNECTORS = ['sql'] as const;
+export type ConnectorKind = (typeof CONNECTORS)[number];
+
+/** Hard cap on contacts per page: Talkdesk fails on responses too large to process. */
+export const MAX_CONTACTS_PAGE_SIZE = 1000;
+export const MAX_AGENTS_PAGE_SIZE = 1000;
+/** Talkdesk gives up on a request after 10 s; the budget must leave room for the network. */
+export const MAX_REQUEST_BUDGET_MS = 9000;
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/**
+ * Every setting of the bridge, read from the environment and validated at start-up so that a
+ * mistake stops the process with a message naming the variable, instead of surfacing later.
+ * Each property documents its environment variable; the README's configuration table mirrors it.
+ */
+export class AppConfig {
+  /** PORT */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 3000;
+
+  /** HOST */
+  @IsString()
+  host = '0.0.0.0';
+
+  /** PUBLIC_BASE_URL: where Talkdesk reaches the bridge; the integration configuration's URLs start with it. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  publicBaseUrl = 'http://localhost:3000';
+
+  /** CONNECTOR: which adapter serves the external system. */
+  @IsIn(CONNECTORS)
+  connector: ConnectorKind = 'sql';
+
+  /** DATABASE_URL: the SQL adapter's database; empty means an SQLite file in DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  databaseUrl?: string;
+
+  /** DATA_DIR: where the embedded SQLite database lives. */
+  @IsString()
+  @MinLength(1)
+  dataDir = './data';
+
+  /** SEED_DEMO: seed the demo accounts when the database has no account yet. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  seedDemo = true;
+
+  /** RECORD_URL_BASE: base of the links to records in the external system (contact pop, tickets). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  recordUrlBase = 'https://crm.example.com';
+
+  /** CONTACTS_PAGE_SIZE */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CONTACTS_PAGE_SIZE)
+  contactsPageSize = 250;
+
+  /** AGENTS_PAGE_SIZE */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AGENTS_PAGE_SIZE)
+  agentsPageSize = 100;
+
+  /** INTERACTIONS_LIMIT: most recent interactions returned for one contact. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  interactionsLimit = 50;
+
+  /** INCREMENTAL_LOOKBACK_SECONDS: incremental syncs re-read this much before the checkpoint. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 3600)
+  incrementalLookbackSeconds = 30;
+
+  /** REQUEST_BUDGET_MS: time budget of every request, under Talkdesk's 10 s. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(MAX_REQUEST_BUDGET_MS)
+  requestBudgetMs = 5000;
+
+  /** DEFAULT_PHONE_REGION: ISO 3166 region for phone numbers written without a country code. */
+  @IsString()
+  @MinLength(2)
+  defaultPhoneRegion = 'US';
+
+  /** BODY_LIMIT_BYTES */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  bodyLimitBytes = 1024 * 1024;
+
+  /** CREDENTIALS_CACHE_SECONDS: how long verified credentials are trusted without re-checking; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  credentialsCacheSeconds = 60;
+
+  /** LOG_LEVEL */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  logLevel = 'info';
+
+  /** INTEGRATION_NAME: the integration's unique system name at Talkdesk. */
+  @IsString()
+  @MinLength(1)
+  integrationName = 'bridge';
+
+  /** INTEGRATION_DISPLAY_NAME */
+  @IsString()
+  @MinLength(1)
+  integrationDisplayName = 'Talkdesk Bridge';
+
+  /** INTEGRATION_DESCRIPTION */
+  @IsString()
+  @MinLength(1)
+  integrationDescription =
+    'Contacts, agents, tickets and notes from our system of record, beside every call.';
+}
+
+/** Environment variable of each setting, in the order the README lists them. */
+export const ENVIRONMENT: Record<keyof AppConfig, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  connector: 'CONNECTOR',
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'DATA_DIR',
+  seedDemo: 'SEED_DEMO',
+  recordUrlBase: 'RECORD_URL_BASE',
+  contactsPageSize: 'CONTACTS_PAGE_SIZE',
+  agentsPageSize: 'AGENTS_PAGE_SIZE',
+  interactionsLimit: 'INTERACTIONS_LIMIT',
+  incrementalLookbackSeconds: 'INCREMENTAL_LOOKBACK_SECONDS',
+  requestBudgetMs: 'REQUEST_BUDGET_MS',
+  defaultPhoneRegion: 'DEFAULT_PHONE_REGION',
+  bodyLimitBytes: 'BODY_LIMIT_BYTES',
+  credentialsCacheSeconds: 'CREDENTIALS_CACHE_SECONDS',
+  logLevel: 'LOG_LEVEL',
+  integrationName: 'INTEGRATION_NAME',
+  integrationDisplayName: 'INTEGRATION_DISPLAY_NAME',
+  integrationDescription: 'INTEGRATION_DESCRIPTION',
+};
+
+export class ConfigError extends Error {}
+
+function describe(errors: ValidationError[]): string {
+  return errors
+    .map((e) => {
+      const variable = ENVIRONMENT[e.property as keyof AppConfig] ?? e.property;
+      const why = Object.values(e.constraints ?? {}).join('; ');
+      return `${variable}=${JSON.stringify(e.value)}: ${why}`;
+    })
+    .join('\n');
+}
+
+/** Reads the settings from an environment (process.env by default); throws ConfigError naming every bad variable. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  const plain: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(ENVIRONMENT)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') plain[key] = value;
+  }
+  const config = plainToInstance(AppConfig, { ...plain, ...overrides });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
+  }
+  config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');
+  config.recordUrlBase = config.recordUrlBase.replace(/\/+$/, '');
+  return config;
+}

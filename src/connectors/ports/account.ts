@@ -1,0 +1,16 @@
+/** The authentication fields Talkdesk stores for an account and sends in every request. */
+export type AuthFields = Record<string, unknown>;
+
+/**
+ * An account of the external system, resolved from `auth` by the adapter. `key` identifies it
+ * without revealing the credentials: caches and idempotency records are keyed by it.
+ * Adapters extend it with what they need to reach the account's data.
+ */
+export interface AccountRef {
+  readonly key: string;
+}
+
+/** What every call into an adapter carries: its deadline, as an abort signal. */
+export interface CallOptions {
+  readonly signal: AbortSignal;
+}

@@ -1,0 +1,47 @@
+import { AccountRef, CallOptions } from './account';
+
+/** Position of a contact in the (updatedAt, id) order every adapter lists contacts in. */
+export interface ContactPosition {
+  /** Epoch milliseconds of the contact's last change. */
+  updatedAt: number;
+  id: string;
+}
+
+export interface ContactRecord extends ContactPosition {
+  name?: string | null;
+  title?: string | null;
+  company?: string | null;
+  emails?: (string | null)[] | null;
+  phones?: (string | null)[] | null;
+  websites?: (string | null)[] | null;
+  photoUrl?: string | null;
+  address?: string | null;
+  twitter?: string | null;
+  url?: string | null;
+  customFields?: { key: string; value: unknown }[] | null;
+}
+
+export interface ContactQuery {
+  /** Only contacts strictly after this position. */
+  after?: ContactPosition;
+  /** Only contacts changed at or after this time (epoch ms). */
+  changedSince?: number;
+  /** Only contacts changed at or before this time (epoch ms): the run's fixed upper bound. */
+  changedUntil: number;
+  limit: number;
+}
+
+export interface ContactBatch {
+  /** In ascending (updatedAt, id) order. */
+  records: ContactRecord[];
+  /** True when more contacts match the query after the last record. */
+  hasMore: boolean;
+}
+
+export abstract class ContactsPort {
+  abstract listContacts(
+    account: AccountRef,
+    query: ContactQuery,
+    options: CallOptions,
+  ): Promise<ContactBatch>;
+}

@@ -1,0 +1,72 @@
+import { ContactPosition } from '../connectors/ports';
+import { decodeToken, encodeToken } from '../talkdesk/token-codec';
+
+/** The run's fixed bounds, handed back by Talkdesk as `context` on every next page. */
+export interface SyncRun {
+  /** Contacts changed after this instant (epoch ms) wait for the next sync. */
+  until: number;
+  /** Incremental syncs with a look-back window start at this instant (inclusive). */
+  since?: number;
+  /** The checkpoint the run started from (incremental syncs). */
+  checkpoint?: ContactPosition;
+}
+
+type Position = { u: number; i: string };
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isPosition = (v: unknown): v is Position =>
+  typeof v === 'object' &&
+  v !== null &&
+  isFiniteNumber((v as Position).u) &&
+  typeof (v as Position).i === 'string' &&
+  (v as Position).i.length > 0;
+
+const toWire = (p: ContactPosition): Position => ({ u: p.updatedAt, i: p.id });
+const fromWire = (p: Position): ContactPosition => ({ updatedAt: p.u, id: p.i });
+
+export function encodeOffset(after: ContactPosition): string {
+  return encodeToken('contacts.offset', { after: toWire(after) });
+}
+
+export function decodeOffset(token: unknown): ContactPosition | null {
+  const payload = decodeToken<{ after: Position }>('contacts.offset', token, (v) =>
+    isPosition(v.after),
+  );
+  return payload ? fromWire(payload.after) : null;
+}
+
+export function encodeCheckpoint(position: ContactPosition): string {
+  return encodeToken('contacts.checkpoint', { at: toWire(position) });
+}
+
+export function decodeCheckpoint(token: unknown): ContactPosition | null {
+  const payload = decodeToken<{ at: Position }>('contacts.checkpoint', token, (v) =>
+    isPosition(v.at),
+  );
+  return payload ? fromWire(payload.at) : null;
+}
+
+export function encodeContext(run: SyncRun): string {
+  return encodeToken('contacts.context', {
+    until: run.until,
+    ...(run.since !== undefined && { since: run.since }),
+    ...(run.checkpoint && { checkpoint: toWire(run.checkpoint) }),
+  });
+}
+
+export function decodeContext(token: unknown): SyncRun | null {
+  const payload = decodeToken<{ until: number; since?: number; checkpoint?: Position }>(
+    'contacts.context',
+    token,
+    (v) =>
+      isFiniteNumber(v.until) &&
+      (v.since === undefined || isFiniteNumber(v.since)) &&
+      (v.checkpoint === undefined || isPosition(v.checkpoint)),
+  );
+  if (!payload) return null;
+  return {
+    until: payload.until,
+    ...(payload.since !== undefined && { since: payload.since }),
+    ...(payload.checkpoint && { checkpoint: fromWire(payload.checkpoint) }),
+  };
+}

@@ -1,0 +1,177 @@
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { UpstreamError } from '../connectors/errors';
+import { AuthFields, ContactPosition, ContactRecord, ContactsPort } from '../connectors/ports';
+import { AccountResolver } from '../talkdesk/account-resolver.service';
+import { TimeBudget } from '../talkdesk/time-budget';
+import {
+  decodeCheckpoint,
+  decodeContext,
+  decodeOffset,
+  encodeCheckpoint,
+  encodeContext,
+  encodeOffset,
+  SyncRun,
+} from './contact-sync-tokens';
+import { TalkdeskContact, toTalkdeskContact } from './contact-normalizer';
+
+export interface ContactSyncMeta {
+  synchronization_checkpoint?: string | null;
+  offset?: string | number | null;
+  context?: unknown;
+}
+
+export interface ContactSyncPage {
+  contacts: TalkdeskContact[];
+  next_offset?: string;
+  context: string | null;
+  synchronization_checkpoint?: string;
+}
+
+/** Where this request starts: the run's bounds and the position after the last contact sent. */
+interface PageStart {
+  run: SyncRun;
+  after?: ContactPosition;
+}
+
+const isBlank = (v: unknown) => v === undefined || v === null || v === '';
+
+/**
+ * Talkdesk's contact synchronization over the contacts port: keyset pages in ascending
+ * (updatedAt, id) order, a run bounded by the instant it started, checkpoints that never
+ * skip a contact, and pages cut short rather than answered late.
+ */
+@Injectable()
+export class ContactsService {
+  private readonly logger = new Logger(ContactsService.name);
+
+  constructor(
+    private readonly accounts: AccountResolver,
+    private readonly contacts: ContactsPort,
+    private readonly config: AppConfig,
+  ) {}
+
+  async sync(
+    auth: AuthFields,
+    meta: ContactSyncMeta | null | undefined,
+    budget: TimeBudget,
+  ): Promise<ContactSyncPage> {
+    const incomingCheckpoint = isBlank(meta?.synchronization_checkpoint)
+      ? undefined
+      : String(meta?.synchronization_checkpoint);
+    const start = isBlank(meta?.offset)
+      ? this.startRun(incomingCheckpoint)
+      : this.resumeRun(meta?.offset, meta?.context, incomingCheckpoint);
+    const { account } = await this.accounts.resolve(auth, budget);
+
+    const { records, hasMore, last } = await this.collectPage(account, start, budget);
+
+    const contacts: TalkdeskContact[] = [];
+    for (const record of records) {
+      const contact = toTalkdeskContact(record, this.config.defaultPhoneRegion);
+      if (contact) contacts.push(contact);
+    }
+    if (contacts.length < records.length) {
+      this.logger.warn(`Skipped ${records.length - contacts.length} contact(s) without an id`);
+    }
+
+    const page: ContactSyncPage = { contacts, context: hasMore ? encodeContext(start.run) : null };
+    if (hasMore && last) page.next_offset = encodeOffset(last);
+    const checkpoint = this.checkpointAfter(last, start.run.checkpoint);
+    if (checkpoint) {
+      page.synchronization_checkpoint =
+        checkpoint === start.run.checkpoint && incomingCheckpoint
+          ? incomingCheckpoint
+          : encodeCheckpoint(checkpoint);
+    }
+    return page;
+  }
+
+  /** First page of a run: a full sync, or an incremental one from a readable checkpoint. */
+  private startRun(incomingCheckpoint: string | undefined): PageStart {
+    const until = Date.now();
+    if (incomingCheckpoint === undefined) return { run: { until } };
+    const checkpoint = decodeCheckpoint(incomingCheckpoint);
+    if (!checkpoint) {
+      this.logger.warn(
+        'synchronization_checkpoint is not one this bridge issued (older version or corrupted): running a full sync',
+      );
+      return { run: { until } };
+    }
+    const lookbackMs = this.config.incrementalLookbackSeconds * 1000;
+    if (lookbackMs > 0) {
+      return { run: { until, since: checkpoint.updatedAt - lookbackMs, checkpoint } };
+    }
+    return { run: { until, checkpoint }, after: checkpoint };
+  }
+
+  private resumeRun(
+    offset: unknown,
+    context: unknown,
+    incomingCheckpoint: string | undefined,
+  ): PageStart {
+    const after = decodeOffset(typeof offset === 'number' ? String(offset) : offset);
+    if (!after) {
+      throw new BadRequestException(
+        'meta.offset is not a next_offset issued by this bridge (corrupted, or from another version): restart the synchronization without an offset',
+      );
+    }
+    const run = decodeContext(context);
+    if (run) return { run, after };
+    // Paging after the offset stays lossless; only the run's upper bound is gone.
+    this.logger.warn(
+      'meta.context is missing or unreadable: continuing the run without its upper bound',
+    );
+    const checkpoint = incomingCheckpoint ? decodeCheckpoint(incomingCheckpoint) : null;
+    return { run: { until: Date.now(), ...(checkpoint && { checkpoint }) }, after };
+  }
+
+  /** Fills one page, in as many adapter calls as it takes, until full, exhausted or out of time. */
+  private async collectPage(
+    account: Parameters<ContactsPort['listContacts']>[0],
+    start: PageStart,
+    budget: TimeBudget,
+  ): Promise<{ records: ContactRecord[]; hasMore: boolean; last?: ContactPosition }> {
+    const pageSize = this.config.contactsPageSize;
+    const reserveMs = Math.min(1000, budget.totalMs / 5);
+    const records: ContactRecord[] = [];
+    let last = start.after;
+    let hasMore = true;
+    while (records.length < pageSize && hasMore) {
+      if (records.length > 0 && budget.nearlySpent(reserveMs)) break;
+      const batch = await this.contacts.listContacts(
+        account,
+        {
+          after: last,
+          changedSince: start.run.since,
+          changedUntil: start.run.until,
+          limit: pageSize - records.length,
+        },
+        { signal: budget.signal },
+      );
+      hasMore = batch.hasMore;
+      if (batch.records.length === 0) {
+        if (hasMore)
+          throw new UpstreamError('The external system reported more contacts but listed none');
+        break;
+      }
+      records.push(...batch.records);
+      const tail = batch.records[batch.records.length - 1];
+      last = { updatedAt: tail.updatedAt, id: String(tail.id) };
+    }
+    return { records, hasMore, last };
+  }
+
+  /**
+   * The checkpoint after this page: the last contact sent, unless the run started from a later
+   * checkpoint (a look-back window re-reads contacts before it), which then stays.
+   */
+  private checkpointAfter(
+    last: ContactPosition | undefined,
+    incoming: ContactPosition | undefined,
+  ): ContactPosition | undefined {
+    if (!last) return incoming;
+    if (incoming && last.updatedAt < incoming.updatedAt) return incoming;
+    return last;
+  }
+}

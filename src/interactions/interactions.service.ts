@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { AuthFields, ConnectorPort, InteractionsPort } from '../connectors/ports';
+import { AccountResolver } from '../talkdesk/account-resolver.service';
+import { TimeBudget } from '../talkdesk/time-budget';
+import { TalkdeskInteraction, toTalkdeskInteraction } from './interaction-normalizer';
+
+export interface InteractionRequest {
+  types?: string[] | null;
+  contactExternalId?: string | number | null;
+  contactName?: string | null;
+  contactEmails?: (string | null)[] | null;
+  contactPhones?: (string | null)[] | null;
+}
+
+const present = (values: (string | null)[] | null | undefined): string[] =>
+  (values ?? []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+
+@Injectable()
+export class InteractionsService {
+  private readonly logger = new Logger(InteractionsService.name);
+
+  constructor(
+    private readonly accounts: AccountResolver,
+    private readonly interactions: InteractionsPort,
+    private readonly connector: ConnectorPort,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The contact's interactions of the requested types, newest first; [] for an unknown contact. */
+  async retrieve(
+    auth: AuthFields,
+    request: InteractionRequest,
+    budget: TimeBudget,
+  ): Promise<TalkdeskInteraction[]> {
+    const { account } = await this.accounts.resolve(auth, budget);
+    const supported = this.connector.capabilities.interactionTypes;
+    const types = request.types ? supported.filter((t) => request.types?.includes(t)) : supported;
+    if (types.length === 0) return [];
+    const id = request.contactExternalId;
+    const records = await this.interactions.findInteractions(
+      account,
+      {
+        ...(id !== null &&
+          id !== undefined &&
+          String(id).trim() && { contactId: String(id).trim() }),
+        ...(request.contactName && { name: request.contactName }),
+        emails: present(request.contactEmails),
+        phones: present(request.contactPhones),
+      },
+      { types, limit: this.config.interactionsLimit },
+      { signal: budget.signal },
+    );
+    if (!records) return [];
+    const out: TalkdeskInteraction[] = [];
+    for (const record of records) {
+      // Whatever the adapter returns, Talkdesk only gets what it asked for.
+      if (!types.includes(record.type)) continue;
+      const interaction = toTalkdeskInteraction(record);
+      if (interaction) out.push(interaction);
+      else this.logger.warn(`Skipped interaction ${String(record.id)}: no id or no valid date`);
+    }
+    out.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+    return out.slice(0, this.config.interactionsLimit);
+  }
+}

@@ -1,0 +1,38 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { mapError } from './error-mapping';
+
+/** Every error leaves as JSON `{ message, request_id }` with its status; never a stack trace. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendError(
+      exception,
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      this.logger,
+    );
+  }
+}
+
+export function sendError(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Pick<Logger, 'error'>,
+): void {
+  const { status, message, unexpected } = mapError(exception);
+  if (unexpected) {
+    logger.error(
+      `request ${request.id} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+    );
+  }
+  if (reply.sent) return;
+  void reply
+    .status(status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send({ message, request_id: request.id });
+}
