@@ -1,9 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import {
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
+  ApiGatewayTimeoutResponse,
   ApiInternalServerErrorResponse,
   ApiPayloadTooLargeResponse,
   ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from './dto/error-response.dto';
 
@@ -20,6 +23,18 @@ export function ApiWebhookErrors(
     }),
     ApiPayloadTooLargeResponse({
       description: 'The body is larger than BODY_LIMIT_BYTES.',
+      type: ErrorResponseDto,
+    }),
+    ApiUnsupportedMediaTypeResponse({
+      description: 'The body is not application/json.',
+      type: ErrorResponseDto,
+    }),
+    ApiBadGatewayResponse({
+      description: 'The external system failed or answered something unusable.',
+      type: ErrorResponseDto,
+    }),
+    ApiGatewayTimeoutResponse({
+      description: 'The external system did not answer within the request budget.',
       type: ErrorResponseDto,
     }),
     ApiInternalServerErrorResponse({
