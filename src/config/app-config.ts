@@ -24,8 +24,19 @@ export const MAX_AGENTS_PAGE_SIZE = 1000;
 /** Talkdesk gives up on a request after 10 s; the budget must leave room for the network. */
 export const MAX_REQUEST_BUDGET_MS = 9000;
 
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  '1': true,
+  true: true,
+  yes: true,
+  on: true,
+  '0': false,
+  false: false,
+  no: false,
+  off: false,
+};
+/** Reads the usual words for a boolean; anything else stays as given and fails validation. */
 const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+  typeof value === 'string' ? (BOOLEAN_WORDS[value.trim().toLowerCase()] ?? value) : value;
 
 /**
  * Every setting of the bridge, read from the environment and validated at start-up so that a

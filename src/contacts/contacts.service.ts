@@ -77,7 +77,11 @@ export class ContactsService {
 
     const page: ContactSyncPage = { contacts, context: hasMore ? encodeContext(start.run) : null };
     if (hasMore && last) page.next_offset = encodeOffset(last);
-    const checkpoint = this.checkpointAfter(last, start.run.checkpoint);
+    const checkpoint = this.checkpointAfter(
+      last,
+      start.run.checkpoint,
+      start.run.since !== undefined,
+    );
     if (checkpoint) {
       page.synchronization_checkpoint =
         checkpoint === start.run.checkpoint && incomingCheckpoint
@@ -164,14 +168,22 @@ export class ContactsService {
 
   /**
    * The checkpoint after this page: the last contact sent, unless the run started from a later
-   * checkpoint (a look-back window re-reads contacts before it), which then stays.
+   * checkpoint (a look-back window re-reads contacts before it), which then stays. A look-back
+   * run also keeps it for a last contact of the same instant: only the adapter knows how ids
+   * order, and such a run reads by time alone, so keeping it loses nothing.
    */
   private checkpointAfter(
     last: ContactPosition | undefined,
     incoming: ContactPosition | undefined,
+    lookBack: boolean,
   ): ContactPosition | undefined {
     if (!last) return incoming;
-    if (incoming && last.updatedAt < incoming.updatedAt) return incoming;
+    if (
+      incoming &&
+      (last.updatedAt < incoming.updatedAt || (lookBack && last.updatedAt === incoming.updatedAt))
+    ) {
+      return incoming;
+    }
     return last;
   }
 }

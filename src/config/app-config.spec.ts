@@ -1,0 +1,145 @@
+import {
+  ConfigError,
+  ENVIRONMENT,
+  loadConfig,
+  MAX_CONTACTS_PAGE_SIZE,
+  MAX_REQUEST_BUDGET_MS,
+} from './app-config';
+
+describe('loadConfig', () => {
+  it('has working defaults with an empty environment', () => {
+    const config = loadConfig({});
+
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      publicBaseUrl: 'http://localhost:3000',
+      connector: 'sql',
+      dataDir: './data',
+      seedDemo: true,
+      contactsPageSize: 250,
+      agentsPageSize: 100,
+      interactionsLimit: 50,
+      incrementalLookbackSeconds: 30,
+      requestBudgetMs: 5000,
+      defaultPhoneRegion: 'US',
+      credentialsCacheSeconds: 60,
+      logLevel: 'info',
+    });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.contactsPageSize).toBeLessThanOrEqual(MAX_CONTACTS_PAGE_SIZE);
+    expect(config.requestBudgetMs).toBeLessThanOrEqual(MAX_REQUEST_BUDGET_MS);
+  });
+
+  it('reads CONTACTS_PAGE_SIZE and other numbers from the environment', () => {
+    const config = loadConfig({
+      CONTACTS_PAGE_SIZE: '40',
+      INCREMENTAL_LOOKBACK_SECONDS: '0',
+      CREDENTIALS_CACHE_SECONDS: '5',
+      PORT: '8080',
+    });
+
+    expect(config.contactsPageSize).toBe(40);
+    expect(config.incrementalLookbackSeconds).toBe(0);
+    expect(config.credentialsCacheSeconds).toBe(5);
+    expect(config.port).toBe(8080);
+  });
+
+  it('takes contactsPageSize from the overrides, over the environment', () => {
+    expect(loadConfig({}, { contactsPageSize: 7 }).contactsPageSize).toBe(7);
+    expect(loadConfig({ CONTACTS_PAGE_SIZE: '40' }, { contactsPageSize: 7 }).contactsPageSize).toBe(
+      7,
+    );
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ CONTACTS_PAGE_SIZE: '' }).contactsPageSize).toBe(250);
+  });
+
+  it('accepts the hard cap on page size and refuses anything above it', () => {
+    expect(
+      loadConfig({ CONTACTS_PAGE_SIZE: String(MAX_CONTACTS_PAGE_SIZE) }).contactsPageSize,
+    ).toBe(MAX_CONTACTS_PAGE_SIZE);
+    expect(() => loadConfig({ CONTACTS_PAGE_SIZE: String(MAX_CONTACTS_PAGE_SIZE + 1) })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({}, { contactsPageSize: MAX_CONTACTS_PAGE_SIZE + 1 })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({ CONTACTS_PAGE_SIZE: String(MAX_CONTACTS_PAGE_SIZE + 1) })).toThrow(
+      /CONTACTS_PAGE_SIZE/,
+    );
+  });
+
+  it('refuses a request budget Talkdesk would not wait for', () => {
+    expect(() => loadConfig({ REQUEST_BUDGET_MS: String(MAX_REQUEST_BUDGET_MS + 1) })).toThrow(
+      /REQUEST_BUDGET_MS/,
+    );
+  });
+
+  it.each([
+    ['CONTACTS_PAGE_SIZE', 'abc'],
+    ['CONTACTS_PAGE_SIZE', '0'],
+    ['CONTACTS_PAGE_SIZE', '2.5'],
+    ['INCREMENTAL_LOOKBACK_SECONDS', '-1'],
+    ['PORT', '70000'],
+    ['CONNECTOR', 'mongo'],
+    ['LOG_LEVEL', 'loud'],
+    ['PUBLIC_BASE_URL', 'not a url'],
+    ['DEFAULT_PHONE_REGION', 'U'],
+  ])('names the bad variable %s=%p in a ConfigError', (variable, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(variable);
+  });
+
+  it('names every bad variable at once, and no good one', () => {
+    let message = '';
+    try {
+      loadConfig({ CONTACTS_PAGE_SIZE: 'many', AGENTS_PAGE_SIZE: '-3', PORT: '8080' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+
+    expect(message).toContain('CONTACTS_PAGE_SIZE');
+    expect(message).toContain('AGENTS_PAGE_SIZE');
+    expect(message).not.toContain('PORT');
+  });
+
+  it('reads SEED_DEMO as a boolean', () => {
+    expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(loadConfig({ SEED_DEMO: 'yes' }).seedDemo).toBe(true);
+  });
+
+  it('drops trailing slashes of the base URLs', () => {
+    const config = loadConfig({
+      PUBLIC_BASE_URL: 'https://bridge.example.com/',
+      RECORD_URL_BASE: 'https://crm.example.com//',
+    });
+
+    expect(config.publicBaseUrl).toBe('https://bridge.example.com');
+    expect(config.recordUrlBase).toBe('https://crm.example.com');
+  });
+
+  it('ignores variables it does not know, and knows a variable for every setting', () => {
+    expect(() => loadConfig({ SOMETHING_ELSE: 'x' })).not.toThrow();
+    const config = loadConfig({});
+    for (const key of Object.keys(ENVIRONMENT)) {
+      if (key !== 'databaseUrl') expect(config).toHaveProperty(key);
+    }
+  });
+});
+
+describe('boolean settings', () => {
+  it('reads yes/no words and refuses anything else, naming the variable', () => {
+    expect(loadConfig({ SEED_DEMO: 'off' }).seedDemo).toBe(false);
+    expect(loadConfig({ SEED_DEMO: 'Yes' }).seedDemo).toBe(true);
+    expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
+  });
+});

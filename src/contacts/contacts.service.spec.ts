@@ -1,0 +1,690 @@
+import { BadRequestException, Logger, UnauthorizedException } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { AppConfig, loadConfig } from '../config/app-config';
+import { UpstreamError } from '../connectors/errors';
+import {
+  AccountRef,
+  AuthenticatedAccount,
+  AuthFields,
+  CallOptions,
+  ContactBatch,
+  ContactPosition,
+  ContactQuery,
+  ContactRecord,
+  ContactsPort,
+  CredentialsPort,
+} from '../connectors/ports';
+import { AccountResolver } from '../talkdesk/account-resolver.service';
+import { TimeBudget } from '../talkdesk/time-budget';
+import {
+  decodeCheckpoint,
+  decodeContext,
+  decodeOffset,
+  encodeCheckpoint,
+} from './contact-sync-tokens';
+import { ContactsService, ContactSyncMeta, ContactSyncPage } from './contacts.service';
+
+const AUTH = { username: 'jane@example.com', password: 's3cret' };
+/** The instant the tests' runs start (Date.now is pinned to `now`). */
+const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+const SECOND = 1000;
+
+class FakeCredentialsPort extends CredentialsPort {
+  async authenticate(auth: AuthFields): Promise<AuthenticatedAccount | null> {
+    return auth.username === AUTH.username && auth.password === AUTH.password
+      ? { account: { key: 'account-1' } }
+      : null;
+  }
+}
+
+/** (updatedAt, id) order, ids compared as numbers. */
+const compare = (a: ContactPosition, b: ContactPosition) =>
+  a.updatedAt - b.updatedAt || Number(a.id) - Number(b.id);
+
+/** An in-memory external system that pages exactly as ContactsPort documents. */
+class FakeContactsPort extends ContactsPort {
+  readonly queries: ContactQuery[] = [];
+
+  constructor(readonly store: ContactRecord[] = []) {
+    super();
+  }
+
+  async listContacts(
+    _account: AccountRef,
+    query: ContactQuery,
+    _options: CallOptions,
+  ): Promise<ContactBatch> {
+    this.queries.push({ ...query });
+    const matching = this.store
+      .filter(
+        (c) =>
+          c.updatedAt <= query.changedUntil &&
+          (query.changedSince === undefined || c.updatedAt >= query.changedSince) &&
+          (query.after === undefined || compare(c, query.after) > 0),
+      )
+      .sort(compare);
+    return {
+      records: matching.slice(0, query.limit).map((c) => ({ ...c })),
+      hasMore: matching.length > query.limit,
+    };
+  }
+
+  /** The external system changes a contact. */
+  touch(id: string, updatedAt: number): void {
+    const contact = this.store.find((c) => c.id === id);
+    if (!contact) throw new Error(`no contact ${id}`);
+    contact.updatedAt = updatedAt;
+  }
+}
+
+/** Answers at most `batch` records per call, each call taking `delayMs`. */
+class SlowContactsPort extends FakeContactsPort {
+  constructor(
+    store: ContactRecord[],
+    private readonly batch: number,
+    private readonly delayMs: number,
+  ) {
+    super(store);
+  }
+
+  override async listContacts(
+    account: AccountRef,
+    query: ContactQuery,
+    options: CallOptions,
+  ): Promise<ContactBatch> {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return super.listContacts(
+      account,
+      { ...query, limit: Math.min(query.limit, this.batch) },
+      options,
+    );
+  }
+}
+
+const contact = (id: number, updatedAt: number): ContactRecord => ({
+  id: String(id),
+  updatedAt,
+  name: `Contact ${id}`,
+  emails: [`contact${id}@example.com`],
+});
+
+const idsOf = (page: ContactSyncPage) => page.contacts.map((c) => c.id);
+const positionOf = (c: ContactRecord): ContactPosition => ({ updatedAt: c.updatedAt, id: c.id });
+/** Ids in (updatedAt, id) order of the store's contacts that `keep` selects. */
+const expectedIds = (store: ContactRecord[], keep: (c: ContactRecord) => boolean = () => true) =>
+  store
+    .filter(keep)
+    .sort(compare)
+    .map((c) => c.id);
+
+let now = T0;
+
+function setup(overrides: Partial<AppConfig> = {}, port = new FakeContactsPort()) {
+  const config = loadConfig(
+    {},
+    { contactsPageSize: 3, incrementalLookbackSeconds: 0, ...overrides },
+  );
+  const service = new ContactsService(
+    new AccountResolver(new FakeCredentialsPort(), config),
+    port,
+    config,
+  );
+  return { service, port, config };
+}
+
+const budget = () => new TimeBudget(5000);
+
+interface Run {
+  pages: ContactSyncPage[];
+  ids: string[];
+  /** The checkpoint Talkdesk stores at the end of the run. */
+  checkpoint?: string;
+}
+
+/**
+ * Plays Talkdesk: sends `meta`, then follows next_offset and context (with the run's incoming
+ * checkpoint) until a page has no next_offset. `between` runs after each page.
+ */
+async function syncRun(
+  service: ContactsService,
+  meta: ContactSyncMeta | null | undefined,
+  between: (page: ContactSyncPage, index: number) => void = () => undefined,
+  newBudget: () => TimeBudget = budget,
+): Promise<Run> {
+  const pages: ContactSyncPage[] = [];
+  let page = await service.sync(AUTH, meta, newBudget());
+  pages.push(page);
+  while (page.next_offset !== undefined) {
+    if (pages.length > 100) throw new Error('the run does not end');
+    between(page, pages.length - 1);
+    page = await service.sync(
+      AUTH,
+      {
+        synchronization_checkpoint: meta?.synchronization_checkpoint ?? null,
+        offset: page.next_offset,
+        context: page.context,
+      },
+      newBudget(),
+    );
+    pages.push(page);
+  }
+  const withCheckpoint = pages.filter((p) => p.synchronization_checkpoint !== undefined);
+  return {
+    pages,
+    ids: pages.flatMap(idsOf),
+    checkpoint: withCheckpoint[withCheckpoint.length - 1]?.synchronization_checkpoint,
+  };
+}
+
+beforeEach(() => {
+  now = T0;
+  jest.spyOn(Date, 'now').mockImplementation(() => now);
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe('ContactsService: the four synchronization situations', () => {
+  // Not in id order: the order is by updatedAt, then id.
+  const store = () => [
+    contact(7, T0 - 70 * SECOND),
+    contact(1, T0 - 60 * SECOND),
+    contact(5, T0 - 50 * SECOND),
+    contact(2, T0 - 40 * SECOND),
+    contact(6, T0 - 30 * SECOND),
+    contact(3, T0 - 20 * SECOND),
+    contact(4, T0 - 10 * SECOND),
+  ];
+
+  it('no checkpoint and no offset: a full sync, starting with the oldest contacts', async () => {
+    const { service } = setup({}, new FakeContactsPort(store()));
+
+    const page = await service.sync(AUTH, {}, budget());
+
+    expect(idsOf(page)).toEqual(['7', '1', '5']);
+    expect(page.next_offset).toEqual(expect.any(String));
+    expect(page.context).toEqual(expect.any(String));
+    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({
+      updatedAt: T0 - 50 * SECOND,
+      id: '5',
+    });
+  });
+
+  it('no checkpoint and an offset: the next page of the initial sync, until every contact is sent', async () => {
+    const { service } = setup({}, new FakeContactsPort(store()));
+    const first = await service.sync(AUTH, {}, budget());
+
+    const second = await service.sync(
+      AUTH,
+      { offset: first.next_offset, context: first.context },
+      budget(),
+    );
+    const third = await service.sync(
+      AUTH,
+      { offset: second.next_offset, context: second.context },
+      budget(),
+    );
+
+    expect(idsOf(second)).toEqual(['2', '6', '3']);
+    expect(idsOf(third)).toEqual(['4']);
+    expect(third.next_offset).toBeUndefined();
+    expect(third.context).toBeNull();
+    expect(decodeCheckpoint(third.synchronization_checkpoint)).toEqual({
+      updatedAt: T0 - 10 * SECOND,
+      id: '4',
+    });
+    expect([...idsOf(first), ...idsOf(second), ...idsOf(third)]).toEqual(expectedIds(store()));
+  });
+
+  it('a checkpoint and no offset: an incremental sync returns only the contacts changed after it', async () => {
+    const contacts = [
+      ...store(),
+      contact(10, T0 - 50 * SECOND), // same instant as the checkpoint, after it in id order
+      contact(0, T0 - 50 * SECOND), // same instant, before it
+    ];
+    const { service } = setup({ contactsPageSize: 50 }, new FakeContactsPort(contacts));
+    const at = { updatedAt: T0 - 50 * SECOND, id: '5' };
+
+    const page = await service.sync(
+      AUTH,
+      { synchronization_checkpoint: encodeCheckpoint(at) },
+      budget(),
+    );
+
+    expect(idsOf(page)).toEqual(expectedIds(contacts, (c) => compare(c, at) > 0));
+    expect(idsOf(page)).toEqual(['10', '2', '6', '3', '4']);
+    expect(page.next_offset).toBeUndefined();
+    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({
+      updatedAt: T0 - 10 * SECOND,
+      id: '4',
+    });
+  });
+
+  it('a checkpoint and an offset: the next page of an incremental sync', async () => {
+    const contacts = [...store(), contact(8, T0 - 15 * SECOND), contact(9, T0 - 5 * SECOND)];
+    const { service } = setup({ contactsPageSize: 2 }, new FakeContactsPort(contacts));
+    const at = { updatedAt: T0 - 45 * SECOND, id: '1' };
+    const checkpoint = encodeCheckpoint(at);
+
+    const first = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
+    const second = await service.sync(
+      AUTH,
+      { synchronization_checkpoint: checkpoint, offset: first.next_offset, context: first.context },
+      budget(),
+    );
+    const run = await syncRun(service, { synchronization_checkpoint: checkpoint });
+
+    expect(idsOf(first)).toEqual(['2', '6']);
+    expect(idsOf(second)).toEqual(['3', '8']);
+    expect(run.pages.length).toBeGreaterThan(2);
+    expect(run.ids).toEqual(expectedIds(contacts, (c) => compare(c, at) > 0));
+  });
+});
+
+describe('ContactsService: meta', () => {
+  const store = () => [1, 2, 3, 4, 5].map((id) => contact(id, T0 - id * SECOND));
+
+  it('meta null, meta absent, and its fields null or absent all mean the same full sync', async () => {
+    const metas: (ContactSyncMeta | null | undefined)[] = [
+      undefined,
+      null,
+      {},
+      { synchronization_checkpoint: null, offset: null, context: null },
+      { synchronization_checkpoint: undefined, offset: undefined, context: undefined },
+      { synchronization_checkpoint: null },
+      { offset: null },
+      { context: null },
+    ];
+    const pages: ContactSyncPage[] = [];
+    for (const meta of metas) {
+      const { service } = setup({}, new FakeContactsPort(store()));
+      pages.push(await service.sync(AUTH, meta, budget()));
+    }
+
+    expect(idsOf(pages[0])).toEqual(['5', '4', '3']);
+    for (const page of pages) expect(page).toEqual(pages[0]);
+  });
+
+  it('reads a numeric offset as a token: a number that is not one is a BadRequestException naming meta.offset', async () => {
+    const { service, port } = setup({}, new FakeContactsPort(store()));
+
+    const attempt = service.sync(AUTH, { offset: 2 }, budget());
+
+    await expect(attempt).rejects.toBeInstanceOf(BadRequestException);
+    await expect(attempt).rejects.toThrow(/meta\.offset/);
+    expect(port.queries).toHaveLength(0);
+  });
+
+  it('accepts an offset token with an absent context and goes on after it', async () => {
+    const { service } = setup({}, new FakeContactsPort(store()));
+    const first = await service.sync(AUTH, null, budget());
+
+    const next = await service.sync(AUTH, { offset: first.next_offset }, budget());
+
+    expect(idsOf(next)).toEqual(['2', '1']);
+    expect(next.next_offset).toBeUndefined();
+  });
+});
+
+describe('ContactsService: keyset paging', () => {
+  it('contacts sharing one updated_at across a page boundary are neither lost nor repeated', async () => {
+    const t = T0 - 60 * SECOND;
+    const contacts = [
+      contact(1, t - SECOND),
+      contact(2, t),
+      contact(3, t),
+      contact(4, t),
+      contact(5, t),
+      contact(6, t + SECOND),
+    ];
+    const { service } = setup({ contactsPageSize: 3 }, new FakeContactsPort(contacts));
+
+    const run = await syncRun(service, null);
+
+    // The first boundary falls between contacts of the same instant.
+    const [first, second] = run.pages;
+    expect(first.contacts[first.contacts.length - 1].id).toBe('3');
+    expect(second.contacts[0].id).toBe('4');
+    expect(run.ids).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(new Set(run.ids).size).toBe(run.ids.length);
+  });
+
+  it('a page made entirely of one timestamp still advances, and the run ends', async () => {
+    const t = T0 - 60 * SECOND;
+    const contacts = Array.from({ length: 10 }, (_, i) => contact(i + 1, t));
+    const { service } = setup({ contactsPageSize: 3 }, new FakeContactsPort(contacts));
+
+    const run = await syncRun(service, null);
+
+    expect(run.pages.map((p) => p.contacts.length)).toEqual([3, 3, 3, 1]);
+    expect(run.ids).toEqual(expectedIds(contacts));
+    expect(decodeCheckpoint(run.checkpoint)).toEqual({ updatedAt: t, id: '10' });
+  });
+
+  it('every page stays within the page size and the port is never asked for more', async () => {
+    const contacts = Array.from({ length: 11 }, (_, i) => contact(i + 1, T0 - (20 - i) * SECOND));
+    const { service, port } = setup({ contactsPageSize: 4 }, new FakeContactsPort(contacts));
+
+    const run = await syncRun(service, undefined);
+
+    expect(run.pages.map((p) => p.contacts.length)).toEqual([4, 4, 3]);
+    expect(port.queries.every((q) => q.limit <= 4)).toBe(true);
+    expect(run.ids).toEqual(expectedIds(contacts));
+  });
+});
+
+describe('ContactsService: contacts changing while a sync pages', () => {
+  const store = () => Array.from({ length: 10 }, (_, i) => contact(i + 1, T0 - (100 - i) * SECOND));
+
+  it('loses no contact changed mid-run: the run ends without them, the next incremental sync sends them', async () => {
+    const port = new FakeContactsPort(store());
+    const { service } = setup({ contactsPageSize: 3 }, port);
+    const changedAt = T0 + 5 * SECOND;
+
+    const run = await syncRun(service, null, (_page, index) => {
+      if (index === 0) {
+        port.touch('2', changedAt); // already sent
+        port.touch('8', changedAt); // not sent yet
+      }
+      now += 10 * SECOND;
+    });
+
+    // The run's upper bound is the instant it started: what changed later waits for the next sync.
+    expect(run.ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '9', '10']);
+    expect(run.pages[run.pages.length - 1].next_offset).toBeUndefined();
+
+    now = T0 + 60 * SECOND;
+    const incremental = await syncRun(service, { synchronization_checkpoint: run.checkpoint });
+
+    expect(incremental.ids).toEqual(['2', '8']);
+    expect(new Set([...run.ids, ...incremental.ids])).toEqual(new Set(expectedIds(store())));
+    expect(decodeCheckpoint(incremental.checkpoint)).toEqual({ updatedAt: changedAt, id: '8' });
+  });
+
+  it('carries the upper bound in context, and later pages keep it', async () => {
+    const port = new FakeContactsPort(store());
+    const { service } = setup({ contactsPageSize: 3 }, port);
+
+    const first = await service.sync(AUTH, null, budget());
+    now = T0 + 30 * SECOND;
+    const second = await service.sync(
+      AUTH,
+      { offset: first.next_offset, context: first.context },
+      budget(),
+    );
+
+    expect(decodeContext(first.context)?.until).toBe(T0);
+    expect(decodeContext(second.context)?.until).toBe(T0);
+    expect(port.queries.map((q) => q.changedUntil)).toEqual([T0, T0]);
+  });
+
+  it('a run interrupted after a page and resumed from that page’s checkpoint loses nothing', async () => {
+    const { service } = setup({ contactsPageSize: 4 }, new FakeContactsPort(store()));
+
+    const first = await service.sync(AUTH, null, budget());
+    now = T0 + 60 * SECOND;
+    const resumed = await syncRun(service, {
+      synchronization_checkpoint: first.synchronization_checkpoint,
+    });
+
+    expect([...idsOf(first), ...resumed.ids]).toEqual(expectedIds(store()));
+  });
+});
+
+describe('ContactsService: an incremental sync that finds nothing', () => {
+  const store = () => [contact(1, T0 - 600 * SECOND), contact(2, T0 - 500 * SECOND)];
+
+  it('hands the incoming checkpoint back unchanged (no look-back)', async () => {
+    const { service } = setup({ incrementalLookbackSeconds: 0 }, new FakeContactsPort(store()));
+    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 500 * SECOND, id: '2' });
+
+    const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
+
+    expect(page.contacts).toEqual([]);
+    expect(page.next_offset).toBeUndefined();
+    expect(page.synchronization_checkpoint).toBe(checkpoint);
+  });
+
+  it('hands the incoming checkpoint back unchanged (look-back, nothing in the window)', async () => {
+    const { service, port } = setup(
+      { incrementalLookbackSeconds: 30 },
+      new FakeContactsPort(store()),
+    );
+    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 400 * SECOND, id: '7' });
+
+    const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
+
+    expect(port.queries[0].changedSince).toBe(T0 - 430 * SECOND);
+    expect(page.contacts).toEqual([]);
+    expect(page.synchronization_checkpoint).toBe(checkpoint);
+  });
+
+  it.each([0, 30])(
+    'hands back the very string it got, not a re-encoding of it (look-back %i s)',
+    async (incrementalLookbackSeconds) => {
+      const { service } = setup({ incrementalLookbackSeconds }, new FakeContactsPort(store()));
+      // A readable checkpoint written with its keys in another order than the bridge writes them.
+      const checkpoint = Buffer.from(
+        JSON.stringify({ at: { i: '2', u: T0 - 400 * SECOND }, v: 1, k: 'contacts.checkpoint' }),
+      ).toString('base64url');
+      expect(decodeCheckpoint(checkpoint)).toEqual({ updatedAt: T0 - 400 * SECOND, id: '2' });
+
+      const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
+
+      expect(page.contacts).toEqual([]);
+      expect(page.synchronization_checkpoint).toBe(checkpoint);
+    },
+  );
+});
+
+describe('ContactsService: look-back window', () => {
+  const checkpointAt = { updatedAt: T0 - 120 * SECOND, id: '50' };
+
+  it('with INCREMENTAL_LOOKBACK_SECONDS=30, re-sends a contact changed up to 30 s before the checkpoint, not one older', async () => {
+    const contacts = [
+      contact(1, checkpointAt.updatedAt - 30 * SECOND), // at the edge of the window
+      contact(2, checkpointAt.updatedAt - 30 * SECOND - 1), // just outside
+      contact(3, checkpointAt.updatedAt - 5 * SECOND),
+      contact(4, checkpointAt.updatedAt + 10 * SECOND),
+    ];
+    const config = loadConfig({ INCREMENTAL_LOOKBACK_SECONDS: '30' }, { contactsPageSize: 50 });
+    const service = new ContactsService(
+      new AccountResolver(new FakeCredentialsPort(), config),
+      new FakeContactsPort(contacts),
+      config,
+    );
+
+    const page = await service.sync(
+      AUTH,
+      { synchronization_checkpoint: encodeCheckpoint(checkpointAt) },
+      budget(),
+    );
+
+    expect(config.incrementalLookbackSeconds).toBe(30);
+    expect(idsOf(page)).toEqual(['1', '3', '4']);
+    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual(positionOf(contacts[3]));
+  });
+
+  it('never moves the checkpoint backwards when the window holds only contacts before it', async () => {
+    const contacts = [
+      contact(1, checkpointAt.updatedAt - 20 * SECOND),
+      contact(2, checkpointAt.updatedAt - 10 * SECOND),
+      contact(3, checkpointAt.updatedAt - 5 * SECOND),
+    ];
+    const { service } = setup(
+      { incrementalLookbackSeconds: 30, contactsPageSize: 1 },
+      new FakeContactsPort(contacts),
+    );
+    const checkpoint = encodeCheckpoint(checkpointAt);
+
+    const run = await syncRun(service, { synchronization_checkpoint: checkpoint });
+
+    expect(run.ids).toEqual(['1', '2', '3']);
+    for (const page of run.pages) {
+      expect(page.synchronization_checkpoint).toBe(checkpoint);
+    }
+  });
+
+  it('never moves the checkpoint backwards, not even to a contact of the same instant that sorts before it', async () => {
+    // The checkpoint's own contact is gone; one of the same instant, before it in id order, remains.
+    const contacts = [contact(40, checkpointAt.updatedAt)];
+    const { service } = setup({ incrementalLookbackSeconds: 30 }, new FakeContactsPort(contacts));
+    const checkpoint = encodeCheckpoint(checkpointAt);
+
+    const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
+
+    expect(idsOf(page)).toEqual(['40']);
+    const after = decodeCheckpoint(page.synchronization_checkpoint);
+    expect(after && compare(after, checkpointAt)).toBeGreaterThanOrEqual(0);
+    expect(page.synchronization_checkpoint).toBe(checkpoint);
+  });
+});
+
+describe('ContactsService: unreadable tokens', () => {
+  const store = () => [1, 2, 3, 4].map((id) => contact(id, T0 - (10 - id) * SECOND));
+
+  it.each([
+    ['garbage', 'not-a-token'],
+    ['a checkpoint used as offset', encodeCheckpoint({ updatedAt: T0 - 9 * SECOND, id: '1' })],
+    [
+      'a token of another version',
+      Buffer.from('{"k":"contacts.offset","v":2,"after":{"u":1,"i":"1"}}').toString('base64url'),
+    ],
+  ])(
+    'an unreadable offset (%s) is a BadRequestException about meta.offset',
+    async (_case, offset) => {
+      const { service, port } = setup({}, new FakeContactsPort(store()));
+
+      const attempt = service.sync(AUTH, { offset }, budget());
+
+      await expect(attempt).rejects.toBeInstanceOf(BadRequestException);
+      await expect(attempt).rejects.toThrow(/meta\.offset/);
+      expect(port.queries).toHaveLength(0);
+    },
+  );
+
+  it('an unreadable checkpoint runs a full sync and logs a warning', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { service } = setup({ contactsPageSize: 50 }, new FakeContactsPort(store()));
+
+    const page = await service.sync(
+      AUTH,
+      { synchronization_checkpoint: '2012-11-20 23:01:00 UTC' },
+      budget(),
+    );
+
+    expect(idsOf(page)).toEqual(['1', '2', '3', '4']);
+    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual(positionOf(store()[3]));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/synchronization_checkpoint/));
+    expect(warn.mock.calls.flat().join(' ')).not.toContain('2012-11-20');
+  });
+
+  it('a lost context on a next page still goes on after the offset, and logs a warning', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { service } = setup({ contactsPageSize: 2 }, new FakeContactsPort(store()));
+    const first = await service.sync(AUTH, null, budget());
+
+    const second = await service.sync(
+      AUTH,
+      { offset: first.next_offset, context: 'something else' },
+      budget(),
+    );
+
+    expect(idsOf(second)).toEqual(['3', '4']);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/context/));
+  });
+});
+
+describe('ContactsService: page size', () => {
+  it('CONTACTS_PAGE_SIZE sets the number of contacts per page', async () => {
+    const contacts = Array.from({ length: 9 }, (_, i) => contact(i + 1, T0 - (20 - i) * SECOND));
+    const config = loadConfig({ CONTACTS_PAGE_SIZE: '4', INCREMENTAL_LOOKBACK_SECONDS: '0' });
+    const service = new ContactsService(
+      new AccountResolver(new FakeCredentialsPort(), config),
+      new FakeContactsPort(contacts),
+      config,
+    );
+
+    const run = await syncRun(service, null);
+
+    expect(run.pages.map((p) => p.contacts.length)).toEqual([4, 4, 1]);
+    expect(run.ids).toEqual(expectedIds(contacts));
+  });
+});
+
+describe('ContactsService: time budget', () => {
+  it('answers a partial page before the budget is spent, with a next_offset that loses nothing', async () => {
+    jest.restoreAllMocks(); // real clock: the budget is about real time
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const contacts = Array.from({ length: 1000 }, (_, i) =>
+      contact(i + 1, Date.now() - (1000 - i) * SECOND),
+    );
+    const { service } = setup({ contactsPageSize: 1000 }, new SlowContactsPort(contacts, 20, 20));
+    const budgetMs = 600;
+
+    const startedAt = performance.now();
+    const first = await service.sync(AUTH, null, new TimeBudget(budgetMs));
+    const elapsed = performance.now() - startedAt;
+
+    expect(elapsed).toBeLessThan(budgetMs);
+    expect(first.contacts.length).toBeGreaterThan(0);
+    expect(first.contacts.length).toBeLessThan(contacts.length);
+    expect(first.next_offset).toEqual(expect.any(String));
+
+    const ids = [...idsOf(first)];
+    let page = first;
+    for (let pages = 0; page.next_offset !== undefined; pages++) {
+      if (pages > 50) throw new Error('the run does not end');
+      page = await service.sync(
+        AUTH,
+        { offset: page.next_offset, context: page.context },
+        new TimeBudget(budgetMs),
+      );
+      ids.push(...idsOf(page));
+    }
+    expect(ids).toEqual(expectedIds(contacts));
+  });
+});
+
+describe('ContactsService: a misbehaving port', () => {
+  it('a port that says hasMore but lists nothing is an UpstreamError, not an endless loop', async () => {
+    class EmptyButMorePort extends FakeContactsPort {
+      override async listContacts(
+        _account: AccountRef,
+        query: ContactQuery,
+      ): Promise<ContactBatch> {
+        this.queries.push(query);
+        return { records: [], hasMore: true };
+      }
+    }
+    const port = new EmptyButMorePort();
+    const { service } = setup({}, port);
+
+    await expect(service.sync(AUTH, null, budget())).rejects.toBeInstanceOf(UpstreamError);
+    expect(port.queries).toHaveLength(1);
+  });
+});
+
+describe('ContactsService: credentials', () => {
+  it('rejected credentials are an UnauthorizedException and no contact is read', async () => {
+    const { service, port } = setup({}, new FakeContactsPort([contact(1, T0 - SECOND)]));
+
+    await expect(
+      service.sync({ ...AUTH, password: 'wrong' }, null, budget()),
+    ).rejects.toBeInstanceOf(UnauthorizedException);
+    expect(port.queries).toHaveLength(0);
+  });
+});
+
+describe('ContactsService: offsets', () => {
+  it('next_offset decodes to the position of the last contact of the page', async () => {
+    const contacts = [1, 2, 3, 4].map((id) => contact(id, T0 - (10 - id) * SECOND));
+    const { service } = setup({ contactsPageSize: 2 }, new FakeContactsPort(contacts));
+
+    const page = await service.sync(AUTH, null, budget());
+
+    expect(decodeOffset(page.next_offset)).toEqual(positionOf(contacts[1]));
+  });
+});

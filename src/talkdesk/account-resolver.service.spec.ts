@@ -1,0 +1,156 @@
+import { UnauthorizedException } from '@nestjs/common';
+import { AppConfig, loadConfig } from '../config/app-config';
+import {
+  AuthenticatedAccount,
+  AuthFields,
+  CallOptions,
+  CredentialsPort,
+} from '../connectors/ports';
+import { AccountResolver } from './account-resolver.service';
+import { TimeBudget } from './time-budget';
+
+/** Two accounts; a password may be revoked to see whether the resolver asks again. */
+class FakeCredentialsPort extends CredentialsPort {
+  readonly calls: AuthFields[] = [];
+  readonly passwords = new Map([
+    ['ann@example.com', 'ann-secret'],
+    ['bob@example.com', 'bob-secret'],
+  ]);
+
+  async authenticate(
+    auth: AuthFields,
+    _options: CallOptions,
+  ): Promise<AuthenticatedAccount | null> {
+    this.calls.push(auth);
+    const username = String(auth.username);
+    return this.passwords.get(username) === auth.password
+      ? { account: { key: `account:${username}` } }
+      : null;
+  }
+}
+
+const ANN = { username: 'ann@example.com', password: 'ann-secret' };
+const BOB = { username: 'bob@example.com', password: 'bob-secret' };
+const budget = () => new TimeBudget(5000);
+
+function setup(overrides: Partial<AppConfig> = {}) {
+  const port = new FakeCredentialsPort();
+  const resolver = new AccountResolver(port, loadConfig({}, overrides));
+  return { port, resolver };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('AccountResolver', () => {
+  it('rejected credentials are an UnauthorizedException that does not echo them', async () => {
+    const { resolver } = setup();
+
+    const attempt = resolver.resolve(
+      { username: 'ann@example.com', password: 'guess-123' },
+      budget(),
+    );
+
+    await expect(attempt).rejects.toBeInstanceOf(UnauthorizedException);
+    await expect(attempt).rejects.not.toThrow(/guess-123/);
+  });
+
+  it('does not cache rejected credentials', async () => {
+    const { resolver, port } = setup();
+    const wrong = { username: 'ann@example.com', password: 'wrong' };
+
+    await expect(resolver.resolve(wrong, budget())).rejects.toBeInstanceOf(UnauthorizedException);
+    await expect(resolver.resolve(wrong, budget())).rejects.toBeInstanceOf(UnauthorizedException);
+
+    expect(port.calls).toHaveLength(2);
+  });
+
+  it('remembers verified credentials: two resolves call the port once', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+
+    const first = await resolver.resolve(ANN, budget());
+    const second = await resolver.resolve({ ...ANN }, budget());
+
+    expect(port.calls).toHaveLength(1);
+    expect(second).toEqual(first);
+    expect(second.account.key).toBe('account:ann@example.com');
+  });
+
+  it('keys the cache by the whole auth: two accounts never share an entry', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+
+    const ann = await resolver.resolve(ANN, budget());
+    const bob = await resolver.resolve(BOB, budget());
+    const annAgain = await resolver.resolve(ANN, budget());
+    const bobAgain = await resolver.resolve(BOB, budget());
+
+    expect(ann.account.key).toBe('account:ann@example.com');
+    expect(bob.account.key).toBe('account:bob@example.com');
+    expect(annAgain.account.key).toBe('account:ann@example.com');
+    expect(bobAgain.account.key).toBe('account:bob@example.com');
+    expect(port.calls).toEqual([ANN, BOB]);
+  });
+
+  it('a cached account does not answer for the same user with another password', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+
+    await resolver.resolve(ANN, budget());
+
+    await expect(
+      resolver.resolve({ ...ANN, password: 'not-ann-secret' }, budget()),
+    ).rejects.toBeInstanceOf(UnauthorizedException);
+    await expect(resolver.resolve({ ...ANN, extra: 'field' }, budget())).resolves.toEqual({
+      account: { key: 'account:ann@example.com' },
+    });
+    expect(port.calls).toHaveLength(3);
+  });
+
+  it('the order of the fields in auth does not matter', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+
+    await resolver.resolve({ username: ANN.username, password: ANN.password }, budget());
+    await resolver.resolve({ password: ANN.password, username: ANN.username }, budget());
+
+    expect(port.calls).toHaveLength(1);
+  });
+
+  it('fresh: true bypasses the cache, and sees credentials revoked since', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+    await resolver.resolve(ANN, budget());
+
+    await resolver.resolve(ANN, budget(), { fresh: true });
+    expect(port.calls).toHaveLength(2);
+
+    port.passwords.set(ANN.username, 'rotated');
+    await expect(resolver.resolve(ANN, budget(), { fresh: true })).rejects.toBeInstanceOf(
+      UnauthorizedException,
+    );
+    // The rejected credentials are forgotten: no later resolve trusts the old entry.
+    await expect(resolver.resolve(ANN, budget())).rejects.toBeInstanceOf(UnauthorizedException);
+    expect(port.calls).toHaveLength(4);
+  });
+
+  it('with credentialsCacheSeconds 0, asks the port every time', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 0 });
+
+    await resolver.resolve(ANN, budget());
+    await resolver.resolve(ANN, budget());
+    await resolver.resolve(ANN, budget());
+
+    expect(port.calls).toHaveLength(3);
+  });
+
+  it('asks again once the cached entry is older than credentialsCacheSeconds', async () => {
+    let now = Date.UTC(2026, 0, 10);
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+
+    await resolver.resolve(ANN, budget());
+    now += 59_000;
+    await resolver.resolve(ANN, budget());
+    expect(port.calls).toHaveLength(1);
+
+    now += 2_000;
+    await resolver.resolve(ANN, budget());
+    expect(port.calls).toHaveLength(2);
+  });
+});
