@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ActionsModule } from './actions/actions.module';
 import { AgentsModule } from './agents/agents.module';
@@ -20,6 +20,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
+          // nestjs-pino's default route ('{/*splat}') matches no request on the Fastify adapter,
+          // which left every request unlogged and service logs without their request id.
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             // Bodies are never logged; headers that can carry secrets are masked.

@@ -2,50 +2,77 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { InjectOptions } from 'fastify';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { Database } from '../../src/connectors/sql/database';
+import { SqlDatabase } from '../../src/connectors/sql/sql-database';
 
 export const DEMO = { username: 'demo@example.com', password: 'demo' };
 export const OTHER = { username: 'other@example.com', password: 'other' };
+
+export interface Reply {
+  status: number;
+  /** The payload parsed as JSON, the raw payload when it is not JSON, undefined when empty. */
+  body: any;
+  headers: Record<string, unknown>;
+  /** The raw payload. */
+  payload: string;
+}
 
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   dataDir: string;
   /** POST a JSON body; answers status, parsed body and headers. */
-  post(
-    url: string,
-    body: unknown,
-  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
-  get(url: string): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  post(url: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
+  get(url: string, headers?: Record<string, string>): Promise<Reply>;
+  /** Any request, e.g. a raw payload with its own content type. */
+  inject(options: InjectOptions): Promise<Reply>;
+  /** The SQL adapter's database (to read what the external system holds). */
+  db(): Database;
   close(): Promise<void>;
 }
+
+const parse = (payload: string): unknown => {
+  try {
+    return payload ? JSON.parse(payload) : undefined;
+  } catch {
+    return payload;
+  }
+};
 
 /** The real bridge on a fresh SQLite database (demo data seeded), served through Fastify's inject. */
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bridge-test-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides });
-  const app = await createApp(config);
-  await app.getHttpAdapter().getInstance().ready();
-  const parse = (payload: string) => {
-    try {
-      return payload ? JSON.parse(payload) : undefined;
-    } catch {
-      return payload;
-    }
+  let config: AppConfig;
+  let app: NestFastifyApplication;
+  try {
+    config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides });
+    app = await createApp(config);
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const inject = async (options: InjectOptions): Promise<Reply> => {
+    const res = await app.inject(options);
+    return {
+      status: res.statusCode,
+      body: parse(res.payload),
+      headers: res.headers,
+      payload: res.payload,
+    };
   };
   return {
     app,
     config,
     dataDir,
-    async post(url, body) {
-      const res = await app.inject({ method: 'POST', url, payload: body as object });
-      return { status: res.statusCode, body: parse(res.payload), headers: res.headers };
-    },
-    async get(url) {
-      const res = await app.inject({ method: 'GET', url });
-      return { status: res.statusCode, body: parse(res.payload), headers: res.headers };
-    },
+    post: (url, body, headers) =>
+      inject({ method: 'POST', url, payload: body as object, ...(headers && { headers }) }),
+    get: (url, headers) => inject({ method: 'GET', url, ...(headers && { headers }) }),
+    inject,
+    db: () => app.get(SqlDatabase).db,
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,39 @@
+import { ConnectorPort } from '../src/connectors/ports';
+import { expectError, expectJson } from './support/talkdesk';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('GET /health/*', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('live answers 200 JSON', async () => {
+    const res = await t.get('/health/live');
+    expect(res.status).toBe(200);
+    expectJson(res);
+    expect(res.body.status).toBe('ok');
+  });
+
+  it('ready answers 200 JSON when the external system answers', async () => {
+    const res = await t.get('/health/ready');
+    expect(res.status).toBe(200);
+    expectJson(res);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.info.external_system).toEqual({ status: 'up', connector: 'sql' });
+  });
+
+  it('ready answers 503 JSON when the external system does not answer, and live stays 200', async () => {
+    const connector = t.app.get<ConnectorPort>(ConnectorPort);
+    const ping = jest.spyOn(connector, 'ping').mockRejectedValue(new Error('database is gone'));
+    try {
+      const res = await t.get('/health/ready');
+      expectError(res, 503);
+      expect((await t.get('/health/live')).status).toBe(200);
+    } finally {
+      ping.mockRestore();
+    }
+    expect((await t.get('/health/ready')).status).toBe(200);
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test } from '@nestjs/testing';
+import { loadConfig } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { ConnectorsModule } from '../../src/connectors/connectors.module';
+import {
+  ActionsPort,
+  AgentsPort,
+  ConnectorPort,
+  ContactsPort,
+  CredentialsPort,
+  InteractionsPort,
+} from '../../src/connectors/ports';
+import { DEMO_ACCOUNTS } from '../../src/connectors/sql/demo-seed';
+import { SqlDatabase } from '../../src/connectors/sql/sql-database';
+import { findAccountId, insertContacts } from '../../src/connectors/sql/sql-writer';
+import { describePortContract } from './port-contract';
+
+/** The SQL adapter on a fresh SQLite database, seeded with the demo accounts. */
+describePortContract('SQL adapter (SQLite, demo data)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bridge-contract-'));
+  const config = loadConfig({}, { dataDir, logLevel: 'silent' });
+  const moduleRef = await Test.createTestingModule({
+    imports: [ConfigModule.forRoot(config), ConnectorsModule.forRoot(config)],
+  })
+    .setLogger({ log() {}, error() {}, warn() {} })
+    .compile();
+  await moduleRef.init();
+  const db = moduleRef.get(SqlDatabase).db;
+  const [demo, other] = DEMO_ACCOUNTS.map(({ username, password }) => ({ username, password }));
+
+  return {
+    ports: {
+      credentials: moduleRef.get<CredentialsPort>(CredentialsPort),
+      contacts: moduleRef.get<ContactsPort>(ContactsPort),
+      agents: moduleRef.get<AgentsPort>(AgentsPort),
+      interactions: moduleRef.get<InteractionsPort>(InteractionsPort),
+      actions: moduleRef.get<ActionsPort>(ActionsPort),
+      connector: moduleRef.get<ConnectorPort>(ConnectorPort),
+    },
+    accounts: [demo, other],
+    invalidCredentials: [
+      { label: 'wrong password', auth: { ...demo, password: 'not-the-password' } },
+      { label: 'the other account’s password', auth: { ...demo, password: other.password } },
+      { label: 'unknown user', auth: { username: 'nobody@example.com', password: 'demo' } },
+      { label: 'password only', auth: { password: demo.password } },
+    ],
+    idsUniqueAcrossAccounts: true,
+    async seedContacts(account, contacts) {
+      const accountId = await findAccountId(db, [demo, other][account].username);
+      if (accountId === null) throw new Error('demo account missing');
+      const created = await insertContacts(
+        db,
+        accountId,
+        contacts.map((c) => ({
+          name: c.name,
+          title: null,
+          company: null,
+          emails: c.emails,
+          phones: c.phones,
+          websites: [],
+          customFields: [],
+          photoUrl: null,
+          address: null,
+          twitter: null,
+          updatedAt: c.updatedAt,
+        })),
+        config.defaultPhoneRegion,
+      );
+      return created.map(String);
+    },
+    createContactAction: {
+      name: 'create_contact',
+      data: ({ name, email, phone }) => ({ name, email, phone }),
+    },
+    async teardown() {
+      await moduleRef.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+});

@@ -1,0 +1,82 @@
+import { Reply, TestApp } from './test-app';
+
+/** Every response with a body is JSON. */
+export function expectJson(res: Reply): void {
+  expect(String(res.headers['content-type'])).toMatch(/^application\/json\b/);
+}
+
+/** A Talkdesk error: JSON `{ message, request_id }` with the given status. */
+export function expectError(res: Reply, status: number): void {
+  expect(res.status).toBe(status);
+  expectJson(res);
+  expect(typeof res.body.message).toBe('string');
+  expect(res.body.message.length).toBeGreaterThan(0);
+  expect(typeof res.body.request_id).toBe('string');
+}
+
+export interface ContactSyncRun {
+  pages: Reply[];
+  contacts: any[];
+  /** The checkpoint of the last page. */
+  checkpoint: string | undefined;
+}
+
+/**
+ * One synchronization run as Talkdesk performs it: the first page, then every next page with
+ * next_offset as meta.offset and the page's context, until a page has no next_offset.
+ * `checkpoint` is the stored checkpoint Talkdesk sends on every page of the run.
+ */
+export async function syncContacts(
+  t: TestApp,
+  auth: Record<string, unknown>,
+  checkpoint?: string,
+  { maxPages = 100 } = {},
+): Promise<ContactSyncRun> {
+  const pages: Reply[] = [];
+  let meta: Record<string, unknown> | undefined = checkpoint
+    ? { synchronization_checkpoint: checkpoint }
+    : undefined;
+  for (;;) {
+    const res = await t.post('/contacts/sync', { auth, ...(meta && { meta }) });
+    if (res.status !== 200) {
+      throw new Error(`page ${pages.length + 1} answered ${res.status}: ${res.payload}`);
+    }
+    pages.push(res);
+    if (!res.body.next_offset) break;
+    if (pages.length >= maxPages) throw new Error(`no end after ${maxPages} pages`);
+    meta = {
+      synchronization_checkpoint: checkpoint ?? null,
+      offset: res.body.next_offset,
+      context: res.body.context,
+    };
+  }
+  return {
+    pages,
+    contacts: pages.flatMap((p) => p.body.contacts as any[]),
+    checkpoint: pages[pages.length - 1].body.synchronization_checkpoint,
+  };
+}
+
+/** One agent synchronization run, following the integer next_offset. */
+export async function syncAgents(
+  t: TestApp,
+  auth: Record<string, unknown>,
+  { maxPages = 100 } = {},
+): Promise<{ pages: Reply[]; agents: any[] }> {
+  const pages: Reply[] = [];
+  let offset: number | undefined;
+  for (;;) {
+    const res = await t.post('/agents/sync', {
+      auth,
+      ...(offset !== undefined && { meta: { offset } }),
+    });
+    if (res.status !== 200) {
+      throw new Error(`page ${pages.length + 1} answered ${res.status}: ${res.payload}`);
+    }
+    pages.push(res);
+    if (res.body.next_offset === undefined) break;
+    if (pages.length >= maxPages) throw new Error(`no end after ${maxPages} pages`);
+    offset = res.body.next_offset;
+  }
+  return { pages, agents: pages.flatMap((p) => p.body.agents as any[]) };
+}
