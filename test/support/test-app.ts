@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { DestinationStream } from 'pino';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 
@@ -21,11 +23,32 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Replaces providers (e.g. an adapter) before the app is built. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Captures the JSON logs. */
+  logDestination?: DestinationStream;
+}
+
 /** The real bridge on a fresh SQLite database (demo data seeded), served through Fastify's inject. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bridge-test-'));
   const config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides });
-  const app = await createApp(config);
+  const { override } = options;
+  const app = await createApp(config, {
+    logDestination: options.logDestination,
+    instantiate: override
+      ? async (module, adapter) => {
+          const moduleRef = await override(Test.createTestingModule({ imports: [module] })).compile();
+          return moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
+            bufferLogs: true,
+          });
+        }
+      : undefined,
+  });
   await app.getHttpAdapter().getInstance().ready();
   const parse = (payload: string) => {
     try {
