@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { ActionsModule } from './actions/actions.module';
@@ -34,6 +34,12 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
           pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions,
+          // Every route. (The module's default, "{/*splat}", is prefixed into "/{/*splat}" by
+          // @fastify/middie 9.3 and then matches no request at all: no request would be logged.)
+          forRoutes: [
+            { path: '/', method: RequestMethod.ALL },
+            { path: '/*path', method: RequestMethod.ALL },
+          ],
         }),
         LifecycleModule,
         ConnectorsModule.forRoot(config),
