@@ -17,7 +17,10 @@ import { TalkdeskModule } from './talkdesk/talkdesk.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    options: { logDestination?: DestinationStream } = {},
+  ): DynamicModule {
     const pinoOptions = {
       level: config.logLevel,
       // Lines logged while serving a request (services included) carry its id as request_id.

@@ -34,10 +34,7 @@ export interface CreateAppOptions {
    * Builds the application from the root module and the Fastify adapter; by default
    * NestFactory.create. Tests build it through a testing module to replace providers.
    */
-  instantiate?: (
-    module: DynamicModule,
-    adapter: FastifyAdapter,
-  ) => Promise<NestFastifyApplication>;
+  instantiate?: (module: DynamicModule, adapter: FastifyAdapter) => Promise<NestFastifyApplication>;
 }
 
 /** The bridge, fully configured but not listening: used by main, the tests and the spec export. */

@@ -105,7 +105,10 @@ describe('deadlines: no answer after the request budget', () => {
       expect(res.body.contacts.map((c: any) => c.id)).toEqual(
         Array.from({ length: 10 }, (_, i) => String(i + 1)),
       );
-      expect(decodeOffset(res.body.next_offset)).toEqual({ id: '10', updatedAt: contact(10).updatedAt });
+      expect(decodeOffset(res.body.next_offset)).toEqual({
+        id: '10',
+        updatedAt: contact(10).updatedAt,
+      });
       expect(typeof res.body.context).toBe('string');
       expect(contactCalls).toBe(2);
     });
@@ -117,7 +120,10 @@ describe('deadlines: no answer after the request budget', () => {
         const res = await t.post('/contacts/sync', { auth: DEMO });
         expect(Date.now() - started).toBeLessThan(NEVER_LATER_THAN_MS);
         expect(res.status).toBe(504);
-        expect(res.body).toEqual({ message: expect.any(String), request_id: res.headers['x-request-id'] });
+        expect(res.body).toEqual({
+          message: expect.any(String),
+          request_id: res.headers['x-request-id'],
+        });
       } finally {
         contactsFirstCallStalls = false;
       }
@@ -151,7 +157,9 @@ describe('deadlines: no answer after the request budget', () => {
 
     it('late results and late failures are dropped without a crash or a second answer', async () => {
       expect(pending.length).toBeGreaterThan(0);
-      pending.forEach((p, i) => (i % 2 ? p.settle.reject(new Error('late failure')) : p.settle.resolve([])));
+      pending.forEach((p, i) =>
+        i % 2 ? p.settle.reject(new Error('late failure')) : p.settle.resolve([]),
+      );
       await new Promise((r) => setTimeout(r, 50));
       expect(unhandled).toEqual([]);
       // The app still serves.

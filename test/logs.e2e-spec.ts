@@ -102,14 +102,24 @@ describe('logs: structured, with request ids, without secrets', () => {
     expect(contacts).toBe(20);
     // Incremental sync.
     expect(
-      (await post('/contacts/sync', { auth, meta: { synchronization_checkpoint: checkpoint } }, id('contacts'))).status,
+      (
+        await post(
+          '/contacts/sync',
+          { auth, meta: { synchronization_checkpoint: checkpoint } },
+          id('contacts'),
+        )
+      ).status,
     ).toBe(200);
 
     // Full agent sync; the users without a usable email make the service warn.
     let agentOffset: number | undefined;
     do {
       const requestId = id('agents');
-      const res = await post('/agents/sync', { auth, meta: { offset: agentOffset ?? null } }, requestId);
+      const res = await post(
+        '/agents/sync',
+        { auth, meta: { offset: agentOffset ?? null } },
+        requestId,
+      );
       expect(res.status).toBe(200);
       if (agentOffset === undefined) agentsRequestId = requestId;
       agentOffset = res.body.next_offset;
@@ -118,10 +128,17 @@ describe('logs: structured, with request ids, without secrets', () => {
     // Authorization validation, good and bad.
     expect((await post('/auth/validate', { auth }, id('auth'))).status).toBe(204);
     expect(
-      (await post('/auth/validate', { auth: { ...auth, password: WRONG_PASSWORD } }, id('auth'))).status,
+      (await post('/auth/validate', { auth: { ...auth, password: WRONG_PASSWORD } }, id('auth')))
+        .status,
     ).toBe(401);
     expect(
-      (await post('/contacts/sync', { auth: { username: USERNAME, password: WRONG_PASSWORD } }, id('contacts'))).status,
+      (
+        await post(
+          '/contacts/sync',
+          { auth: { username: USERNAME, password: WRONG_PASSWORD } },
+          id('contacts'),
+        )
+      ).status,
     ).toBe(401);
 
     // Interactions and actions.
@@ -139,15 +156,31 @@ describe('logs: structured, with request ids, without secrets', () => {
     );
     expect(created.status).toBe(201);
     expect(
-      (await post('/actions/create_ticket', { auth, meta: { contact_external_id: created.body.contact_external_id }, data: { subject: 'Hi' } }, id('actions'))).status,
+      (
+        await post(
+          '/actions/create_ticket',
+          {
+            auth,
+            meta: { contact_external_id: created.body.contact_external_id },
+            data: { subject: 'Hi' },
+          },
+          id('actions'),
+        )
+      ).status,
     ).toBe(201);
-    expect((await post('/actions/log_call', { auth, data: { subject: 'No contact' } }, id('actions'))).status).toBe(400);
+    expect(
+      (await post('/actions/log_call', { auth, data: { subject: 'No contact' } }, id('actions')))
+        .status,
+    ).toBe(400);
 
     // Malformed input that carries the secret where a value is expected.
     expect(
-      (await post('/contacts/sync', { auth, meta: { offset: { password: PASSWORD } } }, id('bad'))).status,
+      (await post('/contacts/sync', { auth, meta: { offset: { password: PASSWORD } } }, id('bad')))
+        .status,
     ).toBe(400);
-    expect((await post('/contacts/sync', { auth, meta: { offset: 'garbage' } }, id('bad'))).status).toBe(400);
+    expect(
+      (await post('/contacts/sync', { auth, meta: { offset: 'garbage' } }, id('bad'))).status,
+    ).toBe(400);
   });
 
   it('no secret appears anywhere in the log output', () => {

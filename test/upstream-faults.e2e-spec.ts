@@ -1,9 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import {
-  RetryableUpstreamError,
-  UpstreamError,
-} from '../src/connectors/errors';
+import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
 import { ContactBatch, ContactQuery } from '../src/connectors/ports';
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { SQLITE_FILE_NAME } from '../src/connectors/sql/database';
@@ -24,7 +21,10 @@ const page = (): ContactBatch => ({
   hasMore: false,
 });
 
-async function appWith(contacts: ScriptedContacts, settings: Record<string, number>): Promise<TestApp> {
+async function appWith(
+  contacts: ScriptedContacts,
+  settings: Record<string, number>,
+): Promise<TestApp> {
   return startTestApp(settings, {
     override: (builder) => builder.overrideProvider(SqlContactsAdapter).useValue(contacts),
   });
@@ -165,7 +165,10 @@ describe('upstream faults', () => {
     it('a lock that outlasts the retries is a 502 naming the busy database, not a 500', async () => {
       locker.exec('begin immediate');
       try {
-        const res = await t.post('/actions/create_contact', { auth: DEMO, data: { name: 'Stuck' } });
+        const res = await t.post('/actions/create_contact', {
+          auth: DEMO,
+          data: { name: 'Stuck' },
+        });
         expect(res.status).toBe(502);
         expect(res.body.message).toMatch(/database is busy \(SQLITE_BUSY\)/);
       } finally {

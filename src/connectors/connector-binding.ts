@@ -1,11 +1,5 @@
 import { Type } from '@nestjs/common';
-import {
-  ActionsPort,
-  AgentsPort,
-  ContactsPort,
-  CredentialsPort,
-  InteractionsPort,
-} from './ports';
+import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
 
 /** What an adapter module hands ConnectorsModule: its adapters, one per data port, and how to read its errors. */
 export interface ConnectorBinding {

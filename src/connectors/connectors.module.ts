@@ -1,13 +1,7 @@
 import { Abstract, DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ConnectorBinding } from './connector-binding';
-import {
-  ActionsPort,
-  AgentsPort,
-  ContactsPort,
-  CredentialsPort,
-  InteractionsPort,
-} from './ports';
+import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
 import { UpstreamGuard } from './resilience/upstream-guard';
 import { SQL_CONNECTOR } from './sql/sql-connector.module';
 

@@ -20,7 +20,8 @@ export class DeadlineError extends Error {
 
 function signalAt(deadline: number, parent?: AbortSignal): AbortSignal {
   const controller = new AbortController();
-  const fire = () => controller.abort(parent?.reason ?? new DeadlineError('The time budget is spent'));
+  const fire = () =>
+    controller.abort(parent?.reason ?? new DeadlineError('The time budget is spent'));
   const timer = setTimeout(fire, Math.max(1, Math.ceil(deadline - performance.now())));
   timer.unref();
   parent?.addEventListener('abort', fire, { once: true });

@@ -42,7 +42,9 @@ export async function startTestApp(
     logDestination: options.logDestination,
     instantiate: override
       ? async (module, adapter) => {
-          const moduleRef = await override(Test.createTestingModule({ imports: [module] })).compile();
+          const moduleRef = await override(
+            Test.createTestingModule({ imports: [module] }),
+          ).compile();
           return moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
             bufferLogs: true,
           });

@@ -49,7 +49,13 @@ export function httpStatusError(
 /** The request never reached the upstream: always safe to repeat. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 /** The connection broke mid-way: the upstream may have acted, so only idempotent calls repeat. */
-const BROKEN_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const BROKEN_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 /** Classifies a network error of an HTTP call (for UpstreamGuardOptions.classify). */
 export function classifyHttpError(error: unknown, idempotent = true): unknown {
@@ -60,6 +66,7 @@ export function classifyHttpError(error: unknown, idempotent = true): unknown {
   if (NOT_SENT_CODES.has(code) || (idempotent && BROKEN_CODES.has(code))) {
     return new RetryableUpstreamError(`The external system could not be reached (${code})`);
   }
-  if (BROKEN_CODES.has(code)) return new UpstreamError(`The connection to the external system broke (${code})`);
+  if (BROKEN_CODES.has(code))
+    return new UpstreamError(`The connection to the external system broke (${code})`);
   return error;
 }

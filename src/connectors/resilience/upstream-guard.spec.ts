@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { TimeBudget } from '../../talkdesk/time-budget';
 import {
   ActionRejectedError,
@@ -27,6 +28,7 @@ function flaky(failures: number, error: () => Error = () => new RetryableUpstrea
 }
 
 describe('UpstreamGuard', () => {
+  beforeAll(() => Logger.overrideLogger(false));
   const budget = () => new TimeBudget(5000);
 
   it('retries retryable failures and returns the eventual success', async () => {
@@ -101,7 +103,8 @@ describe('UpstreamGuard', () => {
   it('maps adapter errors through classify', async () => {
     const fn = flaky(1, () => Object.assign(new Error('x'), { code: 'BUSY' }));
     const g = guard({
-      classify: (e) => ((e as { code?: string }).code === 'BUSY' ? new RetryableUpstreamError('busy') : e),
+      classify: (e) =>
+        (e as { code?: string }).code === 'BUSY' ? new RetryableUpstreamError('busy') : e,
     });
     await expect(g.call('op', fn, { signal: budget().signal })).resolves.toBe('ok');
   });

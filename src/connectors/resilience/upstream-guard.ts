@@ -128,9 +128,7 @@ export class UpstreamGuard {
             error.retryAfterMs,
           );
         }
-        throw new UpstreamError(
-          `${error.message} (no time left in the request budget to retry)`,
-        );
+        throw new UpstreamError(`${error.message} (no time left in the request budget to retry)`);
       }
       this.logger.warn(
         `${operation} failed (${error.message}); retry ${attempt + 1} of ${this.options.retries} in ${Math.round(delay)} ms`,

@@ -23,7 +23,9 @@ export class SqlDatabase implements OnModuleInit, OnModuleDestroy {
     // Start-up may wait for a lock; serving must not: better-sqlite3 waits synchronously, which
     // would stall every request. A busy statement fails fast instead and the upstream guard
     // retries it with backoff, within the request's budget.
-    await sql.raw(`PRAGMA busy_timeout = ${Math.floor(this.config.sqliteBusyTimeoutMs)}`).execute(this.db);
+    await sql
+      .raw(`PRAGMA busy_timeout = ${Math.floor(this.config.sqliteBusyTimeoutMs)}`)
+      .execute(this.db);
   }
 
   async onModuleDestroy(): Promise<void> {
