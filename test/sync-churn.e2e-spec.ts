@@ -136,8 +136,8 @@ describe('no contact lost under churn', () => {
       await writer.stop();
     }
     expect(writer.writes).toBeGreaterThan(100);
-    expect(interrupted).toBeGreaterThan(5);
-    expect(completed).toBeGreaterThan(5);
+    expect(interrupted).toBeGreaterThanOrEqual(3);
+    expect(completed).toBeGreaterThanOrEqual(3);
 
     // The writer has stopped: a final incremental sync brings Talkdesk up to date.
     expect(await run(10_000)).toBe(true);
