@@ -45,6 +45,6 @@ export function installJsonBodyParser(
       done(error, undefined);
       return;
     }
-    parse(request as Parameters<typeof parse>[0], text, done);
+    void parse(request as Parameters<typeof parse>[0], text, done);
   });
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS require hook */
 // Runs the TypeScript sources in a child process without a build: `node -r ./test/support/register-ts.js src/main.ts`.
 // The same swc transform as jest's; Node itself loads the ES-module-only dependencies.
 const { readFileSync } = require('node:fs');
