@@ -1,5 +1,6 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { ActionsModule } from './actions/actions.module';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
@@ -10,34 +11,40 @@ import { ContactsModule } from './contacts/contacts.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
 import { InteractionsModule } from './interactions/interactions.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { LOG_REDACT_PATHS } from './talkdesk/log-redaction';
 import { TalkdeskModule } from './talkdesk/talkdesk.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    options: { logDestination?: DestinationStream } = {},
+  ): DynamicModule {
+    const pinoOptions = {
+      level: config.logLevel,
+      // Lines logged while serving a request (services included) carry its id as request_id.
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: 'request_id' },
+      // Bodies are never logged; headers and fields that can carry secrets are masked.
+      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      customLogLevel: (_req: unknown, res: { statusCode: number }, error?: Error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    } as const;
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          // nestjs-pino's default route ('{/*splat}') matches no request on the Fastify adapter,
-          // which left every request unlogged and service logs without their request id.
-          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: config.logLevel,
-            // Bodies are never logged; headers that can carry secrets are masked.
-            redact: {
-              paths: [
-                'req.headers.authorization',
-                'req.headers.cookie',
-                'req.headers["x-api-key"]',
-              ],
-              censor: '[redacted]',
-            },
-            customLogLevel: (_req, res, error) =>
-              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          },
+          pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions,
+          // Every route. (The module's default, "{/*splat}", is prefixed into "/{/*splat}" by
+          // @fastify/middie 9.3 and then matches no request at all: no request would be logged.)
+          forRoutes: [
+            { path: '/', method: RequestMethod.ALL },
+            { path: '/*path', method: RequestMethod.ALL },
+          ],
         }),
+        LifecycleModule,
         ConnectorsModule.forRoot(config),
         TalkdeskModule,
         AuthModule,

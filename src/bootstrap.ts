@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { ShutdownState } from './lifecycle/shutdown-state';
 import { AllExceptionsFilter } from './talkdesk/all-exceptions.filter';
+import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
+import { installJsonBodyParser } from './talkdesk/json-body';
 import { TimeBudget } from './talkdesk/time-budget';
 import { createValidationPipe } from './talkdesk/validation';
 
@@ -22,8 +27,21 @@ function requestId(raw: IncomingMessage): string {
   return id;
 }
 
+export interface CreateAppOptions {
+  /** Where the JSON logs go (stdout by default): tests capture them. */
+  logDestination?: DestinationStream;
+  /**
+   * Builds the application from the root module and the Fastify adapter; by default
+   * NestFactory.create. Tests build it through a testing module to replace providers.
+   */
+  instantiate?: (module: DynamicModule, adapter: FastifyAdapter) => Promise<NestFastifyApplication>;
+}
+
 /** The bridge, fully configured but not listening: used by main, the tests and the spec export. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestId,
@@ -31,15 +49,19 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: false,
     trustProxy: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
-  });
+  const module = AppModule.forRoot(config, { logDestination: options.logDestination });
+  const app = options.instantiate
+    ? await options.instantiate(module, adapter)
+    : await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  const shutdown = app.get(ShutdownState);
+  fastify.addHook('onRequest', (request, reply, done) => {
     request.budget = new TimeBudget(config.requestBudgetMs, performance.now());
+    shutdown.requestStarted();
+    reply.raw.once('close', () => shutdown.requestEnded());
     done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -48,10 +70,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   // Talkdesk sends JSON only; anything else is refused with 415 instead of parsed as text.
   fastify.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app, config.bodyLimitBytes, config.jsonMaxDepth);
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  app.useGlobalInterceptors(new DeadlineInterceptor());
+  // Signals are handled by installGracefulShutdown (main.ts): drain first, then close.
 
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',

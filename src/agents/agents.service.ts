@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { AgentsPort, AuthFields } from '../connectors/ports';
+import { UpstreamError } from '../connectors/errors';
+import { AccountRef, AgentsPort, AuthFields, UserBatch, UserRecord } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { raceSignal, TimeBudget } from '../talkdesk/time-budget';
 import { TalkdeskAgent, toTalkdeskAgent } from './agent-normalizer';
 
 export interface AgentSyncPage {
@@ -26,12 +27,10 @@ export class AgentsService {
     budget: TimeBudget,
   ): Promise<AgentSyncPage> {
     const { account } = await this.accounts.resolve(auth, budget);
-    const batch = await this.users.listUsers(account, offset ?? null, this.config.agentsPageSize, {
-      signal: budget.signal,
-    });
+    const { records, next } = await this.collectPage(account, offset ?? null, budget);
     const agents: TalkdeskAgent[] = [];
     const skipped: string[] = [];
-    for (const user of batch.records) {
+    for (const user of records) {
       const verdict = toTalkdeskAgent(user);
       if ('agent' in verdict) agents.push(verdict.agent);
       else skipped.push(verdict.skipped);
@@ -41,6 +40,49 @@ export class AgentsService {
         `Skipped ${skipped.length} user(s) Talkdesk cannot match: ${skipped.join('; ')}`,
       );
     }
-    return batch.next === null ? { agents } : { agents, next_offset: batch.next };
+    return next === null ? { agents } : { agents, next_offset: next };
+  }
+
+  /**
+   * Fills one page in as many adapter calls as it takes (an upstream may return fewer users
+   * than asked), until full, exhausted or out of time: once the page has users, a batch that
+   * cannot finish before the deadline is left for the next page.
+   */
+  private async collectPage(
+    account: AccountRef,
+    position: number | null,
+    budget: TimeBudget,
+  ): Promise<{ records: UserRecord[]; next: number | null }> {
+    const pageSize = this.config.agentsPageSize;
+    const reserveMs = Math.min(1000, budget.totalMs / 5);
+    const records: UserRecord[] = [];
+    let next: number | null = position;
+    let optional: AbortSignal | undefined;
+    do {
+      if (records.length > 0 && budget.nearlySpent(reserveMs)) break;
+      if (records.length > 0) optional ??= budget.signalBefore(reserveMs);
+      const signal = optional ?? budget.signal;
+      let batch: UserBatch;
+      try {
+        batch = await raceSignal(
+          this.users.listUsers(account, next, pageSize - records.length, { signal }),
+          signal,
+        );
+      } catch (error) {
+        if (optional?.aborted) {
+          this.logger.warn(
+            `Answering ${records.length} user(s) and a next_offset: the external system was too slow to fill the page in time`,
+          );
+          break;
+        }
+        throw error;
+      }
+      if (batch.next !== null && (batch.records.length === 0 || batch.next === next)) {
+        throw new UpstreamError('The external system listed no further users but reported more');
+      }
+      records.push(...batch.records);
+      next = batch.next;
+    } while (records.length < pageSize && next !== null);
+    return { records, next };
   }
 }

@@ -117,6 +117,62 @@ export class AppConfig {
   @Max(MAX_REQUEST_BUDGET_MS)
   requestBudgetMs = 5000;
 
+  /** UPSTREAM_RETRIES: extra attempts of a call that failed in a retryable way (within the budget). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  upstreamRetries = 2;
+
+  /** UPSTREAM_RETRY_BASE_MS: first backoff ceiling; it doubles per attempt, with full jitter. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  upstreamRetryBaseMs = 100;
+
+  /** UPSTREAM_RETRY_MAX_MS: largest backoff between two attempts (a Retry-After may ask more). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  upstreamRetryMaxMs = 2000;
+
+  /** CIRCUIT_BREAKER_THRESHOLD: consecutive upstream failures that open the circuit breaker; 0 disables it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  circuitBreakerThreshold = 5;
+
+  /** CIRCUIT_BREAKER_COOLDOWN_MS: how long an open breaker answers 503 before one trial call (half-open). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  circuitBreakerCooldownMs = 10_000;
+
+  /** SQLITE_BUSY_TIMEOUT_MS: how long one SQLite statement waits for a lock before it fails (and is retried). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  sqliteBusyTimeoutMs = 50;
+
+  /** SHUTDOWN_GRACE_MS: after SIGTERM/SIGINT, how long in-flight requests may take before the process exits. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  shutdownGraceMs = 10_000;
+
+  /** JSON_MAX_DEPTH: deepest nesting of arrays and objects accepted in a request body. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  jsonMaxDepth = 32;
+
   /** DEFAULT_PHONE_REGION: ISO 3166 region for phone numbers written without a country code. */
   @IsString()
   @MinLength(2)
@@ -172,6 +228,14 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   interactionsLimit: 'INTERACTIONS_LIMIT',
   incrementalLookbackSeconds: 'INCREMENTAL_LOOKBACK_SECONDS',
   requestBudgetMs: 'REQUEST_BUDGET_MS',
+  upstreamRetries: 'UPSTREAM_RETRIES',
+  upstreamRetryBaseMs: 'UPSTREAM_RETRY_BASE_MS',
+  upstreamRetryMaxMs: 'UPSTREAM_RETRY_MAX_MS',
+  circuitBreakerThreshold: 'CIRCUIT_BREAKER_THRESHOLD',
+  circuitBreakerCooldownMs: 'CIRCUIT_BREAKER_COOLDOWN_MS',
+  sqliteBusyTimeoutMs: 'SQLITE_BUSY_TIMEOUT_MS',
+  shutdownGraceMs: 'SHUTDOWN_GRACE_MS',
+  jsonMaxDepth: 'JSON_MAX_DEPTH',
   defaultPhoneRegion: 'DEFAULT_PHONE_REGION',
   bodyLimitBytes: 'BODY_LIMIT_BYTES',
   credentialsCacheSeconds: 'CREDENTIALS_CACHE_SECONDS',

@@ -1,13 +1,53 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Abstract, DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { SqlConnectorModule } from './sql/sql-connector.module';
+import { ConnectorBinding } from './connector-binding';
+import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
+import { UpstreamGuard } from './resilience/upstream-guard';
+import { SQL_CONNECTOR } from './sql/sql-connector.module';
 
-/** Binds the ports to the adapter the configuration chose (CONNECTOR). */
+const BINDINGS: Record<AppConfig['connector'], ConnectorBinding> = { sql: SQL_CONNECTOR };
+
+/** A data port bound to the chosen adapter, every call of which goes through the upstream guard. */
+function guarded(port: Abstract<unknown>, adapter: Type<unknown>, name: string): Provider {
+  return {
+    provide: port,
+    useFactory: (raw: object, guard: UpstreamGuard) => guard.protect(raw, name),
+    inject: [adapter, UpstreamGuard],
+  };
+}
+
+/** Binds the ports to the adapter the configuration chose (CONNECTOR), behind the resilience layer. */
 @Global()
 @Module({})
 export class ConnectorsModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const adapter = { sql: SqlConnectorModule }[config.connector];
-    return { module: ConnectorsModule, imports: [adapter], exports: [adapter] };
+    const binding = BINDINGS[config.connector];
+    const guard: Provider = {
+      provide: UpstreamGuard,
+      useFactory: (settings: AppConfig) =>
+        new UpstreamGuard({
+          retries: settings.upstreamRetries,
+          baseDelayMs: settings.upstreamRetryBaseMs,
+          maxDelayMs: settings.upstreamRetryMaxMs,
+          breakerThreshold: settings.circuitBreakerThreshold,
+          breakerCooldownMs: settings.circuitBreakerCooldownMs,
+          classify: binding.classifyError,
+        }),
+      inject: [AppConfig],
+    };
+    const ports = [CredentialsPort, ContactsPort, AgentsPort, InteractionsPort, ActionsPort];
+    return {
+      module: ConnectorsModule,
+      imports: [binding.module],
+      providers: [
+        guard,
+        guarded(CredentialsPort, binding.credentials, 'credentials'),
+        guarded(ContactsPort, binding.contacts, 'contacts'),
+        guarded(AgentsPort, binding.agents, 'agents'),
+        guarded(InteractionsPort, binding.interactions, 'interactions'),
+        guarded(ActionsPort, binding.actions, 'actions'),
+      ],
+      exports: [binding.module, UpstreamGuard, ...ports],
+    };
   }
 }

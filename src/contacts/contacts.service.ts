@@ -1,9 +1,15 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/errors';
-import { AuthFields, ContactPosition, ContactRecord, ContactsPort } from '../connectors/ports';
+import {
+  AuthFields,
+  ContactBatch,
+  ContactPosition,
+  ContactRecord,
+  ContactsPort,
+} from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { raceSignal, TimeBudget } from '../talkdesk/time-budget';
 import {
   decodeCheckpoint,
   decodeContext,
@@ -141,18 +147,37 @@ export class ContactsService {
     const records: ContactRecord[] = [];
     let last = start.after;
     let hasMore = true;
+    // Once the page has contacts, further batches are optional: they must end `reserveMs`
+    // before the deadline, else the page is answered with what it has and a next_offset.
+    let optional: AbortSignal | undefined;
     while (records.length < pageSize && hasMore) {
       if (records.length > 0 && budget.nearlySpent(reserveMs)) break;
-      const batch = await this.contacts.listContacts(
-        account,
-        {
-          after: last,
-          changedSince: start.run.since,
-          changedUntil: start.run.until,
-          limit: pageSize - records.length,
-        },
-        { signal: budget.signal },
-      );
+      if (records.length > 0) optional ??= budget.signalBefore(reserveMs);
+      const signal = optional ?? budget.signal;
+      let batch: ContactBatch;
+      try {
+        batch = await raceSignal(
+          this.contacts.listContacts(
+            account,
+            {
+              after: last,
+              changedSince: start.run.since,
+              changedUntil: start.run.until,
+              limit: pageSize - records.length,
+            },
+            { signal },
+          ),
+          signal,
+        );
+      } catch (error) {
+        if (optional?.aborted) {
+          this.logger.warn(
+            `Answering ${records.length} contact(s) and a next_offset: the external system was too slow to fill the page in time`,
+          );
+          break;
+        }
+        throw error;
+      }
       hasMore = batch.hasMore;
       if (batch.records.length === 0) {
         if (hasMore)

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ConnectorHealthIndicator } from './connector.health';
+import { ShutdownHealthIndicator } from './shutdown.health';
 
 @ApiTags('Health')
 @Controller('health')
@@ -9,6 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly connector: ConnectorHealthIndicator,
+    private readonly shutdown: ShutdownHealthIndicator,
   ) {}
 
   @Get('live')
@@ -20,8 +22,14 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the external system is reachable' })
+  @ApiOperation({
+    summary: 'Readiness: not shutting down, and the external system is reachable',
+  })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.connector.check()]);
+    // Once draining, answer 503 at once without waiting for the external system.
+    if (this.shutdown.check().lifecycle.status === 'down') {
+      return this.health.check([() => this.shutdown.check()]);
+    }
+    return this.health.check([() => this.shutdown.check(), () => this.connector.check()]);
   }
 }

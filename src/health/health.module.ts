@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectorHealthIndicator } from './connector.health';
 import { HealthController } from './health.controller';
+import { ShutdownHealthIndicator } from './shutdown.health';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [ConnectorHealthIndicator],
+  providers: [ConnectorHealthIndicator, ShutdownHealthIndicator],
 })
 export class HealthModule {}

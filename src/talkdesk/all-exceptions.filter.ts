@@ -24,13 +24,14 @@ export function sendError(
   reply: FastifyReply,
   logger: Pick<Logger, 'error'>,
 ): void {
-  const { status, message, unexpected } = mapError(exception);
+  const { status, message, unexpected, headers } = mapError(exception);
   if (unexpected) {
     logger.error(
       `request ${request.id} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
     );
   }
   if (reply.sent) return;
+  if (headers) void reply.headers(headers);
   void reply
     .status(status)
     .header('content-type', 'application/json; charset=utf-8')

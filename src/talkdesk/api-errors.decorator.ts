@@ -5,6 +5,7 @@ import {
   ApiGatewayTimeoutResponse,
   ApiInternalServerErrorResponse,
   ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
@@ -33,8 +34,20 @@ export function ApiWebhookErrors(
       description: 'The external system failed or answered something unusable.',
       type: ErrorResponseDto,
     }),
+    ApiServiceUnavailableResponse({
+      description:
+        'The external system is failing and calls to it are paused (circuit breaker open), or it asked for a pause longer than the request budget. Retry after the Retry-After header.',
+      type: ErrorResponseDto,
+      headers: {
+        'Retry-After': {
+          description: 'Seconds to wait before retrying.',
+          schema: { type: 'integer', example: 10 },
+        },
+      },
+    }),
     ApiGatewayTimeoutResponse({
-      description: 'The external system did not answer within the request budget.',
+      description:
+        'No answer within the request budget (REQUEST_BUDGET_MS): the external system is too slow. Sent at the deadline, never later.',
       type: ErrorResponseDto,
     }),
     ApiInternalServerErrorResponse({

@@ -4,13 +4,18 @@ import {
   CredentialsRejectedError,
   InvalidPositionError,
   UpstreamError,
+  UpstreamUnavailableError,
 } from '../connectors/errors';
+import { formatRetryAfter } from '../connectors/resilience/retry-after';
+import { isAbortError } from './time-budget';
 
 export interface MappedError {
   status: number;
   message: string;
   /** Unexpected: logged with its stack, answered without it. */
   unexpected: boolean;
+  /** Extra response headers (Retry-After on 503). */
+  headers?: Record<string, string>;
 }
 
 function httpExceptionMessage(exception: HttpException): string {
@@ -54,10 +59,26 @@ export function mapError(exception: unknown): MappedError {
   if (exception instanceof ActionRejectedError || exception instanceof InvalidPositionError) {
     return { status: HttpStatus.BAD_REQUEST, message: exception.message, unexpected: false };
   }
+  if (exception instanceof UpstreamUnavailableError) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      message: exception.message,
+      unexpected: false,
+      headers: { 'retry-after': formatRetryAfter(exception.retryAfterMs) },
+    };
+  }
   if (exception instanceof UpstreamError) {
     return {
       status: exception.timeout ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
       message: exception.message,
+      unexpected: false,
+    };
+  }
+  if (isAbortError(exception)) {
+    // An adapter that gave up on its own when the request's signal aborted.
+    return {
+      status: HttpStatus.GATEWAY_TIMEOUT,
+      message: 'The external system did not answer within the request budget',
       unexpected: false,
     };
   }

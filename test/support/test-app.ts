@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { InjectOptions } from 'fastify';
+import { DestinationStream } from 'pino';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/connectors/sql/database';
@@ -42,14 +44,37 @@ const parse = (payload: string): unknown => {
   }
 };
 
+export interface TestAppOptions {
+  /** Replaces providers (e.g. an adapter) before the app is built. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Captures the JSON logs. */
+  logDestination?: DestinationStream;
+}
+
 /** The real bridge on a fresh SQLite database (demo data seeded), served through Fastify's inject. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bridge-test-'));
   let config: AppConfig;
   let app: NestFastifyApplication;
   try {
     config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides });
-    app = await createApp(config);
+    const { override } = options;
+    app = await createApp(config, {
+      logDestination: options.logDestination,
+      instantiate: override
+        ? async (module, adapter) => {
+            const moduleRef = await override(
+              Test.createTestingModule({ imports: [module] }),
+            ).compile();
+            return moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
+              bufferLogs: true,
+            });
+          }
+        : undefined,
+    });
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,39 +1,39 @@
 import { Module } from '@nestjs/common';
-import {
-  ActionsPort,
-  AgentsPort,
-  ConnectorPort,
-  ContactsPort,
-  CredentialsPort,
-  InteractionsPort,
-} from '../ports';
+import { ConnectorPort } from '../ports';
+import type { ConnectorBinding } from '../connector-binding';
 import { SqlActionsAdapter } from './sql-actions.adapter';
 import { SqlAgentsAdapter } from './sql-agents.adapter';
 import { SqlConnectorAdapter } from './sql-connector.adapter';
 import { SqlContactsAdapter } from './sql-contacts.adapter';
 import { SqlCredentialsAdapter } from './sql-credentials.adapter';
 import { SqlDatabase } from './sql-database';
+import { classifySqlError } from './sql-errors';
 import { SqlInteractionsAdapter } from './sql-interactions.adapter';
 
-const PORTS = [
-  ConnectorPort,
-  CredentialsPort,
-  ContactsPort,
-  AgentsPort,
-  InteractionsPort,
-  ActionsPort,
+const ADAPTERS = [
+  SqlCredentialsAdapter,
+  SqlContactsAdapter,
+  SqlAgentsAdapter,
+  SqlInteractionsAdapter,
+  SqlActionsAdapter,
 ];
 
+/**
+ * The SQL adapters. The data ports are bound in ConnectorsModule, behind the upstream guard;
+ * ConnectorPort (what the system is, and the health ping) is bound here, unguarded.
+ */
 @Module({
-  providers: [
-    SqlDatabase,
-    { provide: ConnectorPort, useClass: SqlConnectorAdapter },
-    { provide: CredentialsPort, useClass: SqlCredentialsAdapter },
-    { provide: ContactsPort, useClass: SqlContactsAdapter },
-    { provide: AgentsPort, useClass: SqlAgentsAdapter },
-    { provide: InteractionsPort, useClass: SqlInteractionsAdapter },
-    { provide: ActionsPort, useClass: SqlActionsAdapter },
-  ],
-  exports: [SqlDatabase, ...PORTS],
+  providers: [SqlDatabase, { provide: ConnectorPort, useClass: SqlConnectorAdapter }, ...ADAPTERS],
+  exports: [SqlDatabase, ConnectorPort, ...ADAPTERS],
 })
 export class SqlConnectorModule {}
+
+export const SQL_CONNECTOR: ConnectorBinding = {
+  module: SqlConnectorModule,
+  credentials: SqlCredentialsAdapter,
+  contacts: SqlContactsAdapter,
+  agents: SqlAgentsAdapter,
+  interactions: SqlInteractionsAdapter,
+  actions: SqlActionsAdapter,
+  classifyError: classifySqlError,
+};

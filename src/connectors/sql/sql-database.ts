@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { sql } from 'kysely';
 import { AppConfig } from '../../config/app-config';
 import { Database, openDatabase } from './database';
 import { seedDemoIfEmpty } from './demo-seed';
@@ -19,6 +20,12 @@ export class SqlDatabase implements OnModuleInit, OnModuleDestroy {
     if (this.config.seedDemo && (await seedDemoIfEmpty(this.db, this.config.defaultPhoneRegion))) {
       this.logger.log('Seeded the demo accounts demo@example.com and other@example.com');
     }
+    // Start-up may wait for a lock; serving must not: better-sqlite3 waits synchronously, which
+    // would stall every request. A busy statement fails fast instead and the upstream guard
+    // retries it with backoff, within the request's budget.
+    await sql
+      .raw(`PRAGMA busy_timeout = ${Math.floor(this.config.sqliteBusyTimeoutMs)}`)
+      .execute(this.db);
   }
 
   async onModuleDestroy(): Promise<void> {

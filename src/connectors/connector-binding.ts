@@ -1,0 +1,15 @@
+import { Type } from '@nestjs/common';
+import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
+
+/** What an adapter module hands ConnectorsModule: its adapters, one per data port, and how to read its errors. */
+export interface ConnectorBinding {
+  /** Provides and exports the adapter classes below, and ConnectorPort. */
+  module: Type<unknown>;
+  credentials: Type<CredentialsPort>;
+  contacts: Type<ContactsPort>;
+  agents: Type<AgentsPort>;
+  interactions: Type<InteractionsPort>;
+  actions: Type<ActionsPort>;
+  /** Maps the adapter's own errors to UpstreamError / RetryableUpstreamError (see errors.ts). */
+  classifyError?: (error: unknown) => unknown;
+}

@@ -1,0 +1,3 @@
+export * from './http-upstream';
+export * from './retry-after';
+export * from './upstream-guard';

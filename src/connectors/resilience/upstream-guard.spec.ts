@@ -1,0 +1,182 @@
+import { Logger } from '@nestjs/common';
+import { TimeBudget } from '../../talkdesk/time-budget';
+import {
+  ActionRejectedError,
+  RetryableUpstreamError,
+  UpstreamError,
+  UpstreamUnavailableError,
+} from '../errors';
+import { UpstreamGuard, UpstreamGuardOptions } from './upstream-guard';
+
+const guard = (options: Partial<UpstreamGuardOptions> = {}) =>
+  new UpstreamGuard({
+    retries: 3,
+    baseDelayMs: 5,
+    maxDelayMs: 20,
+    breakerThreshold: 0,
+    breakerCooldownMs: 1000,
+    ...options,
+  });
+
+/** A call that fails `failures` times with `error`, then answers 'ok'. */
+function flaky(failures: number, error: () => Error = () => new RetryableUpstreamError('busy')) {
+  const fn = jest.fn(async () => {
+    if (fn.mock.calls.length <= failures) throw error();
+    return 'ok';
+  });
+  return fn;
+}
+
+describe('UpstreamGuard', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  const budget = () => new TimeBudget(5000);
+
+  it('retries retryable failures and returns the eventual success', async () => {
+    const fn = flaky(2);
+    await expect(guard().call('op', fn, { signal: budget().signal })).resolves.toBe('ok');
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+
+  it('gives up after the configured retries with an UpstreamError', async () => {
+    const fn = flaky(10);
+    const error = await guard({ retries: 2 })
+      .call('op', fn, { signal: budget().signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toMatch(/gave up after 3 attempts/);
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not retry errors that are not retryable', async () => {
+    const fn = flaky(1, () => new UpstreamError('broken'));
+    await expect(guard().call('op', fn, { signal: budget().signal })).rejects.toThrow('broken');
+    const rejected = flaky(1, () => new ActionRejectedError('no'));
+    await expect(guard().call('op', rejected, { signal: budget().signal })).rejects.toBeInstanceOf(
+      ActionRejectedError,
+    );
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(rejected).toHaveBeenCalledTimes(1);
+  });
+
+  it('backs off exponentially with full jitter, capped', async () => {
+    const sleeps: number[] = [];
+    const spy = jest.spyOn(global, 'setTimeout');
+    const g = guard({ retries: 4, baseDelayMs: 8, maxDelayMs: 20, random: () => 0.5 });
+    await g.call('op', flaky(4), { signal: budget().signal });
+    for (const call of spy.mock.calls) {
+      if (typeof call[1] === 'number' && call[1] < 100) sleeps.push(call[1]);
+    }
+    spy.mockRestore();
+    // 0.5 of min(20, 8 * 2^attempt): 4, 8, 10, 10
+    expect(sleeps).toEqual([4, 8, 10, 10]);
+  });
+
+  it('waits at least what Retry-After asks', async () => {
+    const fn = flaky(1, () => new RetryableUpstreamError('slow down', 150));
+    const started = Date.now();
+    await guard().call('op', fn, { signal: budget().signal });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('does not retry when Retry-After is past the deadline: 503-style error at once', async () => {
+    const fn = flaky(1, () => new RetryableUpstreamError('slow down', 60_000));
+    const started = Date.now();
+    const error = await guard()
+      .call('op', fn, { signal: new TimeBudget(2000).signal })
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(error).toBeInstanceOf(UpstreamUnavailableError);
+    expect((error as UpstreamUnavailableError).retryAfterMs).toBe(60_000);
+    expect((error as Error).message).toMatch(/retry in 60 s, past this request's deadline/);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a timeout at the deadline when the call ignores its signal', async () => {
+    const never = jest.fn(() => new Promise<string>(() => undefined));
+    const error = await guard()
+      .call('op', never, { signal: new TimeBudget(100).signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).timeout).toBe(true);
+  });
+
+  it('maps adapter errors through classify', async () => {
+    const fn = flaky(1, () => Object.assign(new Error('x'), { code: 'BUSY' }));
+    const g = guard({
+      classify: (e) =>
+        (e as { code?: string }).code === 'BUSY' ? new RetryableUpstreamError('busy') : e,
+    });
+    await expect(g.call('op', fn, { signal: budget().signal })).resolves.toBe('ok');
+  });
+
+  describe('circuit breaker', () => {
+    it('opens after consecutive failures, refuses fast with Retry-After, half-opens after the cool-down', async () => {
+      const g = guard({ retries: 0, breakerThreshold: 3, breakerCooldownMs: 300 });
+      const failing = jest.fn(async () => {
+        throw new UpstreamError('down');
+      });
+      for (let i = 0; i < 3; i++) {
+        await expect(g.call('op', failing, { signal: budget().signal })).rejects.toThrow('down');
+      }
+      expect(g.state).toBe('open');
+      const refused = await g
+        .call('op', failing, { signal: budget().signal })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(UpstreamUnavailableError);
+      expect((refused as UpstreamUnavailableError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+      expect(failing).toHaveBeenCalledTimes(3);
+
+      await new Promise((r) => setTimeout(r, 350));
+      const healthy = jest.fn(async () => 'back');
+      await expect(g.call('op', healthy, { signal: budget().signal })).resolves.toBe('back');
+      expect(healthy).toHaveBeenCalledTimes(1);
+      expect(g.state).toBe('closed');
+    });
+
+    it('re-opens when the half-open trial call fails', async () => {
+      const g = guard({ retries: 0, breakerThreshold: 1, breakerCooldownMs: 100 });
+      const failing = jest.fn(async () => {
+        throw new UpstreamError('down');
+      });
+      await expect(g.call('op', failing, { signal: budget().signal })).rejects.toThrow('down');
+      await new Promise((r) => setTimeout(r, 150));
+      await expect(g.call('op', failing, { signal: budget().signal })).rejects.toThrow('down');
+      expect(g.state).toBe('open');
+      await expect(g.call('op', failing, { signal: budget().signal })).rejects.toBeInstanceOf(
+        UpstreamUnavailableError,
+      );
+      expect(failing).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not count the caller’s own errors as upstream failures', async () => {
+      const g = guard({ retries: 0, breakerThreshold: 2, breakerCooldownMs: 1000 });
+      const rejected = jest.fn(async () => {
+        throw new ActionRejectedError('bad input');
+      });
+      for (let i = 0; i < 5; i++) {
+        await expect(g.call('op', rejected, { signal: budget().signal })).rejects.toBeInstanceOf(
+          ActionRejectedError,
+        );
+      }
+      expect(g.state).toBe('closed');
+    });
+  });
+
+  it('protect() routes port methods that take CallOptions through the guard', async () => {
+    class Port {
+      readonly kind = 'fake';
+      calls = 0;
+      async list(_n: number, _options: { signal: AbortSignal }) {
+        this.calls++;
+        if (this.calls < 2) throw new RetryableUpstreamError('busy');
+        return this.kind;
+      }
+    }
+    const port = new Port();
+    const protectedPort = guard().protect(port, 'fake');
+    expect(protectedPort.kind).toBe('fake');
+    expect(protectedPort).toBeInstanceOf(Port);
+    await expect(protectedPort.list(1, { signal: budget().signal })).resolves.toBe('fake');
+    expect(port.calls).toBe(2);
+  });
+});

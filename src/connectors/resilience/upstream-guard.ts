@@ -1,0 +1,210 @@
+import { Logger } from '@nestjs/common';
+import {
+  BrokenCircuitError,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+} from 'cockatiel';
+import { isAbortError, raceSignal, remainingMsOf } from '../../talkdesk/time-budget';
+import { RetryableUpstreamError, UpstreamError, UpstreamUnavailableError } from '../errors';
+import { CallOptions } from '../ports';
+import { formatRetryAfter } from './retry-after';
+
+export interface UpstreamGuardOptions {
+  /** Extra attempts after a RetryableUpstreamError (0: none). */
+  retries: number;
+  /** Backoff ceiling of the first retry; it doubles per attempt (full jitter below it). */
+  baseDelayMs: number;
+  /** Largest backoff ceiling (a Retry-After from the upstream may ask for more). */
+  maxDelayMs: number;
+  /** Consecutive failures that open the breaker; 0 disables it. */
+  breakerThreshold: number;
+  /** How long the open breaker refuses calls before letting one trial call through. */
+  breakerCooldownMs: number;
+  /** Turns an adapter's own errors (driver codes, HTTP statuses) into UpstreamError and its subclasses. */
+  classify?: (error: unknown) => unknown;
+  /** Source of jitter in [0, 1); tests pin it. */
+  random?: () => number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Keeps a retry from starting when less than this is left: the answer still needs time to leave. */
+const RETRY_RESERVE_MS = 50;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The resilience layer between the Talkdesk features and an external system: every port call
+ * goes through `call`, which
+ *
+ * - answers at the caller's deadline even when the adapter ignores its signal,
+ * - retries RetryableUpstreamError with exponential backoff and full jitter, honouring the
+ *   upstream's Retry-After, and never sleeps past the request's budget,
+ * - counts upstream failures (UpstreamError, timeouts included) in a circuit breaker: after
+ *   `breakerThreshold` consecutive failures it refuses calls at once with
+ *   UpstreamUnavailableError (503 + Retry-After) for `breakerCooldownMs`, then lets one trial
+ *   call through (half-open), which closes it again or re-opens it.
+ *
+ * Errors that are the caller's business (rejected credentials or actions, bad positions) pass
+ * through untouched and do not count as failures. One guard serves one external system.
+ */
+export class UpstreamGuard {
+  private readonly logger = new Logger('UpstreamGuard');
+  private readonly breaker?: CircuitBreakerPolicy;
+  private openedAt = 0;
+
+  constructor(private readonly options: UpstreamGuardOptions) {
+    if (options.breakerThreshold > 0) {
+      this.breaker = circuitBreaker(
+        handleWhen((error) => error instanceof UpstreamError),
+        {
+          halfOpenAfter: options.breakerCooldownMs,
+          breaker: new ConsecutiveBreaker(options.breakerThreshold),
+        },
+      );
+      this.breaker.onBreak(() => {
+        this.openedAt = Date.now();
+        this.logger.error(
+          `Circuit breaker opened after ${options.breakerThreshold} consecutive upstream failures: refusing calls for ${options.breakerCooldownMs} ms`,
+        );
+      });
+      this.breaker.onHalfOpen(() => this.logger.warn('Circuit breaker half-open: one trial call'));
+      this.breaker.onReset(() => this.logger.log('Circuit breaker closed: the upstream answers'));
+    }
+  }
+
+  get state(): BreakerState {
+    switch (this.breaker?.state) {
+      case CircuitState.Open:
+      case CircuitState.Isolated:
+        return 'open';
+      case CircuitState.HalfOpen:
+        return 'half-open';
+      default:
+        return 'closed';
+    }
+  }
+
+  /** Runs `fn` (one call into the adapter) under the guard; `options` carries the caller's deadline. */
+  async call<T>(operation: string, fn: () => Promise<T>, options: CallOptions): Promise<T> {
+    const { signal } = options;
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw this.timeoutError(operation);
+      let error: unknown;
+      try {
+        return await this.attempt(operation, fn, signal);
+      } catch (caught) {
+        error = caught;
+      }
+      if (!(error instanceof RetryableUpstreamError) || signal.aborted) throw error;
+      if (attempt >= this.options.retries) {
+        throw new UpstreamError(
+          `${error.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''})`,
+        );
+      }
+      const backoff = this.backoffMs(attempt);
+      const delay = Math.max(backoff, error.retryAfterMs ?? 0);
+      const remaining = remainingMsOf(signal);
+      if (remaining !== undefined && delay + RETRY_RESERVE_MS >= remaining) {
+        if (error.retryAfterMs !== undefined && error.retryAfterMs >= backoff) {
+          throw new UpstreamUnavailableError(
+            `The external system asked to retry in ${formatRetryAfter(error.retryAfterMs)} s, past this request's deadline: ${error.message}`,
+            error.retryAfterMs,
+          );
+        }
+        throw new UpstreamError(`${error.message} (no time left in the request budget to retry)`);
+      }
+      this.logger.warn(
+        `${operation} failed (${error.message}); retry ${attempt + 1} of ${this.options.retries} in ${Math.round(delay)} ms`,
+      );
+      try {
+        await sleep(delay, signal);
+      } catch {
+        throw this.timeoutError(operation);
+      }
+    }
+  }
+
+  /**
+   * The port with every method that takes CallOptions (its last argument) run through `call`;
+   * other members (definitions, lifecycle hooks) are the port's own.
+   */
+  protect<T extends object>(port: T, name: string): T {
+    return new Proxy(port, {
+      get: (target, property, receiver) => {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        const method = value as (...args: unknown[]) => Promise<unknown>;
+        return (...args: unknown[]) => {
+          const options = args[args.length - 1] as Partial<CallOptions> | undefined;
+          if (!(options?.signal instanceof AbortSignal)) return method.apply(target, args);
+          return this.call(
+            `${name}.${property}`,
+            () => method.apply(target, args),
+            options as CallOptions,
+          );
+        };
+      },
+    });
+  }
+
+  private async attempt<T>(operation: string, fn: () => Promise<T>, signal: AbortSignal) {
+    const run = async () => {
+      try {
+        // The adapter's own promise is raced against the deadline: a late answer is dropped.
+        return await raceSignal(Promise.resolve().then(fn), signal);
+      } catch (error) {
+        throw this.classify(operation, error, signal);
+      }
+    };
+    if (!this.breaker) return run();
+    try {
+      return await this.breaker.execute(run);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        const left = this.options.breakerCooldownMs - (Date.now() - this.openedAt);
+        throw new UpstreamUnavailableError(
+          'The external system is failing: calls to it are paused by the circuit breaker',
+          Math.max(1000, left),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private classify(operation: string, error: unknown, signal: AbortSignal): unknown {
+    if (signal.aborted && (isAbortError(error) || error === signal.reason)) {
+      return this.timeoutError(operation);
+    }
+    return this.options.classify ? this.options.classify(error) : error;
+  }
+
+  private timeoutError(operation: string): UpstreamError {
+    return new UpstreamError(
+      `The external system did not answer in time (${operation}, request budget spent)`,
+      true,
+    );
+  }
+
+  /** Full jitter: uniform in [0, min(max, base * 2^attempt)). */
+  private backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** attempt);
+    return (this.options.random ?? Math.random)() * ceiling;
+  }
+}

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { encodeToken } from '../talkdesk/token-codec';
+import {
+  decodeCheckpoint,
+  decodeContext,
+  decodeOffset,
+  encodeCheckpoint,
+  encodeContext,
+  encodeOffset,
+} from './contact-sync-tokens';
+
+const position = fc.record({
+  updatedAt: fc.integer({ min: 0, max: 2 ** 48 }),
+  id: fc.string({ minLength: 1, maxLength: 40 }),
+});
+
+/** Tokens of the right kind and version whose payload is anything at all. */
+const forged = (kind: string) =>
+  fc
+    .dictionary(
+      fc.constantFrom('after', 'at', 'until', 'since', 'checkpoint', '__proto__', 'u', 'i'),
+      fc.jsonValue(),
+    )
+    .map((payload) => encodeToken(kind, payload));
+
+describe('contact sync tokens under hostile input', () => {
+  const before = Object.getOwnPropertyNames(Object.prototype).sort();
+  afterAll(() => expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before));
+
+  it('decoders never throw on anything, forged tokens included, and only return well-formed values', () => {
+    const input = fc.oneof(
+      fc.anything(),
+      fc.string({ maxLength: 5000 }),
+      forged('contacts.offset'),
+      forged('contacts.checkpoint'),
+      forged('contacts.context'),
+    );
+    const wellFormed = (p: unknown) =>
+      p === null ||
+      (typeof p === 'object' &&
+        Number.isFinite((p as { updatedAt: number }).updatedAt) &&
+        typeof (p as { id: string }).id === 'string');
+    fc.assert(
+      fc.property(input, (token) => {
+        expect(wellFormed(decodeOffset(token))).toBe(true);
+        expect(wellFormed(decodeCheckpoint(token))).toBe(true);
+        const run = decodeContext(token);
+        expect(run === null || Number.isFinite(run.until)).toBe(true);
+        if (run?.checkpoint) expect(wellFormed(run.checkpoint)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('round-trips positions and runs', () => {
+    fc.assert(
+      fc.property(position, fc.integer({ min: 0, max: 2 ** 48 }), (p, until) => {
+        expect(decodeOffset(encodeOffset(p))).toEqual(p);
+        expect(decodeCheckpoint(encodeCheckpoint(p))).toEqual(p);
+        expect(decodeContext(encodeContext({ until, since: until - 5, checkpoint: p }))).toEqual({
+          until,
+          since: until - 5,
+          checkpoint: p,
+        });
+        // Tokens of one kind are never read as another.
+        expect(decodeCheckpoint(encodeOffset(p))).toBeNull();
+        expect(decodeOffset(encodeCheckpoint(p))).toBeNull();
+      }),
+    );
+  });
+});

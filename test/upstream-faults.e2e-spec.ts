@@ -1,0 +1,179 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
+import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
+import { ContactBatch, ContactQuery } from '../src/connectors/ports';
+import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
+import { SQLITE_FILE_NAME } from '../src/connectors/sql/database';
+import { DEMO, startTestApp, TestApp } from './support/test-app';
+
+/** Stands in for the SQL contacts adapter behind the real upstream guard. */
+class ScriptedContacts {
+  calls = 0;
+  constructor(public script: (call: number) => Promise<ContactBatch>) {}
+  listContacts(_account: unknown, _query: ContactQuery): Promise<ContactBatch> {
+    this.calls++;
+    return this.script(this.calls);
+  }
+}
+
+const page = (): ContactBatch => ({
+  records: [{ id: '1', updatedAt: 1_700_000_000_000, name: 'Jane Doe' }],
+  hasMore: false,
+});
+
+async function appWith(
+  contacts: ScriptedContacts,
+  settings: Record<string, number>,
+): Promise<TestApp> {
+  return startTestApp(settings, {
+    override: (builder) => builder.overrideProvider(SqlContactsAdapter).useValue(contacts),
+  });
+}
+
+describe('upstream faults', () => {
+  describe('retries', () => {
+    let t: TestApp;
+    afterEach(() => t?.close());
+
+    it('a call that fails twice in a retryable way, then succeeds, is retried to success', async () => {
+      const contacts = new ScriptedContacts(async (call) => {
+        if (call <= 2) throw new RetryableUpstreamError('connection reset');
+        return page();
+      });
+      t = await appWith(contacts, { upstreamRetries: 2, upstreamRetryBaseMs: 10 });
+      const res = await t.post('/contacts/sync', { auth: DEMO });
+      expect(res.status).toBe(200);
+      expect(res.body.contacts.map((c: any) => c.id)).toEqual(['1']);
+      expect(contacts.calls).toBe(3);
+    });
+
+    it('gives up after UPSTREAM_RETRIES with a 502 JSON error', async () => {
+      const contacts = new ScriptedContacts(async () => {
+        throw new RetryableUpstreamError('connection reset');
+      });
+      t = await appWith(contacts, { upstreamRetries: 2, upstreamRetryBaseMs: 10 });
+      const res = await t.post('/contacts/sync', { auth: DEMO });
+      expect(res.status).toBe(502);
+      expect(res.body).toEqual({
+        message: expect.stringMatching(/gave up after 3 attempts/),
+        request_id: res.headers['x-request-id'],
+      });
+      expect(contacts.calls).toBe(3);
+    });
+
+    it('a Retry-After beyond the remaining budget is not waited for: 503 with that Retry-After at once', async () => {
+      const contacts = new ScriptedContacts(async () => {
+        throw new RetryableUpstreamError('rate limited', 120_000);
+      });
+      t = await appWith(contacts, { upstreamRetries: 3, requestBudgetMs: 5000 });
+      const started = Date.now();
+      const res = await t.post('/contacts/sync', { auth: DEMO });
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('120');
+      expect(res.body.message).toMatch(/asked to retry in 120 s/);
+      expect(contacts.calls).toBe(1);
+    });
+
+    it('a Retry-After within the budget is honoured, then the call succeeds', async () => {
+      const contacts = new ScriptedContacts(async (call) => {
+        if (call === 1) throw new RetryableUpstreamError('rate limited', 300);
+        return page();
+      });
+      t = await appWith(contacts, { upstreamRetries: 1 });
+      const started = Date.now();
+      const res = await t.post('/contacts/sync', { auth: DEMO });
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      expect(contacts.calls).toBe(2);
+    });
+  });
+
+  describe('circuit breaker', () => {
+    let t: TestApp;
+    afterAll(() => t.close());
+
+    it('opens after consecutive failures: later requests get 503 + Retry-After without calling the port, then half-open lets one through', async () => {
+      let healthy = false;
+      const contacts = new ScriptedContacts(async () => {
+        if (healthy) return page();
+        throw new UpstreamError('connection refused');
+      });
+      t = await appWith(contacts, {
+        upstreamRetries: 0,
+        circuitBreakerThreshold: 3,
+        circuitBreakerCooldownMs: 1500,
+      });
+      for (let i = 0; i < 3; i++) {
+        expect((await t.post('/contacts/sync', { auth: DEMO })).status).toBe(502);
+      }
+      expect(contacts.calls).toBe(3);
+
+      const refused = await Promise.all(
+        Array.from({ length: 5 }, () => t.post('/contacts/sync', { auth: DEMO })),
+      );
+      for (const res of refused) {
+        expect(res.status).toBe(503);
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(2);
+        expect(res.body).toEqual({
+          message: expect.stringMatching(/circuit breaker/),
+          request_id: res.headers['x-request-id'],
+        });
+      }
+      expect(contacts.calls).toBe(3);
+
+      // After the cool-down one trial call goes through; it succeeds and the breaker closes.
+      healthy = true;
+      await new Promise((r) => setTimeout(r, 1600));
+      const trial = await t.post('/contacts/sync', { auth: DEMO });
+      expect(trial.status).toBe(200);
+      expect(contacts.calls).toBe(4);
+      expect((await t.post('/contacts/sync', { auth: DEMO })).status).toBe(200);
+      expect(contacts.calls).toBe(5);
+    });
+  });
+
+  describe('a busy SQLite database (real adapter)', () => {
+    let t: TestApp;
+    let locker: BetterSqlite3.Database;
+    beforeAll(async () => {
+      t = await startTestApp({
+        upstreamRetries: 6,
+        upstreamRetryBaseMs: 50,
+        upstreamRetryMaxMs: 400,
+        // Each failed attempt counts: keep the breaker out of this test.
+        circuitBreakerThreshold: 50,
+      });
+      locker = new BetterSqlite3(join(t.dataDir, SQLITE_FILE_NAME));
+    });
+    afterAll(async () => {
+      if (locker.inTransaction) locker.exec('rollback');
+      locker.close();
+      await t.close();
+    });
+
+    it('a write blocked by another writer is retried with backoff and succeeds once the lock is gone', async () => {
+      locker.exec('begin immediate');
+      const action = t.post('/actions/create_contact', { auth: DEMO, data: { name: 'Busy Bee' } });
+      setTimeout(() => locker.exec('rollback'), 300);
+      const res = await action;
+      expect(res.status).toBe(201);
+      expect(res.body.contact_external_id).toMatch(/^\d+$/);
+    });
+
+    it('a lock that outlasts the retries is a 502 naming the busy database, not a 500', async () => {
+      locker.exec('begin immediate');
+      try {
+        const res = await t.post('/actions/create_contact', {
+          auth: DEMO,
+          data: { name: 'Stuck' },
+        });
+        expect(res.status).toBe(502);
+        expect(res.body.message).toMatch(/database is busy \(SQLITE_BUSY\)/);
+      } finally {
+        locker.exec('rollback');
+      }
+    });
+  });
+});
