@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -26,6 +26,12 @@ function requestId(raw: IncomingMessage): string {
   (raw as IncomingMessage & { id?: string }).id = id;
   return id;
 }
+
+/**
+ * Nest's own body parsers stay off: the bridge installs its JSON parser itself, and any other
+ * content type (forms, text) is refused with 415.
+ */
+export const NEST_APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
 
 export interface CreateAppOptions {
   /** Where the JSON logs go (stdout by default): tests capture them. */
@@ -52,7 +58,7 @@ export async function createApp(
   const module = AppModule.forRoot(config, { logDestination: options.logDestination });
   const app = options.instantiate
     ? await options.instantiate(module, adapter)
-    : await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+    : await NestFactory.create<NestFastifyApplication>(module, adapter, NEST_APP_OPTIONS);
   const logger = app.get(Logger);
   app.useLogger(logger);
 

@@ -1,7 +1,7 @@
+import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { toE164 } from '../src/common/phone';
-import { ContactsPort } from '../src/connectors/ports';
 import { findAccountId, insertContacts } from '../src/connectors/sql/sql-writer';
 import { ContactSyncRun, expectError, expectJson, syncContacts } from './support/talkdesk';
 import { DEMO, OTHER, Reply, startTestApp, TestApp } from './support/test-app';
@@ -457,12 +457,12 @@ describe('POST /contacts/sync under a tight time budget', () => {
   afterAll(() => t.close());
 
   it('cuts a page short rather than answer late, and the run still sends every contact once', async () => {
-    const port = t.app.get<ContactsPort>(ContactsPort);
+    const port = t.app.get(SqlContactsAdapter);
     const original = port.listContacts.bind(port);
     // A slow external system that lists at most 10 contacts per call.
-    const spy = jest.spyOn(port, 'listContacts').mockImplementation(async (account, query, o) => {
+    const spy = jest.spyOn(port, 'listContacts').mockImplementation(async (account, query) => {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      return original(account, { ...query, limit: Math.min(query.limit, 10) }, o);
+      return original(account, { ...query, limit: Math.min(query.limit, 10) });
     });
     let first: Reply;
     const started = performance.now();

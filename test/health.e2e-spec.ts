@@ -30,6 +30,11 @@ describe('GET /health/*', () => {
     try {
       const res = await t.get('/health/ready');
       expectError(res, 503);
+      expect(res.body.message).toBe('Not ready: external_system down');
+      expect(res.body.details.external_system).toMatchObject({
+        status: 'down',
+        message: 'database is gone',
+      });
       expect((await t.get('/health/live')).status).toBe(200);
     } finally {
       ping.mockRestore();

@@ -1,4 +1,4 @@
-import { InteractionsPort } from '../src/connectors/ports';
+import { SqlInteractionsAdapter } from '../src/connectors/sql/sql-interactions.adapter';
 import { findAccountId } from '../src/connectors/sql/sql-writer';
 import { expectError, expectJson } from './support/talkdesk';
 import { DEMO, OTHER, startTestApp, TestApp } from './support/test-app';
@@ -211,7 +211,7 @@ describe('POST /interactions/retrieve', () => {
   });
 
   it('caps the answer at INTERACTIONS_LIMIT and passes on only what was asked, whatever the adapter returns', async () => {
-    const port = t.app.get<InteractionsPort>(InteractionsPort);
+    const port = t.app.get(SqlInteractionsAdapter);
     const now = Date.now();
     const records = Array.from({ length: t.config.interactionsLimit + 30 }, (_, i) => ({
       id: `x${i}`,

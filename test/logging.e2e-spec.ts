@@ -1,4 +1,4 @@
-import { ContactsPort } from '../src/connectors/ports';
+import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { DEMO, startTestApp, TestApp } from './support/test-app';
 
 describe('logs', () => {
@@ -14,7 +14,7 @@ describe('logs', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as unknown);
-  const ofRequest = (id: string) => entries().filter((e) => e.req?.id === id);
+  const ofRequest = (id: string) => entries().filter((e) => (e.request_id ?? e.req?.id) === id);
 
   beforeAll(async () => {
     chunks = [];
@@ -93,7 +93,7 @@ describe('logs', () => {
     const before = entries().filter((e) => e.msg === 'request completed').length;
     for (const request of requests) expect((await request()).status).toBeGreaterThanOrEqual(200);
     // An unexpected failure is logged with its stack.
-    const contacts = t.app.get<ContactsPort>(ContactsPort);
+    const contacts = t.app.get(SqlContactsAdapter);
     jest.spyOn(contacts, 'listContacts').mockRejectedValueOnce(new Error('unexpected boom'));
     expect((await t.post('/contacts/sync', { auth: DEMO })).status).toBe(500);
 

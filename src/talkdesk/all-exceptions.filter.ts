@@ -24,7 +24,7 @@ export function sendError(
   reply: FastifyReply,
   logger: Pick<Logger, 'error'>,
 ): void {
-  const { status, message, unexpected, headers } = mapError(exception);
+  const { status, message, unexpected, headers, details } = mapError(exception);
   if (unexpected) {
     logger.error(
       `request ${request.id} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
@@ -35,5 +35,5 @@ export function sendError(
   void reply
     .status(status)
     .header('content-type', 'application/json; charset=utf-8')
-    .send({ message, request_id: request.id });
+    .send({ message, request_id: request.id, ...details });
 }

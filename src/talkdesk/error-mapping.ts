@@ -16,6 +16,18 @@ export interface MappedError {
   unexpected: boolean;
   /** Extra response headers (Retry-After on 503). */
   headers?: Record<string, string>;
+  /** Extra body fields (the health check's details on a failing readiness probe). */
+  details?: Record<string, unknown>;
+}
+
+/** The body @nestjs/terminus answers a failing health check with. */
+function healthCheckFailure(exception: HttpException): Record<string, unknown> | undefined {
+  const response = exception.getResponse();
+  if (typeof response !== 'object' || response === null) return undefined;
+  const { status, error, details } = response as Record<string, unknown>;
+  return status === 'error' && typeof error === 'object' && details
+    ? { status, error, details }
+    : undefined;
 }
 
 function httpExceptionMessage(exception: HttpException): string {
@@ -47,6 +59,11 @@ function fastifyMessage(code: string | undefined, fallback: string): string {
 export function mapError(exception: unknown): MappedError {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
+    const health = healthCheckFailure(exception);
+    if (health) {
+      const down = Object.keys(health.error as object).join(', ') || 'a dependency';
+      return { status, message: `Not ready: ${down} down`, unexpected: false, details: health };
+    }
     return {
       status,
       message: httpExceptionMessage(exception),

@@ -5,7 +5,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { InjectOptions } from 'fastify';
 import { DestinationStream } from 'pino';
-import { createApp } from '../../src/bootstrap';
+import { createApp, NEST_APP_OPTIONS } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/connectors/sql/database';
 import { SqlDatabase } from '../../src/connectors/sql/sql-database';
@@ -69,9 +69,10 @@ export async function startTestApp(
             const moduleRef = await override(
               Test.createTestingModule({ imports: [module] }),
             ).compile();
-            return moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
-              bufferLogs: true,
-            });
+            return moduleRef.createNestApplication<NestFastifyApplication>(
+              adapter,
+              NEST_APP_OPTIONS,
+            );
           }
         : undefined,
     });
