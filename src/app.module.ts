@@ -10,6 +10,8 @@ import { ContactsModule } from './contacts/contacts.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
 import { InteractionsModule } from './interactions/interactions.module';
+import { SecurityModule } from './security/security.module';
+import { StoreModule } from './store/store.module';
 import { TalkdeskModule } from './talkdesk/talkdesk.module';
 
 @Module({})
@@ -28,6 +30,7 @@ export class AppModule {
                 'req.headers.authorization',
                 'req.headers.cookie',
                 'req.headers["x-api-key"]',
+                'req.headers["x-bridge-token"]',
               ],
               censor: '[redacted]',
             },
@@ -36,6 +39,8 @@ export class AppModule {
           },
         }),
         ConnectorsModule.forRoot(config),
+        StoreModule.forRoot(config),
+        SecurityModule,
         TalkdeskModule,
         AuthModule,
         ContactsModule,

@@ -8,6 +8,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { fastifyTrustProxy } from './security/address-list';
+import { httpsOptions, registerSecurityHeaders } from './security/http-hardening';
 import { AllExceptionsFilter } from './talkdesk/all-exceptions.filter';
 import { TimeBudget } from './talkdesk/time-budget';
 import { createValidationPipe } from './talkdesk/validation';
@@ -29,13 +31,16 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     genReqId: requestId,
     // Request logs come from the pino logger (nestjs-pino), with the same request id.
     logger: false,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (IP_ALLOWLIST relies on it).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    ...httpsOptions(config),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  await registerSecurityHeaders(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, _reply, done) => {

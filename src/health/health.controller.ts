@@ -2,8 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ConnectorHealthIndicator } from './connector.health';
+import { PublicEndpoint } from '../security/public-endpoint.decorator';
 
 @ApiTags('Health')
+@PublicEndpoint()
 @Controller('health')
 export class HealthController {
   constructor(
