@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOperation,
   ApiParam,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -67,6 +68,11 @@ export class ActionsController {
   @ApiConflictResponse({
     description:
       "An identical request is still running and did not finish within this request's time budget; retry after Retry-After seconds to receive its result.",
+    type: ErrorResponseDto,
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'REDIS_URL is set and Redis does not answer: the action was not run, since a repeat could not be recognised.',
     type: ErrorResponseDto,
   })
   @ApiUnprocessableEntityResponse({
