@@ -28,7 +28,7 @@ describe.each(['memory', 'redis'] as const)('interaction retrieval cache (%s)', 
   beforeAll(async () => {
     const shared = store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {};
     redis = store === 'redis' ? openRedis() : undefined;
-    cached = await startTestApp({ ...shared, interactionsCacheTtlSeconds: 300 });
+    cached = await startTestApp({ ...shared, interactionsCacheSeconds: 300 });
     plain = await startTestApp({ ...shared, dataDir: cached.dataDir });
   });
   afterAll(async () => {
@@ -93,7 +93,7 @@ describe('interaction retrieval cache: the TTL bounds staleness', () => {
   let cached: TestApp;
   let plain: TestApp;
   beforeAll(async () => {
-    cached = await startTestApp({ interactionsCacheTtlSeconds: 1 });
+    cached = await startTestApp({ interactionsCacheSeconds: 1 });
     plain = await startTestApp({ dataDir: cached.dataDir });
   });
   afterAll(async () => {

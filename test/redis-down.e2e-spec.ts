@@ -8,7 +8,7 @@ describe('Redis unavailable', () => {
   beforeAll(async () => {
     t = await startTestApp({
       redisUrl: 'redis://127.0.0.1:1',
-      interactionsCacheTtlSeconds: 60,
+      interactionsCacheSeconds: 60,
       rateLimitMax: 2,
     });
   }, 30_000);

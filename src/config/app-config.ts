@@ -152,12 +152,12 @@ export class AppConfig {
   @Max(7 * 24 * 3600)
   idempotencyKeyTtlSeconds = 24 * 3600;
 
-  /** INTERACTIONS_CACHE_TTL_SECONDS: how long interaction retrieval answers are cached per account; 0 disables. */
+  /** INTERACTIONS_CACHE_SECONDS: how long interaction retrieval answers are cached per account; 0 disables. */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(300)
-  interactionsCacheTtlSeconds = 0;
+  interactionsCacheSeconds = 0;
 
   /** BRIDGE_TOKEN: shared secret every webhook must carry (X-Bridge-Token or basic auth password); empty disables. */
   @IsOptional()
@@ -241,7 +241,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   redisKeyPrefix: 'REDIS_KEY_PREFIX',
   idempotencyWindowSeconds: 'IDEMPOTENCY_WINDOW_SECONDS',
   idempotencyKeyTtlSeconds: 'IDEMPOTENCY_KEY_TTL_SECONDS',
-  interactionsCacheTtlSeconds: 'INTERACTIONS_CACHE_TTL_SECONDS',
+  interactionsCacheSeconds: 'INTERACTIONS_CACHE_SECONDS',
   bridgeToken: 'BRIDGE_TOKEN',
   ipAllowlist: 'IP_ALLOWLIST',
   trustProxy: 'TRUST_PROXY',

@@ -6,7 +6,7 @@ import { KeyValueStore, KeyValueStores } from '../store/key-value-store';
 import { TalkdeskInteraction } from './interaction-normalizer';
 
 /**
- * Opt-in cache of interaction retrieval answers (INTERACTIONS_CACHE_TTL_SECONDS), keyed by the
+ * Opt-in cache of interaction retrieval answers (INTERACTIONS_CACHE_SECONDS), keyed by the
  * account (AccountRef.key, hashed) and the canonical request, so one account never reads
  * another's entries. Each account has a generation number that successful actions bump: entries
  * of older generations are never read again and simply expire. Failures of the store count as
@@ -20,7 +20,7 @@ export class InteractionsCache {
 
   constructor(stores: KeyValueStores, config: AppConfig) {
     this.store = stores.open('interactions', { maxEntries: 10_000 });
-    this.ttlMs = config.interactionsCacheTtlSeconds * 1000;
+    this.ttlMs = config.interactionsCacheSeconds * 1000;
   }
 
   get enabled(): boolean {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { RateLimitTracker } from './rate-limit-tracker';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -46,10 +47,16 @@ describe('RedisThrottlerStorage (real Redis)', () => {
       lazyConnect: true,
       retryStrategy: () => null,
     });
-    const storage = new RedisThrottlerStorage(dead, prefix);
-    const record = await storage.increment('x', 1000, 1, 1000, 'default');
-    expect(record.isBlocked).toBe(false);
-    dead.disconnect();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const storage = new RedisThrottlerStorage(dead, prefix);
+      const record = await storage.increment('x', 1000, 1, 1000, 'default');
+      expect(record.isBlocked).toBe(false);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('Rate limiting is off'));
+    } finally {
+      warn.mockRestore();
+      dead.disconnect();
+    }
   });
 });
 

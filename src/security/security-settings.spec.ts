@@ -8,7 +8,7 @@ describe('security and resilience settings', () => {
     expect(config.trustProxy).toBe('false');
     expect(config.redisUrl).toBeUndefined();
     expect(config.tlsCertFile).toBeUndefined();
-    expect(config.interactionsCacheTtlSeconds).toBe(0);
+    expect(config.interactionsCacheSeconds).toBe(0);
     expect(config.idempotencyWindowSeconds).toBe(120);
     expect(config.rateLimitMax).toBe(1200);
     expect(config.rateLimitWindowSeconds).toBe(60);
@@ -29,8 +29,8 @@ describe('security and resilience settings', () => {
     expect(() => loadConfig({ IP_ALLOWLIST: '10.0.0.0/8, nonsense' })).toThrow('IP_ALLOWLIST');
     expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow('TRUST_PROXY');
     expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow('REDIS_URL');
-    expect(() => loadConfig({ INTERACTIONS_CACHE_TTL_SECONDS: '3600' })).toThrow(
-      'INTERACTIONS_CACHE_TTL_SECONDS',
+    expect(() => loadConfig({ INTERACTIONS_CACHE_SECONDS: '3600' })).toThrow(
+      'INTERACTIONS_CACHE_SECONDS',
     );
   });
 
@@ -41,7 +41,7 @@ describe('security and resilience settings', () => {
       TRUST_PROXY: '1',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
       RATE_LIMIT_MAX: '0',
-      INTERACTIONS_CACHE_TTL_SECONDS: '30',
+      INTERACTIONS_CACHE_SECONDS: '30',
     });
     expect(config).toMatchObject({
       bridgeToken: 'a-long-shared-secret-value',
@@ -49,7 +49,7 @@ describe('security and resilience settings', () => {
       trustProxy: '1',
       redisUrl: 'redis://127.0.0.1:6379/0',
       rateLimitMax: 0,
-      interactionsCacheTtlSeconds: 30,
+      interactionsCacheSeconds: 30,
     });
   });
 });
