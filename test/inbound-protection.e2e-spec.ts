@@ -34,6 +34,15 @@ describe('bridge token (BRIDGE_TOKEN)', () => {
     expect(res.headers['www-authenticate']).toContain('Basic');
   });
 
+  it('does not invite a browser login dialog when a wrong X-Bridge-Token was sent', async () => {
+    const res = await call(t.app, 'POST', '/auth/validate', {
+      body: validate,
+      headers: { 'x-bridge-token': 'wrong-token' },
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).not.toContain('Basic');
+  });
+
   it('refuses a wrong token, in the header or as basic auth, without echoing it', async () => {
     for (const headers of <Record<string, string>[]>[
       { 'x-bridge-token': 'wrong-token' },

@@ -11,18 +11,27 @@ import { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { WithResponseHeaders } from '../talkdesk/all-exceptions.filter';
 import { parseAddressList } from './address-list';
-import { BridgeTokenCheck } from './bridge-token';
+import { BRIDGE_TOKEN_HEADER, BridgeTokenCheck } from './bridge-token';
 import { isPublicEndpoint } from './public-endpoint.decorator';
 
-/** 401 for a missing or wrong bridge token; says how to authenticate, never what was sent. */
+/**
+ * 401 for a missing or wrong bridge token; says how to authenticate, never what was sent. The
+ * challenge offers basic authentication, except to a caller that sent X-Bridge-Token: a browser
+ * (Swagger UI's "Try it out") would otherwise open a login dialog over a wrong header token.
+ */
 export class BridgeTokenRequiredException
   extends UnauthorizedException
   implements WithResponseHeaders
 {
-  readonly responseHeaders = { 'www-authenticate': 'Basic realm="talkdesk-bridge"' };
+  readonly responseHeaders: Record<string, string>;
 
-  constructor() {
+  constructor(sentHeaderToken: boolean) {
     super('Missing or wrong bridge token: send it in the X-Bridge-Token header');
+    this.responseHeaders = {
+      'www-authenticate': sentHeaderToken
+        ? 'X-Bridge-Token realm="talkdesk-bridge"'
+        : 'Basic realm="talkdesk-bridge"',
+    };
   }
 }
 
@@ -53,7 +62,7 @@ export class InboundGuard implements CanActivate {
       throw new ForbiddenException('Calls from this address are not allowed');
     }
     if (this.token && !this.token.matches(request.headers)) {
-      throw new BridgeTokenRequiredException();
+      throw new BridgeTokenRequiredException(request.headers[BRIDGE_TOKEN_HEADER] !== undefined);
     }
     return true;
   }
