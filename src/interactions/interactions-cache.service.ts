@@ -36,7 +36,7 @@ export class InteractionsCache {
     const generation = await this.safely(() => this.store.get(`${scope}:generation`), null);
     const key = `${scope}:${generation ?? 0}:${digest(canonicalJson(request))}`;
     const cached = await this.safely(() => this.store.get(key), null);
-    return { key, hit: cached === null ? null : (JSON.parse(cached) as TalkdeskInteraction[]) };
+    return { key, hit: cached === null ? null : readEntry(cached) };
   }
 
   async remember(key: string, interactions: TalkdeskInteraction[]): Promise<void> {
@@ -64,5 +64,15 @@ export class InteractionsCache {
       this.logger.warn(`Interactions cache unavailable: ${String(error)}`);
       return fallback;
     }
+  }
+}
+
+/** A cached answer, or null (a miss) when the entry is not one. */
+function readEntry(text: string): TalkdeskInteraction[] | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? (value as TalkdeskInteraction[]) : null;
+  } catch {
+    return null;
   }
 }
