@@ -13,6 +13,8 @@ import { IntegrationModule } from './integration/integration.module';
 import { InteractionsModule } from './interactions/interactions.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LOG_REDACT_PATHS } from './talkdesk/log-redaction';
+import { SecurityModule } from './security/security.module';
+import { StoreModule } from './store/store.module';
 import { TalkdeskModule } from './talkdesk/talkdesk.module';
 
 @Module({})
@@ -46,6 +48,8 @@ export class AppModule {
         }),
         LifecycleModule,
         ConnectorsModule.forRoot(config),
+        StoreModule.forRoot(config),
+        SecurityModule,
         TalkdeskModule,
         AuthModule,
         ContactsModule,

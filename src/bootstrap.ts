@@ -11,6 +11,8 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ShutdownState } from './lifecycle/shutdown-state';
+import { fastifyTrustProxy } from './security/address-list';
+import { httpsOptions, registerSecurityHeaders } from './security/http-hardening';
 import { AllExceptionsFilter } from './talkdesk/all-exceptions.filter';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
@@ -53,7 +55,9 @@ export async function createApp(
     genReqId: requestId,
     // Request logs come from the pino logger (nestjs-pino), with the same request id.
     logger: false,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (IP_ALLOWLIST relies on it).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    ...httpsOptions(config),
   });
   const module = AppModule.forRoot(config, { logDestination: options.logDestination });
   const app = options.instantiate
@@ -61,6 +65,7 @@ export async function createApp(
     : await NestFactory.create<NestFastifyApplication>(module, adapter, NEST_APP_OPTIONS);
   const logger = app.get(Logger);
   app.useLogger(logger);
+  await registerSecurityHeaders(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
   const shutdown = app.get(ShutdownState);

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   app
     .get(Logger)
-    .log(`Talkdesk bridge listening on http://${shown}:${config.port} (Swagger UI at /docs)`);
+    .log(
+      `Talkdesk bridge listening on http${config.tlsCertFile ? 's' : ''}://${shown}:${config.port} (Swagger UI at /docs)`,
+    );
 }
 
 main().catch((error: unknown) => {

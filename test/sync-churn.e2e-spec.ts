@@ -79,7 +79,7 @@ describe('no contact lost under churn', () => {
   let accountId: number;
 
   beforeAll(async () => {
-    t = await startTestApp({ contactsPageSize: 7, seedDemo: false });
+    t = await startTestApp({ contactsPageSize: 7, seedDemo: false, rateLimitMax: 0 });
     writerDb = openDatabase(undefined, t.dataDir);
     accountId = await createAccount(writerDb, AUTH.username, AUTH.password, 'Churn Ltd.');
     // 400 contacts, in clusters of up to 20 sharing one timestamp.

@@ -1,3 +1,6 @@
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { InteractionsCache } from '../interactions/interactions-cache.service';
+import { MemoryKeyValueStores } from '../store/memory-key-value.store';
 import { BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { loadConfig } from '../config/app-config';
 import {
@@ -66,7 +69,13 @@ function setup(outcome?: ActionOutcome) {
   const config = loadConfig({});
   const credentials = new FakeCredentialsPort();
   const port = new FakeActionsPort(outcome);
-  const service = new ActionsService(new AccountResolver(credentials, config), port);
+  const stores = new MemoryKeyValueStores();
+  const service = new ActionsService(
+    new AccountResolver(credentials, config),
+    port,
+    new IdempotencyService(stores, config),
+    new InteractionsCache(stores, config),
+  );
   return { service, port, credentials };
 }
 
@@ -140,7 +149,13 @@ describe('ActionsService', () => {
       contactExternalUrl: 'https://crm.example.com/contacts/1501',
     });
 
-    const result = await service.run('create_contact', AUTH, { data: { name: 'Jane' } }, budget());
+    const { status, result } = await service.run(
+      'create_contact',
+      AUTH,
+      { data: { name: 'Jane' } },
+      budget(),
+    );
+    expect(status).toBe(201);
 
     expect(result).toEqual({
       message: 'Contact 1501 created',
@@ -154,7 +169,7 @@ describe('ActionsService', () => {
   it('leaves out the keys the outcome does not have', async () => {
     const { service } = setup({ message: 'Ticket 3012 created', externalId: '3012' });
 
-    const result = await service.run('create_ticket', AUTH, { data: ticket }, budget());
+    const { result } = await service.run('create_ticket', AUTH, { data: ticket }, budget());
 
     expect(result).toEqual({ message: 'Ticket 3012 created', external_id: '3012' });
     expect(Object.keys(result).sort()).toEqual(['external_id', 'message']);

@@ -1,5 +1,13 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { ActionDefinition, ActionsPort, AuthFields } from '../connectors/ports';
+import {
+  ActionDefinition,
+  ActionOutcome,
+  ActionRequest,
+  ActionsPort,
+  AuthFields,
+} from '../connectors/ports';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { InteractionsCache } from '../interactions/interactions-cache.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { TimeBudget } from '../talkdesk/time-budget';
 
@@ -7,6 +15,13 @@ export interface ActionInvocation {
   data?: Record<string, unknown> | null;
   contactExternalId?: string | number | null;
   agentExternalId?: string | number | null;
+}
+
+/** An action's answer, and whether it is the recorded answer of an earlier identical request. */
+export interface ActionRun {
+  status: number;
+  result: ActionResult;
+  replayed: boolean;
 }
 
 export interface ActionResult {
@@ -30,6 +45,8 @@ export class ActionsService {
   constructor(
     private readonly accounts: AccountResolver,
     private readonly actions: ActionsPort,
+    private readonly idempotency: IdempotencyService,
+    private readonly interactionsCache: InteractionsCache,
   ) {}
 
   definition(name: string): ActionDefinition {
@@ -42,12 +59,18 @@ export class ActionsService {
     return definition;
   }
 
+  /**
+   * Runs the action once per account, action and payload within the idempotency window (or per
+   * Idempotency-Key): repeats get the first result. A success makes the account's cached
+   * interactions unreadable, since actions add tickets and calls.
+   */
   async run(
     name: string,
     auth: AuthFields,
     invocation: ActionInvocation,
     budget: TimeBudget,
-  ): Promise<ActionResult> {
+    idempotencyKey?: string,
+  ): Promise<ActionRun> {
     const definition = this.definition(name);
     const { account } = await this.accounts.resolve(auth, budget);
     const data = invocation.data ?? {};
@@ -57,25 +80,33 @@ export class ActionsService {
     if (missing.length > 0) {
       throw new BadRequestException(`Missing mandatory input(s) of ${name}: ${missing.join(', ')}`);
     }
-    const outcome = await this.actions.run(
-      account,
-      name,
-      {
-        data,
-        contactExternalId: idOf(invocation.contactExternalId),
-        agentExternalId: idOf(invocation.agentExternalId),
+    const request: ActionRequest = {
+      data,
+      contactExternalId: idOf(invocation.contactExternalId),
+      agentExternalId: idOf(invocation.agentExternalId),
+    };
+    const { response, replayed } = await this.idempotency.run(
+      { accountKey: account.key, action: name, payload: request, idempotencyKey },
+      budget,
+      async () => {
+        const outcome = await this.actions.run(account, name, request, { signal: budget.signal });
+        await this.interactionsCache.invalidate(account);
+        return { status: 201, body: toResult(outcome) };
       },
-      { signal: budget.signal },
     );
-    const result: ActionResult = {};
-    if (outcome.message !== undefined) result.message = outcome.message;
-    if (outcome.externalId !== undefined) result.external_id = outcome.externalId;
-    if (outcome.contactExternalId !== undefined)
-      result.contact_external_id = outcome.contactExternalId;
-    if (outcome.contactExternalType !== undefined)
-      result.contact_external_type = outcome.contactExternalType;
-    if (outcome.contactExternalUrl !== undefined)
-      result.contact_external_url = outcome.contactExternalUrl;
-    return result;
+    return { status: response.status, result: response.body as ActionResult, replayed };
   }
+}
+
+function toResult(outcome: ActionOutcome): ActionResult {
+  const result: ActionResult = {};
+  if (outcome.message !== undefined) result.message = outcome.message;
+  if (outcome.externalId !== undefined) result.external_id = outcome.externalId;
+  if (outcome.contactExternalId !== undefined)
+    result.contact_external_id = outcome.contactExternalId;
+  if (outcome.contactExternalType !== undefined)
+    result.contact_external_type = outcome.contactExternalType;
+  if (outcome.contactExternalUrl !== undefined)
+    result.contact_external_url = outcome.contactExternalUrl;
+  return result;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { accessSync, constants } from 'node:fs';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -7,12 +8,14 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MinLength,
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { IsAddressList, IsTrustProxy } from '../security/address-list';
 
 /** The adapters CONNECTOR can choose. */
 export const CONNECTORS = ['sql'] as const;
@@ -192,6 +195,76 @@ export class AppConfig {
   @Max(3600)
   credentialsCacheSeconds = 60;
 
+  /** REDIS_URL: shared store of idempotency records, caches and rate-limit counters; empty keeps them in memory. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  redisUrl?: string;
+
+  /** REDIS_KEY_PREFIX: prefix of every key the bridge writes in Redis. */
+  @IsString()
+  @MinLength(1)
+  redisKeyPrefix = 'talkdesk-bridge:';
+
+  /** IDEMPOTENCY_WINDOW_SECONDS: an identical action (account, name, payload) within this window runs once; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3600)
+  idempotencyWindowSeconds = 120;
+
+  /** IDEMPOTENCY_KEY_TTL_SECONDS: how long the result of an action sent with an Idempotency-Key header is kept. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  idempotencyKeyTtlSeconds = 24 * 3600;
+
+  /** INTERACTIONS_CACHE_SECONDS: how long interaction retrieval answers are cached per account; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  interactionsCacheSeconds = 0;
+
+  /** BRIDGE_TOKEN: shared secret every webhook must carry (X-Bridge-Token or basic auth password); empty disables. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  bridgeToken?: string;
+
+  /** IP_ALLOWLIST: comma-separated addresses / CIDR blocks allowed to call the webhooks; empty allows any. */
+  @IsOptional()
+  @IsAddressList()
+  ipAllowlist?: string;
+
+  /** TRUST_PROXY: whose X-Forwarded-For to believe: false, true, a hop count, or proxy addresses / CIDRs. */
+  @IsTrustProxy()
+  trustProxy = 'false';
+
+  /** RATE_LIMIT_MAX: requests one account may make to one webhook per window; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  rateLimitMax = 6000;
+
+  /** RATE_LIMIT_WINDOW_SECONDS */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  rateLimitWindowSeconds = 60;
+
+  /** TLS_CERT_FILE: PEM certificate (chain) to serve HTTPS directly; set with TLS_KEY_FILE. */
+  @IsOptional()
+  @IsString()
+  tlsCertFile?: string;
+
+  /** TLS_KEY_FILE: PEM private key of TLS_CERT_FILE. */
+  @IsOptional()
+  @IsString()
+  tlsKeyFile?: string;
+
   /** LOG_LEVEL */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
@@ -239,6 +312,18 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   defaultPhoneRegion: 'DEFAULT_PHONE_REGION',
   bodyLimitBytes: 'BODY_LIMIT_BYTES',
   credentialsCacheSeconds: 'CREDENTIALS_CACHE_SECONDS',
+  redisUrl: 'REDIS_URL',
+  redisKeyPrefix: 'REDIS_KEY_PREFIX',
+  idempotencyWindowSeconds: 'IDEMPOTENCY_WINDOW_SECONDS',
+  idempotencyKeyTtlSeconds: 'IDEMPOTENCY_KEY_TTL_SECONDS',
+  interactionsCacheSeconds: 'INTERACTIONS_CACHE_SECONDS',
+  bridgeToken: 'BRIDGE_TOKEN',
+  ipAllowlist: 'IP_ALLOWLIST',
+  trustProxy: 'TRUST_PROXY',
+  rateLimitMax: 'RATE_LIMIT_MAX',
+  rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
+  tlsCertFile: 'TLS_CERT_FILE',
+  tlsKeyFile: 'TLS_KEY_FILE',
   logLevel: 'LOG_LEVEL',
   integrationName: 'INTEGRATION_NAME',
   integrationDisplayName: 'INTEGRATION_DISPLAY_NAME',
@@ -247,14 +332,36 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
 
 export class ConfigError extends Error {}
 
+/** Settings whose values are secrets: never repeated in error messages. */
+const SECRET_SETTINGS = new Set<string>(['bridgeToken', 'redisUrl']);
+
 function describe(errors: ValidationError[]): string {
   return errors
     .map((e) => {
       const variable = ENVIRONMENT[e.property as keyof AppConfig] ?? e.property;
       const why = Object.values(e.constraints ?? {}).join('; ');
-      return `${variable}=${JSON.stringify(e.value)}: ${why}`;
+      const shown = SECRET_SETTINGS.has(e.property) ? '(hidden)' : JSON.stringify(e.value);
+      return `${variable}=${shown}: ${why}`;
     })
     .join('\n');
+}
+
+/** Rules that span settings or touch the file system. */
+function crossCheck(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  for (const key of ['tlsCertFile', 'tlsKeyFile'] as const) {
+    const file = config[key];
+    if (!file) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      problems.push(`${ENVIRONMENT[key]}=${JSON.stringify(file)}: cannot be read`);
+    }
+  }
+  return problems;
 }
 
 /** Reads the settings from an environment (process.env by default); throws ConfigError naming every bad variable. */
@@ -271,6 +378,10 @@ export function loadConfig(
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
+  }
+  const problems = crossCheck(config);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');
   config.recordUrlBase = config.recordUrlBase.replace(/\/+$/, '');

@@ -3,8 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ConnectorHealthIndicator } from './connector.health';
 import { ShutdownHealthIndicator } from './shutdown.health';
+import { PublicEndpoint } from '../security/public-endpoint.decorator';
 
 @ApiTags('Health')
+@PublicEndpoint()
 @Controller('health')
 export class HealthController {
   constructor(

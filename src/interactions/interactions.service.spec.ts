@@ -1,3 +1,5 @@
+import { MemoryKeyValueStores } from '../store/memory-key-value.store';
+import { InteractionsCache } from './interactions-cache.service';
 import { Logger, UnauthorizedException } from '@nestjs/common';
 import { AppConfig, loadConfig } from '../config/app-config';
 import {
@@ -77,6 +79,7 @@ function setup(
     port,
     new FakeConnector(supported),
     config,
+    new InteractionsCache(new MemoryKeyValueStores(), config),
   );
   return { service, port };
 }

@@ -1,9 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { AuthFields, ConnectorPort, InteractionsPort } from '../connectors/ports';
+import {
+  AccountRef,
+  AuthFields,
+  ConnectorPort,
+  ContactLookup,
+  InteractionQuery,
+  InteractionsPort,
+} from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { TimeBudget } from '../talkdesk/time-budget';
 import { TalkdeskInteraction, toTalkdeskInteraction } from './interaction-normalizer';
+import { InteractionsCache } from './interactions-cache.service';
 
 export interface InteractionRequest {
   types?: string[] | null;
@@ -25,6 +33,7 @@ export class InteractionsService {
     private readonly interactions: InteractionsPort,
     private readonly connector: ConnectorPort,
     private readonly config: AppConfig,
+    private readonly cache: InteractionsCache,
   ) {}
 
   /** The contact's interactions of the requested types, newest first; [] for an unknown contact. */
@@ -38,19 +47,31 @@ export class InteractionsService {
     const types = request.types ? supported.filter((t) => request.types?.includes(t)) : supported;
     if (types.length === 0) return [];
     const id = request.contactExternalId;
-    const records = await this.interactions.findInteractions(
-      account,
-      {
-        ...(id !== null &&
-          id !== undefined &&
-          String(id).trim() && { contactId: String(id).trim() }),
-        ...(request.contactName && { name: request.contactName }),
-        emails: present(request.contactEmails),
-        phones: present(request.contactPhones),
-      },
-      { types, limit: this.config.interactionsLimit },
-      { signal: budget.signal },
-    );
+    const lookup: ContactLookup = {
+      ...(id !== null && id !== undefined && String(id).trim() && { contactId: String(id).trim() }),
+      ...(request.contactName && { name: request.contactName }),
+      emails: present(request.contactEmails),
+      phones: present(request.contactPhones),
+    };
+    const query = { types, limit: this.config.interactionsLimit };
+    if (!this.cache.enabled) return this.find(account, lookup, query, budget);
+    const { key, hit } = await this.cache.lookup(account, { lookup, query });
+    if (hit) return hit;
+    const found = await this.find(account, lookup, query, budget);
+    await this.cache.remember(key, found);
+    return found;
+  }
+
+  private async find(
+    account: AccountRef,
+    lookup: ContactLookup,
+    query: InteractionQuery,
+    budget: TimeBudget,
+  ): Promise<TalkdeskInteraction[]> {
+    const { types } = query;
+    const records = await this.interactions.findInteractions(account, lookup, query, {
+      signal: budget.signal,
+    });
     if (!records) return [];
     const out: TalkdeskInteraction[] = [];
     for (const record of records) {

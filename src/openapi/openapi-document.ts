@@ -24,9 +24,28 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every webhook takes the account credentials in `auth`; the examples carry the demo account (`demo@example.com` / `demo`), so "Try it out" works against the embedded demo database.',
         '',
         'Errors are JSON `{ "message": ..., "request_id": ... }`.',
+        '',
+        'When the deployment sets `BRIDGE_TOKEN`, every webhook needs it, in the `X-Bridge-Token` header or as the password of HTTP basic authentication: use "Authorize".',
       ].join('\n'),
     )
     .setVersion('1')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Bridge-Token',
+        description: 'The shared secret BRIDGE_TOKEN (only when the deployment sets it).',
+      },
+      'bridge-token',
+    )
+    .addBasicAuth(
+      {
+        type: 'http',
+        scheme: 'basic',
+        description: 'Any user name, with BRIDGE_TOKEN as the password (only when set).',
+      },
+      'bridge-basic',
+    )
     .build();
   return sortKeys(SwaggerModule.createDocument(app, config));
 }

@@ -2,6 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { mapError } from './error-mapping';
 
+/** An error that needs headers of its own on its response (e.g. Retry-After on a 409). */
+export interface WithResponseHeaders {
+  readonly responseHeaders: Record<string, string>;
+}
+
 /** Every error leaves as JSON `{ message, request_id }` with its status; never a stack trace. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -31,7 +36,8 @@ export function sendError(
     );
   }
   if (reply.sent) return;
-  if (headers) void reply.headers(headers);
+  const own = (exception as Partial<WithResponseHeaders> | null)?.responseHeaders;
+  if (headers || own) void reply.headers({ ...headers, ...own });
   void reply
     .status(status)
     .header('content-type', 'application/json; charset=utf-8')

@@ -2,10 +2,14 @@ import { applyDecorators } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiForbiddenResponse,
   ApiGatewayTimeoutResponse,
   ApiInternalServerErrorResponse,
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
+  ApiSecurity,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
@@ -19,9 +23,27 @@ export function ApiWebhookErrors(
     ApiBadRequestResponse({ description: badRequest, type: ErrorResponseDto }),
     ApiUnauthorizedResponse({
       description:
-        'The external system rejected the credentials in auth (Talkdesk refreshes OAuth tokens and retries).',
+        'The external system rejected the credentials in auth (Talkdesk refreshes OAuth tokens and retries), or BRIDGE_TOKEN is set and the request does not carry it.',
       type: ErrorResponseDto,
     }),
+    ApiForbiddenResponse({
+      description: "IP_ALLOWLIST is set and the caller's address is not in it.",
+      type: ErrorResponseDto,
+    }),
+    ApiTooManyRequestsResponse({
+      description:
+        'The account made more than RATE_LIMIT_MAX requests to this webhook within RATE_LIMIT_WINDOW_SECONDS.',
+      headers: {
+        'Retry-After': {
+          description: 'Seconds until the account may call again.',
+          schema: { type: 'integer' },
+        },
+      },
+      type: ErrorResponseDto,
+    }),
+    // When BRIDGE_TOKEN is set, either of these carries it.
+    ApiSecurity('bridge-token'),
+    ApiBasicAuth('bridge-basic'),
     ApiPayloadTooLargeResponse({
       description: 'The body is larger than BODY_LIMIT_BYTES.',
       type: ErrorResponseDto,

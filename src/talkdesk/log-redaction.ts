@@ -9,6 +9,7 @@ export const LOG_REDACT_PATHS: string[] = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.headers["x-auth-token"]',
+  'req.headers["x-bridge-token"]',
   'res.headers["set-cookie"]',
   'req.body',
   'body',

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import helmet from '@fastify/helmet';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig } from '../config/app-config';
+
+/**
+ * Fastify's `https` option when TLS_CERT_FILE and TLS_KEY_FILE are set: the bridge serves HTTPS
+ * itself. Typed loosely so that the adapter's options keep the plain HTTP request types.
+ */
+export function httpsOptions(config: AppConfig): { https: { cert: Buffer; key: Buffer } } | object {
+  if (!config.tlsCertFile || !config.tlsKeyFile) return {};
+  return {
+    https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) },
+  };
+}
+
+/**
+ * Security headers on every response (@fastify/helmet). The content security policy allows
+ * only the bridge's own scripts; Swagger UI at /docs needs inline styles and data: images, and
+ * fetches its document from the same origin. Resources may be loaded cross-origin, because
+ * Talkdesk shows the integration's logo from /integration/logo.svg on its own pages.
+ */
+export async function registerSecurityHeaders(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        // Only meaningful when the page itself is served over HTTPS by the bridge.
+        'upgrade-insecure-requests': config.tlsCertFile ? [] : null,
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+}

@@ -1,0 +1,46 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { canonicalJson } from '../common/canonical-json';
+
+/**
+ * Who a request counts against: the account, as an HMAC of its canonical `auth` (never the
+ * credentials themselves), or the caller's address when the body carries no `auth`. The HMAC key
+ * is a random salt; with Redis it is created once in Redis (SET NX) so every replica counts the
+ * same account under the same name.
+ */
+export class RateLimitTracker {
+  private salt: Promise<Buffer> | null = null;
+  private readonly localSalt = randomBytes(32);
+
+  constructor(
+    private readonly redis: Redis | null,
+    private readonly saltKey: string,
+  ) {}
+
+  async track(request: { body?: unknown; ip?: string }): Promise<string> {
+    const body = request.body as { auth?: unknown } | undefined;
+    const auth = body && typeof body === 'object' ? body.auth : undefined;
+    if (!auth || typeof auth !== 'object' || Array.isArray(auth)) return `ip:${request.ip ?? ''}`;
+    const key = await this.key();
+    return `account:${createHmac('sha256', key).update(canonicalJson(auth)).digest('base64url')}`;
+  }
+
+  private async key(): Promise<Buffer> {
+    if (!this.redis) return this.localSalt;
+    this.salt ??= this.sharedSalt(this.redis);
+    try {
+      return await this.salt;
+    } catch {
+      // Redis is down: its counters are too, so any salt will do until it is back.
+      this.salt = null;
+      return this.localSalt;
+    }
+  }
+
+  private async sharedSalt(redis: Redis): Promise<Buffer> {
+    await redis.set(this.saltKey, randomBytes(32).toString('base64'), 'NX');
+    const salt = await redis.get(this.saltKey);
+    if (!salt) throw new Error('the rate-limit salt vanished');
+    return Buffer.from(salt, 'base64');
+  }
+}

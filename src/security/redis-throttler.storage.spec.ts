@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { RateLimitTracker } from './rate-limit-tracker';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('RedisThrottlerStorage (real Redis)', () => {
+  const prefix = `test:throttle:${randomUUID()}:`;
+  let redis: Redis;
+
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('counts hits in a window and blocks past the limit, with the time to wait', async () => {
+    const storage = new RedisThrottlerStorage(redis, prefix);
+    const hits = [];
+    for (let i = 0; i < 4; i++)
+      hits.push(await storage.increment('k', 60_000, 3, 30_000, 'default'));
+    expect(hits.map((h) => h.totalHits)).toEqual([1, 2, 3, 4]);
+    expect(hits.map((h) => h.isBlocked)).toEqual([false, false, false, true]);
+    expect(hits[3].timeToBlockExpire).toBe(30);
+    expect(hits[0].timeToExpire).toBeGreaterThan(0);
+    expect(hits[0].timeToExpire).toBeLessThanOrEqual(60);
+  });
+
+  it('counts concurrent hits exactly (one atomic script per hit)', async () => {
+    const storage = new RedisThrottlerStorage(redis, prefix);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => storage.increment('c', 60_000, 10, 60_000, 'default')),
+    );
+    expect(results.filter((r) => !r.isBlocked)).toHaveLength(10);
+    expect(Math.max(...results.map((r) => r.totalHits))).toBe(50);
+  });
+
+  it('lets requests through when Redis does not answer', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const storage = new RedisThrottlerStorage(dead, prefix);
+      const record = await storage.increment('x', 1000, 1, 1000, 'default');
+      expect(record.isBlocked).toBe(false);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('Rate limiting is off'));
+    } finally {
+      warn.mockRestore();
+      dead.disconnect();
+    }
+  });
+});
+
+describe('RateLimitTracker', () => {
+  it('names an account by an HMAC of its auth, never by the credentials', async () => {
+    const tracker = new RateLimitTracker(null, 'unused');
+    const auth = { username: 'demo@example.com', password: 'demo' };
+    const name = await tracker.track({ body: { auth }, ip: '10.0.0.1' });
+    expect(name).toMatch(/^account:[A-Za-z0-9_-]{43}$/);
+    expect(name).not.toContain('demo');
+    // the same account, keys in another order: the same name; another account: another name
+    expect(
+      await tracker.track({ body: { auth: { password: 'demo', username: 'demo@example.com' } } }),
+    ).toBe(name);
+    expect(await tracker.track({ body: { auth: { ...auth, password: 'other' } } })).not.toBe(name);
+  });
+
+  it('falls back to the address when the body has no auth object', async () => {
+    const tracker = new RateLimitTracker(null, 'unused');
+    expect(await tracker.track({ body: undefined, ip: '10.0.0.1' })).toBe('ip:10.0.0.1');
+    expect(await tracker.track({ body: { auth: 'x' }, ip: '10.0.0.1' })).toBe('ip:10.0.0.1');
+  });
+
+  it('agrees across replicas through a salt shared in Redis', async () => {
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const saltKey = `test:salt:${randomUUID()}`;
+    try {
+      const request = { body: { auth: { api_token: 't0k3n' } } };
+      const a = await new RateLimitTracker(redis, saltKey).track(request);
+      const b = await new RateLimitTracker(redis, saltKey).track(request);
+      expect(a).toBe(b);
+      const local = await new RateLimitTracker(null, saltKey).track(request);
+      expect(local).not.toBe(a);
+    } finally {
+      await redis.del(saltKey);
+      await redis.quit();
+    }
+  });
+});

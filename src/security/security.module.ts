@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config';
+import { RedisClient } from '../store/redis-client';
+import { AccountThrottlerGuard } from './account-throttler.guard';
+import { InboundGuard } from './inbound.guard';
+import { RateLimitTracker } from './rate-limit-tracker';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/**
+ * Inbound protection of the webhooks, as global guards in this order: IP allow-list and bridge
+ * token (InboundGuard), then the per-account rate limit (counters in Redis when REDIS_URL is set).
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, RedisClient],
+      useFactory: (config: AppConfig, { redis }: RedisClient) => {
+        const tracker = new RateLimitTracker(redis, `${config.redisKeyPrefix}rate-limit:salt`);
+        return {
+          throttlers: [
+            { ttl: config.rateLimitWindowSeconds * 1000, limit: Math.max(1, config.rateLimitMax) },
+          ],
+          ...(redis && {
+            storage: new RedisThrottlerStorage(redis, `${config.redisKeyPrefix}rate-limit:`),
+          }),
+          skipIf: () => config.rateLimitMax === 0,
+          getTracker: (request: { body?: unknown; ip?: string }) => tracker.track(request),
+          errorMessage:
+            'Too many requests for this account: slow down and retry after the Retry-After header',
+        };
+      },
+    }),
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: InboundGuard },
+    { provide: APP_GUARD, useClass: AccountThrottlerGuard },
+  ],
+})
+export class SecurityModule {}
