@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ShutdownState } from './lifecycle/shutdown-state';
+import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter } from './talkdesk/all-exceptions.filter';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
@@ -70,6 +71,7 @@ export async function createApp(
     reply.raw.once('close', () => shutdown.requestEnded());
     done();
   });
+  installHttpMetrics(app);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);

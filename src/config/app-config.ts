@@ -196,6 +196,11 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
+  /** METRICS_ENABLED: serve Prometheus metrics at GET /metrics and record them. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  metricsEnabled = true;
+
   /** INTEGRATION_NAME: the integration's unique system name at Talkdesk. */
   @IsString()
   @MinLength(1)
@@ -240,6 +245,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   bodyLimitBytes: 'BODY_LIMIT_BYTES',
   credentialsCacheSeconds: 'CREDENTIALS_CACHE_SECONDS',
   logLevel: 'LOG_LEVEL',
+  metricsEnabled: 'METRICS_ENABLED',
   integrationName: 'INTEGRATION_NAME',
   integrationDisplayName: 'INTEGRATION_DISPLAY_NAME',
   integrationDescription: 'INTEGRATION_DESCRIPTION',
