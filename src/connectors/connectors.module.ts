@@ -25,7 +25,8 @@ export class ConnectorsModule {
     const binding = BINDINGS[config.connector];
     const guard: Provider = {
       provide: UpstreamGuard,
-      useFactory: (settings: AppConfig, metrics: MetricsService) => {
+      // Metrics are optional: the module also runs alone (the port contract suite).
+      useFactory: (settings: AppConfig, metrics?: MetricsService) => {
         const upstream = new UpstreamGuard({
           retries: settings.upstreamRetries,
           baseDelayMs: settings.upstreamRetryBaseMs,
@@ -33,12 +34,12 @@ export class ConnectorsModule {
           breakerThreshold: settings.circuitBreakerThreshold,
           breakerCooldownMs: settings.circuitBreakerCooldownMs,
           classify: binding.classifyError,
-          observer: metrics.upstreamObserver(),
+          observer: metrics?.upstreamObserver(),
         });
-        metrics.watchCircuitBreaker(() => upstream.state);
+        metrics?.watchCircuitBreaker(() => upstream.state);
         return upstream;
       },
-      inject: [AppConfig, MetricsService],
+      inject: [AppConfig, { token: MetricsService, optional: true }],
     };
     const ports = [CredentialsPort, ContactsPort, AgentsPort, InteractionsPort, ActionsPort];
     return {
