@@ -137,6 +137,15 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       );
     });
 
+    it('agrees with the image: its user, port and DATA_DIR', () => {
+      const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+      const [uid, gid] = (/^USER (\d+):(\d+)$/m.exec(dockerfile) ?? []).slice(1).map(Number);
+      expect(pod.securityContext.runAsUser).toBe(uid);
+      expect(pod.securityContext.runAsGroup).toBe(gid);
+      expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${settings.PORT}$`, 'm'));
+      expect(dockerfile).toMatch(new RegExp(`DATA_DIR=${settings.DATA_DIR}$`, 'm'));
+    });
+
     it('writes only to emptyDir volumes: /tmp and DATA_DIR', () => {
       const mounts = Object.fromEntries(
         container.volumeMounts.map((m: any) => [m.mountPath, m.name]),
