@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
 import { InteractionsModule } from './interactions/interactions.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { LOG_REDACT_PATHS } from './talkdesk/log-redaction';
 import { SecurityModule } from './security/security.module';
 import { StoreModule } from './store/store.module';
@@ -47,6 +48,7 @@ export class AppModule {
           ],
         }),
         LifecycleModule,
+        MetricsModule.forRoot(config),
         ConnectorsModule.forRoot(config),
         StoreModule.forRoot(config),
         SecurityModule,

@@ -13,6 +13,7 @@ import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ShutdownState } from './lifecycle/shutdown-state';
 import { fastifyTrustProxy } from './security/address-list';
 import { httpsOptions, registerSecurityHeaders } from './security/http-hardening';
+import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter } from './talkdesk/all-exceptions.filter';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
@@ -75,6 +76,7 @@ export async function createApp(
     reply.raw.once('close', () => shutdown.requestEnded());
     done();
   });
+  installHttpMetrics(app);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);

@@ -10,6 +10,7 @@ const PATHS: Record<string, string> = {
   '/integration/actions': 'get',
   '/health/live': 'get',
   '/health/ready': 'get',
+  '/metrics': 'get',
 };
 
 describe('API documentation', () => {
@@ -36,6 +37,13 @@ describe('API documentation', () => {
     for (const [path, method] of Object.entries(PATHS)) {
       expect(res.body.paths[path]).toHaveProperty(method);
     }
+  });
+
+  it('documents /metrics as Prometheus text', async () => {
+    const { body } = await t.get('/docs-json');
+    expect(Object.keys(body.paths['/metrics'].get.responses['200'].content)).toEqual([
+      'text/plain',
+    ]);
   });
 
   it('documents a JSON request body for every webhook and the error responses', async () => {

@@ -35,7 +35,7 @@ describe('toTalkdeskAgent', () => {
     ['blank', '   '],
   ])('skips a user whose email is %s, saying why', (_case, email) => {
     const verdict = toTalkdeskAgent({ id: 7, name: 'No Mail', email });
-    expect(verdict).toEqual({ skipped: expect.stringContaining('user 7') });
+    expect(verdict).toEqual({ skipped: expect.stringContaining('user 7'), reason: 'no_email' });
     expect('agent' in verdict).toBe(false);
   });
 
@@ -45,6 +45,7 @@ describe('toTalkdeskAgent', () => {
       const verdict = toTalkdeskAgent({ id: 8, name: 'Bad Mail', email });
       expect('skipped' in verdict && verdict.skipped).toMatch(/user 8 .*not an address/);
       expect('skipped' in verdict && verdict.skipped).not.toContain(email);
+      expect('skipped' in verdict && verdict.reason).toBe('invalid_email');
     },
   );
 
@@ -54,6 +55,6 @@ describe('toTalkdeskAgent', () => {
     ['blank', '  '],
   ])('skips a user whose id is %s', (_case, id) => {
     const verdict = toTalkdeskAgent({ id: id as unknown as string, email: 'a@example.com' });
-    expect(verdict).toEqual({ skipped: 'no id' });
+    expect(verdict).toEqual({ skipped: 'no id', reason: 'no_id' });
   });
 });

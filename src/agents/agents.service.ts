@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/errors';
 import { AccountRef, AgentsPort, AuthFields, UserBatch, UserRecord } from '../connectors/ports';
+import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { raceSignal, TimeBudget } from '../talkdesk/time-budget';
 import { TalkdeskAgent, toTalkdeskAgent } from './agent-normalizer';
@@ -19,6 +20,7 @@ export class AgentsService {
     private readonly accounts: AccountResolver,
     private readonly users: AgentsPort,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
   ) {}
 
   async sync(
@@ -33,8 +35,12 @@ export class AgentsService {
     for (const user of records) {
       const verdict = toTalkdeskAgent(user);
       if ('agent' in verdict) agents.push(verdict.agent);
-      else skipped.push(verdict.skipped);
+      else {
+        skipped.push(verdict.skipped);
+        this.metrics.recordsDropped('agent', verdict.reason);
+      }
     }
+    this.metrics.agentsSynced(agents.length);
     if (skipped.length > 0) {
       this.logger.warn(
         `Skipped ${skipped.length} user(s) Talkdesk cannot match: ${skipped.join('; ')}`,

@@ -269,6 +269,11 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
+  /** METRICS_ENABLED: serve Prometheus metrics at GET /metrics and record them. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  metricsEnabled = true;
+
   /** INTEGRATION_NAME: the integration's unique system name at Talkdesk. */
   @IsString()
   @MinLength(1)
@@ -325,6 +330,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
   logLevel: 'LOG_LEVEL',
+  metricsEnabled: 'METRICS_ENABLED',
   integrationName: 'INTEGRATION_NAME',
   integrationDisplayName: 'INTEGRATION_DISPLAY_NAME',
   integrationDescription: 'INTEGRATION_DESCRIPTION',

@@ -1,5 +1,6 @@
 import { Abstract, DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { ConnectorBinding } from './connector-binding';
 import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
 import { UpstreamGuard } from './resilience/upstream-guard';
@@ -24,16 +25,21 @@ export class ConnectorsModule {
     const binding = BINDINGS[config.connector];
     const guard: Provider = {
       provide: UpstreamGuard,
-      useFactory: (settings: AppConfig) =>
-        new UpstreamGuard({
+      // Metrics are optional: the module also runs alone (the port contract suite).
+      useFactory: (settings: AppConfig, metrics?: MetricsService) => {
+        const upstream = new UpstreamGuard({
           retries: settings.upstreamRetries,
           baseDelayMs: settings.upstreamRetryBaseMs,
           maxDelayMs: settings.upstreamRetryMaxMs,
           breakerThreshold: settings.circuitBreakerThreshold,
           breakerCooldownMs: settings.circuitBreakerCooldownMs,
           classify: binding.classifyError,
-        }),
-      inject: [AppConfig],
+          observer: metrics?.upstreamObserver(),
+        });
+        metrics?.watchCircuitBreaker(() => upstream.state);
+        return upstream;
+      },
+      inject: [AppConfig, { token: MetricsService, optional: true }],
     };
     const ports = [CredentialsPort, ContactsPort, AgentsPort, InteractionsPort, ActionsPort];
     return {

@@ -19,6 +19,17 @@ describe('toTalkdeskContact', () => {
       expect(contact?.phones).toEqual(['+442079460958']);
     });
 
+    it('counts the phones sent: normalized to E.164 or kept unparsed, duplicates once', () => {
+      const stats = { normalized: 0, unparsed: 0 };
+      toTalkdeskContact(
+        record({ phones: ['(212) 555-0134', '+1 212 555 0134', 'call me', '', 'call me'] }),
+        'US',
+        stats,
+      );
+      toTalkdeskContact(record({ phones: ['+44 20 7946 0958'] }), 'US', stats);
+      expect(stats).toEqual({ normalized: 2, unparsed: 1 });
+    });
+
     it('reads the same digits differently under another default region', () => {
       const us = toTalkdeskContact(record({ phones: ['212 555 0134'] }), 'US');
       const gb = toTalkdeskContact(record({ phones: ['020 7946 0958'] }), 'US');

@@ -55,16 +55,41 @@ function customFields(fields: ContactRecord['customFields']): { key: string; val
   return out;
 }
 
+/** Counts what normalization did to phone numbers, across the contacts it is handed to. */
+export interface PhoneStats {
+  /** Numbers read and written in E.164. */
+  normalized: number;
+  /** Numbers that could not be read and are kept as written. */
+  unparsed: number;
+}
+
 /**
  * Applies Talkdesk's contact rules to a record of the external system: string id, a name,
  * E.164 phones (kept as given when unreadable, never dropped), no empty strings, no duplicate
  * emails or phones. Returns null for a record without an id, which Talkdesk cannot store.
+ * `phoneStats`, when given, counts the phones sent.
  */
-export function toTalkdeskContact(record: ContactRecord, region: string): TalkdeskContact | null {
+export function toTalkdeskContact(
+  record: ContactRecord,
+  region: string,
+  phoneStats?: PhoneStats,
+): TalkdeskContact | null {
   const id = clean(record.id);
   if (id === undefined) return null;
   const emails = uniqueStrings(record.emails, undefined, (e) => e.toLowerCase());
-  const phones = uniqueStrings(record.phones, (p) => toE164(p, region) ?? p);
+  let unparsed: Set<string> | undefined;
+  const phones = uniqueStrings(record.phones, (p) => {
+    const e164 = toE164(p, region);
+    if (e164 !== null) return e164;
+    (unparsed ??= new Set()).add(p);
+    return p;
+  });
+  if (phoneStats) {
+    for (const phone of phones) {
+      if (unparsed?.has(phone)) phoneStats.unparsed++;
+      else phoneStats.normalized++;
+    }
+  }
   const websites = uniqueStrings(record.websites);
   const custom = customFields(record.customFields);
   // Fields in the order Talkdesk documents them; empty ones are left out.

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/errors';
 import {
@@ -8,6 +8,7 @@ import {
   ContactRecord,
   ContactsPort,
 } from '../connectors/ports';
+import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { raceSignal, TimeBudget } from '../talkdesk/time-budget';
 import {
@@ -19,7 +20,7 @@ import {
   encodeOffset,
   SyncRun,
 } from './contact-sync-tokens';
-import { TalkdeskContact, toTalkdeskContact } from './contact-normalizer';
+import { PhoneStats, TalkdeskContact, toTalkdeskContact } from './contact-normalizer';
 
 export interface ContactSyncMeta {
   synchronization_checkpoint?: string | null;
@@ -55,6 +56,7 @@ export class ContactsService {
     private readonly accounts: AccountResolver,
     private readonly contacts: ContactsPort,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
   ) {}
 
   async sync(
@@ -73,13 +75,17 @@ export class ContactsService {
     const { records, hasMore, last } = await this.collectPage(account, start, budget);
 
     const contacts: TalkdeskContact[] = [];
+    const phones: PhoneStats = { normalized: 0, unparsed: 0 };
     for (const record of records) {
-      const contact = toTalkdeskContact(record, this.config.defaultPhoneRegion);
+      const contact = toTalkdeskContact(record, this.config.defaultPhoneRegion, phones);
       if (contact) contacts.push(contact);
     }
     if (contacts.length < records.length) {
       this.logger.warn(`Skipped ${records.length - contacts.length} contact(s) without an id`);
+      this.metrics.recordsDropped('contact', 'no_id', records.length - contacts.length);
     }
+    this.metrics.contactsSynced(contacts.length);
+    this.metrics.phonesProcessed(phones.normalized, phones.unparsed);
 
     const page: ContactSyncPage = { contacts, context: hasMore ? encodeContext(start.run) : null };
     if (hasMore && last) page.next_offset = encodeOffset(last);

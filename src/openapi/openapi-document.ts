@@ -19,7 +19,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Talkdesk Bridge')
     .setDescription(
       [
-        'The webhooks Talkdesk calls (authorization validation, contact and agent synchronization, interaction retrieval, action execution), the integration configuration to give Talkdesk, and health checks.',
+        'The webhooks Talkdesk calls (authorization validation, contact and agent synchronization, interaction retrieval, action execution), the integration configuration to give Talkdesk, health checks and Prometheus metrics.',
         '',
         'Every webhook takes the account credentials in `auth`; the examples carry the demo account (`demo@example.com` / `demo`), so "Try it out" works against the embedded demo database.',
         '',

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedAccount, AuthFields, CredentialsPort } from '../connectors/ports';
+import { MetricsService } from '../metrics/metrics.service';
 import { TimeBudget } from './time-budget';
 
 const MAX_CACHED_CREDENTIALS = 10_000;
@@ -19,6 +20,7 @@ export class AccountResolver {
   constructor(
     private readonly credentials: CredentialsPort,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
   ) {}
 
   async resolve(
@@ -29,7 +31,11 @@ export class AccountResolver {
     const ttl = this.config.credentialsCacheSeconds * 1000;
     const key = this.fingerprint(auth);
     const cached = this.cache.get(key);
-    if (!fresh && cached && cached.expires > Date.now()) return cached.value;
+    if (!fresh && ttl > 0) {
+      const hit = cached !== undefined && cached.expires > Date.now();
+      this.metrics.cacheLookup('credentials', hit);
+      if (hit) return cached.value;
+    }
 
     const value = await this.credentials.authenticate(auth, { signal: budget.signal });
     if (!value) {

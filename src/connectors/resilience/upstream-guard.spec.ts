@@ -6,7 +6,7 @@ import {
   UpstreamError,
   UpstreamUnavailableError,
 } from '../errors';
-import { UpstreamGuard, UpstreamGuardOptions } from './upstream-guard';
+import { UpstreamGuard, UpstreamGuardOptions, UpstreamOutcome } from './upstream-guard';
 
 const guard = (options: Partial<UpstreamGuardOptions> = {}) =>
   new UpstreamGuard({
@@ -159,6 +159,67 @@ describe('UpstreamGuard', () => {
         );
       }
       expect(g.state).toBe('closed');
+    });
+  });
+
+  describe('observer', () => {
+    /** Records what the guard reports. */
+    function recorder() {
+      const attempts: { operation: string; outcome: UpstreamOutcome; seconds: number }[] = [];
+      const retries: string[] = [];
+      return {
+        attempts,
+        retries,
+        observer: {
+          attempt: (operation: string, outcome: UpstreamOutcome, seconds: number) =>
+            attempts.push({ operation, outcome, seconds }),
+          retry: (operation: string) => retries.push(operation),
+        },
+      };
+    }
+
+    it('is told of every attempt with its outcome and duration, and of every retry', async () => {
+      const r = recorder();
+      const fn = flaky(2);
+      await guard({ observer: r.observer }).call('contacts.list', fn, { signal: budget().signal });
+      expect(r.attempts.map((a) => a.outcome)).toEqual(['error', 'error', 'success']);
+      expect(r.attempts.every((a) => a.operation === 'contacts.list')).toBe(true);
+      expect(r.attempts.every((a) => a.seconds >= 0 && a.seconds < 5)).toBe(true);
+      expect(r.retries).toEqual(['contacts.list', 'contacts.list']);
+    });
+
+    it('tells the caller’s own errors (rejected) from failures, timeouts and a refusing breaker', async () => {
+      const r = recorder();
+      const g = guard({
+        observer: r.observer,
+        retries: 0,
+        breakerThreshold: 1,
+        breakerCooldownMs: 60_000,
+      });
+      const rejected = async () => {
+        throw new ActionRejectedError('bad input');
+      };
+      await expect(g.call('a', rejected, { signal: budget().signal })).rejects.toThrow();
+      const slow = new TimeBudget(100);
+      const hanging = () => new Promise<string>(() => undefined);
+      await expect(g.call('b', hanging, { signal: slow.signal })).rejects.toThrow(/in time/);
+      await expect(
+        g.call(
+          'c',
+          flaky(1, () => new UpstreamError('down')),
+          { signal: budget().signal },
+        ),
+      ).rejects.toThrow();
+      await expect(g.call('c', flaky(0), { signal: budget().signal })).rejects.toBeInstanceOf(
+        UpstreamUnavailableError,
+      );
+      expect(r.attempts.map((a) => [a.operation, a.outcome])).toEqual([
+        ['a', 'rejected'],
+        ['b', 'timeout'],
+        ['c', 'short_circuited'],
+        ['c', 'short_circuited'],
+      ]);
+      expect(r.retries).toEqual([]);
     });
   });
 

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import {
   BrokenCircuitError,
@@ -8,7 +9,14 @@ import {
   handleWhen,
 } from 'cockatiel';
 import { isAbortError, raceSignal, remainingMsOf } from '../../talkdesk/time-budget';
-import { RetryableUpstreamError, UpstreamError, UpstreamUnavailableError } from '../errors';
+import {
+  ActionRejectedError,
+  CredentialsRejectedError,
+  InvalidPositionError,
+  RetryableUpstreamError,
+  UpstreamError,
+  UpstreamUnavailableError,
+} from '../errors';
 import { CallOptions } from '../ports';
 import { formatRetryAfter } from './retry-after';
 
@@ -27,6 +35,43 @@ export interface UpstreamGuardOptions {
   classify?: (error: unknown) => unknown;
   /** Source of jitter in [0, 1); tests pin it. */
   random?: () => number;
+  /** Told of every attempt and retry (metrics); must not throw. */
+  observer?: UpstreamObserver;
+}
+
+/** What one attempt at a call came to. */
+export type UpstreamOutcome =
+  /** The adapter answered. */
+  | 'success'
+  /** The adapter answered with the caller's business: rejected credentials or action, bad position. */
+  | 'rejected'
+  /** The external system failed (an UpstreamError, retryable or not, or an unexpected error). */
+  | 'error'
+  /** The request's budget ran out before the adapter answered. */
+  | 'timeout'
+  /** The circuit breaker refused the call: the adapter was not called. */
+  | 'short_circuited';
+
+/** Watches the guard's work, e.g. to count calls, latencies and retries. */
+export interface UpstreamObserver {
+  /** One attempt ended (`operation` is `port.method`); `seconds` is how long it took. */
+  attempt(operation: string, outcome: UpstreamOutcome, seconds: number): void;
+  /** A failed attempt is about to be retried. */
+  retry(operation: string): void;
+}
+
+/** The caller's business rather than a failure of the external system. */
+function isRejection(error: unknown): boolean {
+  return (
+    error instanceof CredentialsRejectedError ||
+    error instanceof ActionRejectedError ||
+    error instanceof InvalidPositionError
+  );
+}
+
+function outcomeOf(error: unknown): UpstreamOutcome {
+  if (error instanceof UpstreamError) return error.timeout ? 'timeout' : 'error';
+  return isRejection(error) ? 'rejected' : 'error';
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -130,6 +175,7 @@ export class UpstreamGuard {
         }
         throw new UpstreamError(`${error.message} (no time left in the request budget to retry)`);
       }
+      this.options.observer?.retry(operation);
       this.logger.warn(
         `${operation} failed (${error.message}); retry ${attempt + 1} of ${this.options.retries} in ${Math.round(delay)} ms`,
       );
@@ -165,26 +211,35 @@ export class UpstreamGuard {
   }
 
   private async attempt<T>(operation: string, fn: () => Promise<T>, signal: AbortSignal) {
+    const started = performance.now();
+    let outcome: UpstreamOutcome = 'success';
     const run = async () => {
       try {
         // The adapter's own promise is raced against the deadline: a late answer is dropped.
         return await raceSignal(Promise.resolve().then(fn), signal);
       } catch (error) {
-        throw this.classify(operation, error, signal);
+        const classified = this.classify(operation, error, signal);
+        outcome = outcomeOf(classified);
+        throw classified;
       }
     };
-    if (!this.breaker) return run();
     try {
-      return await this.breaker.execute(run);
-    } catch (error) {
-      if (error instanceof BrokenCircuitError) {
-        const left = this.options.breakerCooldownMs - (Date.now() - this.openedAt);
-        throw new UpstreamUnavailableError(
-          'The external system is failing: calls to it are paused by the circuit breaker',
-          Math.max(1000, left),
-        );
+      if (!this.breaker) return await run();
+      try {
+        return await this.breaker.execute(run);
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) {
+          outcome = 'short_circuited';
+          const left = this.options.breakerCooldownMs - (Date.now() - this.openedAt);
+          throw new UpstreamUnavailableError(
+            'The external system is failing: calls to it are paused by the circuit breaker',
+            Math.max(1000, left),
+          );
+        }
+        throw error;
       }
-      throw error;
+    } finally {
+      this.options.observer?.attempt(operation, outcome, (performance.now() - started) / 1000);
     }
   }
 
