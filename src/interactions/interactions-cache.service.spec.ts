@@ -1,3 +1,4 @@
+import { MetricsService } from '../metrics/metrics.service';
 import { loadConfig } from '../config/app-config';
 import { KeyValueStore, KeyValueStores, StoreOptions } from '../store/key-value-store';
 import { MemoryKeyValueStore } from '../store/memory-key-value.store';
@@ -67,5 +68,24 @@ describe('InteractionsCache', () => {
     const { key } = await cache.lookup({ key: 'sql:1' }, request);
     await store.set(key, '{not json', 60_000);
     expect((await cache.lookup({ key: 'sql:1' }, request)).hit).toBeNull();
+  });
+});
+
+describe('InteractionsCache metrics', () => {
+  it('counts every lookup as a hit or a miss of the interactions cache', async () => {
+    const metrics = new MetricsService(true);
+    const cache = new InteractionsCache(
+      new OneStore(new MemoryKeyValueStore(100)),
+      loadConfig({}, { interactionsCacheSeconds: 30 }),
+      metrics,
+    );
+    const account = { key: 'sql:1' };
+    const { key } = await cache.lookup(account, 'request');
+    await cache.remember(key, answer('1'));
+    await cache.lookup(account, 'request');
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/bridge_cache_requests_total\{cache="interactions",result="miss"\} 1/);
+    expect(text).toMatch(/bridge_cache_requests_total\{cache="interactions",result="hit"\} 1/);
+    metrics.onModuleDestroy();
   });
 });

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { canonicalJson, digest } from '../common/canonical-json';
 import { AppConfig } from '../config/app-config';
 import { AccountRef } from '../connectors/ports';
+import { MetricsService } from '../metrics/metrics.service';
 import { KeyValueStore, KeyValueStores } from '../store/key-value-store';
 import { TalkdeskInteraction } from './interaction-normalizer';
 
@@ -18,7 +19,11 @@ export class InteractionsCache {
   private readonly store: KeyValueStore;
   private readonly ttlMs: number;
 
-  constructor(stores: KeyValueStores, config: AppConfig) {
+  constructor(
+    stores: KeyValueStores,
+    config: AppConfig,
+    @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
+  ) {
     this.store = stores.open('interactions', { maxEntries: 10_000 });
     this.ttlMs = config.interactionsCacheSeconds * 1000;
   }
@@ -36,6 +41,7 @@ export class InteractionsCache {
     const generation = await this.safely(() => this.store.get(`${scope}:generation`), null);
     const key = `${scope}:${generation ?? 0}:${digest(canonicalJson(request))}`;
     const cached = await this.safely(() => this.store.get(key), null);
+    this.metrics.cacheLookup('interactions', cached !== null);
     return { key, hit: cached === null ? null : readEntry(cached) };
   }
 
