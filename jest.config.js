@@ -20,9 +20,21 @@ const common = {
   testEnvironment: 'node',
 };
 
+// TEST_DATABASE (sqlite, postgres or mariadb) chooses the database the end-to-end specs run on.
+// Specs that never touch a database run once, in the SQLite run.
+const database = process.env.TEST_DATABASE || 'sqlite';
+const databaseFree = ['/openapi-drift\\.e2e-spec\\.ts$'];
+
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
-    { ...common, displayName: 'e2e', rootDir: 'test', testRegex: '\\.e2e-spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'e2e',
+      rootDir: 'test',
+      testRegex: '\\.e2e-spec\\.ts$',
+      setupFilesAfterEnv: ['<rootDir>/support/jest-setup.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...(database === 'sqlite' ? [] : databaseFree)],
+    },
   ],
 };

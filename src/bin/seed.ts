@@ -6,11 +6,13 @@ import { openDatabase } from '../connectors/sql/database';
 import { demoContact, seededRandom } from '../connectors/sql/demo-data';
 import { seedDemoIfEmpty } from '../connectors/sql/demo-seed';
 import { migrateToLatest } from '../connectors/sql/migrations';
+import { databaseOptions } from '../connectors/sql/sql-database';
 import { createAccount, findAccountId, insertContacts } from '../connectors/sql/sql-writer';
 
 const USAGE = `Usage: npm run seed -- --account <email> --contacts <count> [--password <password>] [--batch <size>]
 
-Adds <count> generated contacts to an account of the SQL database (DATABASE_URL / DATA_DIR),
+Adds <count> generated contacts to an account of the SQL database (DATABASE_URL: PostgreSQL,
+MySQL/MariaDB or SQLite; else the SQLite file in DATA_DIR),
 creating the account when --password is given and it does not exist yet. Contacts get
 ascending timestamps in the past, three at a time sharing one, as a busy system would.`;
 
@@ -37,7 +39,13 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 2);
   }
   const config = loadConfig();
-  const db = openDatabase(config.databaseUrl, config.dataDir);
+  // Bulk writes are not bound by a request's budget: no statement or lock timeout.
+  const db = openDatabase(config.databaseUrl, config.dataDir, {
+    ...databaseOptions(config),
+    poolMax: 1,
+    statementTimeoutMs: 0,
+    lockTimeoutMs: 0,
+  });
   try {
     await migrateToLatest(db);
     if (config.seedDemo) await seedDemoIfEmpty(db, config.defaultPhoneRegion);
