@@ -48,6 +48,11 @@ const MYSQL_UNAVAILABLE = new Set([
 ]);
 /** The statement ran past its limit: MariaDB's max_statement_time, MySQL's max_execution_time. */
 const MYSQL_TIMEOUT = new Set(['ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT']);
+/** MariaDB's own error numbers, which mysql2 (knowing MySQL's) gives no code. */
+const MARIADB_ERRNO: Record<number, string> = {
+  1927: 'ER_CONNECTION_KILLED',
+  1969: 'ER_STATEMENT_TIMEOUT',
+};
 
 /** node-postgres's own connection failures, which carry no code. */
 const PG_CONNECTION_MESSAGE =
@@ -67,11 +72,23 @@ function isPostgresError(error: object, code: string): boolean {
   );
 }
 
-function isMysqlError(error: object, code: string): boolean {
-  return (
-    typeof (error as { sqlState?: unknown }).sqlState === 'string' ||
-    /^(ER_|PROTOCOL_|WARN_)/.test(code)
-  );
+interface MysqlErrorShape {
+  code?: unknown;
+  errno?: unknown;
+  sqlState?: unknown;
+  sqlMessage?: unknown;
+  fatal?: unknown;
+}
+
+/** The code of a mysql2 error (from the server or the protocol), or undefined for other errors. */
+function mysqlCode(error: MysqlErrorShape, code: string): string | undefined {
+  if (/^(ER_|PROTOCOL_)/.test(code)) return code;
+  if (typeof error.sqlState === 'string' || typeof error.sqlMessage === 'string') {
+    if (code) return code;
+    if (typeof error.errno === 'number')
+      return MARIADB_ERRNO[error.errno] ?? `errno ${error.errno}`;
+  }
+  return undefined;
 }
 
 /**
@@ -101,14 +118,19 @@ export function classifySqlError(error: unknown): unknown {
     if (code === PG_TIMEOUT) return timedOut(code);
     return failed(code);
   }
-  if (code && isMysqlError(error, code)) {
-    if (MYSQL_CONTENTION.has(code)) return busy(code);
-    if (MYSQL_UNAVAILABLE.has(code)) return unavailable(code);
-    if (MYSQL_TIMEOUT.has(code)) return timedOut(code);
-    return failed(code);
+  const mysql = mysqlCode(error as MysqlErrorShape, code);
+  if (mysql) {
+    if (MYSQL_CONTENTION.has(mysql)) return busy(mysql);
+    if (MYSQL_UNAVAILABLE.has(mysql)) return unavailable(mysql);
+    if (MYSQL_TIMEOUT.has(mysql)) return timedOut(mysql);
+    return failed(mysql);
   }
-  if (!code && error instanceof Error && PG_CONNECTION_MESSAGE.test(error.message)) {
-    return new RetryableUpstreamError('The database connection failed');
+  if (!code && error instanceof Error) {
+    // node-postgres's lost connections, and mysql2's commands on a connection the server closed.
+    const fatal = (error as MysqlErrorShape).fatal === true;
+    if (fatal || PG_CONNECTION_MESSAGE.test(error.message)) {
+      return new RetryableUpstreamError('The database connection failed');
+    }
   }
   return error;
 }
