@@ -106,7 +106,7 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
     }
   });
 
-  it('a statement running past DATABASE_STATEMENT_TIMEOUT_MS is cancelled and answered as a timeout', async () => {
+  it('a statement running past DATABASE_QUERY_TIMEOUT_MS is cancelled and answered as a timeout', async () => {
     const limited = open({ statementTimeoutMs: 200 });
     try {
       const sleep = POSTGRES ? sql`select pg_sleep(3)` : sql`select sleep(3)`;

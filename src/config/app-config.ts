@@ -103,13 +103,13 @@ export class AppConfig {
   @Max(60_000)
   databaseConnectTimeoutMs = 2000;
 
-  /** DATABASE_STATEMENT_TIMEOUT_MS: the server cancels a statement running longer; empty means REQUEST_BUDGET_MS, 0 no limit. */
+  /** DATABASE_QUERY_TIMEOUT_MS: the server cancels a statement running longer; empty means REQUEST_BUDGET_MS, 0 no limit. */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(600_000)
-  databaseStatementTimeoutMs?: number;
+  databaseQueryTimeoutMs?: number;
 
   /** DATABASE_LOCK_TIMEOUT_MS: a statement waiting this long for a lock fails and is retried; 0 waits (MySQL: whole seconds). */
   @Type(() => Number)
@@ -269,7 +269,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   databasePoolMax: 'DATABASE_POOL_MAX',
   databasePoolIdleMs: 'DATABASE_POOL_IDLE_MS',
   databaseConnectTimeoutMs: 'DATABASE_CONNECT_TIMEOUT_MS',
-  databaseStatementTimeoutMs: 'DATABASE_STATEMENT_TIMEOUT_MS',
+  databaseQueryTimeoutMs: 'DATABASE_QUERY_TIMEOUT_MS',
   databaseLockTimeoutMs: 'DATABASE_LOCK_TIMEOUT_MS',
   seedDemo: 'SEED_DEMO',
   recordUrlBase: 'RECORD_URL_BASE',

@@ -66,7 +66,7 @@ export interface DatabaseOptions {
   statementTimeoutMs: number;
   /** A statement waiting this long for a row or table lock fails (and is retried); 0: no limit. */
   lockTimeoutMs: number;
-  /** Errors of idle pooled connections (e.g. the server restarted); they are dropped from the pool. */
+  /** Errors of pooled connections outside a query (e.g. the server restarted); they are dropped from the pool. */
   onIdleError?: (error: Error) => void;
 }
 

@@ -12,7 +12,7 @@ export function databaseOptions(config: AppConfig): DatabaseOptions {
     poolIdleMs: config.databasePoolIdleMs,
     connectTimeoutMs: config.databaseConnectTimeoutMs,
     // A statement cannot be of use after the request that needed it has been answered.
-    statementTimeoutMs: config.databaseStatementTimeoutMs ?? config.requestBudgetMs,
+    statementTimeoutMs: config.databaseQueryTimeoutMs ?? config.requestBudgetMs,
     lockTimeoutMs: config.databaseLockTimeoutMs,
   };
 }
@@ -30,7 +30,7 @@ export class SqlDatabase implements OnModuleInit, OnModuleDestroy {
       ...databaseOptions(config),
       onIdleError: (error) =>
         this.logger.warn(
-          `An idle database connection failed and was dropped (${(error as { code?: string }).code ?? error.message})`,
+          `A pooled database connection failed and was dropped (${(error as { code?: string }).code ?? error.message})`,
         ),
     });
   }
