@@ -10,9 +10,9 @@ describe('databaseOptions', () => {
       statementTimeoutMs: 3000,
       lockTimeoutMs: 1000,
     });
-    expect(
-      databaseOptions(loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '0' })).statementTimeoutMs,
-    ).toBe(0);
+    expect(databaseOptions(loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '0' })).statementTimeoutMs).toBe(
+      0,
+    );
     expect(
       databaseOptions(loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '1500' })).statementTimeoutMs,
     ).toBe(1500);
