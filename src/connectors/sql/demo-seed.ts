@@ -78,8 +78,9 @@ async function exclusively<T>(db: Database, seed: (tx: Database) => Promise<T>):
         }>`select get_lock(${SEED_LOCK_NAME}, ${SEED_LOCK_WAIT_SECONDS}) as locked`.execute(
           connection,
         );
-        if (Number(rows[0]?.locked) !== 1)
+        if (Number(rows[0]?.locked) !== 1) {
           throw new Error('Timed out waiting for another process to seed the demo');
+        }
         try {
           return await connection.transaction().execute(seed);
         } finally {
