@@ -20,9 +20,39 @@ const common = {
   testEnvironment: 'node',
 };
 
+// TEST_DATABASE (sqlite, postgres or mariadb) chooses the database the end-to-end specs run on.
+// Specs whose subject does not depend on the database (the spec, deployment files, the browser,
+// transport and inbound guards, fake adapters) run once, in the SQLite run; specs of what only a
+// database server does (refused and ended connections, statement timeouts, deadlocks, pool
+// sizes) run on PostgreSQL and MariaDB only.
+const database = process.env.TEST_DATABASE || 'sqlite';
+const databaseFree = [
+  '/openapi-drift\\.e2e-spec\\.ts$',
+  '/deployment/',
+  '/swagger-ui\\.e2e-spec\\.ts$',
+  '/docs\\.e2e-spec\\.ts$',
+  '/tls\\.e2e-spec\\.ts$',
+  '/inbound-protection\\.e2e-spec\\.ts$',
+  '/redis-down\\.e2e-spec\\.ts$',
+  '/deadlines\\.e2e-spec\\.ts$',
+  '/hostile-input\\.e2e-spec\\.ts$',
+  '/metrics\\.e2e-spec\\.ts$',
+];
+const serverOnly = ['/sql-server\\.e2e-spec\\.ts$'];
+
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '\\.spec\\.ts$' },
-    { ...common, displayName: 'e2e', rootDir: 'test', testRegex: '\\.e2e-spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'e2e',
+      rootDir: 'test',
+      testRegex: '\\.e2e-spec\\.ts$',
+      setupFilesAfterEnv: ['<rootDir>/support/jest-setup.ts'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        ...(database === 'sqlite' ? serverOnly : databaseFree),
+      ],
+    },
   ],
 };

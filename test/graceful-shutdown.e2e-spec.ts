@@ -1,11 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { SQLITE_FILE_NAME } from '../src/connectors/sql/database';
+import { resolve } from 'node:path';
 import { DEMO } from './support/test-app';
+import {
+  createTestDatabase,
+  HeldLock,
+  lockContactsForWrites,
+  TestDatabase,
+} from './support/test-database';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -57,21 +59,20 @@ class BridgeProcess {
 }
 
 describe('graceful shutdown (a real process)', () => {
-  let dataDir: string;
+  let database: TestDatabase;
   let bridge: BridgeProcess | undefined;
-  let locker: BetterSqlite3.Database | undefined;
+  let lock: HeldLock | undefined;
 
-  beforeAll(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'bridge-shutdown-'));
+  beforeAll(async () => {
+    database = await createTestDatabase();
   });
   afterAll(async () => {
-    if (locker?.inTransaction) locker.exec('rollback');
-    locker?.close();
+    await lock?.release();
     if (bridge && bridge.child.exitCode === null) {
       bridge.child.kill('SIGKILL');
       await bridge.exited;
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('on SIGTERM: readiness fails at once, the request in flight completes, the process exits 0', async () => {
@@ -80,7 +81,10 @@ describe('graceful shutdown (a real process)', () => {
     bridge = new BridgeProcess({
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
+      DATA_DIR: database.dataDir,
+      DATABASE_URL: database.url ?? '',
+      // A write waiting for a lock fails soon and is retried (MySQL/MariaDB: after 1 s).
+      DATABASE_LOCK_TIMEOUT_MS: '50',
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_MS: '20000',
       REQUEST_BUDGET_MS: '9000',
@@ -94,8 +98,7 @@ describe('graceful shutdown (a real process)', () => {
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
 
     // Another writer holds the database: the action below is in flight, retrying.
-    locker = new BetterSqlite3(join(dataDir, SQLITE_FILE_NAME));
-    locker.exec('begin immediate');
+    lock = await lockContactsForWrites(database);
     const action = fetch(`${base}/actions/create_contact`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -111,7 +114,9 @@ describe('graceful shutdown (a real process)', () => {
     expect(bridge.child.exitCode).toBeNull();
 
     // The lock goes away; the request in flight completes normally.
-    locker.exec('rollback');
+    const held = lock;
+    lock = undefined;
+    await held.release();
     const res = await action;
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ contact_external_id: expect.stringMatching(/^\d+$/) });

@@ -80,7 +80,7 @@ describe('no contact lost under churn', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ contactsPageSize: 7, seedDemo: false, rateLimitMax: 0 });
-    writerDb = openDatabase(undefined, t.dataDir);
+    writerDb = openDatabase(t.database.url, t.dataDir);
     accountId = await createAccount(writerDb, AUTH.username, AUTH.password, 'Churn Ltd.');
     // 400 contacts, in clusters of up to 20 sharing one timestamp.
     const base = Date.now() - 3_600_000;

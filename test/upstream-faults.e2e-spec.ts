@@ -1,10 +1,13 @@
-import BetterSqlite3 from 'better-sqlite3';
-import { join } from 'node:path';
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
 import { ContactBatch, ContactQuery } from '../src/connectors/ports';
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
-import { SQLITE_FILE_NAME } from '../src/connectors/sql/database';
 import { DEMO, startTestApp, TestApp } from './support/test-app';
+import {
+  HeldLock,
+  LOCKED_ERROR_CODE,
+  lockContactsForWrites,
+  TEST_DATABASE,
+} from './support/test-database';
 
 /** Stands in for the SQL contacts adapter behind the real upstream guard. */
 class ScriptedContacts {
@@ -134,46 +137,45 @@ describe('upstream faults', () => {
     });
   });
 
-  describe('a busy SQLite database (real adapter)', () => {
+  describe(`a busy ${TEST_DATABASE} database (real adapter)`, () => {
     let t: TestApp;
-    let locker: BetterSqlite3.Database;
+    let lock: HeldLock | undefined;
     beforeAll(async () => {
       t = await startTestApp({
-        upstreamRetries: 6,
+        // MariaDB's lock wait timeout counts whole seconds: fewer, longer attempts there.
+        upstreamRetries: TEST_DATABASE === 'mariadb' ? 2 : 6,
         upstreamRetryBaseMs: 50,
         upstreamRetryMaxMs: 400,
+        databaseLockTimeoutMs: TEST_DATABASE === 'mariadb' ? 1000 : 50,
         // Each failed attempt counts: keep the breaker out of this test.
         circuitBreakerThreshold: 50,
       });
-      locker = new BetterSqlite3(join(t.dataDir, SQLITE_FILE_NAME));
     });
-    afterAll(async () => {
-      if (locker.inTransaction) locker.exec('rollback');
-      locker.close();
-      await t.close();
+    afterEach(async () => {
+      await lock?.release();
+      lock = undefined;
     });
+    afterAll(() => t.close());
 
-    it('a write blocked by another writer is retried with backoff and succeeds once the lock is gone', async () => {
-      locker.exec('begin immediate');
+    it('a write blocked by another writer waits or is retried with backoff, and succeeds once the lock is gone', async () => {
+      lock = await lockContactsForWrites(t.database);
       const action = t.post('/actions/create_contact', { auth: DEMO, data: { name: 'Busy Bee' } });
-      setTimeout(() => locker.exec('rollback'), 300);
+      const held = lock;
+      setTimeout(() => void held.release(), 300);
       const res = await action;
+      lock = undefined;
       expect(res.status).toBe(201);
       expect(res.body.contact_external_id).toMatch(/^\d+$/);
     });
 
     it('a lock that outlasts the retries is a 502 naming the busy database, not a 500', async () => {
-      locker.exec('begin immediate');
-      try {
-        const res = await t.post('/actions/create_contact', {
-          auth: DEMO,
-          data: { name: 'Stuck' },
-        });
-        expect(res.status).toBe(502);
-        expect(res.body.message).toMatch(/database is busy \(SQLITE_BUSY\)/);
-      } finally {
-        locker.exec('rollback');
-      }
+      lock = await lockContactsForWrites(t.database);
+      const res = await t.post('/actions/create_contact', {
+        auth: DEMO,
+        data: { name: 'Stuck' },
+      });
+      expect(res.status).toBe(502);
+      expect(res.body.message).toContain(`database is busy (${LOCKED_ERROR_CODE[TEST_DATABASE]})`);
     });
   });
 });

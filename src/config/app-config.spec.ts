@@ -136,6 +136,44 @@ describe('loadConfig', () => {
   });
 });
 
+describe('database settings', () => {
+  it('accepts PostgreSQL, MySQL/MariaDB and SQLite URLs and refuses others, naming the variable', () => {
+    for (const url of [
+      'postgres://bridge:pw@db:5432/bridge',
+      'postgresql://db/bridge',
+      'mysql://root@127.0.0.1:3306/bridge',
+      'mariadb://bridge:pw@db/bridge',
+      'sqlite:./data/x.sqlite',
+    ]) {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'mssql://sa@db/x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres:/db' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('has pool defaults, reads them from the environment, and leaves the statement timeout to the budget', () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({
+      databasePoolMax: 10,
+      databasePoolIdleMs: 10_000,
+      databaseConnectTimeoutMs: 2000,
+      databaseLockTimeoutMs: 1000,
+    });
+    expect(defaults.databaseQueryTimeoutMs).toBeUndefined();
+    const set = loadConfig({
+      DATABASE_POOL_MAX: '25',
+      DATABASE_QUERY_TIMEOUT_MS: '0',
+      DATABASE_LOCK_TIMEOUT_MS: '250',
+    });
+    expect(set).toMatchObject({
+      databasePoolMax: 25,
+      databaseQueryTimeoutMs: 0,
+      databaseLockTimeoutMs: 250,
+    });
+    expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrow(/DATABASE_POOL_MAX/);
+  });
+});
+
 describe('boolean settings', () => {
   it('reads yes/no words and refuses anything else, naming the variable', () => {
     expect(loadConfig({ SEED_DEMO: 'off' }).seedDemo).toBe(false);

@@ -66,15 +66,59 @@ export class AppConfig {
   @IsIn(CONNECTORS)
   connector: ConnectorKind = 'sql';
 
-  /** DATABASE_URL: the SQL adapter's database; empty means an SQLite file in DATA_DIR. */
+  /**
+   * DATABASE_URL: the SQL adapter's database: postgres://user:password@host:5432/db (or
+   * postgresql://), mysql://user:password@host:3306/db (or mariadb://), sqlite:<path>; empty
+   * means an SQLite file in DATA_DIR.
+   */
   @IsOptional()
   @IsString()
+  @Matches(/^((postgres|postgresql|mysql|mariadb):\/\/.+|(sqlite|file):.+)$/i, {
+    message:
+      'must be postgres://..., postgresql://..., mysql://..., mariadb://... or sqlite:<path>',
+  })
   databaseUrl?: string;
 
   /** DATA_DIR: where the embedded SQLite database lives. */
   @IsString()
   @MinLength(1)
   dataDir = './data';
+
+  /** DATABASE_POOL_MAX: most connections to PostgreSQL/MySQL one process keeps open. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  databasePoolMax = 10;
+
+  /** DATABASE_POOL_IDLE_MS: a pooled connection idle this long is closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  databasePoolIdleMs = 10_000;
+
+  /** DATABASE_CONNECT_TIMEOUT_MS: longest wait to open a connection (on PostgreSQL, also for a free pooled one). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  databaseConnectTimeoutMs = 2000;
+
+  /** DATABASE_QUERY_TIMEOUT_MS: the server cancels a statement running longer; empty means REQUEST_BUDGET_MS, 0 no limit. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  databaseQueryTimeoutMs?: number;
+
+  /** DATABASE_LOCK_TIMEOUT_MS: a statement waiting this long for a lock fails and is retried; 0 waits (MySQL: whole seconds). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  databaseLockTimeoutMs = 1000;
 
   /** SEED_DEMO: seed the demo accounts when the database has no account yet. */
   @Transform(toBoolean)
@@ -299,6 +343,11 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   connector: 'CONNECTOR',
   databaseUrl: 'DATABASE_URL',
   dataDir: 'DATA_DIR',
+  databasePoolMax: 'DATABASE_POOL_MAX',
+  databasePoolIdleMs: 'DATABASE_POOL_IDLE_MS',
+  databaseConnectTimeoutMs: 'DATABASE_CONNECT_TIMEOUT_MS',
+  databaseQueryTimeoutMs: 'DATABASE_QUERY_TIMEOUT_MS',
+  databaseLockTimeoutMs: 'DATABASE_LOCK_TIMEOUT_MS',
   seedDemo: 'SEED_DEMO',
   recordUrlBase: 'RECORD_URL_BASE',
   contactsPageSize: 'CONTACTS_PAGE_SIZE',

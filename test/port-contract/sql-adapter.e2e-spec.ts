@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { loadConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
@@ -16,12 +13,16 @@ import {
 import { DEMO_ACCOUNTS } from '../../src/connectors/sql/demo-seed';
 import { SqlDatabase } from '../../src/connectors/sql/sql-database';
 import { findAccountId, insertContacts } from '../../src/connectors/sql/sql-writer';
+import { createTestDatabase, TEST_DATABASE } from '../support/test-database';
 import { describePortContract } from './port-contract';
 
-/** The SQL adapter on a fresh SQLite database, seeded with the demo accounts. */
-describePortContract('SQL adapter (SQLite, demo data)', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bridge-contract-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'silent' });
+/** The SQL adapter on a fresh database (TEST_DATABASE: SQLite, PostgreSQL or MariaDB), seeded with the demo accounts. */
+describePortContract(`SQL adapter (${TEST_DATABASE}, demo data)`, async () => {
+  const database = await createTestDatabase();
+  const config = loadConfig(
+    {},
+    { dataDir: database.dataDir, databaseUrl: database.url, logLevel: 'silent' },
+  );
   const moduleRef = await Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), ConnectorsModule.forRoot(config)],
   })
@@ -76,8 +77,11 @@ describePortContract('SQL adapter (SQLite, demo data)', async () => {
       data: ({ name, email, phone }) => ({ name, email, phone }),
     },
     async teardown() {
-      await moduleRef.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await moduleRef.close();
+      } finally {
+        await database.drop();
+      }
     },
   };
 });

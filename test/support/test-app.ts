@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { InjectOptions } from 'fastify';
@@ -9,6 +6,7 @@ import { createApp, NEST_APP_OPTIONS } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/connectors/sql/database';
 import { SqlDatabase } from '../../src/connectors/sql/sql-database';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 export const DEMO = { username: 'demo@example.com', password: 'demo' };
 export const OTHER = { username: 'other@example.com', password: 'other' };
@@ -26,6 +24,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   dataDir: string;
+  /** The database of its own this app runs on (TEST_DATABASE: SQLite, PostgreSQL or MariaDB). */
+  database: TestDatabase;
   /** POST a JSON body; answers status, parsed body and headers. */
   post(url: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
   get(url: string, headers?: Record<string, string>): Promise<Reply>;
@@ -51,16 +51,23 @@ export interface TestAppOptions {
   logDestination?: DestinationStream;
 }
 
-/** The real bridge on a fresh SQLite database (demo data seeded), served through Fastify's inject. */
+/**
+ * The real bridge on a fresh database of its own (demo data seeded), served through Fastify's
+ * inject: an SQLite file, or a new PostgreSQL/MariaDB database when TEST_DATABASE says so.
+ */
 export async function startTestApp(
   overrides: Partial<AppConfig> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bridge-test-'));
+  const database = await createTestDatabase();
+  const { dataDir } = database;
   let config: AppConfig;
   let app: NestFastifyApplication;
   try {
-    config = loadConfig({}, { dataDir, logLevel: 'silent', ...overrides });
+    config = loadConfig(
+      {},
+      { dataDir, databaseUrl: database.url, logLevel: 'silent', ...overrides },
+    );
     const { override } = options;
     app = await createApp(config, {
       logDestination: options.logDestination,
@@ -78,7 +85,7 @@ export async function startTestApp(
     });
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
     throw error;
   }
   const inject = async (options: InjectOptions): Promise<Reply> => {
@@ -94,14 +101,18 @@ export async function startTestApp(
     app,
     config,
     dataDir,
+    database,
     post: (url, body, headers) =>
       inject({ method: 'POST', url, payload: body as object, ...(headers && { headers }) }),
     get: (url, headers) => inject({ method: 'GET', url, ...(headers && { headers }) }),
     inject,
     db: () => app.get(SqlDatabase).db,
     async close() {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await app.close();
+      } finally {
+        await database.drop();
+      }
     },
   };
 }

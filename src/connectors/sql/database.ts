@@ -1,27 +1,197 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  DatabaseConnection,
+  Kysely,
+  MysqlAdapter,
+  MysqlDialect,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
+import { createPool } from 'mysql2';
+import { Pool, types } from 'pg';
 import { DatabaseSchema } from './schema';
 
 export type Database = Kysely<DatabaseSchema>;
 
+/** The SQL dialects the adapter speaks; `mysql` covers MySQL and MariaDB. */
+export type SqlDialect = 'sqlite' | 'postgres' | 'mysql';
+
 export const SQLITE_FILE_NAME = 'bridge.sqlite';
 
-/** Where the SQLite file lives: `sqlite:<path>` / `file:<path>` in DATABASE_URL, else DATA_DIR. */
-export function sqlitePath(databaseUrl: string | undefined, dataDir: string): string {
-  if (!databaseUrl) return resolve(join(dataDir, SQLITE_FILE_NAME));
+export type DatabaseTarget =
+  | { dialect: 'sqlite'; path: string }
+  | { dialect: 'postgres'; url: string }
+  | { dialect: 'mysql'; url: string };
+
+/**
+ * Reads DATABASE_URL: `postgres://` / `postgresql://` (PostgreSQL), `mysql://` / `mariadb://`
+ * (MySQL, MariaDB), `sqlite:<path>` / `file:<path>` (SQLite); empty means DATA_DIR/bridge.sqlite.
+ */
+export function databaseTarget(databaseUrl: string | undefined, dataDir: string): DatabaseTarget {
+  if (!databaseUrl) return { dialect: 'sqlite', path: resolve(join(dataDir, SQLITE_FILE_NAME)) };
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return { dialect: 'postgres', url: databaseUrl };
+  if (/^(mysql|mariadb):\/\//i.test(databaseUrl)) {
+    return { dialect: 'mysql', url: databaseUrl.replace(/^[a-z]+:/i, 'mysql:') };
+  }
   const match = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(databaseUrl);
   if (!match) {
     throw new Error(
-      'DATABASE_URL must be sqlite:<path> (other databases are not supported by this version)',
+      'DATABASE_URL must be postgres://..., postgresql://..., mysql://..., mariadb://... or sqlite:<path>',
     );
   }
-  return match[1] === ':memory:' ? ':memory:' : resolve(match[1]);
+  return { dialect: 'sqlite', path: match[1] === ':memory:' ? ':memory:' : resolve(match[1]) };
 }
 
-export function openDatabase(databaseUrl: string | undefined, dataDir: string): Database {
-  const path = sqlitePath(databaseUrl, dataDir);
+/** Where the SQLite file lives (SQLite URLs only). */
+export function sqlitePath(databaseUrl: string | undefined, dataDir: string): string {
+  const target = databaseTarget(databaseUrl, dataDir);
+  if (target.dialect !== 'sqlite') throw new Error('DATABASE_URL is not an SQLite database');
+  return target.path;
+}
+
+/** Connection pool and per-statement limits of a server database (PostgreSQL, MySQL/MariaDB). */
+export interface DatabaseOptions {
+  /** Most connections open at once (per process). */
+  poolMax: number;
+  /** An idle connection is closed after this long. */
+  poolIdleMs: number;
+  /** Longest wait to open a connection (and, on PostgreSQL, for a free pooled one). */
+  connectTimeoutMs: number;
+  /** The server cancels a statement running longer than this; 0: no limit. */
+  statementTimeoutMs: number;
+  /** A statement waiting this long for a row or table lock fails (and is retried); 0: no limit. */
+  lockTimeoutMs: number;
+  /** Errors of pooled connections outside a query (e.g. the server restarted); they are dropped from the pool. */
+  onIdleError?: (error: Error) => void;
+}
+
+export const DEFAULT_DATABASE_OPTIONS: DatabaseOptions = {
+  poolMax: 10,
+  poolIdleMs: 10_000,
+  connectTimeoutMs: 2000,
+  statementTimeoutMs: 0,
+  lockTimeoutMs: 0,
+};
+
+/** Which dialect a Kysely instance (or one of its transactions) speaks. */
+export function sqlDialect<T>(db: Kysely<T>): SqlDialect {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof MysqlAdapter) return 'mysql';
+  return 'sqlite';
+}
+
+/** What a MySQL-family server can do, learnt from its version string. */
+export interface MysqlServer {
+  mariadb: boolean;
+  /** INSERT ... RETURNING (MariaDB 10.5 and later; MySQL has none). */
+  insertReturning: boolean;
+}
+
+export function mysqlServerFromVersion(version: string): MysqlServer {
+  const mariadb = /mariadb/i.test(version);
+  const [major, minor] = version.split(/[.-]/).map((part) => Number(part));
+  return { mariadb, insertReturning: mariadb && (major > 10 || (major === 10 && minor >= 5)) };
+}
+
+const mysqlServers = new WeakMap<object, Promise<MysqlServer>>();
+
+/** The MySQL-family server behind `db` (asked once per database handle, transactions included). */
+export function mysqlServer<T>(db: Kysely<T>): Promise<MysqlServer> {
+  const adapter = db.getExecutor().adapter;
+  let server = mysqlServers.get(adapter);
+  if (!server) {
+    server = sql<{ v: string }>`select version() as v`
+      .execute(db)
+      .then(({ rows }) => mysqlServerFromVersion(String(rows[0].v)));
+    server.catch(() => mysqlServers.delete(adapter));
+    mysqlServers.set(adapter, server);
+  }
+  return server;
+}
+
+/** bigint columns (epoch milliseconds) as numbers, like the other dialects give them. */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 && format !== 'binary'
+      ? (value: string) => Number(value)
+      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
+
+function openPostgres(url: string, options: DatabaseOptions): Database {
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolMax,
+    idleTimeoutMillis: options.poolIdleMs,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    // Sent with the connection's start-up packet: no extra round trip per connection.
+    statement_timeout: options.statementTimeoutMs,
+    lock_timeout: options.lockTimeoutMs,
+    idle_in_transaction_session_timeout: options.statementTimeoutMs,
+    application_name: 'talkdesk-bridge',
+    keepAlive: true,
+    types: pgTypes,
+  });
+  // Without a listener, an idle client losing its server would crash the process.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Session limits of one MySQL/MariaDB connection, set once when it is opened. */
+async function limitMysqlSession(
+  connection: DatabaseConnection,
+  options: DatabaseOptions,
+): Promise<void> {
+  const { rows } = await connection.executeQuery<{ v: string }>(
+    CompiledQuery.raw('select version() as v'),
+  );
+  const { mariadb } = mysqlServerFromVersion(String(rows[0].v));
+  const settings: string[] = [];
+  if (options.statementTimeoutMs > 0) {
+    // MariaDB limits every statement (in seconds); MySQL only SELECTs (in milliseconds).
+    settings.push(
+      mariadb
+        ? `max_statement_time = ${options.statementTimeoutMs / 1000}`
+        : `max_execution_time = ${Math.ceil(options.statementTimeoutMs)}`,
+    );
+  }
+  if (options.lockTimeoutMs > 0) {
+    // Whole seconds only: row locks (InnoDB) and table metadata locks.
+    const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
+    settings.push(`innodb_lock_wait_timeout = ${seconds}`, `lock_wait_timeout = ${seconds}`);
+  }
+  if (settings.length > 0) {
+    await connection.executeQuery(CompiledQuery.raw(`set session ${settings.join(', ')}`));
+  }
+}
+
+function openMysql(url: string, options: DatabaseOptions): Database {
+  const pool = createPool({
+    uri: url,
+    connectionLimit: options.poolMax,
+    maxIdle: options.poolMax,
+    idleTimeout: options.poolIdleMs,
+    connectTimeout: options.connectTimeoutMs,
+    enableKeepAlive: true,
+    waitForConnections: true,
+  });
+  pool.on('connection', (connection) => {
+    connection.on('error', (error) => options.onIdleError?.(error));
+  });
+  return new Kysely<DatabaseSchema>({
+    dialect: new MysqlDialect({
+      pool,
+      onCreateConnection: (connection) => limitMysqlSession(connection, options),
+    }),
+  });
+}
+
+function openSqlite(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   // WAL lets a seeding or writing process work beside the serving one; the busy timeout
@@ -30,4 +200,26 @@ export function openDatabase(databaseUrl: string | undefined, dataDir: string): 
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Opens the SQL adapter's database named by DATABASE_URL (see databaseTarget). Server databases
+ * are reached through a connection pool (pg / mysql2) with the given limits; SQLite is one
+ * embedded connection and ignores them.
+ */
+export function openDatabase(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  options: Partial<DatabaseOptions> = {},
+): Database {
+  const target = databaseTarget(databaseUrl, dataDir);
+  const settings = { ...DEFAULT_DATABASE_OPTIONS, ...options };
+  switch (target.dialect) {
+    case 'postgres':
+      return openPostgres(target.url, settings);
+    case 'mysql':
+      return openMysql(target.url, settings);
+    case 'sqlite':
+      return openSqlite(target.path);
+  }
 }

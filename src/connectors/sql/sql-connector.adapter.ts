@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { AuthenticationField, ConnectorCapabilities, ConnectorPort } from '../ports';
+import { AuthenticationField, CallOptions, ConnectorCapabilities, ConnectorPort } from '../ports';
+import { isAbortError, raceSignal } from '../../talkdesk/time-budget';
+import { classifySqlError } from './sql-errors';
 import { SqlDatabase } from './sql-database';
 import { SQL_INTERACTION_TYPES } from './sql-interactions.adapter';
 
@@ -38,7 +40,18 @@ export class SqlConnectorAdapter extends ConnectorPort {
     super();
   }
 
-  async ping(): Promise<void> {
-    await sql`select 1`.execute(this.sqlDatabase.db);
+  /** One round trip to the database; a failure names only its code (not the server's address). */
+  async ping(options?: CallOptions): Promise<void> {
+    const round = sql`select 1`.execute(this.sqlDatabase.db);
+    try {
+      await (options?.signal ? raceSignal(round, options.signal) : round);
+    } catch (error) {
+      if (isAbortError(error))
+        throw new Error('The database did not answer the ping in time', { cause: error });
+      const classified = classifySqlError(error);
+      throw classified instanceof Error && classified !== error
+        ? classified
+        : new Error('The database did not answer the ping', { cause: error });
+    }
   }
 }

@@ -1,0 +1,305 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { CompiledQuery, sql } from 'kysely';
+import { loadConfig } from '../src/config/app-config';
+import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
+import {
+  Database,
+  DatabaseOptions,
+  mysqlServer,
+  openDatabase,
+  sqlDialect,
+} from '../src/connectors/sql/database';
+import { NewContact } from '../src/connectors/sql/demo-data';
+import { DEMO_CONTACTS_PER_ACCOUNT } from '../src/connectors/sql/demo-seed';
+import { migrateToLatest } from '../src/connectors/sql/migrations';
+import { contactPageQuery } from '../src/connectors/sql/sql-contacts.adapter';
+import { SqlDatabase } from '../src/connectors/sql/sql-database';
+import { classifySqlError } from '../src/connectors/sql/sql-errors';
+import {
+  createAccount,
+  findAccountId,
+  insertContactRowsOneByOne,
+  insertContactRowsReturning,
+  insertContacts,
+} from '../src/connectors/sql/sql-writer';
+import { DEMO } from './support/test-app';
+import { createTestDatabase, TEST_DATABASE, TestDatabase } from './support/test-database';
+
+const ROOT = resolve(__dirname, '..');
+
+const contact = (name: string, updatedAt: number): NewContact => ({
+  name,
+  title: null,
+  company: null,
+  emails: [`${name.replace(/\W/g, '.')}@example.com`],
+  phones: [],
+  websites: [],
+  customFields: [],
+  photoUrl: null,
+  address: null,
+  twitter: null,
+  updatedAt,
+});
+
+const contactRow = (accountId: number, name: string) => ({
+  account_id: accountId,
+  name,
+  title: null,
+  company: null,
+  emails: '[]',
+  phones: '[]',
+  websites: '[]',
+  custom_fields: '[]',
+  photo_url: null,
+  address: null,
+  twitter: null,
+  updated_at: Date.now(),
+});
+
+async function caught(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+/** The SQL layer itself on each database: insert ids, start-up by several replicas, errors, plans, pools. */
+describe(`SQL database (${TEST_DATABASE})`, () => {
+  let database: TestDatabase;
+  let db: Database;
+  const open = (options: Partial<DatabaseOptions> = {}) =>
+    openDatabase(database.url, database.dataDir, options);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = open();
+    await migrateToLatest(db);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  describe('insert ids', () => {
+    let accountId: number;
+    beforeAll(async () => {
+      accountId = await createAccount(db, 'ids@example.com', 'secret', 'Ids');
+    });
+
+    const checkIds = async (ids: number[], names: string[]) => {
+      expect(ids).toHaveLength(names.length);
+      expect(new Set(ids).size).toBe(ids.length);
+      const rows = await db
+        .selectFrom('contacts')
+        .select(['id', 'name'])
+        .where('id', 'in', ids)
+        .execute();
+      const nameOf = new Map(rows.map((r) => [Number(r.id), r.name]));
+      expect(ids.map((id) => nameOf.get(id))).toEqual(names);
+    };
+
+    it('insertContacts returns each contact’s own id, in order, with two writers inserting at once', async () => {
+      const names = (writer: string) => Array.from({ length: 120 }, (_, i) => `${writer} ${i}`);
+      const [a, b] = await Promise.all(
+        ['first', 'second'].map((writer) =>
+          // Batches of 40 interleave the two writers' statements.
+          (async () => {
+            const ids: number[] = [];
+            for (let i = 0; i < 120; i += 40) {
+              const batch = names(writer)
+                .slice(i, i + 40)
+                .map((n) => contact(n, Date.now()));
+              ids.push(...(await insertContacts(db, accountId, batch, 'US')));
+            }
+            return ids;
+          })(),
+        ),
+      );
+      await checkIds(a, names('first'));
+      await checkIds(b, names('second'));
+    });
+
+    it('each insert-id approach maps every id to its own row (RETURNING; on MySQL/MariaDB also one insert per row)', async () => {
+      const names = Array.from({ length: 25 }, (_, i) => `approach ${i}`);
+      const rows = names.map((n) => contactRow(accountId, n));
+      if (sqlDialect(db) === 'mysql') {
+        // MariaDB (10.5+) has INSERT ... RETURNING; MySQL does not and gets one insert per row.
+        const server = await mysqlServer(db);
+        expect(server.insertReturning).toBe(TEST_DATABASE === 'mariadb');
+        await checkIds(
+          await db.transaction().execute((tx) => insertContactRowsOneByOne(tx, rows)),
+          names,
+        );
+        const more = names.map((n) => `${n} again`);
+        await checkIds(
+          await db.transaction().execute((tx) =>
+            insertContactRowsReturning(
+              tx,
+              more.map((n) => contactRow(accountId, n)),
+            ),
+          ),
+          more,
+        );
+      } else {
+        await checkIds(await insertContactRowsReturning(db, rows), names);
+      }
+    });
+  });
+
+  it('a second start on a seeded database migrates and seeds nothing more', async () => {
+    const fresh = await createTestDatabase();
+    const start = () =>
+      new SqlDatabase(
+        loadConfig({}, { dataDir: fresh.dataDir, databaseUrl: fresh.url, logLevel: 'silent' }),
+      );
+    const first = start();
+    const second = start();
+    try {
+      await first.onModuleInit();
+      await second.onModuleInit();
+      const accounts = await second.db
+        .selectFrom('accounts')
+        .select('username')
+        .orderBy('id')
+        .execute();
+      expect(accounts.map((a) => a.username)).toEqual(['demo@example.com', 'other@example.com']);
+      const { count } = await second.db
+        .selectFrom('contacts')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      expect(Number(count)).toBe(2 * DEMO_CONTACTS_PER_ACCOUNT);
+    } finally {
+      await first.onModuleDestroy();
+      await second.onModuleDestroy();
+      await fresh.drop();
+    }
+  }, 120_000);
+
+  describe('errors from the real database', () => {
+    it('a unique violation is a plain upstream error naming only its code', async () => {
+      await createAccount(db, 'twice@example.com', 'secret', 'Twice');
+      const error = classifySqlError(
+        await caught(createAccount(db, 'twice@example.com', 'hunter2', 'Twice again')),
+      );
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).not.toBeInstanceOf(RetryableUpstreamError);
+      const code = {
+        sqlite: 'SQLITE_CONSTRAINT_UNIQUE',
+        postgres: '23505',
+        mariadb: 'ER_DUP_ENTRY',
+      }[TEST_DATABASE];
+      expect((error as Error).message).toBe(`The database failed (${code})`);
+    });
+  });
+
+  it('the keyset page query reads the sync-order index in order, with no sort', async () => {
+    const owner = (await findAccountId(db, 'ids@example.com')) as number;
+    await insertContacts(
+      db,
+      owner,
+      Array.from({ length: 2000 }, (_, i) => contact(`plan ${i}`, 1_700_000_000_000 + i)),
+      'US',
+    );
+    const dialect = sqlDialect(db);
+    if (dialect === 'postgres') await sql`analyze contacts`.execute(db);
+    if (dialect === 'mysql') await sql`analyze table contacts`.execute(db);
+    const now = Date.now();
+    const queries = [
+      { changedUntil: now, limit: 250 },
+      { changedUntil: now, limit: 250, after: { updatedAt: 1_700_000_001_000, id: '1' } },
+      {
+        changedUntil: now,
+        changedSince: 1_700_000_000_500,
+        limit: 250,
+        after: { updatedAt: 1_700_000_001_000, id: '1' },
+      },
+    ];
+    for (const query of queries) {
+      const page = contactPageQuery(db, owner, query);
+      const plan = JSON.stringify(await page.explain());
+      if (dialect === 'postgres') {
+        expect(plan).toMatch(/Index Scan using contacts_sync_order/);
+        expect(plan).not.toMatch(/Sort/);
+      } else if (dialect === 'mysql') {
+        const [row] = (await page.explain()) as { key: string; type: string; Extra: string }[];
+        expect(row).toMatchObject({ key: 'contacts_sync_order', type: 'range' });
+        expect(row.Extra).not.toMatch(/filesort/);
+      } else {
+        const compiled = page.compile();
+        const { rows } = await db.executeQuery(
+          CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+        );
+        const steps = JSON.stringify(rows);
+        expect(steps).toMatch(/USING INDEX contacts_sync_order/);
+        expect(steps).not.toMatch(/TEMP B-TREE/);
+      }
+    }
+  });
+});
+
+describe(`the seed command (${TEST_DATABASE})`, () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('adds contacts to a new account through DATABASE_URL, after seeding the demo', async () => {
+    const output = await new Promise<{ code: number | null; out: string }>((done) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--no-warnings',
+          '-r',
+          './test/support/register-ts.js',
+          'src/bin/seed.ts',
+          '--account',
+          'bulk@example.com',
+          '--password',
+          'bulk-pass',
+          '--contacts',
+          '3000',
+          '--batch',
+          '1000',
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            DATABASE_URL: database.url ?? '',
+            DATA_DIR: database.dataDir,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (code) => done({ code, out }));
+    });
+    expect(output.out).toMatch(/Added 3000 contacts to bulk@example.com/);
+    expect(output.code).toBe(0);
+
+    const check = openDatabase(database.url, database.dataDir);
+    try {
+      const bulk = (await findAccountId(check, 'bulk@example.com')) as number;
+      const demo = (await findAccountId(check, DEMO.username)) as number;
+      for (const [account, expected] of [
+        [bulk, 3000],
+        [demo, DEMO_CONTACTS_PER_ACCOUNT],
+      ]) {
+        const { count } = await check
+          .selectFrom('contacts')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('account_id', '=', account)
+          .executeTakeFirstOrThrow();
+        expect(Number(count)).toBe(expected);
+      }
+    } finally {
+      await check.destroy();
+    }
+  }, 120_000);
+});
