@@ -185,8 +185,11 @@ describe('idempotent actions across replicas sharing Redis', () => {
   beforeAll(async () => {
     redis = openRedis();
     a = await startTestApp({ redisUrl: REDIS_URL, redisKeyPrefix: prefix });
-    // A second replica over the same external system (the same SQLite file) and the same Redis.
-    b = await startTestApp({ redisUrl: REDIS_URL, redisKeyPrefix: prefix, dataDir: a.dataDir });
+    // A second replica over the same external system (the same database) and the same Redis.
+    b = await startTestApp(
+      { redisUrl: REDIS_URL, redisKeyPrefix: prefix },
+      { shareDatabaseWith: a },
+    );
   });
   afterAll(async () => {
     await b.app.close();

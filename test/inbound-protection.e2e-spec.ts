@@ -174,12 +174,10 @@ describe.each(['memory', 'redis'] as const)('per-account rate limit (%s)', (stor
     const shared = store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {};
     a = await startTestApp({ ...shared, rateLimitMax: 4, rateLimitWindowSeconds: 60 });
     // A second replica: with Redis it shares the counters.
-    b = await startTestApp({
-      ...shared,
-      rateLimitMax: 4,
-      rateLimitWindowSeconds: 60,
-      dataDir: a.dataDir,
-    });
+    b = await startTestApp(
+      { ...shared, rateLimitMax: 4, rateLimitWindowSeconds: 60 },
+      { shareDatabaseWith: a },
+    );
   });
   afterAll(async () => {
     await b.app.close();

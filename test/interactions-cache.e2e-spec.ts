@@ -29,7 +29,7 @@ describe.each(['memory', 'redis'] as const)('interaction retrieval cache (%s)', 
     const shared = store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {};
     redis = store === 'redis' ? openRedis() : undefined;
     cached = await startTestApp({ ...shared, interactionsCacheSeconds: 300 });
-    plain = await startTestApp({ ...shared, dataDir: cached.dataDir });
+    plain = await startTestApp(shared, { shareDatabaseWith: cached });
   });
   afterAll(async () => {
     await plain.app.close();
@@ -94,7 +94,7 @@ describe('interaction retrieval cache: the TTL bounds staleness', () => {
   let plain: TestApp;
   beforeAll(async () => {
     cached = await startTestApp({ interactionsCacheSeconds: 1 });
-    plain = await startTestApp({ dataDir: cached.dataDir });
+    plain = await startTestApp({}, { shareDatabaseWith: cached });
   });
   afterAll(async () => {
     await plain.app.close();
@@ -116,7 +116,7 @@ describe('interaction retrieval cache off (the default)', () => {
   let other: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    other = await startTestApp({ dataDir: t.dataDir });
+    other = await startTestApp({}, { shareDatabaseWith: t });
   });
   afterAll(async () => {
     await other.app.close();

@@ -49,6 +49,11 @@ export interface TestAppOptions {
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Captures the JSON logs. */
   logDestination?: DestinationStream;
+  /**
+   * Serves the same database as another test app (a second replica): nothing is created, and
+   * closing this app leaves the database to its owner.
+   */
+  shareDatabaseWith?: TestApp;
 }
 
 /**
@@ -59,7 +64,9 @@ export async function startTestApp(
   overrides: Partial<AppConfig> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const shared = options.shareDatabaseWith?.database;
+  const database = shared ?? (await createTestDatabase());
+  const drop = () => (shared ? Promise.resolve() : database.drop());
   const { dataDir } = database;
   let config: AppConfig;
   let app: NestFastifyApplication;
@@ -85,7 +92,7 @@ export async function startTestApp(
     });
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
-    await database.drop();
+    await drop();
     throw error;
   }
   const inject = async (options: InjectOptions): Promise<Reply> => {
@@ -111,7 +118,7 @@ export async function startTestApp(
       try {
         await app.close();
       } finally {
-        await database.drop();
+        await drop();
       }
     },
   };
