@@ -3,12 +3,21 @@
  * every endpoint, the contact sync against a raw Fastify baseline, and a full sync of many
  * contacts driven by the simulator with the bridge's peak memory. Runs the built bridge (dist/).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate } from '../src/simulator/simulator';
 import { LoadResult, measure, median } from './lib/load';
+import { CpuProfile, Hotspot, hotspots } from './lib/profile';
 import { freePort, memoryOf, runNode, ServerProcess, startServer } from './lib/processes';
 import {
   BenchResults,
@@ -67,7 +76,7 @@ function settings(): Settings {
     durationSec: num(values.duration, smoke ? 1 : 10),
     warmupSec: smoke ? 0.5 : 2,
     connections: num(values.connections, smoke ? 4 : 10),
-    rounds: num(values.rounds, smoke ? 1 : 3),
+    rounds: num(values.rounds, smoke ? 1 : 5),
     pageSize: num(values['page-size'], 500),
     fresh: values.fresh,
     out: smoke ? values.out : (values.out ?? join(ROOT, 'bench', 'RESULTS.md')),
@@ -109,11 +118,12 @@ async function startBridge(
   dataDir: string,
   s: Settings,
   extra: Record<string, string> = {},
+  nodeOptions: string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
   return startServer(
     'bridge',
-    [join(ROOT, 'dist/main.js')],
+    [...nodeOptions, join(ROOT, 'dist/main.js')],
     {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -247,6 +257,30 @@ async function endpoints(bridge: ServerProcess, name: string, s: Settings): Prom
   return rows;
 }
 
+/** The bridge under the contact sync load with V8's CPU profiler on: where its time goes. */
+async function profile(dataDir: string, s: Settings): Promise<Hotspot[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-profile-'));
+  try {
+    const bridge = await startBridge(dataDir, s, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    try {
+      await measure({
+        url: `${bridge.url}/contacts/sync`,
+        body: SYNC_BODY,
+        connections: s.connections,
+        durationSec: s.durationSec,
+        warmupSec: s.warmupSec,
+      });
+    } finally {
+      await bridge.stop();
+    }
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    if (!file) throw new Error('the bridge wrote no CPU profile');
+    return hotspots(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A fresh bridge serves a full sync driven by the simulator; its RSS is watched throughout. */
 async function fullSync(dataDir: string, s: Settings): Promise<SyncResult> {
   const bridge = await startBridge(dataDir, s);
@@ -299,6 +333,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/main.js')))
     throw new Error('dist/ is missing: run npm run build');
   const { dataDir, temporary } = await prepareData(s);
+  const loadStart = loadavg()[0];
   try {
     const [target] = TARGETS;
     const bridge = await startBridge(dataDir, s, target.env);
@@ -326,6 +361,11 @@ async function main(): Promise<void> {
         await server.stop();
       }
     }
+    let profiled: Hotspot[] = [];
+    if (!s.smoke) {
+      log('CPU profile of the bridge under the contact sync load...');
+      profiled = await profile(dataDir, s);
+    }
     log(`full contact sync of ${s.contacts}+ contacts through the simulator...`);
     const sync = await fullSync(dataDir, s);
     const results: BenchResults = {
@@ -349,6 +389,8 @@ async function main(): Promise<void> {
       headline: head,
       endpoints: rows,
       sync,
+      hotspots: profiled,
+      loadAverage: { start: loadStart, end: loadavg()[0] },
     };
     console.log('');
     for (const line of summaryLines(results)) console.log(line);
