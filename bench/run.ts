@@ -171,6 +171,7 @@ async function headline(bridge: ServerProcess, baseline: ServerProcess, s: Setti
   const bridgeRuns: LoadResult[] = [];
   const baselineRuns: LoadResult[] = [];
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   for (let round = 1; round <= s.rounds; round += 1) {
     // Alternate which goes first, so a drift of the machine does not favour one side.
     const order = round % 2 ? [bridge, baseline] : [baseline, bridge];
@@ -191,8 +192,11 @@ async function headline(bridge: ServerProcess, baseline: ServerProcess, s: Setti
     bridgeRuns.push(b);
     baselineRuns.push(r);
     ratios.push(b.requestsPerSecond / r.requestsPerSecond);
+    // The same comparison in CPU time per request: how much work each answer costs.
+    const cpuRatio = (r.cpuMsPerRequest ?? NaN) / (b.cpuMsPerRequest ?? NaN);
+    cpuRatios.push(cpuRatio);
     log(
-      `round ${round}: bridge ${b.requestsPerSecond.toFixed(0)} req/s, baseline ${r.requestsPerSecond.toFixed(0)} req/s, ratio ${ratios[ratios.length - 1].toFixed(2)}`,
+      `round ${round}: bridge ${b.requestsPerSecond.toFixed(0)} req/s, baseline ${r.requestsPerSecond.toFixed(0)} req/s, ratio ${ratios[ratios.length - 1].toFixed(2)}; CPU per request bridge ${b.cpuMsPerRequest?.toFixed(2)} ms, baseline ${r.cpuMsPerRequest?.toFixed(2)} ms, ratio ${cpuRatio.toFixed(2)}`,
     );
   }
   const pick = (runs: LoadResult[]) => {
@@ -201,7 +205,14 @@ async function headline(bridge: ServerProcess, baseline: ServerProcess, s: Setti
       Math.abs(x.requestsPerSecond - m) < Math.abs(best.requestsPerSecond - m) ? x : best,
     );
   };
-  return { ratio: median(ratios), ratios, bridge: pick(bridgeRuns), baseline: pick(baselineRuns) };
+  return {
+    ratio: median(ratios),
+    ratios,
+    cpuRatio: median(cpuRatios),
+    cpuRatios,
+    bridge: pick(bridgeRuns),
+    baseline: pick(baselineRuns),
+  };
 }
 
 async function endpoints(bridge: ServerProcess, name: string, s: Settings): Promise<EndpointRow[]> {

@@ -23,6 +23,8 @@ export interface LoadResult {
   bytesPerResponse: number;
   /** Share of one core the server used during the measurement (1 = one full core). */
   serverCpu?: number;
+  /** Server CPU time per answered request, ms: unlike req/s, barely moved by other work on the machine. */
+  cpuMsPerRequest?: number;
 }
 
 function fire(spec: LoadSpec, durationSec: number): Promise<autocannon.Result> {
@@ -43,7 +45,7 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
   const started = process.hrtime.bigint();
   const result = await fire(spec, spec.durationSec);
   const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
-  const serverCpu = spec.pid ? (cpuSecondsOf(spec.pid) - cpuBefore) / wallSec : undefined;
+  const cpuSeconds = spec.pid ? cpuSecondsOf(spec.pid) - cpuBefore : undefined;
   const responses = result.requests.total;
   return {
     requestsPerSecond: result.requests.average,
@@ -53,7 +55,10 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     bytesPerResponse: responses > 0 ? Math.round(result.throughput.total / responses) : 0,
-    ...(serverCpu !== undefined && { serverCpu }),
+    ...(cpuSeconds !== undefined && {
+      serverCpu: cpuSeconds / wallSec,
+      ...(responses > 0 && { cpuMsPerRequest: (cpuSeconds * 1000) / responses }),
+    }),
   };
 }
 

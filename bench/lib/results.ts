@@ -63,6 +63,9 @@ export interface BenchResults {
   headline: {
     ratio: number;
     ratios: number[];
+    /** Baseline CPU ms per request / bridge CPU ms per request, median of the rounds. */
+    cpuRatio: number;
+    cpuRatios: number[];
     bridge: LoadResult;
     baseline: LoadResult;
   };
@@ -84,12 +87,12 @@ const pct = (value: number | undefined) =>
 
 function endpointTable(rows: EndpointRow[]): string {
   const lines = [
-    '| endpoint | server | req/s | p50 ms | p99 ms | response bytes | non-2xx | server CPU |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| endpoint | server | req/s | p50 ms | p99 ms | response bytes | non-2xx | server CPU | CPU ms per request |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const { name, server, result: r } of rows) {
     lines.push(
-      `| ${name} | ${server} | ${n(r.requestsPerSecond)} | ${n(r.p50Ms, 1)} | ${n(r.p99Ms, 1)} | ${n(r.bytesPerResponse)} | ${r.non2xx + r.errors} | ${pct(r.serverCpu)} |`,
+      `| ${name} | ${server} | ${n(r.requestsPerSecond)} | ${n(r.p50Ms, 1)} | ${n(r.p99Ms, 1)} | ${n(r.bytesPerResponse)} | ${r.non2xx + r.errors} | ${pct(r.serverCpu)} | ${r.cpuMsPerRequest === undefined ? '' : n(r.cpuMsPerRequest, 2)} |`,
     );
   }
   return lines.join('\n');
@@ -99,7 +102,7 @@ function endpointTable(rows: EndpointRow[]): string {
 export function summaryLines(results: BenchResults): string[] {
   const { headline, sync } = results;
   return [
-    `contacts/sync (pages of ${results.settings.pageSize}): bridge ${n(headline.bridge.requestsPerSecond)} req/s, baseline ${n(headline.baseline.requestsPerSecond)} req/s, ratio bridge/baseline ${headline.ratio.toFixed(2)} (rounds: ${headline.ratios.map((r) => r.toFixed(2)).join(', ')}; target >= ${RATIO_TARGET})`,
+    `contacts/sync (pages of ${results.settings.pageSize}): bridge ${n(headline.bridge.requestsPerSecond)} req/s, baseline ${n(headline.baseline.requestsPerSecond)} req/s, ratio bridge/baseline ${headline.ratio.toFixed(2)} (rounds: ${headline.ratios.map((r) => r.toFixed(2)).join(', ')}; target >= ${RATIO_TARGET}); in CPU per request ${headline.cpuRatio.toFixed(2)}`,
     ...results.endpoints.map(
       (e) =>
         `${e.name} [${e.server}]: ${n(e.result.requestsPerSecond)} req/s, p50 ${n(e.result.p50Ms, 1)} ms, p99 ${n(e.result.p99Ms, 1)} ms`,
@@ -146,14 +149,19 @@ repeated; on a shared 2-core machine, read the ratios rather than the absolute f
 
 ## Headline: POST /contacts/sync, pages of ${s.pageSize} contacts
 
-| | req/s | contacts/s | p50 ms | p99 ms | server CPU |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| bridge | ${n(h.bridge.requestsPerSecond)} | ${n(h.bridge.requestsPerSecond * s.pageSize)} | ${n(h.bridge.p50Ms, 1)} | ${n(h.bridge.p99Ms, 1)} | ${pct(h.bridge.serverCpu)} |
-| baseline (raw Fastify, same SQL, same normalizer) | ${n(h.baseline.requestsPerSecond)} | ${n(h.baseline.requestsPerSecond * s.pageSize)} | ${n(h.baseline.p50Ms, 1)} | ${n(h.baseline.p99Ms, 1)} | ${pct(h.baseline.serverCpu)} |
+| | req/s | contacts/s | p50 ms | p99 ms | server CPU | CPU ms per request |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| bridge | ${n(h.bridge.requestsPerSecond)} | ${n(h.bridge.requestsPerSecond * s.pageSize)} | ${n(h.bridge.p50Ms, 1)} | ${n(h.bridge.p99Ms, 1)} | ${pct(h.bridge.serverCpu)} | ${n(h.bridge.cpuMsPerRequest ?? NaN, 2)} |
+| baseline (raw Fastify, same SQL, same normalizer) | ${n(h.baseline.requestsPerSecond)} | ${n(h.baseline.requestsPerSecond * s.pageSize)} | ${n(h.baseline.p50Ms, 1)} | ${n(h.baseline.p99Ms, 1)} | ${pct(h.baseline.serverCpu)} | ${n(h.baseline.cpuMsPerRequest ?? NaN, 2)} |
 
 **Ratio bridge / baseline: ${h.ratio.toFixed(2)}** (median of the rounds ${h.ratios
     .map((r) => r.toFixed(2))
     .join(', ')}); target at least ${RATIO_TARGET}: **${ratioMet}**.
+
+The same comparison in server CPU time per request (baseline / bridge), which other work on
+the machine barely moves: **${h.cpuRatio.toFixed(2)}** (rounds ${h.cpuRatios
+    .map((r) => r.toFixed(2))
+    .join(', ')}). The rows above are the round closest to the median.
 
 The baseline answers the first page of a full sync for the same account with the same SQL
 query, the same row mapping and the same compiled \`toTalkdeskContact\`; it has no NestJS, no
