@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { simulate } from '../src/simulator/simulator';
 import { LoadResult, measure, median } from './lib/load';
 import { CpuProfile, Hotspot, hotspots } from './lib/profile';
+import { compareSerializers, SerializationResult } from './lib/serialization';
 import { freePort, memoryOf, runNode, ServerProcess, startServer } from './lib/processes';
 import {
   BenchResults,
@@ -359,8 +360,18 @@ async function main(): Promise<void> {
     } finally {
       await baseline.stop();
     }
+    let serialization: SerializationResult;
     try {
       rows.push(...(await endpoints(bridge, target.name, s)));
+      const page = await fetch(`${bridge.url}/contacts/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(SYNC_BODY),
+      }).then((res) => res.json());
+      serialization = compareSerializers(page, ROOT, s.smoke ? 20 : 300);
+      log(
+        `serializing one page: JSON.stringify ${serialization.jsonStringifyMs.toFixed(3)} ms, fast-json-stringify ${serialization.fastJsonStringifyMs.toFixed(3)} ms`,
+      );
     } finally {
       await bridge.stop();
     }
@@ -401,6 +412,7 @@ async function main(): Promise<void> {
       endpoints: rows,
       sync,
       hotspots: profiled,
+      serialization,
       loadAverage: { start: loadStart, end: loadavg()[0] },
     };
     console.log('');

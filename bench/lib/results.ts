@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import { LoadResult } from './load';
 import { Hotspot } from './profile';
+import { SerializationResult } from './serialization';
 
 export interface Machine {
   nproc: number;
@@ -73,6 +74,8 @@ export interface BenchResults {
   sync: SyncResult;
   /** Where the bridge's CPU time goes under the contact sync load (full runs only). */
   hotspots: Hotspot[];
+  /** JSON.stringify against a Fastify response schema (fast-json-stringify) on one page. */
+  serialization: SerializationResult;
   /** One-minute load average of the machine, before and after: other work running beside. */
   loadAverage: { start: number; end: number };
 }
@@ -191,6 +194,17 @@ of the sync. Target under ${RSS_TARGET_MB} MB: **${rssMet}**.
 ## Where the bridge's time goes
 
 ${hotspotSection(results.hotspots)}
+
+## Response serialization
+
+One page of ${s.pageSize} contacts (${n(results.serialization.bytes)} bytes) as the bridge sends it:
+\`JSON.stringify\` (what the bridge uses) takes ${n(results.serialization.jsonStringifyMs, 3)} ms,
+fast-json-stringify compiled from the spec's \`SyncContactsResponseDto\` (what a Fastify response
+schema would use) ${n(results.serialization.fastJsonStringifyMs, 3)} ms. ${
+    results.serialization.fastJsonStringifyMs < results.serialization.jsonStringifyMs
+      ? 'A response schema would serialize faster.'
+      : 'A response schema would not make this string-heavy page faster, so the bridge keeps the native serializer.'
+  }
 
 ## Not measured yet
 
