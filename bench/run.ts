@@ -299,6 +299,7 @@ async function fullSync(dataDir: string, s: Settings): Promise<SyncResult> {
   try {
     const idle = memoryOf(bridge.pid);
     let sampledPeakKb = idle.rssKb;
+    const rssAt: number[] = [];
     const sampler = setInterval(() => {
       sampledPeakKb = Math.max(sampledPeakKb, memoryOf(bridge.pid).rssKb);
     }, 200);
@@ -313,11 +314,17 @@ async function fullSync(dataDir: string, s: Settings): Promise<SyncResult> {
       {
         progress: (phase, records, pages) => {
           if (!s.smoke && pages % 200 === 0) log(`${phase}: ${records} contacts, ${pages} pages`);
+          // Resident memory as the sync goes: flat means it does not grow with the contacts.
+          const quarter = Math.floor((4 * records) / (s.contacts + 1500));
+          if (phase === 'contacts (full)' && quarter >= 1 && quarter <= 3 && !rssAt[quarter - 1]) {
+            rssAt[quarter - 1] = memoryOf(bridge.pid).rssKb / 1024;
+          }
         },
       },
     );
     clearInterval(sampler);
-    const { peakKb } = memoryOf(bridge.pid);
+    const { peakKb, rssKb } = memoryOf(bridge.pid);
+    rssAt[3] = rssKb / 1024;
     const full = report.phases.find((p) => p.phase === 'contacts (full)');
     const incremental = report.phases.find((p) => p.phase === 'contacts (incremental)');
     if (!full || full.records === 0) throw new Error('the full sync synchronized nothing');
@@ -332,6 +339,7 @@ async function fullSync(dataDir: string, s: Settings): Promise<SyncResult> {
       contactsPerSecond: full.records / (full.durationMs / 1000),
       idleRssMb: idle.rssKb / 1024,
       peakRssMb: Math.max(peakKb, sampledPeakKb) / 1024,
+      rssQuartersMb: rssAt,
       violations: report.violationCount,
       incrementalRecords: incremental?.records ?? 0,
     };

@@ -46,6 +46,8 @@ export interface SyncResult {
   contactsPerSecond: number;
   idleRssMb: number;
   peakRssMb: number;
+  /** Bridge RSS after a quarter, half, three quarters of the full sync, and at its end. */
+  rssQuartersMb: number[];
   violations: number;
   incrementalRecords: number;
 }
@@ -180,9 +182,9 @@ CPU-bound on the hash. \`/actions/create_ticket\` writes a ticket per request.
 
 ## Full contact sync of ${n(sync.contacts)} contacts, driven by the simulator
 
-| contacts | pages | duration s | contacts/s | bridge RSS idle MB | bridge peak RSS MB | violations |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-| ${n(sync.contacts)} | ${n(sync.pages)} | ${n(sync.seconds, 1)} | ${n(sync.contactsPerSecond)} | ${n(sync.idleRssMb, 1)} | ${n(sync.peakRssMb, 1)} | ${sync.violations} |
+| contacts | pages | duration s | contacts/s | bridge RSS idle MB | RSS at 25 / 50 / 75 / 100 % MB | bridge peak RSS MB | violations |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| ${n(sync.contacts)} | ${n(sync.pages)} | ${n(sync.seconds, 1)} | ${n(sync.contactsPerSecond)} | ${n(sync.idleRssMb, 1)} | ${sync.rssQuartersMb.map((mb) => (mb === undefined ? '?' : n(mb))).join(' / ')} | ${n(sync.peakRssMb, 1)} | ${sync.violations} |
 
 A fresh bridge process serves the sync; the simulator follows every \`next_offset\`, checks each
 page against the contract, then runs an incremental sync from the last checkpoint

@@ -225,7 +225,7 @@ export class Simulator {
       }
     }
     if (!skip.has('agents')) await this.phase(PHASES.agents, () => this.agentRun());
-    if (!skip.has('interactions')) {
+    if (!skip.has('interactions') && (this.options.interactionSamples ?? 5) > 0) {
       if (this.sample.length === 0) {
         this.notes.push('interaction retrieval skipped: no synced contact to open');
       } else {
