@@ -44,6 +44,8 @@ interface Settings {
   smoke: boolean;
   contacts: number;
   durationSec: number;
+  /** Each run of the headline's bridge / baseline pairs: short, so a pair shares the machine's mood. */
+  headlineSec: number;
   warmupSec: number;
   connections: number;
   rounds: number;
@@ -60,6 +62,7 @@ function settings(): Settings {
       duration: { type: 'string' },
       connections: { type: 'string' },
       rounds: { type: 'string' },
+      'headline-duration': { type: 'string' },
       'page-size': { type: 'string' },
       fresh: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -75,9 +78,10 @@ function settings(): Settings {
     smoke,
     contacts: num(values.contacts, smoke ? 2_000 : 1_000_000),
     durationSec: num(values.duration, smoke ? 1 : 10),
+    headlineSec: num(values['headline-duration'], smoke ? 1 : 5),
     warmupSec: smoke ? 0.5 : 2,
     connections: num(values.connections, smoke ? 4 : 10),
-    rounds: num(values.rounds, smoke ? 1 : 5),
+    rounds: num(values.rounds, smoke ? 1 : 9),
     pageSize: num(values['page-size'], 500),
     fresh: values.fresh,
     out: smoke ? values.out : (values.out ?? join(ROOT, 'bench', 'RESULTS.md')),
@@ -160,15 +164,17 @@ const SYNC_BODY = {
 };
 
 async function headline(bridge: ServerProcess, baseline: ServerProcess, s: Settings) {
-  const load = (server: ServerProcess) =>
+  const load = (server: ServerProcess, warmupSec = 0.5) =>
     measure({
       url: `${server.url}/contacts/sync`,
       body: SYNC_BODY,
       connections: s.connections,
-      durationSec: s.durationSec,
-      warmupSec: s.warmupSec,
+      durationSec: s.headlineSec,
+      warmupSec,
       pid: server.pid,
     });
+  // Both warmed up (JIT, caches) before the first measured pair.
+  for (const server of [bridge, baseline]) await load(server, s.warmupSec * 2);
   const bridgeRuns: LoadResult[] = [];
   const baselineRuns: LoadResult[] = [];
   const ratios: number[] = [];
@@ -362,7 +368,7 @@ async function main(): Promise<void> {
     const rows: EndpointRow[] = [];
     try {
       log(
-        `contact sync, bridge vs baseline: ${s.rounds} round(s) of ${s.durationSec} s, ${s.connections} connections`,
+        `contact sync, bridge vs baseline: ${s.rounds} round(s) of ${s.headlineSec} s, ${s.connections} connections`,
       );
       head = await headline(bridge, baseline, s);
     } finally {
@@ -412,6 +418,7 @@ async function main(): Promise<void> {
       settings: {
         connections: s.connections,
         durationSec: s.durationSec,
+        headlineSec: s.headlineSec,
         rounds: s.rounds,
         pageSize: s.pageSize,
         contacts: s.contacts,
