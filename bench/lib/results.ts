@@ -17,9 +17,12 @@ export function machine(): Machine {
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-    if (execSync('git status --porcelain --untracked-files=no', { encoding: 'utf8' }).trim()) {
-      commit += ' (with uncommitted changes)';
-    }
+    // Only what is measured counts: the code, the bench and the dependencies, not the docs.
+    const changed = execSync(
+      'git status --porcelain --untracked-files=no -- src bench package.json package-lock.json ":!bench/RESULTS.md"',
+      { encoding: 'utf8' },
+    ).trim();
+    if (changed) commit += ' (with uncommitted changes to the code)';
   } catch {
     // not a git checkout
   }
