@@ -206,19 +206,19 @@ async function headline(bridge: ServerProcess, baseline: ServerProcess, s: Setti
       `round ${round}: bridge ${b.requestsPerSecond.toFixed(0)} req/s, baseline ${r.requestsPerSecond.toFixed(0)} req/s, ratio ${ratios[ratios.length - 1].toFixed(2)}; CPU per request bridge ${b.cpuMsPerRequest?.toFixed(2)} ms, baseline ${r.cpuMsPerRequest?.toFixed(2)} ms, ratio ${cpuRatio.toFixed(2)}`,
     );
   }
-  const pick = (runs: LoadResult[]) => {
-    const m = median(runs.map((x) => x.requestsPerSecond));
-    return runs.reduce((best, x) =>
-      Math.abs(x.requestsPerSecond - m) < Math.abs(best.requestsPerSecond - m) ? x : best,
-    );
-  };
+  // The pair shown in full is the round whose ratio is closest to the median ratio.
+  const ratio = median(ratios);
+  const shown = ratios.reduce(
+    (best, r, i) => (Math.abs(r - ratio) < Math.abs(ratios[best] - ratio) ? i : best),
+    0,
+  );
   return {
-    ratio: median(ratios),
+    ratio,
     ratios,
     cpuRatio: median(cpuRatios),
     cpuRatios,
-    bridge: pick(bridgeRuns),
-    baseline: pick(baselineRuns),
+    bridge: bridgeRuns[shown],
+    baseline: baselineRuns[shown],
   };
 }
 

@@ -170,7 +170,7 @@ repeated; on a shared 2-core machine, read the ratios rather than the absolute f
 The same comparison in server CPU time per request (baseline / bridge), which other work on
 the machine barely moves: **${h.cpuRatio.toFixed(2)}** (rounds ${h.cpuRatios
     .map((r) => r.toFixed(2))
-    .join(', ')}). The rows above are the round closest to the median.
+    .join(', ')}). The rows above are the round whose ratio is closest to the median.
 
 The baseline answers the first page of a full sync for the same account with the same SQL
 query, the same row mapping and the same compiled \`toTalkdeskContact\`; it has no NestJS, no
