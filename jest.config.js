@@ -37,6 +37,7 @@ const databaseFree = [
   '/deadlines\\.e2e-spec\\.ts$',
   '/hostile-input\\.e2e-spec\\.ts$',
   '/metrics\\.e2e-spec\\.ts$',
+  '/simulator\\.e2e-spec\\.ts$',
 ];
 const serverOnly = ['/sql-server\\.e2e-spec\\.ts$'];
 

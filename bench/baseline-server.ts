@@ -1,0 +1,118 @@
+/**
+ * The baseline of the contact sync benchmark: a minimal raw Fastify server that runs the same
+ * SQL query as the SQL adapter on the same database and answers the same JSON, through the same
+ * compiled normalization function as the bridge (dist/contacts/contact-normalizer.js). What it
+ * leaves out is what the bridge adds: NestJS, DTO validation, credentials, opaque tokens, the
+ * time budget and request logs. Started by bench/run.ts; settings come from the environment.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import Fastify from 'fastify';
+
+type Normalizer = typeof import('../src/contacts/contact-normalizer');
+
+interface Row {
+  id: number;
+  name: string | null;
+  title: string | null;
+  company: string | null;
+  emails: string;
+  phones: string;
+  websites: string;
+  custom_fields: string;
+  photo_url: string | null;
+  address: string | null;
+  twitter: string | null;
+  updated_at: number;
+}
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is required`);
+  return value;
+};
+
+function parseJsonArray<T>(text: string): T[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? (value as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..');
+  const { toTalkdeskContact } = (await import(
+    pathToFileURL(resolve(root, 'dist/contacts/contact-normalizer.js')).href
+  )) as Normalizer;
+  const pageSize = Number(env('CONTACTS_PAGE_SIZE', '500'));
+  const region = env('DEFAULT_PHONE_REGION', 'US');
+  const recordUrlBase = env('RECORD_URL_BASE', 'https://crm.example.com');
+  const db = new BetterSqlite3(env('BASELINE_DATABASE'), { readonly: true });
+  const account = db
+    .prepare('select id from accounts where username = ?')
+    .get(env('BASELINE_ACCOUNT')) as { id: number } | undefined;
+  if (!account) throw new Error('BASELINE_ACCOUNT does not exist');
+
+  // The SQL the adapter's query builder emits (first page, and pages after a position).
+  const first = db.prepare(
+    'select * from "contacts" where "account_id" = ? and "updated_at" <= ? order by "updated_at", "id" limit ?',
+  );
+  const next = db.prepare(
+    'select * from "contacts" where "account_id" = ? and "updated_at" <= ? and "updated_at" >= ? and ("updated_at" > ? or "id" > ?) order by "updated_at", "id" limit ?',
+  );
+
+  const app = Fastify({ logger: false });
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.post('/contacts/sync', async (request) => {
+    const meta = (request.body as { meta?: { offset?: unknown; context?: unknown } }).meta ?? {};
+    const until = typeof meta.context === 'string' ? Number(meta.context) : Date.now();
+    const [updatedAt, id] =
+      typeof meta.offset === 'string' ? meta.offset.split(':').map(Number) : [undefined, undefined];
+    const rows = (
+      updatedAt === undefined
+        ? first.all(account.id, until, pageSize + 1)
+        : next.all(account.id, until, updatedAt, updatedAt, id, pageSize + 1)
+    ) as Row[];
+    const hasMore = rows.length > pageSize;
+    const page = rows.slice(0, pageSize);
+    const contacts = [];
+    for (const row of page) {
+      const contact = toTalkdeskContact(
+        {
+          id: String(row.id),
+          updatedAt: Number(row.updated_at),
+          name: row.name,
+          title: row.title,
+          company: row.company,
+          emails: parseJsonArray(row.emails),
+          phones: parseJsonArray(row.phones),
+          websites: parseJsonArray(row.websites),
+          customFields: parseJsonArray(row.custom_fields),
+          photoUrl: row.photo_url,
+          address: row.address,
+          twitter: row.twitter,
+          url: `${recordUrlBase}/contacts/${row.id}`,
+        },
+        region,
+      );
+      if (contact) contacts.push(contact);
+    }
+    const last = page[page.length - 1];
+    const position = last ? `${last.updated_at}:${last.id}` : undefined;
+    return {
+      contacts,
+      context: hasMore ? String(until) : null,
+      ...(hasMore && position && { next_offset: position }),
+      ...(position && { synchronization_checkpoint: position }),
+    };
+  });
+  await app.listen({ port: Number(env('PORT')), host: '127.0.0.1' });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

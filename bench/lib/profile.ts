@@ -1,0 +1,51 @@
+/** Reads a V8 .cpuprofile (node --cpu-prof) into self time per package or bridge file. */
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+}
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+}
+
+export interface Hotspot {
+  /** An npm package, a file of the bridge (dist/...), or a V8 category like (garbage collector). */
+  where: string;
+  /** Share of the busy (non-idle) samples. */
+  share: number;
+}
+
+function groupOf(frame: CallFrame): string {
+  const { url, functionName } = frame;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1];
+  const own = /\/dist\/(.+)$/.exec(url);
+  if (own) return `bridge: ${own[1]}`;
+  if (url.startsWith('node:')) return 'node internals';
+  if (!url && functionName.startsWith('(')) return functionName;
+  if (!url && functionName.startsWith('RegExp:')) return '(regular expressions)';
+  return url ? 'other' : `(native: ${functionName || 'anonymous'})`;
+}
+
+/** The `limit` biggest groups by self time, idle time left out. */
+export function hotspots(profile: CpuProfile, limit = 12): Hotspot[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const counts = new Map<string, number>();
+  let busy = 0;
+  for (const id of profile.samples) {
+    const node = byId.get(id);
+    if (!node || node.callFrame.functionName === '(idle)') continue;
+    busy += 1;
+    const group = groupOf(node.callFrame);
+    counts.set(group, (counts.get(group) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([where, count]) => ({ where, share: busy ? count / busy : 0 }));
+}

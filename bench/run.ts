@@ -1,0 +1,449 @@
+/**
+ * `npm run bench` (full) and `npm run bench:smoke` (seconds, for CI): throughput and latency of
+ * every endpoint, the contact sync against a raw Fastify baseline, and a full sync of many
+ * contacts driven by the simulator with the bridge's peak memory. Runs the built bridge (dist/).
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { simulate } from '../src/simulator/simulator';
+import { LoadResult, measure, median } from './lib/load';
+import { CpuProfile, Hotspot, hotspots } from './lib/profile';
+import { compareSerializers, SerializationResult } from './lib/serialization';
+import { freePort, memoryOf, runNode, ServerProcess, startServer } from './lib/processes';
+import {
+  BenchResults,
+  EndpointRow,
+  machine,
+  resultsMarkdown,
+  summaryLines,
+  SyncResult,
+} from './lib/results';
+
+const ROOT = resolve(__dirname, '..');
+const DEMO = { username: 'demo@example.com', password: 'demo' };
+
+/**
+ * The bridge configurations measured. Only the SQL adapter exists in this version; a REST
+ * connector case (CONNECTOR=rest over a local mock HTTP system) is one more entry here.
+ */
+const TARGETS: { name: string; env: Record<string, string> }[] = [
+  { name: 'bridge (SQL adapter)', env: { CONNECTOR: 'sql' } },
+];
+
+interface Settings {
+  smoke: boolean;
+  contacts: number;
+  durationSec: number;
+  /** Each run of the headline's bridge / baseline pairs: short, so a pair shares the machine's mood. */
+  headlineSec: number;
+  warmupSec: number;
+  connections: number;
+  rounds: number;
+  pageSize: number;
+  fresh: boolean;
+  out?: string;
+}
+
+function settings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      smoke: { type: 'boolean', default: false },
+      contacts: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      rounds: { type: 'string' },
+      'headline-duration': { type: 'string' },
+      'page-size': { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  const smoke = values.smoke;
+  const num = (text: string | undefined, fallback: number) => {
+    const value = text === undefined ? fallback : Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`not a positive number: ${text}`);
+    return value;
+  };
+  return {
+    smoke,
+    contacts: num(values.contacts, smoke ? 2_000 : 1_000_000),
+    durationSec: num(values.duration, smoke ? 1 : 10),
+    headlineSec: num(values['headline-duration'], smoke ? 1 : 5),
+    warmupSec: smoke ? 0.5 : 2,
+    connections: num(values.connections, smoke ? 4 : 10),
+    rounds: num(values.rounds, smoke ? 1 : 9),
+    pageSize: num(values['page-size'], 500),
+    fresh: values.fresh,
+    out: smoke ? values.out : (values.out ?? join(ROOT, 'bench', 'RESULTS.md')),
+  };
+}
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+/** The seeded database: cached under bench/.data for full runs, a temporary one for smoke runs. */
+async function prepareData(s: Settings): Promise<{ dataDir: string; temporary: boolean }> {
+  const temporary = s.smoke;
+  const dataDir = temporary
+    ? mkdtempSync(join(tmpdir(), 'bridge-bench-'))
+    : join(ROOT, 'bench', '.data', `contacts-${s.contacts}`);
+  const marker = join(dataDir, 'seeded');
+  if (!temporary && existsSync(marker) && !s.fresh) {
+    log(
+      `reusing the database seeded with ${s.contacts} contacts in ${dataDir} (--fresh to reseed)`,
+    );
+    return { dataDir, temporary };
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  log(`seeding ${s.contacts} contacts (demo data included)...`);
+  const started = Date.now();
+  await runNode(
+    [join(ROOT, 'dist/bin/seed.js'), '--contacts', String(s.contacts), '--batch', '10000'],
+    {
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+    },
+  );
+  writeFileSync(marker, new Date().toISOString());
+  log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { dataDir, temporary };
+}
+
+async function startBridge(
+  dataDir: string,
+  s: Settings,
+  extra: Record<string, string> = {},
+  nodeOptions: string[] = [],
+): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer(
+    'bridge',
+    [...nodeOptions, join(ROOT, 'dist/main.js')],
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      CONTACTS_PAGE_SIZE: String(s.pageSize),
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+      ...extra,
+    },
+    port,
+  );
+}
+
+async function startBaseline(dataDir: string, s: Settings): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer(
+    'baseline',
+    ['--import', 'tsx', join(ROOT, 'bench/baseline-server.ts')],
+    {
+      PORT: String(port),
+      BASELINE_DATABASE: join(dataDir, 'bridge.sqlite'),
+      BASELINE_ACCOUNT: DEMO.username,
+      CONTACTS_PAGE_SIZE: String(s.pageSize),
+    },
+    port,
+  );
+}
+
+const SYNC_BODY = {
+  auth: DEMO,
+  meta: { synchronization_checkpoint: null, offset: null, context: null },
+};
+
+async function headline(bridge: ServerProcess, baseline: ServerProcess, s: Settings) {
+  const load = (server: ServerProcess, warmupSec = 0.5) =>
+    measure({
+      url: `${server.url}/contacts/sync`,
+      body: SYNC_BODY,
+      connections: s.connections,
+      durationSec: s.headlineSec,
+      warmupSec,
+      pid: server.pid,
+    });
+  // Both warmed up (JIT, caches) before the first measured pair.
+  for (const server of [bridge, baseline]) await load(server, s.warmupSec * 2);
+  const bridgeRuns: LoadResult[] = [];
+  const baselineRuns: LoadResult[] = [];
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  for (let round = 1; round <= s.rounds; round += 1) {
+    // Alternate which goes first, so a drift of the machine does not favour one side.
+    const order = round % 2 ? [bridge, baseline] : [baseline, bridge];
+    const results = new Map<ServerProcess, LoadResult>();
+    for (const server of order) results.set(server, await load(server));
+    const b = results.get(bridge)!;
+    const r = results.get(baseline)!;
+    for (const [name, result] of [
+      ['bridge', b],
+      ['baseline', r],
+    ] as const) {
+      if (result.non2xx + result.errors > 0 || result.requests === 0) {
+        throw new Error(
+          `${name} answered ${result.non2xx} non-2xx and ${result.errors} errors on /contacts/sync`,
+        );
+      }
+    }
+    bridgeRuns.push(b);
+    baselineRuns.push(r);
+    ratios.push(b.requestsPerSecond / r.requestsPerSecond);
+    // The same comparison in CPU time per request: how much work each answer costs.
+    const cpuRatio = (r.cpuMsPerRequest ?? NaN) / (b.cpuMsPerRequest ?? NaN);
+    cpuRatios.push(cpuRatio);
+    log(
+      `round ${round}: bridge ${b.requestsPerSecond.toFixed(0)} req/s, baseline ${r.requestsPerSecond.toFixed(0)} req/s, ratio ${ratios[ratios.length - 1].toFixed(2)}; CPU per request bridge ${b.cpuMsPerRequest?.toFixed(2)} ms, baseline ${r.cpuMsPerRequest?.toFixed(2)} ms, ratio ${cpuRatio.toFixed(2)}`,
+    );
+  }
+  // The pair shown in full is the round whose ratio is closest to the median ratio.
+  const ratio = median(ratios);
+  const shown = ratios.reduce(
+    (best, r, i) => (Math.abs(r - ratio) < Math.abs(ratios[best] - ratio) ? i : best),
+    0,
+  );
+  return {
+    ratio,
+    ratios,
+    cpuRatio: median(cpuRatios),
+    cpuRatios,
+    bridge: bridgeRuns[shown],
+    baseline: baselineRuns[shown],
+  };
+}
+
+async function endpoints(bridge: ServerProcess, name: string, s: Settings): Promise<EndpointRow[]> {
+  const cases: { name: string; path: string; method?: 'GET' | 'POST'; body?: unknown }[] = [
+    {
+      name: `POST /contacts/sync (${s.pageSize} contacts)`,
+      path: '/contacts/sync',
+      body: SYNC_BODY,
+    },
+    {
+      name: 'POST /agents/sync',
+      path: '/agents/sync',
+      body: { auth: DEMO, meta: { offset: null } },
+    },
+    {
+      name: 'POST /interactions/retrieve',
+      path: '/interactions/retrieve',
+      body: {
+        auth: DEMO,
+        meta: { interaction_types: ['ticket', 'note', 'call'] },
+        data: { contact_external_id: '1' },
+      },
+    },
+    { name: 'POST /auth/validate', path: '/auth/validate', body: { auth: DEMO } },
+    {
+      name: 'POST /actions/create_ticket',
+      path: '/actions/create_ticket',
+      body: {
+        auth: DEMO,
+        meta: { contact_external_id: '2' },
+        data: { subject: 'Benchmark', description: 'Written by the benchmark.' },
+      },
+    },
+    { name: 'GET /health/live', path: '/health/live', method: 'GET' },
+  ];
+  const rows: EndpointRow[] = [];
+  for (const c of cases) {
+    const result = await measure({
+      url: `${bridge.url}${c.path}`,
+      method: c.method ?? 'POST',
+      body: c.body,
+      connections: s.connections,
+      durationSec: s.durationSec,
+      warmupSec: s.warmupSec,
+      pid: bridge.pid,
+    });
+    if (result.non2xx + result.errors > 0) {
+      throw new Error(`${c.name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    }
+    log(`${c.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms} ms`);
+    rows.push({ name: c.name, server: name, result });
+  }
+  return rows;
+}
+
+/** The bridge under the contact sync load with V8's CPU profiler on: where its time goes. */
+async function profile(dataDir: string, s: Settings): Promise<Hotspot[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-profile-'));
+  try {
+    const bridge = await startBridge(dataDir, s, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    try {
+      await measure({
+        url: `${bridge.url}/contacts/sync`,
+        body: SYNC_BODY,
+        connections: s.connections,
+        durationSec: s.durationSec,
+        warmupSec: s.warmupSec,
+      });
+    } finally {
+      await bridge.stop();
+    }
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    if (!file) throw new Error('the bridge wrote no CPU profile');
+    return hotspots(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh bridge serves a full sync driven by the simulator; its RSS is watched throughout. */
+async function fullSync(dataDir: string, s: Settings): Promise<SyncResult> {
+  const bridge = await startBridge(dataDir, s);
+  try {
+    const idle = memoryOf(bridge.pid);
+    let sampledPeakKb = idle.rssKb;
+    const rssAt: number[] = [];
+    const sampler = setInterval(() => {
+      sampledPeakKb = Math.max(sampledPeakKb, memoryOf(bridge.pid).rssKb);
+    }, 200);
+    const report = await simulate(
+      {
+        url: bridge.url,
+        auth: DEMO,
+        skip: ['auth', 'agents', 'interactions'],
+        interactionSamples: 0,
+        maxPages: Math.ceil((s.contacts + 10_000) / s.pageSize) * 2,
+      },
+      {
+        progress: (phase, records, pages) => {
+          if (!s.smoke && pages % 200 === 0) log(`${phase}: ${records} contacts, ${pages} pages`);
+          // Resident memory as the sync goes: flat means it does not grow with the contacts.
+          const quarter = Math.floor((4 * records) / (s.contacts + 1500));
+          if (phase === 'contacts (full)' && quarter >= 1 && quarter <= 3 && !rssAt[quarter - 1]) {
+            rssAt[quarter - 1] = memoryOf(bridge.pid).rssKb / 1024;
+          }
+        },
+      },
+    );
+    clearInterval(sampler);
+    const { peakKb, rssKb } = memoryOf(bridge.pid);
+    rssAt[3] = rssKb / 1024;
+    const full = report.phases.find((p) => p.phase === 'contacts (full)');
+    const incremental = report.phases.find((p) => p.phase === 'contacts (incremental)');
+    if (!full || full.records === 0) throw new Error('the full sync synchronized nothing');
+    if (!report.passed) {
+      for (const v of report.violations.slice(0, 10))
+        log(`violation: ${v.phase} ${v.check}: ${v.message}`);
+    }
+    return {
+      contacts: full.records,
+      pages: full.pages,
+      seconds: full.durationMs / 1000,
+      contactsPerSecond: full.records / (full.durationMs / 1000),
+      idleRssMb: idle.rssKb / 1024,
+      peakRssMb: Math.max(peakKb, sampledPeakKb) / 1024,
+      rssQuartersMb: rssAt,
+      violations: report.violationCount,
+      incrementalRecords: incremental?.records ?? 0,
+    };
+  } finally {
+    await bridge.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const s = settings();
+  if (!existsSync(join(ROOT, 'dist/main.js')))
+    throw new Error('dist/ is missing: run npm run build');
+  const { dataDir, temporary } = await prepareData(s);
+  const loadStart = loadavg()[0];
+  try {
+    const [target] = TARGETS;
+    const bridge = await startBridge(dataDir, s, target.env);
+    const baseline = await startBaseline(dataDir, s);
+    let head;
+    const rows: EndpointRow[] = [];
+    try {
+      log(
+        `contact sync, bridge vs baseline: ${s.rounds} round(s) of ${s.headlineSec} s, ${s.connections} connections`,
+      );
+      head = await headline(bridge, baseline, s);
+    } finally {
+      await baseline.stop();
+    }
+    let serialization: SerializationResult;
+    try {
+      rows.push(...(await endpoints(bridge, target.name, s)));
+      const page = await fetch(`${bridge.url}/contacts/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(SYNC_BODY),
+      }).then((res) => res.json());
+      serialization = compareSerializers(page, ROOT, s.smoke ? 20 : 300);
+      log(
+        `serializing one page: JSON.stringify ${serialization.jsonStringifyMs.toFixed(3)} ms, fast-json-stringify ${serialization.fastJsonStringifyMs.toFixed(3)} ms`,
+      );
+    } finally {
+      await bridge.stop();
+    }
+    for (const other of TARGETS.slice(1)) {
+      const server = await startBridge(dataDir, s, other.env);
+      try {
+        rows.push(...(await endpoints(server, other.name, s)));
+      } finally {
+        await server.stop();
+      }
+    }
+    let profiled: Hotspot[] = [];
+    if (!s.smoke) {
+      log('CPU profile of the bridge under the contact sync load...');
+      profiled = await profile(dataDir, s);
+    }
+    log(`full contact sync of ${s.contacts}+ contacts through the simulator...`);
+    const sync = await fullSync(dataDir, s);
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      command: `npm run ${s.smoke ? 'bench:smoke' : 'bench'}${
+        process.argv.length > 2
+          ? ` -- ${process.argv
+              .slice(2)
+              .filter((a) => a !== '--smoke')
+              .join(' ')}`
+          : ''
+      }`.trim(),
+      machine: machine(),
+      settings: {
+        connections: s.connections,
+        durationSec: s.durationSec,
+        headlineSec: s.headlineSec,
+        rounds: s.rounds,
+        pageSize: s.pageSize,
+        contacts: s.contacts,
+      },
+      headline: head,
+      endpoints: rows,
+      sync,
+      hotspots: profiled,
+      serialization,
+      loadAverage: { start: loadStart, end: loadavg()[0] },
+    };
+    console.log('');
+    for (const line of summaryLines(results)) console.log(line);
+    if (s.out) {
+      writeFileSync(s.out, resultsMarkdown(results));
+      log(`wrote ${s.out}`);
+    }
+    if (sync.violations > 0)
+      throw new Error(`the simulated sync found ${sync.violations} contract violation(s)`);
+  } finally {
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
