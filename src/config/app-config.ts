@@ -7,7 +7,9 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
+  ValidateIf,
   Min,
   MinLength,
   validateSync,
@@ -15,7 +17,7 @@ import {
 } from 'class-validator';
 
 /** The adapters CONNECTOR can choose. */
-export const CONNECTORS = ['sql'] as const;
+export const CONNECTORS = ['sql', 'rest'] as const;
 export type ConnectorKind = (typeof CONNECTORS)[number];
 
 /** Hard cap on contacts per page: Talkdesk fails on responses too large to process. */
@@ -62,6 +64,23 @@ export class AppConfig {
   /** CONNECTOR: which adapter serves the external system. */
   @IsIn(CONNECTORS)
   connector: ConnectorKind = 'sql';
+
+  /** CONNECTOR_MANIFEST: the REST adapter's manifest (YAML or JSON file); required with CONNECTOR=rest. */
+  @ValidateIf(
+    (config: AppConfig) => config.connector === 'rest' || config.connectorManifest !== undefined,
+  )
+  @IsString()
+  @MinLength(1, {
+    message: 'CONNECTOR=rest needs CONNECTOR_MANIFEST: the path of a connector manifest',
+  })
+  connectorManifest?: string;
+
+  /** CONNECTOR_BASE_URL: replaces the manifest's connection.base_url (e.g. a sandbox or a local mock). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/].*$/, {
+    message: 'CONNECTOR_BASE_URL must be an http:// or https:// URL',
+  })
+  connectorBaseUrl?: string;
 
   /** DATABASE_URL: the SQL adapter's database; empty means an SQLite file in DATA_DIR. */
   @IsOptional()
@@ -219,6 +238,8 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   host: 'HOST',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   connector: 'CONNECTOR',
+  connectorManifest: 'CONNECTOR_MANIFEST',
+  connectorBaseUrl: 'CONNECTOR_BASE_URL',
   databaseUrl: 'DATABASE_URL',
   dataDir: 'DATA_DIR',
   seedDemo: 'SEED_DEMO',
