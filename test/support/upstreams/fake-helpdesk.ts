@@ -93,6 +93,10 @@ export class FakeHelpdesk {
   readonly server = new FakeHttpServer((req, res) => this.handle(req, res));
   /** Contacts' export page size when the request does not say. */
   exportPageSize = 100;
+  /** Largest export page, whatever the request asks. */
+  exportMaxPageSize = 1000;
+  /** Misbehaviour: each export page repeats the last contact of the page before. */
+  exportOverlap = false;
 
   constructor(options: { contacts?: number; users?: number } = {}) {
     const count = options.contacts ?? 300;
@@ -360,7 +364,7 @@ export class FakeHelpdesk {
   /** Incremental export: contacts changed at or after start_time (epoch s), oldest first. */
   private exportContacts(account: HelpdeskAccount, req: FakeRequest, res: ServerResponse) {
     const q = req.url.searchParams;
-    const size = Math.min(1000, Number(q.get('per_page') ?? this.exportPageSize));
+    const size = Math.min(this.exportMaxPageSize, Number(q.get('per_page') ?? this.exportPageSize));
     const cursor = decodeCursor<{ s: number; u: number; i: number }>(q.get('cursor'));
     const start = cursor ? cursor.s : Number(q.get('start_time') ?? 0);
     if (!Number.isFinite(start)) return json(res, 400, { error: 'start_time must be a number' });
@@ -369,7 +373,10 @@ export class FakeHelpdesk {
       .sort((a, b) => a.updated_ms - b.updated_ms || a.id - b.id);
     const rest = cursor
       ? sorted.filter(
-          (c) => c.updated_ms > cursor.u || (c.updated_ms === cursor.u && c.id > cursor.i),
+          (c) =>
+            c.updated_ms > cursor.u ||
+            (c.updated_ms === cursor.u &&
+              (this.exportOverlap ? c.id >= cursor.i : c.id > cursor.i)),
         )
       : sorted;
     const page = rest.slice(0, size);
