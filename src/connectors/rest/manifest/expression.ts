@@ -102,18 +102,24 @@ function describe(error: unknown): string {
   return typeof e?.code === 'string' ? `${e.code}: ${message}` : message;
 }
 
-/** JSON data only: functions (lambdas) and other host values become undefined. */
-function plain(value: unknown): unknown {
+const MAX_RESULT_DEPTH = 64;
+
+/** JSON data only: functions (JSONata lambdas included) and other host values become undefined. */
+function plain(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value ?? undefined;
-  if (typeof value === 'function') return undefined;
-  if (Array.isArray(value)) return value.map(plain).filter((v) => v !== undefined);
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const v = plain(item);
-      if (v !== undefined && !FORBIDDEN_NAMES.has(key)) out[key] = v;
-    }
-    return out;
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+    return undefined;
   }
-  return value;
+  if (typeof value !== 'object') return value;
+  const v = value as Record<string, unknown>;
+  if (v._jsonata_lambda || v._jsonata_function || depth > MAX_RESULT_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    return value.map((item) => plain(item, depth + 1)).filter((item) => item !== undefined);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(v)) {
+    const p = plain(item, depth + 1);
+    if (p !== undefined && !FORBIDDEN_NAMES.has(key)) out[key] = p;
+  }
+  return out;
 }

@@ -82,7 +82,7 @@ function applyFilter(value: unknown, filter: Filter): unknown {
 }
 
 function parseFilter(text: string, source: string): Filter {
-  const match = /^([a-z]+)\s*(?:\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\))?$/.exec(
+  const match = /^([a-z0-9]+)\s*(?:\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\))?$/.exec(
     text.trim(),
   );
   if (!match) throw new TemplateError(`filter "${text.trim()}" in "${source}" cannot be read`);
