@@ -86,6 +86,25 @@ async function read(
 }
 
 /**
+ * Only what orders a contact (its id and update time): computed for every record of a page,
+ * while the other fields are computed only for the records actually handed out.
+ */
+export async function toContactKey(
+  fields: Record<string, CompiledValue>,
+  record: unknown,
+  scope: Scope,
+): Promise<Mapped<{ id: string; updatedAt: number }>> {
+  const id = text(await read(fields, 'id', record, scope));
+  if (id === null) return { problem: 'no id' };
+  const updatedAt = parseDate(
+    await read(fields, 'updated_at', record, scope),
+    fields.updated_at?.format,
+  );
+  if (updatedAt === undefined) return { problem: `contact ${id} has no readable updated_at` };
+  return { record: { id, updatedAt } };
+}
+
+/**
  * The upstream record as a ContactRecord, or why it cannot be one (no id; no readable update
  * time when the sync is incremental). Without an update time a full sync uses 0.
  */

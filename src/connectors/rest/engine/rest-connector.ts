@@ -42,7 +42,16 @@ import { formatDate, granularityMs } from '../manifest/dates';
 import { ExpressionError } from '../manifest/expression';
 import { textOf } from '../manifest/template';
 import { headerText, OutgoingRequest, send, UpstreamAnswer } from './http';
-import { evaluate, Mapped, Scope, text, toContact, toInteraction, toUser } from './mapper';
+import {
+  evaluate,
+  Mapped,
+  Scope,
+  text,
+  toContact,
+  toContactKey,
+  toInteraction,
+  toUser,
+} from './mapper';
 import {
   initialState,
   isPageState,
@@ -585,6 +594,7 @@ export class RestConnector {
     records: unknown[],
     from: number,
     map: (record: unknown) => Promise<Mapped<T>>,
+    observe = true,
   ): Promise<{ index: number; value?: T }[]> {
     const out: { index: number; value?: T }[] = [];
     const dropped: { index: number; reason: string }[] = [];
@@ -602,12 +612,14 @@ export class RestConnector {
         out.push({ index: i });
       }
     }
-    this.options.observer?.page?.({
-      label,
-      records: records.slice(from),
-      mapped: out.filter((o) => o.value !== undefined).map((o) => o.value),
-      dropped,
-    });
+    if (observe) {
+      this.options.observer?.page?.({
+        label,
+        records: records.slice(from),
+        mapped: out.filter((o) => o.value !== undefined).map((o) => o.value),
+        dropped,
+      });
+    }
     this.dropped(label, dropped);
     return out;
   }
@@ -679,7 +691,9 @@ export class RestConnector {
     let state: PageState = resumed?.s ?? initialState(contacts.paginator);
     const seen = new Set([stateKey(state)]);
     const pageStates: PageState[] = [];
-    const candidates = new Map<string, { record: ContactRecord; page: number }>();
+    type Candidate = { record: { id: string; updatedAt: number }; raw: unknown; page: number };
+    const candidates = new Map<string, Candidate>();
+    const full = (raw: unknown) => toContact(contacts.fields, raw, { auth: account.auth }, true);
     let frontier = -Infinity;
     let ended = false;
     let next: PageState | null;
@@ -689,11 +703,19 @@ export class RestConnector {
       });
       pageStates.push(state);
       pages++;
-      const mapped = await this.mapAll('contacts', page.records, 0, (r) =>
-        toContact(contacts.fields, r, { auth: account.auth }, true),
+      // Only ids and update times for now: the other fields wait until a record is handed out.
+      const keys = await this.mapAll(
+        'contacts',
+        page.records,
+        0,
+        (r) => toContactKey(contacts.fields, r, { auth: account.auth }),
+        false,
       );
+      if (this.options.observer?.page) {
+        await this.mapAll('contacts', page.records, 0, full).catch(() => undefined);
+      }
       let beyond = false;
-      for (const { value } of mapped) {
+      for (const { index, value } of keys) {
         if (!value) continue;
         frontier = value.updatedAt;
         if (value.updatedAt > query.changedUntil) {
@@ -705,7 +727,11 @@ export class RestConnector {
         const known = candidates.get(value.id);
         // The same contact listed twice (changed while paging): its latest version counts.
         if (!known || positionCompare(value, known.record) > 0) {
-          candidates.set(value.id, { record: value, page: pageStates.length - 1 });
+          candidates.set(value.id, {
+            record: value,
+            raw: page.records[index],
+            page: pageStates.length - 1,
+          });
         }
       }
       next = page.next;
@@ -732,16 +758,27 @@ export class RestConnector {
     const returned = final.slice(0, query.limit);
     const rest = sorted.slice(returned.length);
     const hasMore = rest.length > 0 || !ended;
-    if (!hasMore) return { records: returned.map((c) => c.record), hasMore: false };
-    if (returned.length === 0) {
+    if (hasMore && returned.length === 0) {
       throw new UpstreamError(
         `More than ${this.manifest.maxPagesPerCall} pages of contacts share one update time: raise limits.max_pages_per_call`,
       );
     }
+    // The other fields, for the records handed out only.
+    const mapped = await this.mapAll(
+      'contacts',
+      returned.map((c) => c.raw),
+      0,
+      full,
+      false,
+    );
+    const records = mapped.flatMap((m) => (m.value ? [m.value] : []));
+    if (!hasMore) return { records, hasMore: false };
+    if (records.length === 0) {
+      throw new UpstreamError('Every contact of this batch failed its field mapping: see the log');
+    }
     const firstPage = rest.length > 0 ? Math.min(...rest.map((c) => c.page)) : -1;
     const resumeAt = firstPage >= 0 ? pageStates[firstPage] : next;
-    const last = returned[returned.length - 1].record;
-    const records = returned.map((c) => c.record);
+    const last = records[records.length - 1];
     if (!resumeAt) return { records, hasMore };
     const resume: KeysetResume = { a: [last.updatedAt, last.id], s: resumeAt, q: since };
     this.checkResume(resume as unknown as ResumeState);
