@@ -51,7 +51,7 @@ describe('connector:check', () => {
     const { code, text } = await check({ auth, maxPages: 2 });
     expect(code).toBe(0);
     expect(text).toMatch(
-      /== credentials\n {2}→ GET http:\/\/127\.0\.0\.1:\d+\/\[redacted\]\/api\/v2\/users\/me/,
+      /== credentials\n {2}→ GET http:\/\/127\.0\.0\.1:\d+\/acme\/api\/v2\/users\/me/,
     );
     expect(text).toMatch(/"authorization":"\[redacted\]"/);
     expect(text).toMatch(/fields to store \(answered 200\): \{"account_id":"acct-acme"\}/);

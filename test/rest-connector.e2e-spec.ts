@@ -40,6 +40,16 @@ describe('REST connector: help desk example (connectors/helpdesk.yaml)', () => {
       ['api_token', 'input'],
       ['account_id', 'auth_validation'],
     ]);
+    // `secret` is the manifest's own business, not part of Talkdesk's configuration.
+    expect(config.body.authentication_fields[0]).toEqual({
+      field_name: 'subdomain',
+      display: 'Help desk subdomain',
+      source: 'input',
+      type: 'input',
+      mandatory: true,
+      store: true,
+      help: 'The "acme" of https://acme.helpdesk.example',
+    });
     expect(config.body.contact_synchronization_url).toMatch(/\/contacts\/sync$/);
     expect(config.body.agent_synchronization_url).toMatch(/\/agents\/sync$/);
     expect(config.body.interaction_types).toEqual(['ticket', 'note']);

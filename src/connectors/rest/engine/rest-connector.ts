@@ -195,7 +195,9 @@ export class RestConnector {
   }
 
   get authenticationFields(): AuthenticationField[] {
-    return this.manifest.authenticationFields.map((f) => ({ ...f }));
+    return this.manifest.authenticationFields.map(({ secret: _secret, ...field }) => ({
+      ...field,
+    }));
   }
 
   get capabilities(): ConnectorCapabilities {
@@ -246,7 +248,16 @@ export class RestConnector {
     const credentialsKey = sha256(`${this.manifest.name}\n${base}\n${canonical(auth)}`);
     const who = identity ?? canonical(relevant);
     const key = `rest:${this.manifest.name}:${sha256(`${base}\n${who}`).slice(0, 32)}`;
-    return new RestAccount(key, { ...auth }, credentialsKey, new Secrets(Object.values(auth)));
+    // Every auth value is secret, but for fields the manifest says are not (a subdomain...).
+    const open = new Set(
+      this.manifest.authenticationFields.filter((f) => !f.secret).map((f) => f.field_name),
+    );
+    const secrets = new Secrets(
+      Object.entries(auth)
+        .filter(([k]) => !open.has(k))
+        .map(([, v]) => v),
+    );
+    return new RestAccount(key, { ...auth }, credentialsKey, secrets);
   }
 
   private baseUrlOf(auth: AuthFields): URL {

@@ -136,6 +136,8 @@ export interface CompiledField {
   store: boolean;
   help?: string;
   format?: string;
+  /** Masked in logs and errors (not part of Talkdesk's configuration). */
+  secret: boolean;
 }
 
 export interface CompiledManifest {

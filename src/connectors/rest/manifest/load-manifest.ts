@@ -403,6 +403,7 @@ class Compiler {
         store: f.store ?? true,
         ...(f.help !== undefined && { help: f.help }),
         ...(f.format !== undefined && { format: f.format }),
+        secret: f.secret ?? true,
       };
     });
   }

@@ -156,6 +156,12 @@ export const MANIFEST_SCHEMA: Schema = {
         },
         help: { type: 'string', description: 'Help text shown to the user.' },
         format: { type: 'string', description: 'Input format hint.' },
+        secret: {
+          type: 'boolean',
+          default: true,
+          description:
+            'Whether the value is masked in logs, errors and the check tool’s output; `false` for values that are not credentials, such as a subdomain. Not sent to Talkdesk.',
+        },
       },
     },
     connection: {

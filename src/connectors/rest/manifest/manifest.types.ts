@@ -143,6 +143,7 @@ export interface TalkdeskAuthenticationField {
   store?: boolean;
   help?: string;
   format?: string;
+  secret?: boolean;
 }
 
 export interface Manifest {
