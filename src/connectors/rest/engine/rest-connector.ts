@@ -132,6 +132,23 @@ interface FullResume {
   s: PageState;
   /** Records of that page already handed out. */
   k: number;
+  /** Ids handed out last: an upstream listing a record again soon after is not repeated. */
+  d?: string[];
+}
+
+/** How many recent ids a full sync's paging state remembers, and their total length. */
+const RECENT_IDS = 100;
+const RECENT_IDS_CHARS = 1200;
+
+function recentIds(ids: string[]): string[] {
+  const out: string[] = [];
+  let chars = 0;
+  for (let i = ids.length - 1; i >= 0 && out.length < RECENT_IDS; i--) {
+    chars += ids[i].length + 3;
+    if (chars > RECENT_IDS_CHARS) break;
+    out.unshift(ids[i]);
+  }
+  return out;
 }
 
 const MAX_WALK_CACHE_ACCOUNTS = 1000;
@@ -819,7 +836,17 @@ export class RestConnector {
     let skip = valid ? r.k! : 0;
     const seen = new Set([stateKey(state)]);
     const records: ContactRecord[] = [];
-    const ids = new Set<string>();
+    const previous =
+      valid && Array.isArray(r.d) ? r.d.filter((id): id is string => typeof id === 'string') : [];
+    const ids = new Set<string>(previous);
+    const resumeAt = (at: Omit<FullResume, 'd'>): ResumeState => {
+      const resume: FullResume = {
+        ...at,
+        d: recentIds([...previous, ...records.map((c) => c.id)]),
+      };
+      this.checkResume(resume as unknown as ResumeState);
+      return resume as unknown as ResumeState;
+    };
     const scope: Scope = { auth: account.auth, limit: query.limit };
     for (let pages = 0; ;) {
       const page = await this.readPage(account, contacts, scope, state, signal, 'contacts');
@@ -833,13 +860,12 @@ export class RestConnector {
           records.push(value);
         }
         if (records.length >= query.limit) {
-          const at: FullResume =
+          if (index + 1 >= page.records.length && !page.next) return { records, hasMore: false };
+          const at =
             index + 1 < page.records.length
               ? { s: state, k: index + 1 }
               : { s: page.next ?? state, k: 0 };
-          if (index + 1 >= page.records.length && !page.next) return { records, hasMore: false };
-          this.checkResume(at as unknown as ResumeState);
-          return { records, hasMore: true, resume: at as unknown as ResumeState };
+          return { records, hasMore: true, resume: resumeAt(at) };
         }
       }
       if (!page.next) return { records, hasMore: false };
@@ -853,9 +879,7 @@ export class RestConnector {
       state = page.next;
       skip = 0;
       if (pages >= this.manifest.maxPagesPerCall) {
-        const at: FullResume = { s: state, k: 0 };
-        this.checkResume(at as unknown as ResumeState);
-        return { records, hasMore: true, resume: at as unknown as ResumeState };
+        return { records, hasMore: true, resume: resumeAt({ s: state, k: 0 }) };
       }
     }
   }
