@@ -69,8 +69,7 @@ export class AppConfig {
   @ValidateIf(
     (config: AppConfig) => config.connector === 'rest' || config.connectorManifest !== undefined,
   )
-  @IsString()
-  @MinLength(1, {
+  @Matches(/\S/, {
     message: 'CONNECTOR=rest needs CONNECTOR_MANIFEST: the path of a connector manifest',
   })
   connectorManifest?: string;
