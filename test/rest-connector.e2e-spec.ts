@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManifestError } from '../src/connectors/rest/manifest/load-manifest';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import { CRM_USERS, FakeCrm } from './support/upstreams/fake-crm';
@@ -368,5 +372,44 @@ describe('REST connector: CRM example (session login, Link headers, offsets, ful
       data: { first_name: ' ' },
     });
     expectError(refused, 400);
+  });
+});
+
+describe('REST connector: start-up and readiness', () => {
+  it('a manifest with a mistake stops the bridge at start-up, naming the path of the mistake', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broken-manifest-'));
+    try {
+      const file = join(dir, 'broken.yaml');
+      writeFileSync(
+        file,
+        'version: 1\nname: broken\nconnection:\n  base_url: https://x.example\ncontacts:\n  request: { path: /c }\n  paginator: { type: pages }\n  fields: { id: id }\n',
+      );
+      const error = await restApp(file, 'https://x.example').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ManifestError);
+      expect((error as Error).message).toBe(
+        `The connector manifest ${file} has 1 mistake:\n  - contacts.paginator.type: must be one of none, page_number, offset, cursor, link_header, next_url (got "pages")`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('readiness sends the manifest’s health request; an unreachable upstream is not ready', async () => {
+    const crm = new FakeCrm(1);
+    await crm.start();
+    const origin = crm.server.origin;
+    const t = await restApp('connectors/crm.yaml', `${origin}/v1`);
+    try {
+      const ready = await t.get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(JSON.stringify(ready.body)).toContain('rest:crm');
+      expect(crm.server.requests.some((r) => r.path === '/v1/status')).toBe(true);
+      await crm.stop();
+      const down = await t.get('/health/ready');
+      expect(down.status).toBe(503);
+      expect(down.body.message).toMatch(/external_system/);
+    } finally {
+      await t.close();
+    }
   });
 });

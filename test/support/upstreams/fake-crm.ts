@@ -122,6 +122,7 @@ export class FakeCrm {
   }
 
   private handle(req: FakeRequest, res: ServerResponse): void {
+    if (req.method === 'GET' && req.path === '/v1/status') return json(res, 200, { status: 'ok' });
     if (req.method === 'POST' && req.path === '/v1/auth/login') {
       const user = CRM_USERS.find(
         (u) => u.username === req.body?.username && u.password === req.body?.password,
