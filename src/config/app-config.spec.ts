@@ -112,6 +112,21 @@ describe('loadConfig', () => {
     expect(message).not.toContain('PORT');
   });
 
+  it('CONNECTOR=rest needs CONNECTOR_MANIFEST; CONNECTOR_BASE_URL must be an HTTP URL', () => {
+    expect(() => loadConfig({ CONNECTOR: 'rest' })).toThrow(
+      /CONNECTOR_MANIFEST=undefined: CONNECTOR=rest needs CONNECTOR_MANIFEST: the path of a connector manifest$/,
+    );
+    const config = loadConfig({
+      CONNECTOR: 'rest',
+      CONNECTOR_MANIFEST: 'connectors/helpdesk.yaml',
+      CONNECTOR_BASE_URL: 'http://127.0.0.1:8080/{{ auth.subdomain }}/api',
+    });
+    expect(config.connectorManifest).toBe('connectors/helpdesk.yaml');
+    expect(() => loadConfig({ CONNECTOR_BASE_URL: 'ftp://x.example' })).toThrow(
+      /CONNECTOR_BASE_URL must be an http/,
+    );
+  });
+
   it('reads SEED_DEMO as a boolean', () => {
     expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
     expect(loadConfig({ SEED_DEMO: 'yes' }).seedDemo).toBe(true);

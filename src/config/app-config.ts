@@ -10,6 +10,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  ValidateIf,
   Min,
   MinLength,
   validateSync,
@@ -18,7 +19,7 @@ import {
 import { IsAddressList, IsTrustProxy } from '../security/address-list';
 
 /** The adapters CONNECTOR can choose. */
-export const CONNECTORS = ['sql'] as const;
+export const CONNECTORS = ['sql', 'rest'] as const;
 export type ConnectorKind = (typeof CONNECTORS)[number];
 
 /** Hard cap on contacts per page: Talkdesk fails on responses too large to process. */
@@ -65,6 +66,22 @@ export class AppConfig {
   /** CONNECTOR: which adapter serves the external system. */
   @IsIn(CONNECTORS)
   connector: ConnectorKind = 'sql';
+
+  /** CONNECTOR_MANIFEST: the REST adapter's manifest (YAML or JSON file); required with CONNECTOR=rest. */
+  @ValidateIf(
+    (config: AppConfig) => config.connector === 'rest' || config.connectorManifest !== undefined,
+  )
+  @Matches(/\S/, {
+    message: 'CONNECTOR=rest needs CONNECTOR_MANIFEST: the path of a connector manifest',
+  })
+  connectorManifest?: string;
+
+  /** CONNECTOR_BASE_URL: replaces the manifest's connection.base_url (e.g. a sandbox or a local mock). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/].*$/, {
+    message: 'CONNECTOR_BASE_URL must be an http:// or https:// URL',
+  })
+  connectorBaseUrl?: string;
 
   /**
    * DATABASE_URL: the SQL adapter's database: postgres://user:password@host:5432/db (or
@@ -341,6 +358,8 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   host: 'HOST',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   connector: 'CONNECTOR',
+  connectorManifest: 'CONNECTOR_MANIFEST',
+  connectorBaseUrl: 'CONNECTOR_BASE_URL',
   databaseUrl: 'DATABASE_URL',
   dataDir: 'DATA_DIR',
   databasePoolMax: 'DATABASE_POOL_MAX',

@@ -1,10 +1,10 @@
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
 
 /** What an adapter module hands ConnectorsModule: its adapters, one per data port, and how to read its errors. */
 export interface ConnectorBinding {
   /** Provides and exports the adapter classes below, and ConnectorPort. */
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   credentials: Type<CredentialsPort>;
   contacts: Type<ContactsPort>;
   agents: Type<AgentsPort>;

@@ -4,9 +4,14 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ConnectorBinding } from './connector-binding';
 import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
 import { UpstreamGuard } from './resilience/upstream-guard';
+import { restConnectorBinding } from './rest/rest-connector.module';
 import { SQL_CONNECTOR } from './sql/sql-connector.module';
 
-const BINDINGS: Record<AppConfig['connector'], ConnectorBinding> = { sql: SQL_CONNECTOR };
+/** Each adapter's binding; composing one may read its own settings (the REST manifest). */
+const BINDINGS: Record<AppConfig['connector'], (config: AppConfig) => ConnectorBinding> = {
+  sql: () => SQL_CONNECTOR,
+  rest: restConnectorBinding,
+};
 
 /** A data port bound to the chosen adapter, every call of which goes through the upstream guard. */
 function guarded(port: Abstract<unknown>, adapter: Type<unknown>, name: string): Provider {
@@ -22,7 +27,7 @@ function guarded(port: Abstract<unknown>, adapter: Type<unknown>, name: string):
 @Module({})
 export class ConnectorsModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const binding = BINDINGS[config.connector];
+    const binding = BINDINGS[config.connector](config);
     const guard: Provider = {
       provide: UpstreamGuard,
       // Metrics are optional: the module also runs alone (the port contract suite).

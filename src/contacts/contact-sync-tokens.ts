@@ -1,4 +1,4 @@
-import { ContactPosition } from '../connectors/ports';
+import { ContactPosition, ResumeState } from '../connectors/ports';
 import { decodeToken, encodeToken } from '../talkdesk/token-codec';
 
 /** The run's fixed bounds, handed back by Talkdesk as `context` on every next page. */
@@ -33,6 +33,36 @@ export function decodeOffset(token: unknown): ContactPosition | null {
     isPosition(v.after),
   );
   return payload ? fromWire(payload.after) : null;
+}
+
+/** Where the next page of a run starts: after a contact, and/or at the adapter's own paging state. */
+export interface OffsetState {
+  after?: ContactPosition;
+  /** ContactBatch.resume of the adapter, carried unread. */
+  resume?: ResumeState;
+}
+
+export function encodeOffsetState(state: OffsetState): string {
+  return encodeToken('contacts.offset', {
+    ...(state.after && { after: toWire(state.after) }),
+    ...(state.resume !== undefined && { r: state.resume }),
+  });
+}
+
+/** An offset of either shape (with or without the adapter's paging state), or null. */
+export function decodeOffsetState(token: unknown): OffsetState | null {
+  const payload = decodeToken<{ after?: Position; r?: ResumeState }>(
+    'contacts.offset',
+    token,
+    (v) =>
+      (v.after === undefined || isPosition(v.after)) &&
+      (v.after !== undefined || Object.hasOwn(v, 'r')),
+  );
+  if (!payload) return null;
+  return {
+    ...(payload.after && { after: fromWire(payload.after) }),
+    ...(Object.hasOwn(payload, 'r') && { resume: payload.r }),
+  };
 }
 
 export function encodeCheckpoint(position: ContactPosition): string {

@@ -7,6 +7,8 @@ import {
   AuthenticatedAccount,
   AuthFields,
   CallOptions,
+  ConnectorCapabilities,
+  ConnectorPort,
   ContactBatch,
   ContactPosition,
   ContactQuery,
@@ -20,7 +22,9 @@ import {
   decodeCheckpoint,
   decodeContext,
   decodeOffset,
+  decodeOffsetState,
   encodeCheckpoint,
+  encodeOffset,
 } from './contact-sync-tokens';
 import { ContactsService, ContactSyncMeta, ContactSyncPage } from './contacts.service';
 
@@ -686,5 +690,144 @@ describe('ContactsService: offsets', () => {
     const page = await service.sync(AUTH, null, budget());
 
     expect(decodeOffset(page.next_offset)).toEqual(positionOf(contacts[1]));
+  });
+});
+
+/** A connector whose capabilities the tests choose. */
+class FakeConnector extends ConnectorPort {
+  readonly kind = 'fake';
+  readonly authenticationType = 'custom';
+  readonly authenticationFields = [];
+  constructor(readonly capabilities: ConnectorCapabilities) {
+    super();
+  }
+  async ping(): Promise<void> {}
+}
+
+const capabilities = (extra: Partial<ConnectorCapabilities> = {}): ConnectorCapabilities => ({
+  authValidation: true,
+  contacts: true,
+  agents: true,
+  interactionTypes: [],
+  ...extra,
+});
+
+function setupWith(
+  connector: ConnectorPort,
+  port: ContactsPort,
+  overrides: Partial<AppConfig> = {},
+) {
+  const config = loadConfig(
+    {},
+    { contactsPageSize: 3, incrementalLookbackSeconds: 0, ...overrides },
+  );
+  const service = new ContactsService(
+    new AccountResolver(new FakeCredentialsPort(), config),
+    port,
+    config,
+    connector,
+  );
+  return { service, config };
+}
+
+/**
+ * An upstream listed in its own order (not by update time), paged by its own page numbers
+ * (`resume`), with at most `perCall` records per call: what a full-sync REST connector does.
+ */
+class PagedPort extends ContactsPort {
+  readonly queries: ContactQuery[] = [];
+  constructor(
+    readonly store: ContactRecord[],
+    private readonly perCall: number,
+  ) {
+    super();
+  }
+
+  async listContacts(_account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
+    this.queries.push({ ...query });
+    const from = typeof query.resume === 'number' ? query.resume : 0;
+    const take = Math.min(query.limit, this.perCall);
+    const records = this.store.slice(from, from + take).map((c) => ({ ...c }));
+    const next = from + take;
+    return next < this.store.length
+      ? { records, hasMore: true, resume: next }
+      : { records, hasMore: false };
+  }
+}
+
+describe('ContactsService: the adapter’s own paging state', () => {
+  it('is carried inside next_offset and handed back with the next batch', async () => {
+    const store = [5, 1, 9, 3, 7, 2, 8].map((id, i) => contact(id, T0 - (i + 1) * SECOND));
+    const port = new PagedPort(store, 2);
+    const { service } = setupWith(new FakeConnector(capabilities({ contactSync: 'full' })), port);
+
+    const run = await syncRun(service, null);
+
+    expect(run.ids).toEqual(store.map((c) => c.id));
+    expect(port.queries.map((q) => q.resume)).toEqual([undefined, 2, 3, 5, 6]);
+    expect(decodeOffsetState(run.pages[0].next_offset)).toEqual({
+      after: positionOf(store[2]),
+      resume: 3,
+    });
+  });
+
+  it('older offsets without it are still read', async () => {
+    const contacts = [1, 2, 3, 4, 5].map((id) => contact(id, T0 - (10 - id) * SECOND));
+    const port = new FakeContactsPort(contacts);
+    const { service } = setup({ contactsPageSize: 2 }, port);
+    const page = await service.sync(
+      AUTH,
+      { offset: encodeOffset(positionOf(contacts[1])), context: null },
+      budget(),
+    );
+    expect(idsOf(page)).toEqual(['3', '4']);
+  });
+});
+
+describe('ContactsService: a connector that can only list every contact', () => {
+  it('issues no checkpoint, and ignores one Talkdesk sends: every sync is a full one', async () => {
+    const store = [4, 2, 6, 1].map((id, i) => contact(id, T0 - (i + 1) * SECOND));
+    const port = new PagedPort(store, 10);
+    const { service } = setupWith(new FakeConnector(capabilities({ contactSync: 'full' })), port);
+
+    const first = await syncRun(service, null);
+    expect(first.ids).toEqual(['4', '2', '6', '1']);
+    expect(first.pages.every((p) => p.synchronization_checkpoint === undefined)).toBe(true);
+
+    const checkpoint = encodeCheckpoint({ updatedAt: T0, id: '6' });
+    const again = await syncRun(service, { synchronization_checkpoint: checkpoint });
+    expect(again.ids).toEqual(['4', '2', '6', '1']);
+    expect(port.queries[port.queries.length - 1].changedSince).toBeUndefined();
+    expect(again.pages.every((p) => p.synchronization_checkpoint === undefined)).toBe(true);
+  });
+
+  it('a batch that lists nothing but moves the paging on is not an error', async () => {
+    class SkippingPort extends ContactsPort {
+      calls = 0;
+      async listContacts(_a: AccountRef, query: ContactQuery): Promise<ContactBatch> {
+        this.calls++;
+        if (query.resume === undefined) return { records: [], hasMore: true, resume: 'p2' };
+        return { records: [contact(1, T0 - SECOND)], hasMore: false };
+      }
+    }
+    const port = new SkippingPort();
+    const { service } = setupWith(new FakeConnector(capabilities({ contactSync: 'full' })), port);
+    const page = await service.sync(AUTH, null, budget());
+    expect(idsOf(page)).toEqual(['1']);
+    expect(port.calls).toBe(2);
+  });
+});
+
+describe('ContactsService: the connector’s own look-back window', () => {
+  it('applies when longer than INCREMENTAL_LOOKBACK_SECONDS', async () => {
+    const port = new FakeContactsPort([contact(1, T0 - 10 * SECOND)]);
+    const { service } = setupWith(
+      new FakeConnector(capabilities({ minimumLookbackMs: 120_000 })),
+      port,
+      { incrementalLookbackSeconds: 30 },
+    );
+    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 5 * SECOND, id: '1' });
+    await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
+    expect(port.queries[0].changedSince).toBe(T0 - 5 * SECOND - 120_000);
   });
 });

@@ -3,10 +3,12 @@ import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/errors';
 import {
   AuthFields,
+  ConnectorPort,
   ContactBatch,
   ContactPosition,
   ContactRecord,
   ContactsPort,
+  ResumeState,
 } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
@@ -14,10 +16,10 @@ import { raceSignal, TimeBudget } from '../talkdesk/time-budget';
 import {
   decodeCheckpoint,
   decodeContext,
-  decodeOffset,
+  decodeOffsetState,
   encodeCheckpoint,
   encodeContext,
-  encodeOffset,
+  encodeOffsetState,
   SyncRun,
 } from './contact-sync-tokens';
 import { PhoneStats, TalkdeskContact, toTalkdeskContact } from './contact-normalizer';
@@ -39,14 +41,22 @@ export interface ContactSyncPage {
 interface PageStart {
   run: SyncRun;
   after?: ContactPosition;
+  /** The adapter's own paging state, from the previous page's next_offset. */
+  resume?: ResumeState;
 }
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '';
 
+const sameState = (a: ResumeState | undefined, b: ResumeState | undefined) =>
+  JSON.stringify(a) === JSON.stringify(b);
+
 /**
  * Talkdesk's contact synchronization over the contacts port: keyset pages in ascending
  * (updatedAt, id) order, a run bounded by the instant it started, checkpoints that never
- * skip a contact, and pages cut short rather than answered late.
+ * skip a contact, and pages cut short rather than answered late. An adapter's own paging
+ * state (ContactBatch.resume) travels inside next_offset. With a connector that can only
+ * list every contact (capabilities.contactSync 'full'), every sync is a full sync and no
+ * checkpoint is issued, so that no contact is ever skipped.
  */
 @Injectable()
 export class ContactsService {
@@ -56,8 +66,14 @@ export class ContactsService {
     private readonly accounts: AccountResolver,
     private readonly contacts: ContactsPort,
     private readonly config: AppConfig,
+    @Optional() private readonly connector?: ConnectorPort,
     @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
   ) {}
+
+  /** The connector cannot filter contacts by update time: every sync is a full one. */
+  private get fullSyncOnly(): boolean {
+    return this.connector?.capabilities.contactSync === 'full';
+  }
 
   async sync(
     auth: AuthFields,
@@ -72,7 +88,7 @@ export class ContactsService {
       : this.resumeRun(meta?.offset, meta?.context, incomingCheckpoint);
     const { account } = await this.accounts.resolve(auth, budget);
 
-    const { records, hasMore, last } = await this.collectPage(account, start, budget);
+    const { records, hasMore, last, resume } = await this.collectPage(account, start, budget);
 
     const contacts: TalkdeskContact[] = [];
     const phones: PhoneStats = { normalized: 0, unparsed: 0 };
@@ -88,7 +104,12 @@ export class ContactsService {
     this.metrics.phonesProcessed(phones.normalized, phones.unparsed);
 
     const page: ContactSyncPage = { contacts, context: hasMore ? encodeContext(start.run) : null };
-    if (hasMore && last) page.next_offset = encodeOffset(last);
+    if (hasMore && (last || resume !== undefined)) {
+      page.next_offset = encodeOffsetState({ after: last, resume });
+    }
+    // Without an update-time filter there is nothing a checkpoint could skip: none is issued,
+    // so Talkdesk's next sync is a full one again.
+    if (this.fullSyncOnly) return page;
     const checkpoint = this.checkpointAfter(
       last,
       start.run.checkpoint,
@@ -107,6 +128,12 @@ export class ContactsService {
   private startRun(incomingCheckpoint: string | undefined): PageStart {
     const until = Date.now();
     if (incomingCheckpoint === undefined) return { run: { until } };
+    if (this.fullSyncOnly) {
+      this.logger.debug(
+        'The connector lists every contact on each sync: the synchronization_checkpoint is not used',
+      );
+      return { run: { until } };
+    }
     const checkpoint = decodeCheckpoint(incomingCheckpoint);
     if (!checkpoint) {
       this.logger.warn(
@@ -114,7 +141,10 @@ export class ContactsService {
       );
       return { run: { until } };
     }
-    const lookbackMs = this.config.incrementalLookbackSeconds * 1000;
+    const lookbackMs = Math.max(
+      this.config.incrementalLookbackSeconds * 1000,
+      this.connector?.capabilities.minimumLookbackMs ?? 0,
+    );
     if (lookbackMs > 0) {
       return { run: { until, since: checkpoint.updatedAt - lookbackMs, checkpoint } };
     }
@@ -126,20 +156,21 @@ export class ContactsService {
     context: unknown,
     incomingCheckpoint: string | undefined,
   ): PageStart {
-    const after = decodeOffset(typeof offset === 'number' ? String(offset) : offset);
-    if (!after) {
+    const state = decodeOffsetState(typeof offset === 'number' ? String(offset) : offset);
+    if (!state) {
       throw new BadRequestException(
         'meta.offset is not a next_offset issued by this bridge (corrupted, or from another version): restart the synchronization without an offset',
       );
     }
+    const { after, resume } = state;
     const run = decodeContext(context);
-    if (run) return { run, after };
+    if (run) return { run, after, resume };
     // Paging after the offset stays lossless; only the run's upper bound is gone.
     this.logger.warn(
       'meta.context is missing or unreadable: continuing the run without its upper bound',
     );
     const checkpoint = incomingCheckpoint ? decodeCheckpoint(incomingCheckpoint) : null;
-    return { run: { until: Date.now(), ...(checkpoint && { checkpoint }) }, after };
+    return { run: { until: Date.now(), ...(checkpoint && { checkpoint }) }, after, resume };
   }
 
   /** Fills one page, in as many adapter calls as it takes, until full, exhausted or out of time. */
@@ -147,18 +178,27 @@ export class ContactsService {
     account: Parameters<ContactsPort['listContacts']>[0],
     start: PageStart,
     budget: TimeBudget,
-  ): Promise<{ records: ContactRecord[]; hasMore: boolean; last?: ContactPosition }> {
+  ): Promise<{
+    records: ContactRecord[];
+    hasMore: boolean;
+    last?: ContactPosition;
+    resume?: ResumeState;
+  }> {
     const pageSize = this.config.contactsPageSize;
     const reserveMs = Math.min(1000, budget.totalMs / 5);
     const records: ContactRecord[] = [];
     let last = start.after;
+    let resume = start.resume;
     let hasMore = true;
+    // A batch may list nothing yet move the adapter's paging on (a page of unusable records).
+    let progressed = false;
     // Once the page has contacts, further batches are optional: they must end `reserveMs`
     // before the deadline, else the page is answered with what it has and a next_offset.
     let optional: AbortSignal | undefined;
     while (records.length < pageSize && hasMore) {
-      if (records.length > 0 && budget.nearlySpent(reserveMs)) break;
-      if (records.length > 0) optional ??= budget.signalBefore(reserveMs);
+      const answerable = records.length > 0 || progressed;
+      if (answerable && budget.nearlySpent(reserveMs)) break;
+      if (answerable) optional ??= budget.signalBefore(reserveMs);
       const signal = optional ?? budget.signal;
       let batch: ContactBatch;
       try {
@@ -170,6 +210,7 @@ export class ContactsService {
               changedSince: start.run.since,
               changedUntil: start.run.until,
               limit: pageSize - records.length,
+              ...(resume !== undefined && { resume }),
             },
             { signal },
           ),
@@ -185,16 +226,21 @@ export class ContactsService {
         throw error;
       }
       hasMore = batch.hasMore;
+      const moved = batch.resume !== undefined && !sameState(batch.resume, resume);
+      resume = batch.hasMore ? batch.resume : undefined;
       if (batch.records.length === 0) {
-        if (hasMore)
+        if (!hasMore) break;
+        if (!moved) {
           throw new UpstreamError('The external system reported more contacts but listed none');
-        break;
+        }
+        progressed = true;
+        continue;
       }
       records.push(...batch.records);
       const tail = batch.records[batch.records.length - 1];
       last = { updatedAt: tail.updatedAt, id: String(tail.id) };
     }
-    return { records, hasMore, last };
+    return { records, hasMore, last, resume };
   }
 
   /**

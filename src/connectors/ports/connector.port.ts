@@ -18,6 +18,19 @@ export interface ConnectorCapabilities {
   agents: boolean;
   /** Interaction types the adapter can retrieve; empty when it cannot retrieve interactions. */
   interactionTypes: string[];
+  /**
+   * How contacts can be listed. `incremental` (the default): in ascending (updatedAt, id) order,
+   * honouring `after` and `changedSince`, so that syncs resume from checkpoints. `full`: the
+   * external system cannot filter by update time, so contacts come in its own order, paged by
+   * `resume` alone (`after` and `changedSince` are ignored): every sync reads every contact and
+   * no checkpoint is issued.
+   */
+  contactSync?: 'incremental' | 'full';
+  /**
+   * The shortest look-back window incremental syncs need with this system (ms), e.g. one that
+   * makes changes visible late; the larger of it and INCREMENTAL_LOOKBACK_SECONDS applies.
+   */
+  minimumLookbackMs?: number;
 }
 
 /** What the external system is and can do, for the integration configuration and health checks. */

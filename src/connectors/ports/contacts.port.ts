@@ -21,6 +21,13 @@ export interface ContactRecord extends ContactPosition {
   customFields?: { key: string; value: unknown }[] | null;
 }
 
+/**
+ * An adapter's own paging state (JSON): where an HTTP upstream's cursor, page number or next URL
+ * stood after a batch. The bridge carries it, unread, inside its next_offset.
+ */
+export type ResumeState =
+  string | number | boolean | null | ResumeState[] | { [key: string]: ResumeState };
+
 export interface ContactQuery {
   /** Only contacts strictly after this position. */
   after?: ContactPosition;
@@ -29,6 +36,12 @@ export interface ContactQuery {
   /** Only contacts changed at or before this time (epoch ms): the run's fixed upper bound. */
   changedUntil: number;
   limit: number;
+  /**
+   * The `resume` of the previous batch of this run, when it gave one: lets the adapter continue
+   * its external system's own paging instead of searching for `after` again. Optional: an
+   * adapter that gives none ignores it, and one that gives it must still honour `after`.
+   */
+  resume?: ResumeState;
 }
 
 export interface ContactBatch {
@@ -36,6 +49,8 @@ export interface ContactBatch {
   records: ContactRecord[];
   /** True when more contacts match the query after the last record. */
   hasMore: boolean;
+  /** The adapter's paging state for the next batch (see ContactQuery.resume); only with hasMore. */
+  resume?: ResumeState;
 }
 
 export abstract class ContactsPort {

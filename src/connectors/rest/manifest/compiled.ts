@@ -1,0 +1,174 @@
+import { Expression } from './expression';
+import { HttpMethod, PaginatorType } from './manifest.types';
+import { JsonPath } from './paths';
+import { Template } from './template';
+
+/** A manifest turned into ready-to-run parts: templates parsed, paths split, expressions compiled. */
+
+export type ValueSource =
+  | { kind: 'path'; path: JsonPath }
+  | { kind: 'template'; template: Template }
+  | { kind: 'expression'; expression: Expression }
+  | { kind: 'value'; value: unknown };
+
+export interface CompiledValue {
+  /** Where it is in the manifest (for messages). */
+  where: string;
+  source: ValueSource;
+  /** Translation table, keys in lower case. */
+  map?: ReadonlyMap<string, unknown>;
+  mapDefault?: { value: unknown };
+  fallback?: { value: unknown };
+  format?: string;
+}
+
+export type CompiledBody =
+  | { kind: 'template'; template: Template }
+  | { kind: 'array'; items: CompiledBody[] }
+  | { kind: 'object'; entries: [string, CompiledBody][] }
+  | { kind: 'literal'; value: unknown };
+
+export interface CompiledRequest {
+  where: string;
+  method: HttpMethod;
+  path?: Template;
+  url?: Template;
+  query: [string, Template][];
+  headers: [string, Template][];
+  body?: CompiledBody;
+  bodyExpression?: Expression;
+  bodyFormat: 'json' | 'form';
+  idempotent: boolean;
+}
+
+export interface CompiledPaginator {
+  type: PaginatorType;
+  pageSize?: number;
+  pageSizeParam?: string;
+  paramIn: 'query' | 'body';
+  pageParam: string;
+  startPage: number;
+  offsetParam: string;
+  startOffset: number;
+  cursorParam: string;
+  cursorPath?: JsonPath;
+  cursorHeader?: string;
+  nextUrlPath?: JsonPath;
+  rel: string;
+  hasMorePath?: JsonPath;
+  lastPagePath?: JsonPath;
+  totalRecordsPath?: JsonPath;
+  totalPagesPath?: JsonPath;
+  stopOnShortPage: boolean;
+}
+
+export interface CompiledStream {
+  where: string;
+  request: CompiledRequest;
+  selector: JsonPath;
+  paginator: CompiledPaginator;
+  fields: Record<string, CompiledValue>;
+}
+
+export interface CompiledIncremental {
+  param?: string;
+  paramIn: 'query' | 'body';
+  format: string;
+  untilParam?: string;
+  inclusive: boolean;
+  lookbackMs: number;
+}
+
+export interface CompiledLookup {
+  where: string;
+  request: CompiledRequest;
+  selector: JsonPath;
+  notFound: ReadonlySet<number>;
+}
+
+export interface CompiledInteractionStream extends CompiledStream {
+  types: string[];
+  maxPages: number;
+}
+
+export interface CompiledAction {
+  name: string;
+  display: string;
+  description: string;
+  inputs: { key: string; name: string; mandatory: boolean }[];
+  requires: ('contact_external_id' | 'agent_external_id')[];
+  request: CompiledRequest;
+  response: Partial<
+    Record<
+      | 'message'
+      | 'external_id'
+      | 'contact_external_id'
+      | 'contact_external_type'
+      | 'contact_external_url',
+      CompiledValue
+    >
+  >;
+  errorMessagePath?: JsonPath;
+}
+
+export type CompiledAuthentication =
+  | { type: 'none' }
+  | { type: 'basic'; username: Template; password: Template }
+  | { type: 'bearer'; token: Template; header: string; prefix: string }
+  | { type: 'api_key'; in: 'header' | 'query'; name: string; value: Template }
+  | {
+      type: 'session';
+      login: CompiledRequest;
+      tokenPath?: JsonPath;
+      tokenHeader?: string;
+      expiresInPath?: JsonPath;
+      ttlMs: number;
+      rejectStatuses: ReadonlySet<number>;
+      inject: { in: 'header' | 'query'; name: string; value: Template };
+    };
+
+export interface CompiledField {
+  field_name: string;
+  display: string;
+  source: 'input' | 'default' | 'auth_validation';
+  type: 'input' | 'oauth';
+  mandatory: boolean;
+  store: boolean;
+  help?: string;
+  format?: string;
+  /** Masked in logs and errors (not part of Talkdesk's configuration). */
+  secret: boolean;
+}
+
+export interface CompiledManifest {
+  /** The file it was read from. */
+  file: string;
+  name: string;
+  authenticationType: 'custom' | 'oauth2' | 'none';
+  authenticationFields: CompiledField[];
+  baseUrl: Template;
+  headers: [string, Template][];
+  maxResponseBytes: number;
+  authentication: CompiledAuthentication;
+  retryStatuses: ReadonlySet<number>;
+  maxPagesPerCall: number;
+  health?: CompiledRequest;
+  credentialCheck?: {
+    request: CompiledRequest;
+    rejectStatuses: ReadonlySet<number>;
+    accountKey?: Template;
+    fieldsToStore: [string, CompiledValue][];
+  };
+  contacts?: CompiledStream & { incremental?: CompiledIncremental };
+  agents?: CompiledStream;
+  interactions?: {
+    types: string[];
+    byId?: CompiledLookup;
+    byEmail?: CompiledLookup;
+    byPhone?: CompiledLookup;
+    idField: JsonPath;
+    notFound: ReadonlySet<number>;
+    streams: CompiledInteractionStream[];
+  };
+  actions: CompiledAction[];
+}

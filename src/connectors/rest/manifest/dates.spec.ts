@@ -1,0 +1,32 @@
+import { formatDate, granularityMs, isDateFormat, parseDate } from './dates';
+
+describe('dates of HTTP APIs', () => {
+  const ms = Date.UTC(2024, 4, 1, 12, 30, 15, 250);
+
+  it('writes the named formats and patterns, truncated', () => {
+    expect(formatDate(ms, 'iso')).toBe('2024-05-01T12:30:15.250Z');
+    expect(formatDate(ms, 'iso_seconds')).toBe('2024-05-01T12:30:15Z');
+    expect(formatDate(ms, 'epoch_seconds')).toBe(Math.floor(ms / 1000));
+    expect(formatDate(ms, 'epoch_ms')).toBe(ms);
+    expect(formatDate(ms, 'date')).toBe('2024-05-01');
+    expect(formatDate(ms, 'YYYY-MM-DD HH:mm:ss')).toBe('2024-05-01 12:30:15');
+    expect(formatDate(ms, 'DD/MM/YYYY')).toBe('01/05/2024');
+    expect(granularityMs('epoch_seconds')).toBe(1000);
+    expect(granularityMs('YYYY-MM-DD HH:mm')).toBe(60_000);
+    expect(isDateFormat('YYYYMMDD')).toBe(true);
+    expect(isDateFormat('unix')).toBe(false);
+  });
+
+  it('reads ISO text, epochs by size, patterns, and zoneless text as UTC', () => {
+    expect(parseDate('2024-05-01T12:30:15.250Z')).toBe(ms);
+    expect(parseDate('2024-05-01 12:30:15.250')).toBe(ms);
+    expect(parseDate(Math.floor(ms / 1000))).toBe(Math.floor(ms / 1000) * 1000);
+    expect(parseDate(ms)).toBe(ms);
+    expect(parseDate(String(ms))).toBe(ms);
+    expect(parseDate(1714566615, 'epoch_seconds')).toBe(1714566615000);
+    expect(parseDate('01/05/2024', 'DD/MM/YYYY')).toBe(Date.UTC(2024, 4, 1));
+    for (const bad of ['', null, undefined, 'soon', {}, Number.NaN]) {
+      expect(parseDate(bad)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,125 @@
+import jsonata from 'jsonata';
+import { FORBIDDEN_NAMES } from './paths';
+
+/**
+ * JSONata expressions for computed fields (`{ expression: "$join([first_name, last_name], ' ')" }`).
+ * JSONata is a query language over JSON without access to the host: no `process`, no files,
+ * no prototypes (it ignores `constructor` and `__proto__` lookups). Manifests get a bounded
+ * version of it:
+ *
+ * - at most MAX_EXPRESSION_LENGTH characters;
+ * - `$eval` (evaluating text as an expression), the names `__proto__`, `constructor` and
+ *   `prototype`, and regular expressions with nested quantifiers (catastrophic backtracking,
+ *   which no timer can interrupt) are refused when the manifest is loaded;
+ * - each evaluation stops after `timeoutMs`, a stack depth and a sequence length.
+ */
+
+export const MAX_EXPRESSION_LENGTH = 2000;
+const MAX_STACK = 200;
+const MAX_SEQUENCE = 100_000;
+
+export class ExpressionError extends Error {}
+
+/** A regex with a quantified group that itself holds a quantifier: `(a+)+`, `(x|y*)*`, `(\d+){2,}`. */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
+
+function check(node: unknown, source: string): void {
+  if (Array.isArray(node)) {
+    for (const item of node) check(item, source);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const n = node as Record<string, unknown>;
+  if (n.type === 'variable' && n.value === 'eval') {
+    throw new ExpressionError(`$eval is not allowed in expressions ("${source}")`);
+  }
+  if (
+    (n.type === 'name' || n.type === 'string') &&
+    typeof n.value === 'string' &&
+    FORBIDDEN_NAMES.has(n.value)
+  ) {
+    throw new ExpressionError(`"${n.value}" is not allowed in expressions ("${source}")`);
+  }
+  if (n.type === 'regex' || n.type === 'regexp') {
+    const pattern = n.value instanceof RegExp ? n.value.source : String(n.value);
+    if (NESTED_QUANTIFIER.test(pattern)) {
+      throw new ExpressionError(
+        `the regular expression /${pattern}/ nests quantifiers, which can take exponential time ("${source}")`,
+      );
+    }
+  }
+  for (const [key, value] of Object.entries(n)) {
+    if (key !== 'value' || typeof value === 'object') check(value, source);
+  }
+}
+
+export class Expression {
+  private readonly compiled: jsonata.Expression;
+
+  /** Parses and checks `source`; throws ExpressionError saying what is wrong. */
+  constructor(
+    readonly source: string,
+    readonly timeoutMs: number,
+  ) {
+    if (source.length > MAX_EXPRESSION_LENGTH) {
+      throw new ExpressionError(
+        `expression of ${source.length} characters: at most ${MAX_EXPRESSION_LENGTH} are allowed`,
+      );
+    }
+    try {
+      this.compiled = jsonata(source, {
+        timeout: timeoutMs,
+        stack: MAX_STACK,
+        sequence: MAX_SEQUENCE,
+      });
+    } catch (error) {
+      throw new ExpressionError(
+        `JSONata expression "${source}" does not parse: ${describe(error)}`,
+      );
+    }
+    check(this.compiled.ast(), source);
+  }
+
+  /**
+   * The value of the expression for `input`, with `bindings` as `$name` variables. Throws
+   * ExpressionError (with the reason) when it fails or runs out of time.
+   */
+  async evaluate(input: unknown, bindings: Record<string, unknown> = {}): Promise<unknown> {
+    let result: unknown;
+    try {
+      result = await this.compiled.evaluate(input, bindings);
+    } catch (error) {
+      throw new ExpressionError(`expression "${this.source}" failed: ${describe(error)}`);
+    }
+    return plain(result);
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : 'unknown error';
+  if (e?.code === 'D1012') return `it ran longer than allowed (${message})`;
+  return typeof e?.code === 'string' ? `${e.code}: ${message}` : message;
+}
+
+const MAX_RESULT_DEPTH = 64;
+
+/** JSON data only: functions (JSONata lambdas included) and other host values become undefined. */
+function plain(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined) return value ?? undefined;
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+    return undefined;
+  }
+  if (typeof value !== 'object') return value;
+  const v = value as Record<string, unknown>;
+  if (v._jsonata_lambda || v._jsonata_function || depth > MAX_RESULT_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    return value.map((item) => plain(item, depth + 1)).filter((item) => item !== undefined);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(v)) {
+    const p = plain(item, depth + 1);
+    if (p !== undefined && !FORBIDDEN_NAMES.has(key)) out[key] = p;
+  }
+  return out;
+}

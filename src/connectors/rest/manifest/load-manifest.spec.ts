@@ -1,0 +1,134 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError } from '../../../config/app-config';
+import { compileManifest, loadManifest, ManifestError } from './load-manifest';
+
+const valid = () => ({
+  version: 1,
+  name: 'demo',
+  talkdesk: { authentication_fields: [{ field_name: 'api_key', display: 'API key' }] },
+  connection: { base_url: 'https://api.example.com' },
+  authentication: { type: 'api_key', in: 'header', name: 'x-api-key', value: '{{ auth.api_key }}' },
+  contacts: {
+    request: { path: '/contacts' },
+    record_selector: 'items',
+    paginator: { type: 'page_number', page_size: 50, page_size_param: 'per_page' },
+    fields: { id: 'id', name: 'name' },
+  },
+});
+
+/** The mistakes a manifest is refused for, one per line. */
+function mistakesOf(document: unknown): string[] {
+  try {
+    compileManifest(document, 'test.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ManifestError);
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^\s+- /, ''));
+  }
+  throw new Error('the manifest was accepted');
+}
+
+describe('loading connector manifests', () => {
+  it('every example manifest of the repository loads', () => {
+    const files = readdirSync('connectors').filter((f) => /\.(ya?ml|json)$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) expect(() => loadManifest(join('connectors', file))).not.toThrow();
+  });
+
+  it('accepts a small valid manifest', () => {
+    const m = compileManifest(valid(), 'test.yaml');
+    expect(m.contacts?.paginator.type).toBe('page_number');
+    expect(m.contacts?.incremental).toBeUndefined();
+    expect(m.authenticationType).toBe('custom');
+  });
+
+  it('names the path of every mistake and what was expected', () => {
+    const m: any = valid();
+    m.contacts.paginator.type = 'pages';
+    m.contacts.fields.emial = 'email';
+    delete m.contacts.fields.id;
+    m.authentication.in = 'cookie';
+    m.connection.timeout = 5;
+    m.actions = [
+      { name: 'bad name', display: 'X', description: 'Y', request: { method: 'FETCH' } },
+    ];
+    expect(mistakesOf(m).sort()).toEqual(
+      [
+        'actions[0].name: must match pattern "^[A-Za-z0-9_-]+$"',
+        'actions[0].request.method: must be one of GET, POST, PUT, PATCH, DELETE (got "FETCH")',
+        'authentication.in: must be one of header, query (got "cookie")',
+        'connection.timeout: unknown key (expected one of: base_url, headers, max_response_bytes)',
+        'contacts.fields.emial: unknown key (expected one of: id, updated_at, name, title, company, emails, phones, websites, photo_url, address, twitter, url, custom_fields)',
+        'contacts.fields.id: is required',
+        'contacts.paginator.type: must be one of none, page_number, offset, cursor, link_header, next_url (got "pages")',
+      ].sort(),
+    );
+  });
+
+  it('explains type-specific requirements', () => {
+    const m: any = valid();
+    m.contacts.paginator = { type: 'cursor' };
+    m.authentication = { type: 'basic', username: '{{ auth.api_key }}' };
+    expect(mistakesOf(m).sort()).toEqual([
+      'authentication.password: is required',
+      'contacts.paginator: needs cursor_path or cursor_header',
+    ]);
+  });
+
+  it('checks templates, paths, expressions and cross-references', () => {
+    const m: any = valid();
+    m.connection.base_url = 'ftp://{{ auth.host }}';
+    m.contacts.request.query = { q: '{{ process.env.SECRET }}' };
+    m.contacts.fields.name = { expression: '$eval("1")' };
+    m.contacts.fields.title = { path: 'a.__proto__' };
+    m.contacts.fields.company = { path: 'company', template: '{{ record.company }}' };
+    m.contacts.incremental = { format: 'sometime' };
+    m.credential_check = {
+      request: { path: '/me' },
+      fields_to_store: { api_key: 'key' },
+    };
+    expect(mistakesOf(m).sort()).toEqual([
+      'connection.base_url: must start with http:// or https:// (got "ftp://{{ auth.host }}")',
+      'contacts.fields.company: give only one of path, template',
+      'contacts.fields.name.expression: $eval is not allowed in expressions ("$eval("1")")',
+      'contacts.fields.title.path: path "a.__proto__" names "__proto__", which is not allowed',
+      'contacts.fields.updated_at: is required with contacts.incremental',
+      'contacts.incremental.format: "sometime" is not a date format',
+      'contacts.incremental: needs `param`, or a request template that uses {{ since }}',
+      'contacts.request.query.q: "{{ process.env.SECRET }}" in "{{ process.env.SECRET }}" must start with one of: auth, limit, since, until',
+      'credential_check.fields_to_store.api_key: must be declared in talkdesk.authentication_fields with source auth_validation',
+    ]);
+  });
+
+  it('reads YAML and JSON files, and reports unreadable ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    try {
+      writeFileSync(join(dir, 'ok.yaml'), stringify(valid()));
+      writeFileSync(join(dir, 'ok.json'), JSON.stringify(valid()));
+      writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nname: [unclosed\n');
+      writeFileSync(join(dir, 'dup.yaml'), 'version: 1\nversion: 1\n');
+      writeFileSync(join(dir, 'bad.json'), '{"version": 1,');
+      expect(loadManifest(join(dir, 'ok.yaml')).name).toBe('demo');
+      expect(loadManifest(join(dir, 'ok.json')).name).toBe('demo');
+      expect(() => loadManifest(join(dir, 'bad.yaml'))).toThrow(/is not valid YAML/);
+      expect(() => loadManifest(join(dir, 'dup.yaml'))).toThrow(/is not valid YAML/);
+      expect(() => loadManifest(join(dir, 'bad.json'))).toThrow(/is not JSON/);
+      expect(() => loadManifest(join(dir, 'missing.yaml'))).toThrow(/cannot be read: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('CONNECTOR_BASE_URL replaces the base URL', () => {
+    const m = compileManifest(valid(), 'test.yaml', {
+      baseUrl: 'http://127.0.0.1:9/{{ auth.api_key }}',
+    });
+    expect(m.baseUrl.source).toBe('http://127.0.0.1:9/{{ auth.api_key }}');
+  });
+});

@@ -1,0 +1,227 @@
+import { JsonPath, PathError } from './paths';
+
+/**
+ * The manifest's logic-less templates: text with `{{ root.path | filter }}` placeholders, e.g.
+ * `https://{{ auth.subdomain }}.example.com/api` or `Bearer {{ session.token }}`. A placeholder
+ * reads a path (see paths.ts: own properties only, no prototypes) from one of the roots the
+ * place allows (`auth`, `data`, `record`...) and may pass it through filters. There are no
+ * conditions, loops or calls: a template can only copy values.
+ */
+
+export class TemplateError extends Error {}
+
+type Filter = { name: string; arg?: string };
+
+interface Placeholder {
+  source: string;
+  root: string;
+  path: JsonPath;
+  filters: Filter[];
+}
+
+type Part = string | Placeholder;
+
+const FILTERS: Record<string, { arg: boolean; doc: string }> = {
+  urlencode: { arg: false, doc: 'percent-encodes the value (encodeURIComponent)' },
+  lower: { arg: false, doc: 'lower case' },
+  upper: { arg: false, doc: 'upper case' },
+  trim: { arg: false, doc: 'removes surrounding white space' },
+  base64: { arg: false, doc: 'Base64 of the UTF-8 text' },
+  json: { arg: false, doc: 'the value as JSON text' },
+  digits: { arg: false, doc: 'keeps only the digits (e.g. of a phone number)' },
+  first: { arg: false, doc: 'the first element of a list' },
+  join: { arg: true, doc: 'joins a list with the given separator, e.g. join(",")' },
+  default: { arg: true, doc: 'the given text when the value is missing, e.g. default("open")' },
+};
+
+/** Filter names and what they do, for the manifest reference. */
+export const TEMPLATE_FILTERS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(FILTERS).map(([name, { doc }]) => [name, doc]),
+);
+
+const isMissing = (value: unknown) => value === undefined || value === null;
+
+/** A value as template text: lists joined with commas, objects as JSON. */
+export function textOf(value: unknown): string {
+  if (isMissing(value)) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map(textOf).join(',');
+  return JSON.stringify(value);
+}
+
+function applyFilter(value: unknown, filter: Filter): unknown {
+  switch (filter.name) {
+    case 'default':
+      return isMissing(value) || value === '' ? filter.arg : value;
+    case 'first':
+      return Array.isArray(value) ? value[0] : value;
+    case 'join':
+      return Array.isArray(value) ? value.map(textOf).join(filter.arg ?? ',') : value;
+  }
+  if (isMissing(value)) return value;
+  const text = textOf(value);
+  switch (filter.name) {
+    case 'urlencode':
+      return encodeURIComponent(text);
+    case 'lower':
+      return text.toLowerCase();
+    case 'upper':
+      return text.toUpperCase();
+    case 'trim':
+      return text.trim();
+    case 'base64':
+      return Buffer.from(text, 'utf8').toString('base64');
+    case 'json':
+      return JSON.stringify(value);
+    case 'digits':
+      return text.replace(/\D/g, '');
+    default:
+      return value;
+  }
+}
+
+function parseFilter(text: string, source: string): Filter {
+  const match = /^([a-z0-9]+)\s*(?:\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\))?$/.exec(
+    text.trim(),
+  );
+  if (!match) throw new TemplateError(`filter "${text.trim()}" in "${source}" cannot be read`);
+  const [, name, double, single] = match;
+  const known = FILTERS[name];
+  if (!known || !Object.hasOwn(FILTERS, name)) {
+    throw new TemplateError(
+      `unknown filter "${name}" in "${source}" (known: ${Object.keys(FILTERS).join(', ')})`,
+    );
+  }
+  const arg = double ?? single;
+  if (known.arg && arg === undefined) {
+    throw new TemplateError(`filter "${name}" in "${source}" needs an argument, e.g. ${name}(",")`);
+  }
+  if (!known.arg && arg !== undefined) {
+    throw new TemplateError(`filter "${name}" in "${source}" takes no argument`);
+  }
+  return { name, ...(arg !== undefined && { arg: arg.replace(/\\(.)/g, '$1') }) };
+}
+
+export class Template {
+  private readonly parts: Part[] = [];
+  /** Roots the template reads (`auth`, `data`...). */
+  readonly roots = new Set<string>();
+
+  /**
+   * Parses `source`; `roots` are the names a placeholder may start with in this place of the
+   * manifest. Throws TemplateError naming the problem.
+   */
+  constructor(
+    readonly source: string,
+    allowedRoots: readonly string[],
+  ) {
+    let i = 0;
+    while (i < source.length) {
+      const open = source.indexOf('{{', i);
+      if (open < 0) {
+        this.parts.push(source.slice(i));
+        break;
+      }
+      if (open > i) this.parts.push(source.slice(i, open));
+      const close = source.indexOf('}}', open + 2);
+      if (close < 0) throw new TemplateError(`"{{" without "}}" in "${source}"`);
+      const inner = source.slice(open + 2, close);
+      if (inner.includes('{{')) throw new TemplateError(`nested "{{" in "${source}"`);
+      const [pathText, ...filterTexts] = splitFilters(inner);
+      const path = pathText.trim();
+      if (!path) throw new TemplateError(`empty placeholder "{{}}" in "${source}"`);
+      let parsed: JsonPath;
+      try {
+        parsed = new JsonPath(path);
+      } catch (error) {
+        throw new TemplateError(`${(error as PathError).message} (in "${source}")`);
+      }
+      const root = parsed.segments[0];
+      if (typeof root !== 'string' || !allowedRoots.includes(root)) {
+        throw new TemplateError(
+          `"{{ ${path} }}" in "${source}" must start with one of: ${allowedRoots.join(', ')}`,
+        );
+      }
+      this.roots.add(root);
+      this.parts.push({
+        source: inner.trim(),
+        root,
+        path: parsed,
+        filters: filterTexts.map((f) => parseFilter(f, source)),
+      });
+      i = close + 2;
+    }
+  }
+
+  /** True when the template is one placeholder and nothing else: its value keeps its type. */
+  get isSingle(): boolean {
+    return this.parts.length === 1 && typeof this.parts[0] !== 'string';
+  }
+
+  get isConstant(): boolean {
+    return this.parts.every((part) => typeof part === 'string');
+  }
+
+  private evaluate(placeholder: Placeholder, context: Readonly<Record<string, unknown>>) {
+    let value = placeholder.path.get(context);
+    for (const filter of placeholder.filters) value = applyFilter(value, filter);
+    return value;
+  }
+
+  /**
+   * The text, each placeholder's text passed through `encode` (e.g. encodeURIComponent in a
+   * URL path); `missing` says whether any placeholder had no value.
+   */
+  render(
+    context: Readonly<Record<string, unknown>>,
+    encode: (text: string) => string = (text) => text,
+  ): { text: string; missing: boolean } {
+    let missing = false;
+    let text = '';
+    for (const part of this.parts) {
+      if (typeof part === 'string') {
+        text += part;
+        continue;
+      }
+      const value = this.evaluate(part, context);
+      if (isMissing(value)) missing = true;
+      text += encode(textOf(value));
+    }
+    return { text, missing };
+  }
+
+  /** The value: of its type for a single placeholder (undefined when missing), else the text. */
+  value(context: Readonly<Record<string, unknown>>): unknown {
+    if (this.isSingle) {
+      const value = this.evaluate(this.parts[0] as Placeholder, context);
+      return isMissing(value) ? undefined : value;
+    }
+    return this.render(context).text;
+  }
+}
+
+/** Splits `path | filter("a|b") | other` on the bars outside quotes. */
+function splitFilters(inner: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (quote) {
+      current += c;
+      if (c === '\\' && i + 1 < inner.length) current += inner[++i];
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      current += c;
+    } else if (c === '|') {
+      out.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  out.push(current);
+  return out;
+}

@@ -1,0 +1,63 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import type { ConnectorBinding } from '../connector-binding';
+import { ConnectorPort } from '../ports';
+import { RestConnector } from './engine/rest-connector';
+import { loadManifest } from './manifest/load-manifest';
+import {
+  RestActionsAdapter,
+  RestAgentsAdapter,
+  RestConnectorAdapter,
+  RestContactsAdapter,
+  RestCredentialsAdapter,
+  RestInteractionsAdapter,
+} from './rest-adapters';
+
+const ADAPTERS = [
+  RestCredentialsAdapter,
+  RestContactsAdapter,
+  RestAgentsAdapter,
+  RestInteractionsAdapter,
+  RestActionsAdapter,
+];
+
+/**
+ * The REST adapters over one manifest. The manifest is read and validated when the module is
+ * composed, before Nest starts: a mistake stops the bridge with a ManifestError naming it.
+ */
+@Module({})
+export class RestConnectorModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    if (!config.connectorManifest) {
+      throw new Error('CONNECTOR=rest needs CONNECTOR_MANIFEST');
+    }
+    const manifest = loadManifest(config.connectorManifest, {
+      ...(config.connectorBaseUrl && { baseUrl: config.connectorBaseUrl }),
+    });
+    return {
+      module: RestConnectorModule,
+      providers: [
+        {
+          provide: RestConnector,
+          useFactory: () =>
+            new RestConnector(manifest, { defaultPhoneRegion: config.defaultPhoneRegion }),
+        },
+        { provide: ConnectorPort, useClass: RestConnectorAdapter },
+        ...ADAPTERS,
+      ],
+      exports: [RestConnector, ConnectorPort, ...ADAPTERS],
+    };
+  }
+}
+
+/** The binding ConnectorsModule uses for CONNECTOR=rest. */
+export function restConnectorBinding(config: AppConfig): ConnectorBinding {
+  return {
+    module: RestConnectorModule.forRoot(config),
+    credentials: RestCredentialsAdapter,
+    contacts: RestContactsAdapter,
+    agents: RestAgentsAdapter,
+    interactions: RestInteractionsAdapter,
+    actions: RestActionsAdapter,
+  };
+}
