@@ -9,23 +9,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
+import type { Selectable } from 'kysely';
+import type { ContactsTable } from '../src/connectors/sql/schema';
 
 type Normalizer = typeof import('../src/contacts/contact-normalizer');
+type RowMapper = typeof import('../src/connectors/sql/contact-row');
 
-interface Row {
-  id: number;
-  name: string | null;
-  title: string | null;
-  company: string | null;
-  emails: string;
-  phones: string;
-  websites: string;
-  custom_fields: string;
-  photo_url: string | null;
-  address: string | null;
-  twitter: string | null;
-  updated_at: number;
-}
+/** A row of `select * from contacts`. */
+type Row = Selectable<ContactsTable>;
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -33,20 +24,14 @@ const env = (name: string, fallback?: string): string => {
   return value;
 };
 
-function parseJsonArray<T>(text: string): T[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? (value as T[]) : [];
-  } catch {
-    return [];
-  }
-}
-
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..');
   const { toTalkdeskContact } = (await import(
     pathToFileURL(resolve(root, 'dist/contacts/contact-normalizer.js')).href
   )) as Normalizer;
+  const { contactRowToRecord } = (await import(
+    pathToFileURL(resolve(root, 'dist/connectors/sql/contact-row.js')).href
+  )) as RowMapper;
   const pageSize = Number(env('CONTACTS_PAGE_SIZE', '500'));
   const region = env('DEFAULT_PHONE_REGION', 'US');
   const recordUrlBase = env('RECORD_URL_BASE', 'https://crm.example.com');
@@ -80,24 +65,7 @@ async function main(): Promise<void> {
     const page = rows.slice(0, pageSize);
     const contacts = [];
     for (const row of page) {
-      const contact = toTalkdeskContact(
-        {
-          id: String(row.id),
-          updatedAt: Number(row.updated_at),
-          name: row.name,
-          title: row.title,
-          company: row.company,
-          emails: parseJsonArray(row.emails),
-          phones: parseJsonArray(row.phones),
-          websites: parseJsonArray(row.websites),
-          customFields: parseJsonArray(row.custom_fields),
-          photoUrl: row.photo_url,
-          address: row.address,
-          twitter: row.twitter,
-          url: `${recordUrlBase}/contacts/${row.id}`,
-        },
-        region,
-      );
+      const contact = toTalkdeskContact(contactRowToRecord(row, recordUrlBase), region);
       if (contact) contacts.push(contact);
     }
     const last = page[page.length - 1];

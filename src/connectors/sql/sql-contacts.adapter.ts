@@ -1,21 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AccountRef, ContactBatch, ContactQuery, ContactRecord, ContactsPort } from '../ports';
+import { AccountRef, ContactBatch, ContactQuery, ContactsPort } from '../ports';
 import { accountId } from './sql-account';
 import { Database, sqlDialect } from './database';
 import { SqlDatabase } from './sql-database';
-import { ContactsTable } from './schema';
-import { Selectable, sql } from 'kysely';
+import { sql } from 'kysely';
+import { contactRowToRecord } from './contact-row';
 import { AppConfig } from '../../config/app-config';
 import { InvalidPositionError } from '../errors';
-
-function parseJsonArray<T>(text: string): T[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? (value as T[]) : [];
-  } catch {
-    return [];
-  }
-}
 
 /**
  * `from contacts`, on MySQL/MariaDB with FORCE INDEX (contacts_sync_order): MariaDB 10.x costs
@@ -71,24 +62,8 @@ export class SqlContactsAdapter extends ContactsPort {
   async listContacts(account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
     const rows = await contactPageQuery(this.sql.db, accountId(account), query).execute();
     const hasMore = rows.length > query.limit;
-    return { records: rows.slice(0, query.limit).map((r) => this.toRecord(r)), hasMore };
-  }
-
-  private toRecord(row: Selectable<ContactsTable>): ContactRecord {
-    return {
-      id: String(row.id),
-      updatedAt: Number(row.updated_at),
-      name: row.name,
-      title: row.title,
-      company: row.company,
-      emails: parseJsonArray(row.emails),
-      phones: parseJsonArray(row.phones),
-      websites: parseJsonArray(row.websites),
-      customFields: parseJsonArray(row.custom_fields),
-      photoUrl: row.photo_url,
-      address: row.address,
-      twitter: row.twitter,
-      url: `${this.config.recordUrlBase}/contacts/${row.id}`,
-    };
+    const { recordUrlBase } = this.config;
+    const records = rows.slice(0, query.limit).map((r) => contactRowToRecord(r, recordUrlBase));
+    return { records, hasMore };
   }
 }
