@@ -1,10 +1,11 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/errors';
-import { AccountRef, AgentsPort, AuthFields, UserBatch, UserRecord } from '../connectors/ports';
+import { AccountRef, AgentsPort, AuthFields, UserRecord } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { raceSignal, TimeBudget } from '../talkdesk/time-budget';
+import { OUT_OF_TIME, PageFiller } from '../talkdesk/page-filler';
+import { TimeBudget } from '../talkdesk/time-budget';
 import { TalkdeskAgent, toTalkdeskAgent } from './agent-normalizer';
 
 export interface AgentSyncPage {
@@ -60,28 +61,18 @@ export class AgentsService {
     budget: TimeBudget,
   ): Promise<{ records: UserRecord[]; next: number | null }> {
     const pageSize = this.config.agentsPageSize;
-    const reserveMs = Math.min(1000, budget.totalMs / 5);
+    const filler = new PageFiller(budget);
     const records: UserRecord[] = [];
     let next: number | null = position;
-    let optional: AbortSignal | undefined;
     do {
-      if (records.length > 0 && budget.nearlySpent(reserveMs)) break;
-      if (records.length > 0) optional ??= budget.signalBefore(reserveMs);
-      const signal = optional ?? budget.signal;
-      let batch: UserBatch;
-      try {
-        batch = await raceSignal(
-          this.users.listUsers(account, next, pageSize - records.length, { signal }),
-          signal,
+      const batch = await filler.batch(records.length > 0, (signal) =>
+        this.users.listUsers(account, next, pageSize - records.length, { signal }),
+      );
+      if (batch === OUT_OF_TIME) {
+        this.logger.warn(
+          `Answering ${records.length} user(s) and a next_offset: the external system was too slow to fill the page in time`,
         );
-      } catch (error) {
-        if (optional?.aborted) {
-          this.logger.warn(
-            `Answering ${records.length} user(s) and a next_offset: the external system was too slow to fill the page in time`,
-          );
-          break;
-        }
-        throw error;
+        break;
       }
       if (batch.next !== null && (batch.records.length === 0 || batch.next === next)) {
         throw new UpstreamError('The external system listed no further users but reported more');

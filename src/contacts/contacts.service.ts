@@ -4,7 +4,6 @@ import { UpstreamError } from '../connectors/errors';
 import {
   AuthFields,
   ConnectorPort,
-  ContactBatch,
   ContactPosition,
   ContactRecord,
   ContactsPort,
@@ -12,7 +11,8 @@ import {
 } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { raceSignal, TimeBudget } from '../talkdesk/time-budget';
+import { OUT_OF_TIME, PageFiller } from '../talkdesk/page-filler';
+import { TimeBudget } from '../talkdesk/time-budget';
 import {
   decodeCheckpoint,
   decodeContext,
@@ -185,45 +185,32 @@ export class ContactsService {
     resume?: ResumeState;
   }> {
     const pageSize = this.config.contactsPageSize;
-    const reserveMs = Math.min(1000, budget.totalMs / 5);
+    const filler = new PageFiller(budget);
     const records: ContactRecord[] = [];
     let last = start.after;
     let resume = start.resume;
     let hasMore = true;
     // A batch may list nothing yet move the adapter's paging on (a page of unusable records).
     let progressed = false;
-    // Once the page has contacts, further batches are optional: they must end `reserveMs`
-    // before the deadline, else the page is answered with what it has and a next_offset.
-    let optional: AbortSignal | undefined;
     while (records.length < pageSize && hasMore) {
-      const answerable = records.length > 0 || progressed;
-      if (answerable && budget.nearlySpent(reserveMs)) break;
-      if (answerable) optional ??= budget.signalBefore(reserveMs);
-      const signal = optional ?? budget.signal;
-      let batch: ContactBatch;
-      try {
-        batch = await raceSignal(
-          this.contacts.listContacts(
-            account,
-            {
-              after: last,
-              changedSince: start.run.since,
-              changedUntil: start.run.until,
-              limit: pageSize - records.length,
-              ...(resume !== undefined && { resume }),
-            },
-            { signal },
-          ),
-          signal,
+      const batch = await filler.batch(records.length > 0 || progressed, (signal) =>
+        this.contacts.listContacts(
+          account,
+          {
+            after: last,
+            changedSince: start.run.since,
+            changedUntil: start.run.until,
+            limit: pageSize - records.length,
+            ...(resume !== undefined && { resume }),
+          },
+          { signal },
+        ),
+      );
+      if (batch === OUT_OF_TIME) {
+        this.logger.warn(
+          `Answering ${records.length} contact(s) and a next_offset: the external system was too slow to fill the page in time`,
         );
-      } catch (error) {
-        if (optional?.aborted) {
-          this.logger.warn(
-            `Answering ${records.length} contact(s) and a next_offset: the external system was too slow to fill the page in time`,
-          );
-          break;
-        }
-        throw error;
+        break;
       }
       hasMore = batch.hasMore;
       const moved = batch.resume !== undefined && !sameState(batch.resume, resume);
