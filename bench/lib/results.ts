@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import { LoadResult } from './load';
 import { Hotspot } from './profile';
+import { RestOverheadResult } from './rest-overhead';
 import { SerializationResult } from './serialization';
 
 export interface Machine {
@@ -78,6 +79,8 @@ export interface BenchResults {
   };
   endpoints: EndpointRow[];
   sync: SyncResult;
+  /** The REST connector against its upstream read directly. */
+  rest: RestOverheadResult;
   /** Where the bridge's CPU time goes under the contact sync load (full runs only). */
   hotspots: Hotspot[];
   /** JSON.stringify against a Fastify response schema (fast-json-stringify) on one page. */
@@ -117,7 +120,45 @@ export function summaryLines(results: BenchResults): string[] {
         `${e.name} [${e.server}]: ${n(e.result.requestsPerSecond)} req/s, p50 ${n(e.result.p50Ms, 1)} ms, p99 ${n(e.result.p99Ms, 1)} ms`,
     ),
     `full sync of ${n(sync.contacts)} contacts: ${n(sync.seconds, 1)} s, ${n(sync.contactsPerSecond)} contacts/s, bridge peak RSS ${n(sync.peakRssMb, 1)} MB (target < ${RSS_TARGET_MB} MB), ${sync.violations} contract violation(s)`,
+    ...restLines(results.rest),
   ];
+}
+
+export const REST_HEADING = '## REST connector overhead';
+
+export function restLines(rest: RestOverheadResult): string[] {
+  return [
+    `REST connector (helpdesk.yaml), full sync of ${n(rest.contacts)} contacts: bridge ${n(rest.bridge.contactsPerSecond)} contacts/s, upstream read directly ${n(rest.direct.contactsPerSecond)} contacts/s, ratio bridge/direct ${rest.ratio.toFixed(3)} (rounds: ${rest.ratios.map((r) => r.toFixed(3)).join(', ')}), ${rest.violations} contract violation(s)`,
+  ];
+}
+
+export function restSection(rest: RestOverheadResult): string {
+  return `${REST_HEADING}
+
+A full contact sync of ${n(rest.contacts)} contacts through a bridge started with \`CONNECTOR=rest\`,
+\`CONNECTOR_MANIFEST=connectors/helpdesk.yaml\` and \`CONNECTOR_BASE_URL\` pointing at a local help
+desk upstream (\`bench/helpdesk-upstream.ts\`, its own process: an incremental export with cursors,
+${rest.upstreamPageSize} contacts a page, serialized once so it costs little), against the same
+contacts read straight from that upstream with the manifest's request, page size and cursors (a
+plain loop over undici, one keep-alive connection, JSON parsed). Both are one request after
+another, as Talkdesk syncs; ${rest.ratios.length} round(s) alternate which goes first.
+
+| | requests | contacts | seconds | contacts/s |
+| --- | ---: | ---: | ---: | ---: |
+| through the bridge (Talkdesk pages of ${rest.pageSize}) | ${n(rest.bridge.pages)} | ${n(rest.bridge.contacts)} | ${n(rest.bridge.seconds, 2)} | ${n(rest.bridge.contactsPerSecond)} |
+| upstream read directly (pages of ${rest.upstreamPageSize}) | ${n(rest.direct.pages)} | ${n(rest.direct.contacts)} | ${n(rest.direct.seconds, 2)} | ${n(rest.direct.contactsPerSecond)} |
+
+**Ratio bridge / direct: ${rest.ratio.toFixed(3)}** in contacts/s (median of the rounds ${rest.ratios
+    .map((r) => r.toFixed(3))
+    .join(', ')}; the rows are the round closest to the median). For one full sync the bridge made
+${n(rest.upstreamRequests)} upstream requests (the direct read: ${n(rest.direct.pages)}). A sync through the simulator
+found ${rest.violations} contract violation(s).
+
+What the ratio prices: per Talkdesk page, the bridge's NestJS layers and credential check, the
+manifest's JSONata and template mapping of every record, phone normalization to E.164, the
+incremental bookkeeping (sorting, cutting pages at a change of update time, opaque tokens) and
+a second hop over loopback; the direct read does none of this and maps nothing.
+`;
 }
 
 function hotspotSection(spots: Hotspot[]): string {
@@ -212,10 +253,5 @@ schema would use) ${n(results.serialization.fastJsonStringifyMs, 3)} ms. ${
       : 'A response schema would not make this string-heavy page faster, so the bridge keeps the native serializer.'
   }
 
-## Not measured yet
-
-The REST connector's overhead: this version has only the SQL adapter. \`bench/run.ts\` lists
-the bridge configurations it measures in \`TARGETS\`; a REST case is one more entry there (a
-bridge with \`CONNECTOR=rest\` over a local mock HTTP system), measured the same way.
-`;
+${restSection(results.rest)}`;
 }
