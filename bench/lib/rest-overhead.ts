@@ -1,0 +1,148 @@
+import { Agent, request } from 'undici';
+import { HELPDESK_AUTH } from '../helpdesk-upstream';
+import { median } from './load';
+
+/** Upstream page size of connectors/helpdesk.yaml (`contacts.request.query.per_page`). */
+export const HELPDESK_PAGE_SIZE = 100;
+
+export interface SyncRun {
+  contacts: number;
+  /** Requests made: Talkdesk pages through the bridge, upstream pages directly. */
+  pages: number;
+  seconds: number;
+  contactsPerSecond: number;
+}
+
+export interface RestOverheadResult {
+  /** Contacts the upstream holds. */
+  contacts: number;
+  /** The bridge's Talkdesk page size (CONTACTS_PAGE_SIZE). */
+  pageSize: number;
+  upstreamPageSize: number;
+  /** Upstream requests the bridge made for one full sync. */
+  upstreamRequests: number;
+  /** bridge contacts/s / direct contacts/s, median of the rounds. */
+  ratio: number;
+  ratios: number[];
+  /** The round whose ratio is closest to the median. */
+  bridge: SyncRun;
+  direct: SyncRun;
+  /** Contract violations the simulator found in a full sync through the bridge. */
+  violations: number;
+}
+
+// One keep-alive connection, as a sync is one request after another.
+const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
+
+async function getJson(
+  url: string,
+  init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> },
+): Promise<Record<string, unknown>> {
+  const res = await request(url, {
+    method: init.method ?? 'GET',
+    body: init.body,
+    headers: init.headers,
+    dispatcher,
+  });
+  if (res.statusCode !== 200) {
+    throw new Error(`${url} answered ${res.statusCode}: ${(await res.body.text()).slice(0, 300)}`);
+  }
+  return (await res.body.json()) as Record<string, unknown>;
+}
+
+/** A full contact sync through the bridge, as Talkdesk drives it (next_offset and context handed back). */
+export async function syncThroughBridge(bridgeUrl: string): Promise<SyncRun> {
+  const started = performance.now();
+  let contacts = 0;
+  let pages = 0;
+  let offset: unknown = null;
+  let context: unknown = null;
+  for (;;) {
+    const body = await getJson(`${bridgeUrl}/contacts/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: HELPDESK_AUTH,
+        meta: { synchronization_checkpoint: null, offset, context },
+      }),
+    });
+    pages += 1;
+    contacts += (body.contacts as unknown[]).length;
+    if (body.next_offset === undefined || body.next_offset === null || body.next_offset === '')
+      break;
+    offset = body.next_offset;
+    context = body.context ?? null;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { contacts, pages, seconds, contactsPerSecond: contacts / seconds };
+}
+
+/** The same contacts read straight from the upstream: the manifest's request, page size and cursors. */
+export async function readUpstreamDirectly(upstreamOrigin: string): Promise<SyncRun> {
+  const authorization = `Basic ${Buffer.from(
+    `${HELPDESK_AUTH.email}/token:${HELPDESK_AUTH.api_token}`,
+  ).toString('base64')}`;
+  const base = `${upstreamOrigin}/${HELPDESK_AUTH.subdomain}/api/v2/contacts/export?per_page=${HELPDESK_PAGE_SIZE}`;
+  const started = performance.now();
+  let contacts = 0;
+  let pages = 0;
+  let cursor: string | null = null;
+  for (;;) {
+    const url: string = cursor
+      ? `${base}&cursor=${encodeURIComponent(cursor)}`
+      : `${base}&start_time=0`;
+    const body = await getJson(url, { headers: { authorization } });
+    pages += 1;
+    contacts += (body.contacts as unknown[]).length;
+    if (body.end_of_stream || !body.after_cursor) break;
+    cursor = String(body.after_cursor);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { contacts, pages, seconds, contactsPerSecond: contacts / seconds };
+}
+
+/** Alternating rounds of both; the ratio is bridge / direct in contacts/s. */
+export async function compareSyncs(
+  bridgeUrl: string,
+  upstreamOrigin: string,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<Pick<RestOverheadResult, 'ratio' | 'ratios' | 'bridge' | 'direct'>> {
+  // Warm-up of both (JIT, connections), not measured.
+  await syncThroughBridge(bridgeUrl);
+  await readUpstreamDirectly(upstreamOrigin);
+  const ratios: number[] = [];
+  const pairs: { bridge: SyncRun; direct: SyncRun }[] = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    // Alternate which goes first, so a drift of the machine does not favour one side.
+    let bridge: SyncRun;
+    let direct: SyncRun;
+    if (round % 2) {
+      bridge = await syncThroughBridge(bridgeUrl);
+      direct = await readUpstreamDirectly(upstreamOrigin);
+    } else {
+      direct = await readUpstreamDirectly(upstreamOrigin);
+      bridge = await syncThroughBridge(bridgeUrl);
+    }
+    if (bridge.contacts !== direct.contacts) {
+      throw new Error(
+        `the sync through the bridge sent ${bridge.contacts} contacts, the upstream holds ${direct.contacts}`,
+      );
+    }
+    ratios.push(bridge.contactsPerSecond / direct.contactsPerSecond);
+    pairs.push({ bridge, direct });
+    log(
+      `REST round ${round}: bridge ${bridge.contactsPerSecond.toFixed(0)} contacts/s, direct ${direct.contactsPerSecond.toFixed(0)} contacts/s, ratio ${ratios[ratios.length - 1].toFixed(3)}`,
+    );
+  }
+  const ratio = median(ratios);
+  const shown = ratios.reduce(
+    (best, r, i) => (Math.abs(r - ratio) < Math.abs(ratios[best] - ratio) ? i : best),
+    0,
+  );
+  return { ratio, ratios, ...pairs[shown] };
+}
+
+export async function closeRestClients(): Promise<void> {
+  await dispatcher.close();
+}
