@@ -156,14 +156,14 @@ export async function insertUsers(
     .execute();
 }
 
-export async function insertInteraction(
-  db: Database,
+/** The interactions row of one interaction of an account's contact. */
+function interactionRow(
   accountId: number,
   contactId: number,
   interaction: NewInteraction,
-  agentId: number | null = null,
-): Promise<number> {
-  const insert = db.insertInto('interactions').values({
+  agentId: number | null,
+) {
+  return {
     account_id: accountId,
     contact_id: contactId,
     type: interaction.type,
@@ -173,7 +173,19 @@ export async function insertInteraction(
     status: interaction.status,
     occurred_at: interaction.occurredAt,
     agent_id: agentId,
-  });
+  };
+}
+
+export async function insertInteraction(
+  db: Database,
+  accountId: number,
+  contactId: number,
+  interaction: NewInteraction,
+  agentId: number | null = null,
+): Promise<number> {
+  const insert = db
+    .insertInto('interactions')
+    .values(interactionRow(accountId, contactId, interaction, agentId));
   return sqlDialect(db) === 'mysql'
     ? Number((await insert.executeTakeFirstOrThrow()).insertId)
     : Number((await insert.returning('id').executeTakeFirstOrThrow()).id);
@@ -189,17 +201,11 @@ export async function insertInteractions(
     await db
       .insertInto('interactions')
       .values(
-        interactions.slice(i, i + 500).map(({ contactId, interaction }) => ({
-          account_id: accountId,
-          contact_id: contactId,
-          type: interaction.type,
-          subject: interaction.subject,
-          description: interaction.description,
-          priority: interaction.priority,
-          status: interaction.status,
-          occurred_at: interaction.occurredAt,
-          agent_id: null,
-        })),
+        interactions
+          .slice(i, i + 500)
+          .map(({ contactId, interaction }) =>
+            interactionRow(accountId, contactId, interaction, null),
+          ),
       )
       .execute();
   }

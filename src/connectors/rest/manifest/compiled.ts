@@ -1,3 +1,4 @@
+import type { AuthenticationField } from '../../ports';
 import { Expression } from './expression';
 import { HttpMethod, PaginatorType } from './manifest.types';
 import { JsonPath } from './paths';
@@ -127,15 +128,7 @@ export type CompiledAuthentication =
       inject: { in: 'header' | 'query'; name: string; value: Template };
     };
 
-export interface CompiledField {
-  field_name: string;
-  display: string;
-  source: 'input' | 'default' | 'auth_validation';
-  type: 'input' | 'oauth';
-  mandatory: boolean;
-  store: boolean;
-  help?: string;
-  format?: string;
+export interface CompiledField extends AuthenticationField {
   /** Masked in logs and errors (not part of Talkdesk's configuration). */
   secret: boolean;
 }
