@@ -20,10 +20,15 @@ import { TalkdeskModule } from './talkdesk/talkdesk.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(
+  /**
+   * Async because the connector's module is loaded on demand (ConnectorsModule.forRoot); a
+   * mistake in its settings (a REST manifest) is thrown from here, before Nest starts.
+   */
+  static async forRoot(
     config: AppConfig,
     options: { logDestination?: DestinationStream } = {},
-  ): DynamicModule {
+  ): Promise<DynamicModule> {
+    const connectors = await ConnectorsModule.forRoot(config);
     const pinoOptions = {
       level: config.logLevel,
       // Lines logged while serving a request (services included) carry its id as request_id.
@@ -49,7 +54,7 @@ export class AppModule {
         }),
         LifecycleModule,
         MetricsModule.forRoot(config),
-        ConnectorsModule.forRoot(config),
+        connectors,
         StoreModule.forRoot(config),
         SecurityModule,
         TalkdeskModule,

@@ -60,13 +60,13 @@ export async function createApp(
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...httpsOptions(config),
   });
-  const module = AppModule.forRoot(config, { logDestination: options.logDestination });
+  const module = await AppModule.forRoot(config, { logDestination: options.logDestination });
   const app = options.instantiate
     ? await options.instantiate(module, adapter)
     : await NestFactory.create<NestFastifyApplication>(module, adapter, NEST_APP_OPTIONS);
   const logger = app.get(Logger);
   app.useLogger(logger);
-  await registerSecurityHeaders(app, config);
+  registerSecurityHeaders(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
   const shutdown = app.get(ShutdownState);

@@ -1,3 +1,5 @@
+// First: V8 settings that must precede the allocations of everything below.
+import './lifecycle/gc-settings';
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './bootstrap';

@@ -4,13 +4,16 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ConnectorBinding } from './connector-binding';
 import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
 import { UpstreamGuard } from './resilience/upstream-guard';
-import { restConnectorBinding } from './rest/rest-connector.module';
-import { SQL_CONNECTOR } from './sql/sql-connector.module';
 
-/** Each adapter's binding; composing one may read its own settings (the REST manifest). */
-const BINDINGS: Record<AppConfig['connector'], (config: AppConfig) => ConnectorBinding> = {
-  sql: () => SQL_CONNECTOR,
-  rest: restConnectorBinding,
+/**
+ * Each adapter's binding; composing one may read its own settings (the REST manifest). An
+ * adapter's module is loaded only when it is chosen, so its libraries (the database drivers, or
+ * the REST connector's HTTP client, YAML and JSONata) stay out of a bridge that does not use it.
+ */
+const BINDINGS: Record<AppConfig['connector'], (config: AppConfig) => Promise<ConnectorBinding>> = {
+  sql: async () => (await import('./sql/sql-connector.module.js')).SQL_CONNECTOR,
+  rest: async (config) =>
+    (await import('./rest/rest-connector.module.js')).restConnectorBinding(config),
 };
 
 /** A data port bound to the chosen adapter, every call of which goes through the upstream guard. */
@@ -26,8 +29,8 @@ function guarded(port: Abstract<unknown>, adapter: Type<unknown>, name: string):
 @Global()
 @Module({})
 export class ConnectorsModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const binding = BINDINGS[config.connector](config);
+  static async forRoot(config: AppConfig): Promise<DynamicModule> {
+    const binding = await BINDINGS[config.connector](config);
     const guard: Provider = {
       provide: UpstreamGuard,
       // Metrics are optional: the module also runs alone (the port contract suite).

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /** The Redis connection when REDIS_URL is set (null otherwise); closed when the bridge stops. */
 export abstract class RedisClient {
@@ -10,7 +10,9 @@ export abstract class RedisClient {
  * once (the callers decide what that means: a cache miss, no rate limit, or a 503 for actions),
  * so no request waits on it; the client keeps reconnecting in the background.
  */
-export function connectRedis(url: string): Redis {
+export async function connectRedis(url: string): Promise<Redis> {
+  // Loaded here: without REDIS_URL the bridge never loads the Redis client.
+  const { Redis } = await import('ioredis');
   return new Redis(url, {
     connectTimeout: 2000,
     commandTimeout: 1500,

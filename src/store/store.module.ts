@@ -60,8 +60,8 @@ export class StoreModule {
       providers: [
         {
           provide: RedisClient,
-          useFactory: () =>
-            new RedisConnection(config.redisUrl ? connectRedis(config.redisUrl) : null),
+          useFactory: async () =>
+            new RedisConnection(config.redisUrl ? await connectRedis(config.redisUrl) : null),
         },
         {
           provide: KeyValueStores,

@@ -2,7 +2,19 @@
 // Runs the TypeScript sources in a child process without a build: `node -r ./test/support/register-ts.js src/main.ts`.
 // The same swc transform as jest's; Node itself loads the ES-module-only dependencies.
 const { readFileSync } = require('node:fs');
+const Module = require('node:module');
 const { transformSync } = require('@swc/core');
+
+// Dynamic imports name the compiled file ('./x.js', what Node loads from dist/); here it is './x.ts'.
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  try {
+    return resolveFilename.call(this, request, ...rest);
+  } catch (error) {
+    if (!/^\.{1,2}\/.*\.js$/.test(request)) throw error;
+    return resolveFilename.call(this, `${request.slice(0, -3)}.ts`, ...rest);
+  }
+};
 
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), {

@@ -13,8 +13,8 @@ import {
   SqliteDialect,
   sql,
 } from 'kysely';
-import { createPool } from 'mysql2';
-import { Pool, types } from 'pg';
+import type { Pool as MysqlPool } from 'mysql2';
+import type { Pool as PostgresPool } from 'pg';
 import { DatabaseSchema } from './schema';
 
 export type Database = Kysely<DatabaseSchema>;
@@ -116,16 +116,14 @@ export function mysqlServer<T>(db: Kysely<T>): Promise<MysqlServer> {
   return server;
 }
 
-/** bigint columns (epoch milliseconds) as numbers, like the other dialects give them. */
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.INT8 && format !== 'binary'
-      ? (value: string) => Number(value)
-      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
-};
-
-function openPostgres(url: string, options: DatabaseOptions): Database {
-  const pool = new Pool({
+/**
+ * The PostgreSQL pool, opened on the first query. The driver is loaded only then, like mysql2
+ * below: a bridge on SQLite (the default) never loads the server databases' drivers.
+ */
+async function postgresPool(url: string, options: DatabaseOptions): Promise<PostgresPool> {
+  const { default: pg } = await import('pg');
+  const { types } = pg;
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.poolMax,
     idleTimeoutMillis: options.poolIdleMs,
@@ -136,11 +134,23 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     idle_in_transaction_session_timeout: options.statementTimeoutMs,
     application_name: 'talkdesk-bridge',
     keepAlive: true,
-    types: pgTypes,
+    types: {
+      // bigint columns (epoch milliseconds) as numbers, like the other dialects give them.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === types.builtins.INT8 && format !== 'binary'
+          ? (value: string) => Number(value)
+          : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
   });
   // Without a listener, an idle client losing its server would crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));
-  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return pool;
+}
+
+function openPostgres(url: string, options: DatabaseOptions): Database {
+  return new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({ pool: () => postgresPool(url, options) }),
+  });
 }
 
 /** Session limits of one MySQL/MariaDB connection, set once when it is opened. */
@@ -171,8 +181,9 @@ async function limitMysqlSession(
   }
 }
 
-function openMysql(url: string, options: DatabaseOptions): Database {
-  const pool = createPool({
+async function mysqlPool(url: string, options: DatabaseOptions): Promise<MysqlPool> {
+  const { default: mysql } = await import('mysql2');
+  const pool = mysql.createPool({
     uri: url,
     connectionLimit: options.poolMax,
     maxIdle: options.poolMax,
@@ -184,9 +195,13 @@ function openMysql(url: string, options: DatabaseOptions): Database {
   pool.on('connection', (connection) => {
     connection.on('error', (error) => options.onIdleError?.(error));
   });
+  return pool;
+}
+
+function openMysql(url: string, options: DatabaseOptions): Database {
   return new Kysely<DatabaseSchema>({
     dialect: new MysqlDialect({
-      pool,
+      pool: () => mysqlPool(url, options),
       onCreateConnection: (connection) => limitMysqlSession(connection, options),
     }),
   });

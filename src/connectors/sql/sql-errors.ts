@@ -1,4 +1,3 @@
-import { DatabaseError } from 'pg';
 import { RetryableUpstreamError, UpstreamError } from '../errors';
 
 /** SQLite lock contention (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). */
@@ -65,10 +64,10 @@ const timedOut = (code: string) =>
   new UpstreamError(`The database did not answer in time (${code})`, true);
 const failed = (code: string) => new UpstreamError(`The database failed (${code})`);
 
+/** node-postgres's DatabaseError, recognised by its shape: the driver is loaded only on PostgreSQL. */
 function isPostgresError(error: object, code: string): boolean {
   return (
-    error instanceof DatabaseError ||
-    (typeof (error as { severity?: unknown }).severity === 'string' && /^[0-9A-Z]{5}$/.test(code))
+    typeof (error as { severity?: unknown }).severity === 'string' && /^[0-9A-Z]{5}$/.test(code)
   );
 }
 

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = resolve(__dirname, '..');
+
+/**
+ * Builds the bridge in a fresh process (its TypeScript sources, no build) with `env`, and lists
+ * the npm packages it loaded: what a bridge so configured keeps in memory.
+ */
+async function packagesLoadedWith(env: Record<string, string>): Promise<Set<string>> {
+  const script = `
+    require('reflect-metadata');
+    const { createApp } = require('./src/bootstrap.ts');
+    const { loadConfig } = require('./src/config/app-config.ts');
+    createApp(loadConfig()).then(async (app) => {
+      const packages = new Set();
+      for (const file of Object.keys(require.cache)) {
+        const match = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file);
+        if (match) packages.add(match[1]);
+      }
+      await app.close();
+      process.stdout.write(JSON.stringify([...packages]));
+    });
+  `;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--no-warnings', '-r', './test/support/register-ts.js', '-e', script],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env },
+      maxBuffer: 1 << 20,
+    },
+  );
+  return new Set(JSON.parse(stdout) as string[]);
+}
+
+const SERVER_DRIVERS = ['pg', 'mysql2', 'ioredis'];
+const REST_LIBRARIES = ['undici', 'jsonata', 'yaml'];
+
+describe('libraries a bridge loads (only those of the connector and database it uses)', () => {
+  it('on SQLite (the default): no PostgreSQL, MySQL or Redis client, nothing of the REST connector', async () => {
+    const loaded = await packagesLoadedWith({ CONNECTOR: 'sql', DATABASE_URL: 'sqlite::memory:' });
+    expect(loaded).toContain('better-sqlite3');
+    expect(loaded).toContain('kysely');
+    for (const name of [...SERVER_DRIVERS, ...REST_LIBRARIES]) expect(loaded).not.toContain(name);
+  });
+
+  it('with the REST connector: its HTTP client, JSONata and YAML, and no SQL driver but SQLite', async () => {
+    const loaded = await packagesLoadedWith({
+      CONNECTOR: 'rest',
+      CONNECTOR_MANIFEST: 'connectors/helpdesk.yaml',
+      CONNECTOR_BASE_URL: 'http://127.0.0.1:9/api',
+    });
+    for (const name of REST_LIBRARIES) expect(loaded).toContain(name);
+    for (const name of SERVER_DRIVERS) expect(loaded).not.toContain(name);
+  });
+});
