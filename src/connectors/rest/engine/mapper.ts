@@ -17,27 +17,27 @@ function translate(value: unknown, v: CompiledValue): unknown {
   return v.mapDefault ? v.mapDefault.value : value;
 }
 
-/** The value of one manifest field for a record. */
-export async function evaluate(v: CompiledValue, record: unknown, scope: Scope): Promise<unknown> {
-  let value: unknown;
+function settle(value: unknown, v: CompiledValue): unknown {
+  return translate(isMissing(value) && v.fallback ? v.fallback.value : value, v);
+}
+
+/**
+ * The value of one manifest field for a record: at once for paths, templates and constants, a
+ * promise only for a JSONata expression (whose evaluation is asynchronous).
+ */
+export function evaluate(v: CompiledValue, record: unknown, scope: Scope): unknown {
   switch (v.source.kind) {
     case 'path':
-      value = v.source.path.get(record);
-      break;
+      return settle(v.source.path.get(record), v);
     case 'template':
-      value = v.source.template.value({ ...scope, record });
-      break;
+      return settle(v.source.template.value({ ...scope, record }), v);
     case 'expression': {
       const bindings = Object.fromEntries(Object.entries(scope));
-      value = await v.source.expression.evaluate(record, bindings);
-      break;
+      return v.source.expression.evaluate(record, bindings).then((value) => settle(value, v));
     }
     case 'value':
-      value = v.source.value;
-      break;
+      return settle(v.source.value, v);
   }
-  if (isMissing(value)) value = v.fallback ? v.fallback.value : undefined;
-  return translate(value, v);
 }
 
 /** A scalar as trimmed text, or null (objects and lists are not text). */
@@ -75,15 +75,46 @@ function customFields(value: unknown): { key: string; value: unknown }[] {
 
 export type Mapped<T> = { record: T } | { problem: string };
 
-async function read(
+/**
+ * The values of the named fields of one record. Only the fields that are expressions are awaited,
+ * all together: a record costs a few promises rather than one per field, which counts on a page of
+ * hundreds of records (and more so while async_hooks track every promise for the request logs).
+ */
+async function read<N extends string>(
   fields: Record<string, CompiledValue>,
-  name: string,
+  names: readonly N[],
   record: unknown,
   scope: Scope,
-): Promise<unknown> {
-  const v = fields[name];
-  return v ? evaluate(v, record, scope) : undefined;
+): Promise<Record<N, unknown>> {
+  const values = {} as Record<N, unknown>;
+  const pending: Promise<void>[] = [];
+  for (const name of names) {
+    const v = fields[name];
+    if (!v) continue;
+    const value = evaluate(v, record, scope);
+    if (value instanceof Promise) {
+      pending.push(value.then((settled: unknown) => void (values[name] = settled)));
+    } else {
+      values[name] = value;
+    }
+  }
+  if (pending.length > 0) await Promise.all(pending);
+  return values;
 }
+
+const CONTACT_FIELDS = [
+  'name',
+  'title',
+  'company',
+  'emails',
+  'phones',
+  'websites',
+  'photo_url',
+  'address',
+  'twitter',
+  'url',
+  'custom_fields',
+] as const;
 
 /**
  * Only what orders a contact (its id and update time): computed for every record of a page,
@@ -94,12 +125,10 @@ export async function toContactKey(
   record: unknown,
   scope: Scope,
 ): Promise<Mapped<{ id: string; updatedAt: number }>> {
-  const id = text(await read(fields, 'id', record, scope));
+  const id = text((await read(fields, ['id'], record, scope)).id);
   if (id === null) return { problem: 'no id' };
-  const updatedAt = parseDate(
-    await read(fields, 'updated_at', record, scope),
-    fields.updated_at?.format,
-  );
+  const { updated_at: rawUpdated } = await read(fields, ['updated_at'], record, scope);
+  const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
   if (updatedAt === undefined) return { problem: `contact ${id} has no readable updated_at` };
   return { record: { id, updatedAt } };
 }
@@ -114,30 +143,29 @@ export async function toContact(
   scope: Scope,
   needsUpdatedAt: boolean,
 ): Promise<Mapped<ContactRecord>> {
-  const id = text(await read(fields, 'id', record, scope));
+  const id = text((await read(fields, ['id'], record, scope)).id);
   if (id === null) return { problem: 'no id' };
-  const rawUpdated = await read(fields, 'updated_at', record, scope);
+  const { updated_at: rawUpdated } = await read(fields, ['updated_at'], record, scope);
   const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
   if (updatedAt === undefined && needsUpdatedAt) {
     return { problem: `contact ${id} has no readable updated_at` };
   }
-  const one = async (name: string) => text(await read(fields, name, record, scope));
-  const many = async (name: string) => texts(await read(fields, name, record, scope));
+  const f = await read(fields, CONTACT_FIELDS, record, scope);
   return {
     record: {
       id,
       updatedAt: updatedAt ?? 0,
-      name: await one('name'),
-      title: await one('title'),
-      company: await one('company'),
-      emails: await many('emails'),
-      phones: await many('phones'),
-      websites: await many('websites'),
-      photoUrl: await one('photo_url'),
-      address: await one('address'),
-      twitter: await one('twitter'),
-      url: await one('url'),
-      customFields: customFields(await read(fields, 'custom_fields', record, scope)),
+      name: text(f.name),
+      title: text(f.title),
+      company: text(f.company),
+      emails: texts(f.emails),
+      phones: texts(f.phones),
+      websites: texts(f.websites),
+      photoUrl: text(f.photo_url),
+      address: text(f.address),
+      twitter: text(f.twitter),
+      url: text(f.url),
+      customFields: customFields(f.custom_fields),
     },
   };
 }
@@ -147,15 +175,10 @@ export async function toUser(
   record: unknown,
   scope: Scope,
 ): Promise<Mapped<UserRecord>> {
-  const id = text(await read(fields, 'id', record, scope));
+  const id = text((await read(fields, ['id'], record, scope)).id);
   if (id === null) return { problem: 'no id' };
-  return {
-    record: {
-      id,
-      name: text(await read(fields, 'name', record, scope)),
-      email: text(await read(fields, 'email', record, scope)),
-    },
-  };
+  const f = await read(fields, ['name', 'email'] as const, record, scope);
+  return { record: { id, name: text(f.name), email: text(f.email) } };
 }
 
 export async function toInteraction(
@@ -164,22 +187,28 @@ export async function toInteraction(
   scope: Scope,
   defaultType: string | undefined,
 ): Promise<Mapped<InteractionRecord>> {
-  const id = text(await read(fields, 'id', record, scope));
+  const id = text((await read(fields, ['id'], record, scope)).id);
   if (id === null) return { problem: 'no id' };
-  const date = parseDate(await read(fields, 'date', record, scope), fields.date?.format);
+  const date = parseDate((await read(fields, ['date'], record, scope)).date, fields.date?.format);
   if (date === undefined) return { problem: `interaction ${id} has no readable date` };
-  const type = fields.type ? text(await read(fields, 'type', record, scope)) : defaultType;
+  const type = fields.type ? text((await read(fields, ['type'], record, scope)).type) : defaultType;
   if (!type) return { problem: `interaction ${id} has no type` };
+  const f = await read(
+    fields,
+    ['subject', 'description', 'url', 'priority', 'status'] as const,
+    record,
+    scope,
+  );
   return {
     record: {
       id,
       type,
       date,
-      subject: text(await read(fields, 'subject', record, scope)),
-      description: text(await read(fields, 'description', record, scope)),
-      url: text(await read(fields, 'url', record, scope)),
-      priority: text(await read(fields, 'priority', record, scope)),
-      status: text(await read(fields, 'status', record, scope)),
+      subject: text(f.subject),
+      description: text(f.description),
+      url: text(f.url),
+      priority: text(f.priority),
+      status: text(f.status),
     },
   };
 }
