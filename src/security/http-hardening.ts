@@ -19,8 +19,8 @@ export function httpsOptions(config: AppConfig): { https: { cert: Buffer; key: B
  * bridge's own scripts; Swagger UI at /docs needs inline styles and data: images, and fetches its
  * document from the same origin. Resources may be loaded cross-origin, because Talkdesk shows the
  * integration's logo from /integration/logo.svg on its own pages. The headers are worked out once
- * here: @fastify/helmet rebuilds them from the options on every request, about a millisecond of
- * CPU per contact page in the benchmark (bench/RESULTS.md).
+ * here: @fastify/helmet rebuilds them from the options on every request, about 2 % of the CPU
+ * of a contact page in the benchmark's profile.
  */
 export function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig): void {
   const setHeaders = helmet({
