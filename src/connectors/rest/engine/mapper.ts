@@ -17,8 +17,9 @@ function translate(value: unknown, v: CompiledValue): unknown {
   return v.mapDefault ? v.mapDefault.value : value;
 }
 
+/** A missing value (undefined, null, '') becomes the field's fallback, or undefined. */
 function settle(value: unknown, v: CompiledValue): unknown {
-  return translate(isMissing(value) && v.fallback ? v.fallback.value : value, v);
+  return translate(isMissing(value) ? v.fallback?.value : value, v);
 }
 
 /**
@@ -102,6 +103,16 @@ async function read<N extends string>(
   return values;
 }
 
+/** One field of a record (see read). */
+async function readOne(
+  fields: Record<string, CompiledValue>,
+  name: string,
+  record: unknown,
+  scope: Scope,
+): Promise<unknown> {
+  return (await read(fields, [name], record, scope))[name];
+}
+
 const CONTACT_FIELDS = [
   'name',
   'title',
@@ -125,9 +136,9 @@ export async function toContactKey(
   record: unknown,
   scope: Scope,
 ): Promise<Mapped<{ id: string; updatedAt: number }>> {
-  const id = text((await read(fields, ['id'], record, scope)).id);
+  const id = text(await readOne(fields, 'id', record, scope));
   if (id === null) return { problem: 'no id' };
-  const { updated_at: rawUpdated } = await read(fields, ['updated_at'], record, scope);
+  const rawUpdated = await readOne(fields, 'updated_at', record, scope);
   const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
   if (updatedAt === undefined) return { problem: `contact ${id} has no readable updated_at` };
   return { record: { id, updatedAt } };
@@ -143,9 +154,9 @@ export async function toContact(
   scope: Scope,
   needsUpdatedAt: boolean,
 ): Promise<Mapped<ContactRecord>> {
-  const id = text((await read(fields, ['id'], record, scope)).id);
+  const id = text(await readOne(fields, 'id', record, scope));
   if (id === null) return { problem: 'no id' };
-  const { updated_at: rawUpdated } = await read(fields, ['updated_at'], record, scope);
+  const rawUpdated = await readOne(fields, 'updated_at', record, scope);
   const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
   if (updatedAt === undefined && needsUpdatedAt) {
     return { problem: `contact ${id} has no readable updated_at` };
@@ -175,7 +186,7 @@ export async function toUser(
   record: unknown,
   scope: Scope,
 ): Promise<Mapped<UserRecord>> {
-  const id = text((await read(fields, ['id'], record, scope)).id);
+  const id = text(await readOne(fields, 'id', record, scope));
   if (id === null) return { problem: 'no id' };
   const f = await read(fields, ['name', 'email'] as const, record, scope);
   return { record: { id, name: text(f.name), email: text(f.email) } };
@@ -187,11 +198,11 @@ export async function toInteraction(
   scope: Scope,
   defaultType: string | undefined,
 ): Promise<Mapped<InteractionRecord>> {
-  const id = text((await read(fields, ['id'], record, scope)).id);
+  const id = text(await readOne(fields, 'id', record, scope));
   if (id === null) return { problem: 'no id' };
-  const date = parseDate((await read(fields, ['date'], record, scope)).date, fields.date?.format);
+  const date = parseDate(await readOne(fields, 'date', record, scope), fields.date?.format);
   if (date === undefined) return { problem: `interaction ${id} has no readable date` };
-  const type = fields.type ? text((await read(fields, ['type'], record, scope)).type) : defaultType;
+  const type = fields.type ? text(await readOne(fields, 'type', record, scope)) : defaultType;
   if (!type) return { problem: `interaction ${id} has no type` };
   const f = await read(
     fields,
