@@ -1,32 +1,25 @@
 # syntax=docker/dockerfile:1
 #
 # The bridge's container image:   docker build -t talkdesk-bridge .
-# Two stages: `build` compiles the native SQLite addon and the TypeScript, then drops the dev
-# dependencies; `runtime` is a slim Node.js image with only dist/ and the production
-# node_modules, run by an unprivileged user. Both stages use the same Node.js major version and
-# Debian release, so the addon compiled in the first runs in the second.
+# Two stages: `build` installs the locked dependencies, compiles the TypeScript, then drops the
+# dev dependencies; `runtime` is a slim Node.js image with only dist/ and the production
+# node_modules, run by an unprivileged user. Both stages use the same Node.js major version (the
+# one .nvmrc pins) and Debian release.
 
-ARG NODE_VERSION=20
+ARG NODE_VERSION=24
 
 # ---------------------------------------------------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm AS build
 WORKDIR /app
 
-# better-sqlite3 compiles from source when no prebuilt binary can be downloaded.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
-
 # No install-time telemetry (swagger-ui-dist's scarf).
 ENV SCARF_ANALYTICS=false
 
-# Dependencies first, at the versions the committed lockfile pins (a layer cached until they
-# change). `npm install` rather than `npm ci`: npm ci refuses this lockfile because it lacks
-# entries for other platforms' optional packages (@swc/core-darwin-arm64...), which npm install
-# accepts and leaves alone. Install scripts stay off; only the native addon the bridge needs is built.
+# Dependencies first, exactly as the committed lockfile pins them (a layer cached until they
+# change). Install scripts stay off: better-sqlite3 13 carries its native addon prebuilt for each
+# platform inside the package, so nothing is compiled and no compiler is needed.
 COPY package.json package-lock.json ./
-RUN npm install --ignore-scripts --no-audit --no-fund \
- && npm rebuild better-sqlite3
+RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -34,13 +27,12 @@ RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 # What prune keeps but the runtime never loads: TypeScript (an optional peer of @nestjs/swagger,
-# for its compiler plugin) and better-sqlite3's sources and object files (only the addon stays).
+# for its compiler plugin), better-sqlite3's C sources and its addons for other platforms (only
+# the glibc build for this image's architecture stays).
 RUN rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
  && cd node_modules/better-sqlite3 \
- && mv build/Release/better_sqlite3.node /tmp/ \
- && rm -rf build deps src \
- && mkdir -p build/Release \
- && mv /tmp/better_sqlite3.node build/Release/
+ && rm -rf deps src \
+ && find prebuilds -name '*.node' ! -name "linux-$(node -p process.arch).node" -delete
 
 # ---------------------------------------------------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
