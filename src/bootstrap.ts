@@ -17,7 +17,7 @@ import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter } from './talkdesk/all-exceptions.filter';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
-import { TimeBudget } from './talkdesk/time-budget';
+import { TimeBudget } from './common/time-budget';
 import { createValidationPipe } from './talkdesk/validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;

@@ -3,7 +3,8 @@ import './lifecycle/gc-settings';
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './bootstrap';
-import { ConfigError, loadConfig } from './config/app-config';
+import { ConfigError } from './common/config-error';
+import { loadConfig } from './config/app-config';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckOptions, runConnectorCheck } from '../src/connectors/rest/check/connector-check';
+import { CheckOptions, runConnectorCheck } from '../src/tools/connector-check/connector-check';
 import { credentialsOf, FakeHelpdesk } from './support/upstreams/fake-helpdesk';
 
 /** `npm run connector:check`: the manifest builder's dry run against a live upstream. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toE164 } from '../src/common/phone';
-import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
+import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { ContactBatch } from '../src/connectors/ports';
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { findAccountId } from '../src/connectors/sql/sql-writer';

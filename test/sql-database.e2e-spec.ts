@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
 import { loadConfig } from '../src/config/app-config';
-import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
+import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import {
   Database,
   DatabaseOptions,

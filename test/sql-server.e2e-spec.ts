@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/app-config';
-import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
+import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { Database, DatabaseOptions, openDatabase } from '../src/connectors/sql/database';
 import { migrateToLatest } from '../src/connectors/sql/migrations';
 import { SqlConnectorAdapter } from '../src/connectors/sql/sql-connector.adapter';

@@ -1,4 +1,4 @@
-import { RetryableUpstreamError, UpstreamError } from '../src/connectors/errors';
+import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { ContactBatch, ContactQuery } from '../src/connectors/ports';
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { DEMO, startTestApp, TestApp } from './support/test-app';

@@ -17,7 +17,7 @@ import { ApiWebhookErrors } from '../talkdesk/api-errors.decorator';
 import { DEMO_AUTH } from '../talkdesk/dto/authenticated-request.dto';
 import { ErrorResponseDto } from '../talkdesk/dto/error-response.dto';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { ActionResult, ActionsService } from './actions.service';
 import { ActionResultDto, RunActionRequestDto } from './dto/run-action.dto';
 

@@ -1,5 +1,5 @@
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { InteractionsCache } from '../interactions/interactions-cache.service';
+import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 import { MemoryKeyValueStores } from '../store/memory-key-value.store';
 import { BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { loadConfig } from '../config/app-config';
@@ -15,7 +15,7 @@ import {
   CredentialsPort,
 } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { ActionsService } from './actions.service';
 
 const AUTH = { username: 'jane@example.com', password: 's3cret' };

@@ -7,9 +7,9 @@ import {
   AuthFields,
 } from '../connectors/ports';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { InteractionsCache } from '../interactions/interactions-cache.service';
+import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 
 export interface ActionInvocation {
   data?: Record<string, unknown> | null;

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiWebhookErrors } from '../talkdesk/api-errors.decorator';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { AgentSyncPage, AgentsService } from './agents.service';
 import { SyncAgentsRequestDto, SyncAgentsResponseDto } from './dto/sync-agents.dto';
 

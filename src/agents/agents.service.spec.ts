@@ -11,7 +11,7 @@ import {
   UserRecord,
 } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { AgentsService } from './agents.service';
 
 const AUTH = { api_token: 'token-1' };

@@ -1,11 +1,11 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { UpstreamError } from '../connectors/errors';
+import { UpstreamError } from '../connectors/ports/errors';
 import { AccountRef, AgentsPort, AuthFields, UserRecord } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { OUT_OF_TIME, PageFiller } from '../talkdesk/page-filler';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { TalkdeskAgent, toTalkdeskAgent } from './agent-normalizer';
 
 export interface AgentSyncPage {

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { ApiWebhookErrors } from '../talkdesk/api-errors.decorator';
 import { FastifyReply } from 'fastify';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { AuthService } from './auth.service';
 import { ValidateAuthRequestDto } from './dto/validate-auth.dto';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthFields } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 
 @Injectable()
 export class AuthService {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { CheckOptions, runConnectorCheck } from '../connectors/rest/check/connector-check';
+import { CheckOptions, runConnectorCheck } from '../tools/connector-check/connector-check';
 
 const USAGE = `Usage: npm run connector:check -- <manifest> [options]
 

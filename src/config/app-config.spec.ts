@@ -1,5 +1,5 @@
+import { ConfigError } from '../common/config-error';
 import {
-  ConfigError,
   ENVIRONMENT,
   loadConfig,
   MAX_CONTACTS_PAGE_SIZE,

@@ -17,10 +17,8 @@ import {
   ValidationError,
 } from 'class-validator';
 import { IsAddressList, IsTrustProxy } from '../security/address-list';
-
-/** The adapters CONNECTOR can choose. */
-export const CONNECTORS = ['sql', 'rest'] as const;
-export type ConnectorKind = (typeof CONNECTORS)[number];
+import { ConfigError } from '../common/config-error';
+import { CONNECTORS, ConnectorKind } from '../connectors/connector-binding';
 
 /** Hard cap on contacts per page: Talkdesk fails on responses too large to process. */
 export const MAX_CONTACTS_PAGE_SIZE = 1000;
@@ -403,8 +401,6 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   integrationDisplayName: 'INTEGRATION_DISPLAY_NAME',
   integrationDescription: 'INTEGRATION_DESCRIPTION',
 };
-
-export class ConfigError extends Error {}
 
 /** Settings whose values are secrets: never repeated in error messages. */
 const SECRET_SETTINGS = new Set<string>(['bridgeToken', 'redisUrl']);

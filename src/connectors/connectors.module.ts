@@ -1,19 +1,44 @@
 import { Abstract, DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
-import { ConnectorBinding } from './connector-binding';
-import { ActionsPort, AgentsPort, ContactsPort, CredentialsPort, InteractionsPort } from './ports';
+import { ConnectorBinding, ConnectorKind } from './connector-binding';
+import {
+  ActionsPort,
+  AgentsPort,
+  ContactsPort,
+  CredentialsPort,
+  InteractionsPort,
+  UpstreamObserver,
+} from './ports';
 import { UpstreamGuard } from './resilience/upstream-guard';
+import type { RestSettings } from './rest/rest-settings';
+import type { SqlSettings } from './sql/sql-settings';
+
+/** How the upstream guard retries and when its circuit breaker opens. */
+export interface GuardSettings {
+  readonly upstreamRetries: number;
+  readonly upstreamRetryBaseMs: number;
+  readonly upstreamRetryMaxMs: number;
+  readonly circuitBreakerThreshold: number;
+  readonly circuitBreakerCooldownMs: number;
+}
+
+/**
+ * Everything the connectors are told, by whoever composes the bridge: which connector, its own
+ * settings and the guard's. The application's configuration satisfies it as it is.
+ */
+export type ConnectorsOptions = { readonly connector: ConnectorKind } & GuardSettings &
+  SqlSettings &
+  RestSettings;
 
 /**
  * Each adapter's binding; composing one may read its own settings (the REST manifest). An
  * adapter's module is loaded only when it is chosen, so its libraries (the database drivers, or
  * the REST connector's HTTP client, YAML and JSONata) stay out of a bridge that does not use it.
  */
-const BINDINGS: Record<AppConfig['connector'], (config: AppConfig) => Promise<ConnectorBinding>> = {
-  sql: async () => (await import('./sql/sql-connector.module.js')).SQL_CONNECTOR,
-  rest: async (config) =>
-    (await import('./rest/rest-connector.module.js')).restConnectorBinding(config),
+const BINDINGS: Record<ConnectorKind, (options: ConnectorsOptions) => Promise<ConnectorBinding>> = {
+  sql: async (options) =>
+    (await import('./sql/sql-connector.module.js')).sqlConnectorBinding(options),
+  rest: async (options) =>
+    (await import('./rest/rest-connector.module.js')).restConnectorBinding(options),
 };
 
 /** A data port bound to the chosen adapter, every call of which goes through the upstream guard. */
@@ -29,25 +54,25 @@ function guarded(port: Abstract<unknown>, adapter: Type<unknown>, name: string):
 @Global()
 @Module({})
 export class ConnectorsModule {
-  static async forRoot(config: AppConfig): Promise<DynamicModule> {
-    const binding = await BINDINGS[config.connector](config);
+  static async forRoot(options: ConnectorsOptions): Promise<DynamicModule> {
+    const binding = await BINDINGS[options.connector](options);
     const guard: Provider = {
       provide: UpstreamGuard,
-      // Metrics are optional: the module also runs alone (the port contract suite).
-      useFactory: (settings: AppConfig, metrics?: MetricsService) => {
+      // An observer is optional: the module also runs alone (the port contract suite).
+      useFactory: (observer?: UpstreamObserver) => {
         const upstream = new UpstreamGuard({
-          retries: settings.upstreamRetries,
-          baseDelayMs: settings.upstreamRetryBaseMs,
-          maxDelayMs: settings.upstreamRetryMaxMs,
-          breakerThreshold: settings.circuitBreakerThreshold,
-          breakerCooldownMs: settings.circuitBreakerCooldownMs,
+          retries: options.upstreamRetries,
+          baseDelayMs: options.upstreamRetryBaseMs,
+          maxDelayMs: options.upstreamRetryMaxMs,
+          breakerThreshold: options.circuitBreakerThreshold,
+          breakerCooldownMs: options.circuitBreakerCooldownMs,
           classify: binding.classifyError,
-          observer: metrics?.upstreamObserver(),
+          observer,
         });
-        metrics?.watchCircuitBreaker(() => upstream.state);
+        observer?.watchCircuitBreaker?.(() => upstream.state);
         return upstream;
       },
-      inject: [AppConfig, { token: MetricsService, optional: true }],
+      inject: [{ token: UpstreamObserver, optional: true }],
     };
     const ports = [CredentialsPort, ContactsPort, AgentsPort, InteractionsPort, ActionsPort];
     return {

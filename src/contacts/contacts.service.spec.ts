@@ -1,7 +1,7 @@
 import { BadRequestException, Logger, UnauthorizedException } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { AppConfig, loadConfig } from '../config/app-config';
-import { UpstreamError } from '../connectors/errors';
+import { UpstreamError } from '../connectors/ports/errors';
 import {
   AccountRef,
   AuthenticatedAccount,
@@ -17,7 +17,7 @@ import {
   CredentialsPort,
 } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import {
   decodeCheckpoint,
   decodeContext,

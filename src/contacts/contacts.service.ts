@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { UpstreamError } from '../connectors/errors';
+import { UpstreamError } from '../connectors/ports/errors';
 import {
   AuthFields,
   ConnectorPort,
@@ -12,7 +12,7 @@ import {
 import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { OUT_OF_TIME, PageFiller } from '../talkdesk/page-filler';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import {
   decodeCheckpoint,
   decodeContext,

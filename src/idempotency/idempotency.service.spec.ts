@@ -5,7 +5,7 @@ import { loadConfig } from '../config/app-config';
 import { KeyValueStores } from '../store/key-value-store';
 import { MemoryKeyValueStores } from '../store/memory-key-value.store';
 import { RedisKeyValueStores } from '../store/redis-key-value.store';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { ActionInFlightException, IdempotencyKeyReusedException } from './idempotency.errors';
 import { IdempotencyService, RecordedResponse } from './idempotency.service';
 

@@ -9,7 +9,7 @@ import {
 import { canonicalJson, digest } from '../common/canonical-json';
 import { AppConfig } from '../config/app-config';
 import { KeyValueStore, KeyValueStores, StoreUnavailableError } from '../store/key-value-store';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { ActionInFlightException, IdempotencyKeyReusedException } from './idempotency.errors';
 
 /** What an action answered: replayed as it was to a repeated request. */

@@ -3,7 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiWebhookErrors } from '../talkdesk/api-errors.decorator';
 import { DEMO_AUTH } from '../talkdesk/dto/authenticated-request.dto';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { InteractionDto, RetrieveInteractionsRequestDto } from './dto/retrieve-interactions.dto';
 import { TalkdeskInteraction } from './interaction-normalizer';
 import { InteractionsService } from './interactions.service';

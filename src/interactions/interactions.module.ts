@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InteractionsCache } from './interactions-cache.service';
+import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 import { InteractionsController } from './interactions.controller';
 import { InteractionsService } from './interactions.service';
 

@@ -1,5 +1,5 @@
 import { MemoryKeyValueStores } from '../store/memory-key-value.store';
-import { InteractionsCache } from './interactions-cache.service';
+import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 import { Logger, UnauthorizedException } from '@nestjs/common';
 import { AppConfig, loadConfig } from '../config/app-config';
 import {
@@ -16,7 +16,7 @@ import {
   InteractionsPort,
 } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { PRIORITIES, STATUSES } from './interaction-normalizer';
 import { InteractionsService } from './interactions.service';
 

@@ -9,9 +9,9 @@ import {
   InteractionsPort,
 } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../talkdesk/time-budget';
+import { TimeBudget } from '../common/time-budget';
 import { TalkdeskInteraction, toTalkdeskInteraction } from './interaction-normalizer';
-import { InteractionsCache } from './interactions-cache.service';
+import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 
 export interface InteractionRequest {
   types?: string[] | null;

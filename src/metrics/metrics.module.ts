@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { UpstreamObserver } from '../connectors/ports';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
@@ -20,8 +21,14 @@ export class MetricsModule {
           useFactory: (settings: AppConfig) => new MetricsService(settings.metricsEnabled),
           inject: [AppConfig],
         },
+        // What the connectors report to: they take this token, never the metrics module itself.
+        {
+          provide: UpstreamObserver,
+          useFactory: (metrics: MetricsService) => metrics.upstreamObserver(),
+          inject: [MetricsService],
+        },
       ],
-      exports: [MetricsService],
+      exports: [MetricsService, UpstreamObserver],
     };
   }
 }

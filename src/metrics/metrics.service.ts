@@ -4,7 +4,7 @@ import type {
   BreakerState,
   UpstreamObserver,
   UpstreamOutcome,
-} from '../connectors/resilience/upstream-guard';
+} from '../connectors/ports/upstream-observer';
 
 /** Why a record of the external system was not sent to Talkdesk (the `reason` label). */
 export type DropReason = 'no_id' | 'no_email' | 'invalid_email';
@@ -93,6 +93,7 @@ export class MetricsService implements OnModuleDestroy {
       attempt: (operation, outcome, seconds) =>
         this.observeUpstreamCall(operation, outcome, seconds),
       retry: (operation) => this.upstreamRetry(operation),
+      watchCircuitBreaker: (state) => this.watchCircuitBreaker(state),
     };
   }
 

@@ -7,7 +7,7 @@ import {
   CredentialsPort,
 } from '../connectors/ports';
 import { AccountResolver } from './account-resolver.service';
-import { TimeBudget } from './time-budget';
+import { TimeBudget } from '../common/time-budget';
 
 /** Two accounts; a password may be revoked to see whether the resolver asks again. */
 class FakeCredentialsPort extends CredentialsPort {

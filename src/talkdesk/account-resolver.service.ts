@@ -3,7 +3,7 @@ import { Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedAccount, AuthFields, CredentialsPort } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
-import { TimeBudget } from './time-budget';
+import { TimeBudget } from '../common/time-budget';
 
 const MAX_CACHED_CREDENTIALS = 10_000;
 

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { Observable, throwError, timeout } from 'rxjs';
-import { UpstreamError } from '../connectors/errors';
+import { UpstreamError } from '../connectors/ports/errors';
 
 /**
  * No answer after the request's budget: whatever the handler is waiting for (an adapter that

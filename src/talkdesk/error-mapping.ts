@@ -5,9 +5,9 @@ import {
   InvalidPositionError,
   UpstreamError,
   UpstreamUnavailableError,
-} from '../connectors/errors';
+} from '../connectors/ports/errors';
 import { formatRetryAfter } from '../connectors/resilience/retry-after';
-import { isAbortError } from './time-budget';
+import { isAbortError } from '../common/time-budget';
 
 export interface MappedError {
   status: number;

@@ -1,5 +1,5 @@
 import { OUT_OF_TIME, PageFiller } from './page-filler';
-import { TimeBudget } from './time-budget';
+import { TimeBudget } from '../common/time-budget';
 
 const never = (signal: AbortSignal) =>
   new Promise<string>((_resolve, reject) =>

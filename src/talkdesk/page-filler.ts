@@ -1,4 +1,4 @@
-import { raceSignal, TimeBudget } from './time-budget';
+import { raceSignal, TimeBudget } from '../common/time-budget';
 
 /** Why a page stopped early: its next batch could not finish in time. */
 export const OUT_OF_TIME = Symbol('out of time');

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
-import { TimeBudget } from './time-budget';
+import { TimeBudget } from '../common/time-budget';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -5,3 +5,4 @@ export * from './connector.port';
 export * from './contacts.port';
 export * from './credentials.port';
 export * from './interactions.port';
+export * from './upstream-observer';

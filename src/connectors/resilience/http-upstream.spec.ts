@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { RetryableUpstreamError, UpstreamError } from '../errors';
+import { RetryableUpstreamError, UpstreamError } from '../ports/errors';
 import { classifyHttpError, createUpstreamAgent, httpStatusError } from './http-upstream';
 
 describe('HTTP upstream helpers', () => {

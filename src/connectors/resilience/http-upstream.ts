@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { RetryableUpstreamError, UpstreamError } from '../errors';
+import { RetryableUpstreamError, UpstreamError } from '../ports/errors';
 import { parseRetryAfter } from './retry-after';
 
 export interface UpstreamAgentOptions {

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { TimeBudget } from '../../talkdesk/time-budget';
+import { TimeBudget } from '../../common/time-budget';
 import {
   ActionRejectedError,
   RetryableUpstreamError,
   UpstreamError,
   UpstreamUnavailableError,
-} from '../errors';
-import { UpstreamGuard, UpstreamGuardOptions, UpstreamOutcome } from './upstream-guard';
+} from '../ports/errors';
+import type { UpstreamOutcome } from '../ports/upstream-observer';
+import { UpstreamGuard, UpstreamGuardOptions } from './upstream-guard';
 
 const guard = (options: Partial<UpstreamGuardOptions> = {}) =>
   new UpstreamGuard({

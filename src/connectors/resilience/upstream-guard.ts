@@ -8,7 +8,7 @@ import {
   circuitBreaker,
   handleWhen,
 } from 'cockatiel';
-import { isAbortError, raceSignal, remainingMsOf } from '../../talkdesk/time-budget';
+import { isAbortError, raceSignal, remainingMsOf } from '../../common/time-budget';
 import {
   ActionRejectedError,
   CredentialsRejectedError,
@@ -16,7 +16,8 @@ import {
   RetryableUpstreamError,
   UpstreamError,
   UpstreamUnavailableError,
-} from '../errors';
+} from '../ports/errors';
+import type { BreakerState, UpstreamObserver, UpstreamOutcome } from '../ports/upstream-observer';
 import { CallOptions } from '../ports';
 import { formatRetryAfter } from './retry-after';
 
@@ -39,27 +40,6 @@ export interface UpstreamGuardOptions {
   observer?: UpstreamObserver;
 }
 
-/** What one attempt at a call came to. */
-export type UpstreamOutcome =
-  /** The adapter answered. */
-  | 'success'
-  /** The adapter answered with the caller's business: rejected credentials or action, bad position. */
-  | 'rejected'
-  /** The external system failed (an UpstreamError, retryable or not, or an unexpected error). */
-  | 'error'
-  /** The request's budget ran out before the adapter answered. */
-  | 'timeout'
-  /** The circuit breaker refused the call: the adapter was not called. */
-  | 'short_circuited';
-
-/** Watches the guard's work, e.g. to count calls, latencies and retries. */
-export interface UpstreamObserver {
-  /** One attempt ended (`operation` is `port.method`); `seconds` is how long it took. */
-  attempt(operation: string, outcome: UpstreamOutcome, seconds: number): void;
-  /** A failed attempt is about to be retried. */
-  retry(operation: string): void;
-}
-
 /** The caller's business rather than a failure of the external system. */
 function isRejection(error: unknown): boolean {
   return (
@@ -73,8 +53,6 @@ function outcomeOf(error: unknown): UpstreamOutcome {
   if (error instanceof UpstreamError) return error.timeout ? 'timeout' : 'error';
   return isRejection(error) ? 'rejected' : 'error';
 }
-
-export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Keeps a retry from starting when less than this is left: the answer still needs time to leave. */
 const RETRY_RESERVE_MS = 50;

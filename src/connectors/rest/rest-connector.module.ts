@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { RestSettings } from './rest-settings';
 import type { ConnectorBinding } from '../connector-binding';
 import { ConnectorPort } from '../ports';
 import { RestConnector } from './engine/rest-connector';
@@ -27,7 +27,7 @@ const ADAPTERS = [
  */
 @Module({})
 export class RestConnectorModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: RestSettings): DynamicModule {
     if (!config.connectorManifest) {
       throw new Error('CONNECTOR=rest needs CONNECTOR_MANIFEST');
     }
@@ -51,7 +51,7 @@ export class RestConnectorModule {
 }
 
 /** The binding ConnectorsModule uses for CONNECTOR=rest. */
-export function restConnectorBinding(config: AppConfig): ConnectorBinding {
+export function restConnectorBinding(config: RestSettings): ConnectorBinding {
   return {
     module: RestConnectorModule.forRoot(config),
     credentials: RestCredentialsAdapter,

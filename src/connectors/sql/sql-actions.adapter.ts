@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
-import { ActionRejectedError } from '../errors';
+import { SqlSettings } from './sql-settings';
+import { ActionRejectedError } from '../ports/errors';
 import { AccountRef, ActionDefinition, ActionOutcome, ActionRequest, ActionsPort } from '../ports';
 import { accountId } from './sql-account';
 import { SqlDatabase } from './sql-database';
@@ -51,7 +51,7 @@ export class SqlActionsAdapter extends ActionsPort {
 
   constructor(
     private readonly sql: SqlDatabase,
-    private readonly config: AppConfig,
+    private readonly config: SqlSettings,
   ) {
     super();
   }

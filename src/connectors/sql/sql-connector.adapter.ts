@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { AuthenticationField, CallOptions, ConnectorCapabilities, ConnectorPort } from '../ports';
-import { isAbortError, raceSignal } from '../../talkdesk/time-budget';
+import { isAbortError, raceSignal } from '../../common/time-budget';
 import { classifySqlError } from './sql-errors';
 import { SqlDatabase } from './sql-database';
 import { SQL_INTERACTION_TYPES } from './sql-interactions.adapter';

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConnectorPort } from '../ports';
 import type { ConnectorBinding } from '../connector-binding';
 import { SqlActionsAdapter } from './sql-actions.adapter';
@@ -9,6 +9,7 @@ import { SqlCredentialsAdapter } from './sql-credentials.adapter';
 import { SqlDatabase } from './sql-database';
 import { classifySqlError } from './sql-errors';
 import { SqlInteractionsAdapter } from './sql-interactions.adapter';
+import { SqlSettings } from './sql-settings';
 
 const ADAPTERS = [
   SqlCredentialsAdapter,
@@ -22,18 +23,29 @@ const ADAPTERS = [
  * The SQL adapters. The data ports are bound in ConnectorsModule, behind the upstream guard;
  * ConnectorPort (what the system is, and the health ping) is bound here, unguarded.
  */
-@Module({
-  providers: [SqlDatabase, { provide: ConnectorPort, useClass: SqlConnectorAdapter }, ...ADAPTERS],
-  exports: [SqlDatabase, ConnectorPort, ...ADAPTERS],
-})
-export class SqlConnectorModule {}
+@Module({})
+export class SqlConnectorModule {
+  static forRoot(settings: SqlSettings): DynamicModule {
+    return {
+      module: SqlConnectorModule,
+      providers: [
+        { provide: SqlSettings, useValue: settings },
+        SqlDatabase,
+        { provide: ConnectorPort, useClass: SqlConnectorAdapter },
+        ...ADAPTERS,
+      ],
+      exports: [SqlDatabase, ConnectorPort, ...ADAPTERS],
+    };
+  }
+}
 
-export const SQL_CONNECTOR: ConnectorBinding = {
-  module: SqlConnectorModule,
+/** The binding ConnectorsModule uses for CONNECTOR=sql. */
+export const sqlConnectorBinding = (settings: SqlSettings): ConnectorBinding => ({
+  module: SqlConnectorModule.forRoot(settings),
   credentials: SqlCredentialsAdapter,
   contacts: SqlContactsAdapter,
   agents: SqlAgentsAdapter,
   interactions: SqlInteractionsAdapter,
   actions: SqlActionsAdapter,
   classifyError: classifySqlError,
-};
+});

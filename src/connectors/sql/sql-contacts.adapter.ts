@@ -5,8 +5,8 @@ import { Database, sqlDialect } from './database';
 import { SqlDatabase } from './sql-database';
 import { sql } from 'kysely';
 import { contactRowToRecord } from './contact-row';
-import { AppConfig } from '../../config/app-config';
-import { InvalidPositionError } from '../errors';
+import { SqlSettings } from './sql-settings';
+import { InvalidPositionError } from '../ports/errors';
 
 /**
  * `from contacts`, on MySQL/MariaDB with FORCE INDEX (contacts_sync_order): MariaDB 10.x costs
@@ -54,7 +54,7 @@ export function contactPageQuery(db: Database, owner: number, query: ContactQuer
 export class SqlContactsAdapter extends ContactsPort {
   constructor(
     private readonly sql: SqlDatabase,
-    private readonly config: AppConfig,
+    private readonly config: SqlSettings,
   ) {
     super();
   }

@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { sql } from 'kysely';
-import { AppConfig } from '../../config/app-config';
+import { SqlSettings } from './sql-settings';
 import { Database, DatabaseOptions, databaseTarget, openDatabase, SqlDialect } from './database';
 import { seedDemoIfEmpty } from './demo-seed';
 import { migrateToLatest } from './migrations';
 
 /** The pool and statement limits the settings ask for (server databases only). */
-export function databaseOptions(config: AppConfig): DatabaseOptions {
+export function databaseOptions(config: SqlSettings): DatabaseOptions {
   return {
     poolMax: config.databasePoolMax,
     poolIdleMs: config.databasePoolIdleMs,
@@ -24,7 +24,7 @@ export class SqlDatabase implements OnModuleInit, OnModuleDestroy {
   readonly db: Database;
   readonly dialect: SqlDialect;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(private readonly config: SqlSettings) {
     this.dialect = databaseTarget(config.databaseUrl, config.dataDir).dialect;
     this.db = openDatabase(config.databaseUrl, config.dataDir, {
       ...databaseOptions(config),

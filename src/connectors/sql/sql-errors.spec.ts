@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DatabaseError } from 'pg';
-import { RetryableUpstreamError, UpstreamError } from '../errors';
+import { RetryableUpstreamError, UpstreamError } from '../ports/errors';
 import { classifySqlError } from './sql-errors';
 
 describe('classifySqlError', () => {

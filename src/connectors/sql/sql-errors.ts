@@ -1,4 +1,4 @@
-import { RetryableUpstreamError, UpstreamError } from '../errors';
+import { RetryableUpstreamError, UpstreamError } from '../ports/errors';
 
 /** SQLite lock contention (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). */
 const SQLITE_CONTENTION = /^SQLITE_(BUSY|LOCKED)(_[A-Z]+)?$/;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config';
+import { SqlSettings } from './sql-settings';
 import {
   AccountRef,
   ContactLookup,
@@ -17,7 +17,7 @@ export const SQL_INTERACTION_TYPES = ['ticket', 'note', 'call'];
 export class SqlInteractionsAdapter extends InteractionsPort {
   constructor(
     private readonly sql: SqlDatabase,
-    private readonly config: AppConfig,
+    private readonly config: SqlSettings,
   ) {
     super();
   }

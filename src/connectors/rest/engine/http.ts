@@ -1,7 +1,7 @@
 import { Dispatcher, request } from 'undici';
-import { UpstreamError } from '../../errors';
+import { UpstreamError } from '../../ports/errors';
 import { classifyHttpError } from '../../resilience/http-upstream';
-import { isAbortError } from '../../../talkdesk/time-budget';
+import { isAbortError } from '../../../common/time-budget';
 import { HttpMethod } from '../manifest/manifest.types';
 
 /** One request, fully built: URL, headers with credentials, encoded body. */

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../errors';
+import { UpstreamError } from '../../ports/errors';
 import { CompiledPaginator } from '../manifest/compiled';
 import { headerText, UpstreamAnswer } from './http';
 

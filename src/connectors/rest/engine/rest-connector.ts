@@ -9,7 +9,7 @@ import {
   InvalidPositionError,
   RetryableUpstreamError,
   UpstreamError,
-} from '../../errors';
+} from '../../ports/errors';
 import {
   AccountRef,
   ActionDefinition,

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { ConfigError } from '../../../config/app-config';
+import { ConfigError } from '../../../common/config-error';
 import { compileManifest, loadManifest, ManifestError } from './load-manifest';
 
 const valid = () => ({

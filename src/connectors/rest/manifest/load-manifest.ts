@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import Ajv, { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
-import { ConfigError } from '../../../config/app-config';
+import { ConfigError } from '../../../common/config-error';
 import {
   CompiledAction,
   CompiledBody,

@@ -1,10 +1,16 @@
-import { toTalkdeskAgent } from '../../../agents/agent-normalizer';
-import { toTalkdeskContact } from '../../../contacts/contact-normalizer';
-import { toTalkdeskInteraction } from '../../../interactions/interaction-normalizer';
-import { isAbortError } from '../../../talkdesk/time-budget';
-import { AccountRef, AuthFields, ContactPosition, ContactRecord, ResumeState } from '../../ports';
-import { ConnectorObserver, RestConnector } from '../engine/rest-connector';
-import { loadManifest, ManifestError } from '../manifest/load-manifest';
+import { toTalkdeskAgent } from '../../agents/agent-normalizer';
+import { toTalkdeskContact } from '../../contacts/contact-normalizer';
+import { toTalkdeskInteraction } from '../../interactions/interaction-normalizer';
+import { isAbortError } from '../../common/time-budget';
+import {
+  AccountRef,
+  AuthFields,
+  ContactPosition,
+  ContactRecord,
+  ResumeState,
+} from '../../connectors/ports';
+import { ConnectorObserver, RestConnector } from '../../connectors/rest/engine/rest-connector';
+import { loadManifest, ManifestError } from '../../connectors/rest/manifest/load-manifest';
 
 /**
  * `npm run connector:check`: validates a manifest and, given credentials, runs each capability

@@ -1,0 +1,105 @@
+/**
+ * The layer rules of docs/architecture.md, as code: `npm run lint:deps` (a step of `npm test`)
+ * fails on any import that breaks one. Spec files are held to the rules of the layer they test,
+ * except that they may use the shared test support.
+ */
+const FEATURES = '(auth|contacts|agents|interactions|actions|integration|health)';
+/** An adapter folder: one connector each, plus the toolkit they share. */
+const ADAPTERS = '^src/connectors/(sql|rest|resilience)/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles anywhere in src/.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'feature-modules-only-from-the-wiring',
+      severity: 'error',
+      comment:
+        'Nothing but app.module.ts, bootstrap.ts and bin/ imports a feature module (a feature may use its own files).',
+      from: {
+        path: '^src/',
+        pathNot: [`^src/(app\\.module|bootstrap)\\.ts$`, '^src/bin/', '\\.spec\\.ts$'],
+      },
+      to: {
+        path: `^src/${FEATURES}/`,
+        pathNot: `^src/$1/`,
+      },
+    },
+    {
+      name: 'adapters-use-ports-common-and-their-own-folder',
+      severity: 'error',
+      comment:
+        'A connector imports only the ports, common/, the shared connector toolkit (resilience), ' +
+        'its own folder, and from the Talkdesk contract only what is pure data and functions ' +
+        '(talkdesk/contract/). Settings arrive through its module options; observers through port tokens.',
+      from: { path: ADAPTERS, pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/connectors/ports/',
+          '^src/connectors/resilience/',
+          '^src/connectors/connector-binding\\.ts$',
+          '^src/common/',
+          '^src/talkdesk/contract/',
+          '^src/connectors/$1/',
+        ],
+      },
+    },
+    {
+      name: 'connectors-never-reach-into-the-app',
+      severity: 'error',
+      comment:
+        'No file under src/connectors/ imports config/, metrics/, security/ or a feature module.',
+      from: { path: '^src/connectors/' },
+      to: { path: `^src/(config|metrics|security|store|idempotency|${FEATURES})/` },
+    },
+    {
+      name: 'ports-are-the-bottom',
+      severity: 'error',
+      comment: 'The ports describe an external system in its own terms: they import only common/.',
+      from: { path: '^src/connectors/ports/' },
+      to: { path: '^src/', pathNot: ['^src/connectors/ports/', '^src/common/'] },
+    },
+    {
+      name: 'contract-is-pure',
+      severity: 'error',
+      comment:
+        'talkdesk/contract/ holds the Talkdesk rules as data and functions: only common/ below it.',
+      from: { path: '^src/talkdesk/contract/' },
+      to: { path: '^src/', pathNot: ['^src/talkdesk/contract/', '^src/common/'] },
+    },
+    {
+      name: 'common-is-a-leaf',
+      severity: 'error',
+      comment: 'common/ holds small helpers with no knowledge of the rest of src/.',
+      from: { path: '^src/common/' },
+      to: { path: '^src/', pathNot: '^src/common/' },
+    },
+    {
+      name: 'features-never-import-a-connector',
+      severity: 'error',
+      comment: 'A feature module reaches the external system only through the ports.',
+      from: { path: `^src/${FEATURES}/` },
+      to: { path: '^src/connectors/', pathNot: '^src/connectors/ports/' },
+    },
+    {
+      name: 'src-never-imports-tests',
+      severity: 'error',
+      comment: 'Only spec files may use the test support.',
+      from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(test|bench)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+  },
+};

@@ -1,0 +1,9 @@
+/** What the REST connector needs to know, handed to RestConnectorModule.forRoot. */
+export interface RestSettings {
+  /** The manifest file (YAML or JSON). */
+  readonly connectorManifest?: string;
+  /** Overrides the manifest's base URL (a staging API, a local stand-in). */
+  readonly connectorBaseUrl?: string;
+  /** ISO 3166 region for phone numbers the API returns without a country code. */
+  readonly defaultPhoneRegion: string;
+}
