@@ -22,8 +22,8 @@ module.exports = {
       comment:
         'Nothing but app.module.ts, bootstrap.ts and bin/ imports a feature module (a feature may use its own files).',
       from: {
-        path: '^src/',
-        pathNot: [`^src/(app\\.module|bootstrap)\\.ts$`, '^src/bin/', '\\.spec\\.ts$'],
+        path: '^src/([^/]+)/',
+        pathNot: ['^src/(bin|tools)/', '\\.spec\\.ts$'],
       },
       to: {
         path: `^src/${FEATURES}/`,

@@ -1,7 +1,7 @@
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { toE164 } from '../src/common/phone';
+import { toE164 } from '../src/talkdesk/contract/phone';
 import { findAccountId, insertContacts } from '../src/connectors/sql/sql-writer';
 import { ContactSyncRun, expectError, expectJson, syncContacts } from './support/talkdesk';
 import { DEMO, OTHER, Reply, startTestApp, TestApp } from './support/test-app';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { toE164 } from '../src/common/phone';
+import { toE164 } from '../src/talkdesk/contract/phone';
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { ContactBatch } from '../src/connectors/ports';
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';

@@ -18,6 +18,7 @@ import { DEMO_AUTH } from '../talkdesk/dto/authenticated-request.dto';
 import { ErrorResponseDto } from '../talkdesk/dto/error-response.dto';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
 import { TimeBudget } from '../common/time-budget';
+import { OUTCOME_STATUS } from '../talkdesk/contract/outcomes';
 import { ActionResult, ActionsService } from './actions.service';
 import { ActionResultDto, RunActionRequestDto } from './dto/run-action.dto';
 
@@ -27,7 +28,7 @@ export class ActionsController {
   constructor(private readonly actions: ActionsService) {}
 
   @Post(':name')
-  @HttpCode(201)
+  @HttpCode(OUTCOME_STATUS.actionRun)
   @ApiOperation({ summary: 'Run one action in the external system' })
   @ApiParam({ name: 'name', example: 'create_ticket', description: 'See GET /integration/actions' })
   @ApiBody({

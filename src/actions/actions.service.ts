@@ -10,6 +10,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { TimeBudget } from '../common/time-budget';
+import { OUTCOME_STATUS } from '../talkdesk/contract/outcomes';
 
 export interface ActionInvocation {
   data?: Record<string, unknown> | null;
@@ -91,7 +92,7 @@ export class ActionsService {
       async () => {
         const outcome = await this.actions.run(account, name, request, { signal: budget.signal });
         await this.interactionsCache.invalidate(account);
-        return { status: 201, body: toResult(outcome) };
+        return { status: OUTCOME_STATUS.actionRun, body: toResult(outcome) };
       },
     );
     return { status: response.status, result: response.body as ActionResult, replayed };

@@ -4,6 +4,7 @@ import { ApiWebhookErrors } from '../talkdesk/api-errors.decorator';
 import { FastifyReply } from 'fastify';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
 import { TimeBudget } from '../common/time-budget';
+import { OUTCOME_STATUS } from '../talkdesk/contract/outcomes';
 import { AuthService } from './auth.service';
 import { ValidateAuthRequestDto } from './dto/validate-auth.dto';
 
@@ -13,7 +14,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('validate')
-  @HttpCode(204)
+  @HttpCode(OUTCOME_STATUS.credentialsValid)
   @ApiOperation({
     summary: 'Validate the credentials a user entered when activating the integration',
   })
@@ -31,7 +32,7 @@ export class AuthController {
   ): Promise<Record<string, string | number | boolean> | undefined> {
     const fields = await this.auth.validate(body.auth, budget);
     if (!fields) return undefined;
-    void reply.status(200);
+    void reply.status(OUTCOME_STATUS.credentialsValidWithFields);
     return fields;
   }
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PHONE_REGION } from '../talkdesk/contract/phone';
 import { CheckOptions, runConnectorCheck } from '../tools/connector-check/connector-check';
 
 const USAGE = `Usage: npm run connector:check -- <manifest> [options]
@@ -75,7 +76,7 @@ async function main(): Promise<number> {
     ...(values.action && { action: values.action }),
     data: json(values.data, '--data'),
     meta: json(values.meta, '--meta'),
-    defaultPhoneRegion: process.env.DEFAULT_PHONE_REGION ?? 'US',
+    defaultPhoneRegion: process.env.DEFAULT_PHONE_REGION ?? DEFAULT_PHONE_REGION,
     timeoutMs,
   };
   return runConnectorCheck(options, (line) => console.log(line));

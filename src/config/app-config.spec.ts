@@ -1,10 +1,6 @@
 import { ConfigError } from '../common/config-error';
-import {
-  ENVIRONMENT,
-  loadConfig,
-  MAX_CONTACTS_PAGE_SIZE,
-  MAX_REQUEST_BUDGET_MS,
-} from './app-config';
+import { MAX_CONTACTS_PAGE_SIZE, MAX_REQUEST_BUDGET_MS } from '../talkdesk/contract/limits';
+import { ENVIRONMENT, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
   it('has working defaults with an empty environment', () => {

@@ -18,13 +18,13 @@ import {
 } from 'class-validator';
 import { IsAddressList, IsTrustProxy } from '../security/address-list';
 import { ConfigError } from '../common/config-error';
+import {
+  MAX_AGENTS_PAGE_SIZE,
+  MAX_CONTACTS_PAGE_SIZE,
+  MAX_REQUEST_BUDGET_MS,
+} from '../talkdesk/contract/limits';
+import { DEFAULT_PHONE_REGION } from '../talkdesk/contract/phone';
 import { CONNECTORS, ConnectorKind } from '../connectors/connector-binding';
-
-/** Hard cap on contacts per page: Talkdesk fails on responses too large to process. */
-export const MAX_CONTACTS_PAGE_SIZE = 1000;
-export const MAX_AGENTS_PAGE_SIZE = 1000;
-/** Talkdesk gives up on a request after 10 s; the budget must leave room for the network. */
-export const MAX_REQUEST_BUDGET_MS = 9000;
 
 const BOOLEAN_WORDS: Record<string, boolean> = {
   '1': true,
@@ -238,7 +238,7 @@ export class AppConfig {
   /** DEFAULT_PHONE_REGION: ISO 3166 region for phone numbers written without a country code. */
   @IsString()
   @MinLength(2)
-  defaultPhoneRegion = 'US';
+  defaultPhoneRegion = DEFAULT_PHONE_REGION;
 
   /** BODY_LIMIT_BYTES */
   @Type(() => Number)

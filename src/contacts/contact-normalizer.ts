@@ -1,4 +1,4 @@
-import { toE164 } from '../common/phone';
+import { contactPhone } from '../talkdesk/contract/phone';
 import { ContactRecord } from '../connectors/ports';
 
 /** A contact in the shape Talkdesk stores; optional fields are left out when empty. */
@@ -79,10 +79,9 @@ export function toTalkdeskContact(
   const emails = uniqueStrings(record.emails, undefined, (e) => e.toLowerCase());
   let unparsed: Set<string> | undefined;
   const phones = uniqueStrings(record.phones, (p) => {
-    const e164 = toE164(p, region);
-    if (e164 !== null) return e164;
-    (unparsed ??= new Set()).add(p);
-    return p;
+    const { value, normalized } = contactPhone(p, region);
+    if (!normalized) (unparsed ??= new Set()).add(value);
+    return value;
   });
   if (phoneStats) {
     for (const phone of phones) {

@@ -1,4 +1,4 @@
-import { TOKEN_VERSION } from '../talkdesk/token-codec';
+import { TOKEN_VERSION } from '../talkdesk/contract/tokens';
 import {
   decodeCheckpoint,
   decodeContext,

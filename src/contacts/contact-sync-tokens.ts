@@ -1,3 +1,4 @@
+import { TOKEN_KINDS } from '../talkdesk/contract/tokens';
 import { ContactPosition, ResumeState } from '../connectors/ports';
 import { decodeToken, encodeToken } from '../talkdesk/token-codec';
 
@@ -25,11 +26,11 @@ const toWire = (p: ContactPosition): Position => ({ u: p.updatedAt, i: p.id });
 const fromWire = (p: Position): ContactPosition => ({ updatedAt: p.u, id: p.i });
 
 export function encodeOffset(after: ContactPosition): string {
-  return encodeToken('contacts.offset', { after: toWire(after) });
+  return encodeToken(TOKEN_KINDS.contactsOffset, { after: toWire(after) });
 }
 
 export function decodeOffset(token: unknown): ContactPosition | null {
-  const payload = decodeToken<{ after: Position }>('contacts.offset', token, (v) =>
+  const payload = decodeToken<{ after: Position }>(TOKEN_KINDS.contactsOffset, token, (v) =>
     isPosition(v.after),
   );
   return payload ? fromWire(payload.after) : null;
@@ -43,7 +44,7 @@ export interface OffsetState {
 }
 
 export function encodeOffsetState(state: OffsetState): string {
-  return encodeToken('contacts.offset', {
+  return encodeToken(TOKEN_KINDS.contactsOffset, {
     ...(state.after && { after: toWire(state.after) }),
     ...(state.resume !== undefined && { r: state.resume }),
   });
@@ -52,7 +53,7 @@ export function encodeOffsetState(state: OffsetState): string {
 /** An offset of either shape (with or without the adapter's paging state), or null. */
 export function decodeOffsetState(token: unknown): OffsetState | null {
   const payload = decodeToken<{ after?: Position; r?: ResumeState }>(
-    'contacts.offset',
+    TOKEN_KINDS.contactsOffset,
     token,
     (v) =>
       (v.after === undefined || isPosition(v.after)) &&
@@ -66,18 +67,18 @@ export function decodeOffsetState(token: unknown): OffsetState | null {
 }
 
 export function encodeCheckpoint(position: ContactPosition): string {
-  return encodeToken('contacts.checkpoint', { at: toWire(position) });
+  return encodeToken(TOKEN_KINDS.contactsCheckpoint, { at: toWire(position) });
 }
 
 export function decodeCheckpoint(token: unknown): ContactPosition | null {
-  const payload = decodeToken<{ at: Position }>('contacts.checkpoint', token, (v) =>
+  const payload = decodeToken<{ at: Position }>(TOKEN_KINDS.contactsCheckpoint, token, (v) =>
     isPosition(v.at),
   );
   return payload ? fromWire(payload.at) : null;
 }
 
 export function encodeContext(run: SyncRun): string {
-  return encodeToken('contacts.context', {
+  return encodeToken(TOKEN_KINDS.contactsContext, {
     until: run.until,
     ...(run.since !== undefined && { since: run.since }),
     ...(run.checkpoint && { checkpoint: toWire(run.checkpoint) }),
@@ -86,7 +87,7 @@ export function encodeContext(run: SyncRun): string {
 
 export function decodeContext(token: unknown): SyncRun | null {
   const payload = decodeToken<{ until: number; since?: number; checkpoint?: Position }>(
-    'contacts.context',
+    TOKEN_KINDS.contactsContext,
     token,
     (v) =>
       isFiniteNumber(v.until) &&

@@ -2,7 +2,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { loadConfig } from '../config/app-config';
 import { KeyValueStore, KeyValueStores, StoreOptions } from '../store/key-value-store';
 import { MemoryKeyValueStore } from '../store/memory-key-value.store';
-import { TalkdeskInteraction } from '../interactions/interaction-normalizer';
+import { TalkdeskInteraction } from '../talkdesk/contract/interactions';
 import { InteractionsCache } from './interactions-cache.service';
 
 class OneStore extends KeyValueStores {

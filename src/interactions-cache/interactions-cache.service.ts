@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { AccountRef } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { KeyValueStore, KeyValueStores } from '../store/key-value-store';
-import { TalkdeskInteraction } from '../interactions/interaction-normalizer';
+import { TalkdeskInteraction } from '../talkdesk/contract/interactions';
 
 /**
  * Opt-in cache of interaction retrieval answers (INTERACTIONS_CACHE_SECONDS), keyed by the

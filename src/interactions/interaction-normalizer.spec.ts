@@ -1,11 +1,5 @@
-import {
-  PRIORITIES,
-  STATUSES,
-  toIsoDate,
-  toPriority,
-  toStatus,
-  toTalkdeskInteraction,
-} from './interaction-normalizer';
+import { PRIORITIES, STATUSES } from '../talkdesk/contract/interactions';
+import { toIsoDate, toPriority, toStatus, toTalkdeskInteraction } from './interaction-normalizer';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

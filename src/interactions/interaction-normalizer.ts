@@ -1,20 +1,12 @@
 import { InteractionRecord } from '../connectors/ports';
 
-export const PRIORITIES = ['none', 'low', 'normal', 'high', 'urgent'] as const;
-export const STATUSES = ['new', 'open', 'pending', 'solved', 'closed'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export type Status = (typeof STATUSES)[number];
-
-export interface TalkdeskInteraction {
-  id: string;
-  type: string;
-  subject: string;
-  description: string;
-  date: string;
-  url?: string;
-  priority: Priority;
-  status: Status;
-}
+import {
+  PRIORITIES,
+  Priority,
+  STATUSES,
+  Status,
+  TalkdeskInteraction,
+} from '../talkdesk/contract/interactions';
 
 /** Words external systems use for Talkdesk's priorities; anything else is `none`. */
 const PRIORITY_SYNONYMS: Record<string, Priority> = {

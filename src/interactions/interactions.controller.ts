@@ -5,7 +5,7 @@ import { DEMO_AUTH } from '../talkdesk/dto/authenticated-request.dto';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
 import { TimeBudget } from '../common/time-budget';
 import { InteractionDto, RetrieveInteractionsRequestDto } from './dto/retrieve-interactions.dto';
-import { TalkdeskInteraction } from './interaction-normalizer';
+import { COMMON_INTERACTION_TYPES, TalkdeskInteraction } from '../talkdesk/contract/interactions';
 import { InteractionsService } from './interactions.service';
 
 @ApiTags('Interaction retrieval')
@@ -26,7 +26,7 @@ export class InteractionsController {
         summary: 'By external id',
         value: {
           auth: DEMO_AUTH,
-          meta: { interaction_types: ['ticket', 'note', 'call'] },
+          meta: { interaction_types: COMMON_INTERACTION_TYPES },
           data: { contact_external_id: '1' },
         },
       },

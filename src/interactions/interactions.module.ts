@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
+import { InteractionsCacheModule } from '../interactions-cache/interactions-cache.module';
 import { InteractionsController } from './interactions.controller';
 import { InteractionsService } from './interactions.service';
 
 @Module({
+  imports: [InteractionsCacheModule],
   controllers: [InteractionsController],
-  providers: [InteractionsService, InteractionsCache],
-  exports: [InteractionsCache],
+  providers: [InteractionsService],
 })
 export class InteractionsModule {}

@@ -17,7 +17,7 @@ import {
 } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { TimeBudget } from '../common/time-budget';
-import { PRIORITIES, STATUSES } from './interaction-normalizer';
+import { PRIORITIES, STATUSES } from '../talkdesk/contract/interactions';
 import { InteractionsService } from './interactions.service';
 
 const AUTH = { username: 'jane@example.com', password: 's3cret' };

@@ -10,7 +10,8 @@ import {
 } from '../connectors/ports';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { TimeBudget } from '../common/time-budget';
-import { TalkdeskInteraction, toTalkdeskInteraction } from './interaction-normalizer';
+import { TalkdeskInteraction } from '../talkdesk/contract/interactions';
+import { toTalkdeskInteraction } from './interaction-normalizer';
 import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 
 export interface InteractionRequest {

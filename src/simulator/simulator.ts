@@ -11,6 +11,7 @@ import {
 } from './contract-checks';
 import { postJson } from './http';
 import { OpenApiContract } from './openapi-contract';
+import { COMMON_INTERACTION_TYPES } from '../talkdesk/contract/interactions';
 
 /** The parts of a simulation, in the order Talkdesk would call them. */
 export const STEPS = ['auth', 'contacts', 'incremental', 'agents', 'interactions'] as const;
@@ -474,7 +475,7 @@ export class Simulator {
   private async interactionRetrieval(): Promise<void> {
     const phase = PHASES.interactions;
     const stats = this.current as PhaseStats;
-    const types = this.options.interactionTypes ?? ['ticket', 'note', 'call'];
+    const types = this.options.interactionTypes ?? COMMON_INTERACTION_TYPES;
     const expected = {
       statuses: OK,
       operation: { path: DEFAULT_PATHS.interactions, method: 'post' },

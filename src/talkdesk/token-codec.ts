@@ -1,10 +1,11 @@
+import { TOKEN_VERSION } from './contract/tokens';
+
 /**
  * Opaque, versioned tokens for the values Talkdesk hands back to the bridge (`next_offset`,
  * `context`, `synchronization_checkpoint`): base64url JSON carrying its kind and version, so
  * that a token of another kind, another version or another system is recognised as unreadable.
  */
 
-export const TOKEN_VERSION = 1;
 const MAX_TOKEN_LENGTH = 4096;
 
 export function encodeToken(kind: string, payload: Record<string, unknown>): string {

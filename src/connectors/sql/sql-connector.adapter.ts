@@ -33,7 +33,7 @@ export class SqlConnectorAdapter extends ConnectorPort {
     authValidation: true,
     contacts: true,
     agents: true,
-    interactionTypes: SQL_INTERACTION_TYPES,
+    interactionTypes: [...SQL_INTERACTION_TYPES],
   };
 
   constructor(private readonly sqlDatabase: SqlDatabase) {

@@ -1,4 +1,4 @@
-import { toE164 } from '../../common/phone';
+import { phoneLookupKey } from '../../talkdesk/contract/phone';
 import { ContactLookup } from '../ports';
 import { Database } from './database';
 
@@ -34,7 +34,7 @@ export async function findContactId(
   };
   const emails = lookup.emails.map((e) => e.trim().toLowerCase()).filter(Boolean);
   const phones = lookup.phones
-    .filter((p) => p.trim())
-    .map((p) => toE164(p, region) ?? p.replace(/\D/g, ''));
+    .map((p) => phoneLookupKey(p, region))
+    .filter((key) => key !== undefined);
   return (await byChannel('email', emails)) ?? (await byChannel('phone', phones));
 }

@@ -10,8 +10,9 @@ import {
 import { accountId } from './sql-account';
 import { findContactId } from './sql-contact-lookup';
 import { SqlDatabase } from './sql-database';
+import { COMMON_INTERACTION_TYPES } from '../../talkdesk/contract/interactions';
 
-export const SQL_INTERACTION_TYPES = ['ticket', 'note', 'call'];
+export const SQL_INTERACTION_TYPES = COMMON_INTERACTION_TYPES;
 
 @Injectable()
 export class SqlInteractionsAdapter extends InteractionsPort {

@@ -1,5 +1,5 @@
 import { Insertable } from 'kysely';
-import { toE164 } from '../../common/phone';
+import { phoneLookupKey } from '../../talkdesk/contract/phone';
 import { Database, mysqlServer, sqlDialect } from './database';
 import { ContactsTable } from './schema';
 import { NewContact, NewInteraction, NewUser } from './demo-data';
@@ -49,7 +49,8 @@ function channels(
   };
   for (const email of contact.emails) add('email', email.trim().toLowerCase());
   for (const phone of contact.phones) {
-    if (phone.trim()) add('phone', toE164(phone, region) ?? phone.replace(/\D/g, ''));
+    const key = phoneLookupKey(phone, region);
+    if (key !== undefined) add('phone', key);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { COMMON_INTERACTION_TYPES } from '../../talkdesk/contract/interactions';
 
 export class AuthenticationFieldDto {
   @ApiProperty({ example: 'username' })
@@ -60,7 +61,7 @@ export class IntegrationConfigurationDto {
   @ApiPropertyOptional({ example: 'https://bridge.example.com/interactions/retrieve' })
   interaction_retrieval_url?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['ticket', 'note', 'call'] })
+  @ApiPropertyOptional({ type: [String], example: COMMON_INTERACTION_TYPES })
   interaction_types?: string[];
 }
 

@@ -3,13 +3,17 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { AuthenticatedRequestDto } from '../../talkdesk/dto/authenticated-request.dto';
 import { IsStringArray, IsStringOrNumber } from '../../talkdesk/validators';
-import { PRIORITIES, STATUSES } from '../interaction-normalizer';
+import {
+  COMMON_INTERACTION_TYPES,
+  PRIORITIES,
+  STATUSES,
+} from '../../talkdesk/contract/interactions';
 
 export class InteractionMetaDto {
   @ApiPropertyOptional({
     description: 'Types to retrieve; absent means every type the integration declares.',
     type: [String],
-    example: ['ticket', 'note', 'call'],
+    example: COMMON_INTERACTION_TYPES,
   })
   @IsOptional()
   @IsStringArray()

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { Dispatcher } from 'undici';
-import { toE164 } from '../../../common/phone';
+import { DEFAULT_PHONE_REGION, phoneLookupForms } from '../../../talkdesk/contract/phone';
 import {
   ActionRejectedError,
   CredentialsRejectedError,
@@ -1077,16 +1077,11 @@ export class RestConnector {
     }
     if (!found && spec.byPhone) {
       for (const phone of contact.phones.slice(0, MAX_LOOKUP_VALUES)) {
-        const e164 = toE164(phone, this.options.defaultPhoneRegion ?? 'US');
+        const region = this.options.defaultPhoneRegion ?? DEFAULT_PHONE_REGION;
         found = await this.lookup(
           acc,
           spec.byPhone,
-          {
-            ...base,
-            phone: phone.trim(),
-            phone_e164: e164 ?? phone.trim(),
-            phone_digits: phone.replace(/\D/g, ''),
-          },
+          { ...base, ...phoneLookupForms(phone, region) },
           signal,
           'contact lookup by phone',
         );

@@ -1,5 +1,5 @@
-import { loadConfig } from '../../config/app-config';
-import { databaseOptions } from './sql-database';
+import { databaseOptions } from '../connectors/sql/sql-database';
+import { loadConfig } from './app-config';
 
 describe('databaseOptions', () => {
   it('bounds statements by the request budget unless DATABASE_QUERY_TIMEOUT_MS says otherwise', () => {
