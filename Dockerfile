@@ -38,7 +38,8 @@ RUN rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsser
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 
 # tini runs as PID 1: it hands SIGTERM/SIGINT to Node.js (which drains requests in flight, see
-# the README's "Graceful shutdown") and reaps zombies. (`docker run --init` would do the same.)
+# "Graceful shutdown" in docs/security-and-resilience.md) and reaps zombies. (`docker run --init`
+# would do the same.)
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*

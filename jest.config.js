@@ -33,6 +33,7 @@ const databaseFree = [
   '/deployment/',
   '/swagger-ui\\.e2e-spec\\.ts$',
   '/docs\\.e2e-spec\\.ts$',
+  '/docs-links\\.e2e-spec\\.ts$',
   '/tls\\.e2e-spec\\.ts$',
   '/inbound-protection\\.e2e-spec\\.ts$',
   '/redis-down\\.e2e-spec\\.ts$',

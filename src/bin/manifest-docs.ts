@@ -1,19 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
   formattedManifestReference,
+  MANIFEST_REFERENCE_FILE,
   withReference,
 } from '../connectors/rest/manifest/manifest-docs';
 
-/** Writes the manifest reference, generated from the manifest schema, into README.md. */
+/** Writes the manifest reference, generated from the manifest schema, into docs/manifest-reference.md. */
 async function main(): Promise<void> {
-  const readme = readFileSync('README.md', 'utf8');
-  const updated = withReference(readme, formattedManifestReference());
-  if (updated === readme) {
-    console.log('README.md: the manifest reference is up to date');
+  const markdown = readFileSync(MANIFEST_REFERENCE_FILE, 'utf8');
+  const updated = withReference(markdown, formattedManifestReference());
+  if (updated === markdown) {
+    console.log(`${MANIFEST_REFERENCE_FILE}: the manifest reference is up to date`);
     return;
   }
-  writeFileSync('README.md', updated);
-  console.log('README.md: manifest reference regenerated');
+  writeFileSync(MANIFEST_REFERENCE_FILE, updated);
+  console.log(`${MANIFEST_REFERENCE_FILE}: manifest reference regenerated`);
 }
 
 main().catch((error: unknown) => {

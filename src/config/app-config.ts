@@ -43,7 +43,7 @@ const toBoolean = ({ value }: { value: unknown }) =>
 /**
  * Every setting of the bridge, read from the environment and validated at start-up so that a
  * mistake stops the process with a message naming the variable, instead of surfacing later.
- * Each property documents its environment variable; the README's configuration table mirrors it.
+ * Each property documents its environment variable; the table in docs/configuration.md mirrors it.
  */
 export class AppConfig {
   /** PORT */
@@ -350,7 +350,7 @@ export class AppConfig {
     'Contacts, agents, tickets and notes from our system of record, beside every call.';
 }
 
-/** Environment variable of each setting, in the order the README lists them. */
+/** Environment variable of each setting, in the order docs/configuration.md lists them. */
 export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   port: 'PORT',
   host: 'HOST',

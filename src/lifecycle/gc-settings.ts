@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
  * starts allocating records and contacts straight into the old generation. Every later page then
  * lands there as garbage: the old generation fills ~30 MB a second during a sync, scavenges slow
  * down (dead old objects keep young ones alive) and the resident size of a long sync doubles.
- * Measured in the benchmark's full sync (README, Benchmarks): peak RSS ~330 MB with pretenuring,
+ * Measured in the benchmark's full sync (docs/benchmarks.md): peak RSS ~330 MB with pretenuring,
  * ~180 MB without, and less CPU per page. V8 consults the flag as it collects garbage: set here,
  * before the rest of the bridge is loaded, it was measured to act like the command-line flag.
  */

@@ -50,7 +50,7 @@ class RedisConnection extends RedisClient implements OnApplicationBootstrap, OnA
   }
 }
 
-/** Binds KeyValueStores to memory, or to Redis when REDIS_URL is set (see README: Security and resilience). */
+/** Binds KeyValueStores to memory, or to Redis when REDIS_URL is set (see docs/security-and-resilience.md). */
 @Global()
 @Module({})
 export class StoreModule {

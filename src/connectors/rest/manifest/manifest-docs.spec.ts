@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { DOCS_END, DOCS_START, formattedManifestReference, withReference } from './manifest-docs';
+import {
+  DOCS_END,
+  DOCS_START,
+  formattedManifestReference,
+  MANIFEST_REFERENCE_FILE,
+  withReference,
+} from './manifest-docs';
 
-describe('the README’s manifest reference', () => {
+describe('the manifest reference in docs/manifest-reference.md', () => {
   it('is the one generated from the manifest schema (run `npm run manifest:docs` after changing it)', async () => {
-    const readme = readFileSync('README.md', 'utf8');
+    const markdown = readFileSync(MANIFEST_REFERENCE_FILE, 'utf8');
     const reference = formattedManifestReference();
     expect(
-      readme.slice(readme.indexOf(DOCS_START), readme.indexOf(DOCS_END) + DOCS_END.length),
+      markdown.slice(markdown.indexOf(DOCS_START), markdown.indexOf(DOCS_END) + DOCS_END.length),
     ).toBe(reference);
-    expect(withReference(readme, reference)).toBe(readme);
+    expect(withReference(markdown, reference)).toBe(markdown);
   });
 
   it('documents every key of every definition', async () => {

@@ -3,10 +3,10 @@ import { MANIFEST_SCHEMA } from './manifest.schema';
 import { TEMPLATE_FILTERS } from './template';
 
 /**
- * The manifest reference of the README, generated from MANIFEST_SCHEMA: one table for the top
- * level and one per definition (`request`, `paginator`...), each key with its type, default and
- * description. `npm run manifest:docs` writes it between the README's markers; a test fails
- * when the README's copy is stale.
+ * The manifest reference (docs/manifest-reference.md), generated from MANIFEST_SCHEMA: one table
+ * for the top level and one per definition (`request`, `paginator`...), each key with its type,
+ * default and description. `npm run manifest:docs` writes it between the file's markers; a test
+ * fails when the file's copy is stale.
  */
 
 interface Schema {
@@ -26,6 +26,8 @@ interface Schema {
   pattern?: string;
 }
 
+/** The document the reference lives in, relative to the repository's root. */
+export const MANIFEST_REFERENCE_FILE = 'docs/manifest-reference.md';
 export const DOCS_START = '<!-- manifest-reference:start -->';
 export const DOCS_END = '<!-- manifest-reference:end -->';
 
@@ -111,21 +113,21 @@ export function manifestReference(): string {
     '',
     '_Generated from `src/connectors/rest/manifest/manifest.schema.ts` by `npm run manifest:docs`: do not edit by hand._',
     '',
-    `#### Manifest: top level`,
+    `## Manifest: top level`,
     '',
     String(root.description),
     '',
     table(root),
   ];
   for (const [name, schema] of Object.entries(definitions)) {
-    parts.push('', `#### Manifest: \`${name}\``, '');
+    parts.push('', `## Manifest: \`${name}\``, '');
     if (schema.description) parts.push(String(schema.description), '');
     if (schema.type === 'object' || schema.then) parts.push(table(schema));
     else parts.push(`Type: ${typeOf(schema)}.`);
   }
   parts.push(
     '',
-    '#### Manifest: template filters',
+    '## Manifest: template filters',
     '',
     'A placeholder may pass its value through filters: `{{ auth.email | lower }}`, `{{ data.tags | join(", ") }}`.',
     '',
@@ -147,7 +149,7 @@ export function formattedManifestReference(): string {
     const prettier = require('prettier');
     let text = '';
     process.stdin.on('data', (d) => (text += d)).on('end', async () => {
-      const options = (await prettier.resolveConfig('README.md')) || {};
+      const options = (await prettier.resolveConfig('${MANIFEST_REFERENCE_FILE}')) || {};
       process.stdout.write(await prettier.format(text, { ...options, parser: 'markdown' }));
     });`;
   const run = spawnSync(process.execPath, ['-e', script], {
@@ -159,12 +161,12 @@ export function formattedManifestReference(): string {
   return run.stdout.trim();
 }
 
-/** The README with its reference section replaced; throws when the markers are missing. */
-export function withReference(readme: string, reference: string): string {
-  const start = readme.indexOf(DOCS_START);
-  const end = readme.indexOf(DOCS_END);
+/** The document with its reference section replaced; throws when the markers are missing. */
+export function withReference(markdown: string, reference: string): string {
+  const start = markdown.indexOf(DOCS_START);
+  const end = markdown.indexOf(DOCS_END);
   if (start < 0 || end < start) {
-    throw new Error(`README.md lacks the markers ${DOCS_START} and ${DOCS_END}`);
+    throw new Error(`${MANIFEST_REFERENCE_FILE} lacks the markers ${DOCS_START} and ${DOCS_END}`);
   }
-  return `${readme.slice(0, start)}${reference}${readme.slice(end + DOCS_END.length)}`;
+  return `${markdown.slice(0, start)}${reference}${markdown.slice(end + DOCS_END.length)}`;
 }

@@ -1,6 +1,6 @@
 /**
  * The JSON Schema of connector manifests: validated at start-up (ajv, every mistake reported
- * with its path) and the source of the README's manifest reference (`npm run manifest:docs`).
+ * with its path) and the source of docs/manifest-reference.md (`npm run manifest:docs`).
  * Each `description` is written for the people who write manifests.
  */
 
