@@ -35,8 +35,9 @@ module.exports = {
       severity: 'error',
       comment:
         'A connector imports only the ports, common/, the shared connector toolkit (resilience), ' +
-        'its own folder, and from the Talkdesk contract only what is pure data and functions ' +
-        '(talkdesk/contract/). Settings arrive through its module options; observers through port tokens.',
+        'its own folder, and from the Talkdesk contract only the parts an external system is mapped ' +
+        'onto (phones, interaction enumerations, the coded errors). Settings arrive through its ' +
+        'module options; observers through port tokens.',
       from: { path: ADAPTERS, pathNot: '\\.spec\\.ts$' },
       to: {
         path: '^src/',
@@ -45,7 +46,7 @@ module.exports = {
           '^src/connectors/resilience/',
           '^src/connectors/connector-binding\\.ts$',
           '^src/common/',
-          '^src/talkdesk/contract/',
+          '^src/talkdesk/contract/(phone|interactions|errors)\\.ts$',
           '^src/connectors/$1/',
         ],
       },
