@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { findAccountId } from '../src/connectors/sql/sql-writer';
 import { expectError, expectJson } from './support/talkdesk';
-import { DEMO, OTHER, startTestApp, TestApp } from './support/test-app';
+import { DEMO, OTHER, useTestApp } from './support/test-app';
 
 describe('POST /actions/{name}', () => {
-  let t: TestApp;
   /** A demo contact and a demo user. */
   let contactId: string;
   let agentId: string;
@@ -22,8 +21,8 @@ describe('POST /actions/{name}', () => {
     return res.body as any[];
   };
 
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await startTestApp();
     const db = t.db();
     const accountId = (await findAccountId(db, DEMO.username)) as number;
     const contact = await db
@@ -41,7 +40,6 @@ describe('POST /actions/{name}', () => {
       .executeTakeFirstOrThrow();
     agentId = String(user.id);
   });
-  afterAll(() => t.close());
 
   describe('create_ticket', () => {
     it('answers 201 with external_id, and the ticket is then retrieved on the contact', async () => {

@@ -1,13 +1,12 @@
 import { findAccountId } from '../src/connectors/sql/sql-writer';
 import { expectError, expectJson, syncAgents } from './support/talkdesk';
-import { DEMO, OTHER, startTestApp, TestApp } from './support/test-app';
+import { DEMO, OTHER, useTestApp } from './support/test-app';
 
 /** What a usable address looks like once trimmed and lower-cased. */
 const USABLE_EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/;
 
 describe('POST /agents/sync', () => {
   const PAGE = 7;
-  let t: TestApp;
   let users: { id: string; name: string | null; email: string | null }[];
 
   const usersOf = async (username: string) => {
@@ -23,11 +22,10 @@ describe('POST /agents/sync', () => {
   };
   const usable = (email: string | null) => USABLE_EMAIL.test((email ?? '').trim().toLowerCase());
 
+  const t = useTestApp({ agentsPageSize: PAGE });
   beforeAll(async () => {
-    t = await startTestApp({ agentsPageSize: PAGE });
     users = await usersOf(DEMO.username);
   });
-  afterAll(() => t.close());
 
   it('pages with integer next_offset until a page has none', async () => {
     const { pages } = await syncAgents(t, DEMO);

@@ -1,13 +1,9 @@
 import { hashPassword } from '../src/connectors/sql/passwords';
 import { expectError } from './support/talkdesk';
-import { DEMO, OTHER, Reply, startTestApp, TestApp } from './support/test-app';
+import { DEMO, OTHER, Reply, useTestApp } from './support/test-app';
 
 describe('POST /auth/validate', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   const validate = (auth: unknown) => t.post('/auth/validate', { auth });
 

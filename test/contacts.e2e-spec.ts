@@ -3,13 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { toE164 } from '../src/talkdesk/contract/phone';
 import { findAccountId, insertContacts } from '../src/connectors/sql/sql-writer';
-import { ContactSyncRun, expectError, expectJson, syncContacts } from './support/talkdesk';
-import { DEMO, OTHER, Reply, startTestApp, TestApp } from './support/test-app';
+import { newContact } from './factories';
+import {
+  ContactSyncRun,
+  expectError,
+  expectJson,
+  nextPages,
+  syncContacts,
+} from './support/talkdesk';
+import { DEMO, OTHER, Reply, useTestApp } from './support/test-app';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 describe('POST /contacts/sync', () => {
-  let t: TestApp;
   /** A full run over the demo account, made first. */
   let full: ContactSyncRun;
   /** The demo account's contacts as the database held them during that run, in (updated_at, id) order. */
@@ -50,13 +56,12 @@ describe('POST /contacts/sync', () => {
     return res.body.contact_external_id as string;
   };
 
+  const t = useTestApp({ incrementalLookbackSeconds: 0 });
   beforeAll(async () => {
-    t = await startTestApp({ incrementalLookbackSeconds: 0 });
     demoId = (await findAccountId(t.db(), DEMO.username)) as number;
     rows = await contactRows();
     full = await syncContacts(t, DEMO);
   });
-  afterAll(() => t.close());
 
   describe('full synchronization', () => {
     it('following next_offset and context collects all 1500 demo contacts exactly once', () => {
@@ -207,19 +212,9 @@ describe('POST /contacts/sync', () => {
       const created = await insertContacts(
         t.db(),
         demoId,
-        Array.from({ length: t.config.contactsPageSize + 20 }, (_, i) => ({
-          name: `Batch ${tag} ${i}`,
-          title: null,
-          company: null,
-          emails: [],
-          phones: [],
-          websites: [],
-          customFields: [],
-          photoUrl: null,
-          address: null,
-          twitter: null,
-          updatedAt: now,
-        })),
+        Array.from({ length: t.config.contactsPageSize + 20 }, (_, i) =>
+          newContact({ name: `Batch ${tag} ${i}`, updatedAt: now }),
+        ),
         t.config.defaultPhoneRegion,
       );
       const run = await syncContacts(t, DEMO, checkpoint);
@@ -240,17 +235,8 @@ describe('POST /contacts/sync', () => {
         .set({ updated_at: Date.now() })
         .where('id', 'in', [Number(sentEarly), Number(notYetSent)])
         .execute();
-      const pages = [first];
-      let body = first.body;
-      while (body.next_offset) {
-        const res = await t.post('/contacts/sync', {
-          auth: DEMO,
-          meta: { offset: body.next_offset, context: body.context },
-        });
-        expect(res.status).toBe(200);
-        pages.push(res);
-        body = res.body;
-      }
+      const pages = [first, ...(await nextPages(t, DEMO, first))];
+      const { body } = pages[pages.length - 1];
       const runIds = pages.flatMap((p) => ids(p.body.contacts));
       expect(new Set(runIds).size).toBe(runIds.length);
       const next = await syncContacts(t, DEMO, body.synchronization_checkpoint);
@@ -395,11 +381,7 @@ describe('POST /contacts/sync', () => {
 });
 
 describe('POST /contacts/sync with the default look-back window', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   /** Ids of the demo contacts changed at or after `since`, in sync order. */
   const changedSince = async (since: number) => {
@@ -450,11 +432,7 @@ describe('POST /contacts/sync with the default look-back window', () => {
 
 describe('POST /contacts/sync under a tight time budget', () => {
   const BUDGET_MS = 600;
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ requestBudgetMs: BUDGET_MS });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ requestBudgetMs: BUDGET_MS });
 
   it('cuts a page short rather than answer late, and the run still sends every contact once', async () => {
     const port = t.app.get(SqlContactsAdapter);
@@ -478,17 +456,8 @@ describe('POST /contacts/sync under a tight time budget', () => {
     expect(first.body.contacts.length).toBeLessThan(t.config.contactsPageSize);
     expect(typeof first.body.next_offset).toBe('string');
 
-    const seen = first.body.contacts.map((c: any) => c.id as string);
-    let body = first.body;
-    while (body.next_offset) {
-      const res = await t.post('/contacts/sync', {
-        auth: DEMO,
-        meta: { offset: body.next_offset, context: body.context },
-      });
-      expect(res.status).toBe(200);
-      seen.push(...res.body.contacts.map((c: any) => c.id as string));
-      body = res.body;
-    }
+    const pages = [first, ...(await nextPages(t, DEMO, first))];
+    const seen = pages.flatMap((p) => p.body.contacts.map((c: any) => c.id as string));
     expect(seen).toHaveLength(1500);
     expect(new Set(seen).size).toBe(1500);
   });

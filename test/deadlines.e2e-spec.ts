@@ -1,24 +1,14 @@
-import {
-  ActionsPort,
-  AgentsPort,
-  ContactRecord,
-  ContactsPort,
-  InteractionsPort,
-  UserRecord,
-} from '../src/connectors/ports';
+import { ActionsPort, AgentsPort, ContactsPort, InteractionsPort } from '../src/connectors/ports';
 import { SqlActionsAdapter } from '../src/connectors/sql/sql-actions.adapter';
 import { decodeOffset } from '../src/contacts/contact-sync-tokens';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { CONTACT_TIME, newAgent, newContactRecord } from './factories';
+import { DEMO, useTestApp } from './support/test-app';
 
 const BUDGET_MS = 500;
 /** Far beyond the budget, far below jest's timeout: a late answer would show. */
 const NEVER_LATER_THAN_MS = 4000;
 
-const contact = (n: number): ContactRecord => ({
-  id: String(n),
-  updatedAt: 1_700_000_000_000 + n,
-  name: `Contact ${n}`,
-});
+const contact = (n: number) => newContactRecord({ id: String(n), updatedAt: CONTACT_TIME + n });
 
 /** A promise that settles only when the test says so, whatever signal it was given. */
 function stalled<T>() {
@@ -34,67 +24,50 @@ describe('deadlines: no answer after the request budget', () => {
   afterAll(() => process.off('unhandledRejection', onUnhandled));
 
   describe('adapters that ignore their signal', () => {
-    let t: TestApp;
     const pending: ReturnType<typeof stalled<any>>[] = [];
     /** Contacts: the first call of a request answers 10 at once, later ones stall. */
     let contactCalls = 0;
     let contactsFirstCallStalls = false;
     let userCalls = 0;
 
-    beforeAll(async () => {
-      const contacts: Partial<ContactsPort> = {
-        listContacts: (_account, query) => {
-          contactCalls++;
-          if (contactsFirstCallStalls || query.after?.id === '10') {
-            const s = stalled<any>();
-            pending.push(s);
-            return s.promise;
-          }
-          const from = query.after ? Number(query.after.id) + 1 : 1;
-          return Promise.resolve({
-            records: Array.from({ length: 10 }, (_, i) => contact(from + i)),
-            hasMore: true,
-          });
-        },
-      };
-      const agents: Partial<AgentsPort> = {
-        listUsers: (_account, position) => {
-          userCalls++;
-          if (position === 5) {
-            const s = stalled<any>();
-            pending.push(s);
-            return s.promise;
-          }
-          const users: UserRecord[] = [1, 2, 3, 4, 5].map((id) => ({
-            id,
-            name: `User ${id}`,
-            email: `user${id}@example.com`,
-          }));
-          return Promise.resolve({ records: users, next: 5 });
-        },
-      };
-      const interactions: Partial<InteractionsPort> = {
-        findInteractions: () => {
+    const contacts: Partial<ContactsPort> = {
+      listContacts: (_account, query) => {
+        contactCalls++;
+        if (contactsFirstCallStalls || query.after?.id === '10') {
           const s = stalled<any>();
           pending.push(s);
           return s.promise;
-        },
-      };
-      t = await startTestApp(
-        { requestBudgetMs: BUDGET_MS, contactsPageSize: 50, agentsPageSize: 50 },
-        {
-          override: (builder) =>
-            builder
-              .overrideProvider(ContactsPort)
-              .useValue(contacts)
-              .overrideProvider(AgentsPort)
-              .useValue(agents)
-              .overrideProvider(InteractionsPort)
-              .useValue(interactions),
-        },
-      );
-    });
-    afterAll(() => t.close());
+        }
+        const from = query.after ? Number(query.after.id) + 1 : 1;
+        return Promise.resolve({
+          records: Array.from({ length: 10 }, (_, i) => contact(from + i)),
+          hasMore: true,
+        });
+      },
+    };
+    const agents: Partial<AgentsPort> = {
+      listUsers: (_account, position) => {
+        userCalls++;
+        if (position === 5) {
+          const s = stalled<any>();
+          pending.push(s);
+          return s.promise;
+        }
+        const users = [1, 2, 3, 4, 5].map((id) => newAgent({ id }));
+        return Promise.resolve({ records: users, next: 5 });
+      },
+    };
+    const interactions: Partial<InteractionsPort> = {
+      findInteractions: () => {
+        const s = stalled<any>();
+        pending.push(s);
+        return s.promise;
+      },
+    };
+    const t = useTestApp(
+      { requestBudgetMs: BUDGET_MS, contactsPageSize: 50, agentsPageSize: 50 },
+      { ports: { contacts, agents, interactions } },
+    );
 
     it('a contact page that cannot be filled in time is answered with what it has and a next_offset', async () => {
       contactCalls = 0;
@@ -169,24 +142,20 @@ describe('deadlines: no answer after the request budget', () => {
   });
 
   describe('an action whose adapter stalls', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp(
-        { requestBudgetMs: BUDGET_MS },
-        {
-          override: (builder) =>
-            builder.overrideProvider(ActionsPort).useFactory({
-              // The real action definitions; running stalls past any deadline.
-              factory: (real: SqlActionsAdapter) => ({
-                definitions: real.definitions,
-                run: () => new Promise(() => undefined),
-              }),
-              inject: [SqlActionsAdapter],
+    const t = useTestApp(
+      { requestBudgetMs: BUDGET_MS },
+      {
+        override: (builder) =>
+          builder.overrideProvider(ActionsPort).useFactory({
+            // The real action definitions; running stalls past any deadline.
+            factory: (real: SqlActionsAdapter) => ({
+              definitions: real.definitions,
+              run: () => new Promise(() => undefined),
             }),
-        },
-      );
-    });
-    afterAll(() => t.close());
+            inject: [SqlActionsAdapter],
+          }),
+      },
+    );
 
     it('answers 504 at the deadline', async () => {
       const started = Date.now();

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 const PATHS: Record<string, string> = {
   '/auth/validate': 'post',
@@ -14,11 +14,7 @@ const PATHS: Record<string, string> = {
 };
 
 describe('API documentation', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('serves Swagger UI as HTML at /docs', async () => {
     const res = await t.get('/docs');

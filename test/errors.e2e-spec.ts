@@ -1,14 +1,10 @@
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { expectError, expectJson } from './support/talkdesk';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { DEMO, useTestApp } from './support/test-app';
 
 describe('errors', () => {
   const LIMIT = 2048;
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ bodyLimitBytes: LIMIT });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ bodyLimitBytes: LIMIT });
 
   const raw = (payload: string, contentType = 'application/json', url = '/contacts/sync') =>
     t.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });

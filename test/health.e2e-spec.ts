@@ -1,13 +1,9 @@
 import { ConnectorPort } from '../src/connectors/ports';
 import { expectError, expectJson } from './support/talkdesk';
-import { startTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 describe('GET /health/*', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('live answers 200 JSON', async () => {
     const res = await t.get('/health/live');

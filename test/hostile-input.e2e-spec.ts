@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { DEMO, useTestApp } from './support/test-app';
 
 const POST_ENDPOINTS = [
   '/auth/validate',
@@ -41,13 +41,9 @@ const almostValid = fc.record(
 );
 
 describe('hostile input', () => {
-  let t: TestApp;
   const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   async function send(url: string, payload: string, contentType = 'application/json') {
     const res = await t.app.inject({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { call } from './support/inject';
 import { deleteUnder, keysUnder, openRedis, REDIS_URL, uniquePrefix } from './support/redis';
-import { DEMO, OTHER, startTestApp, TestApp } from './support/test-app';
+import { DEMO, OTHER, TestApp, useTestApp } from './support/test-app';
 
 const ticket = (subject: string, contact = '1') => ({
   auth: DEMO,
@@ -22,18 +22,14 @@ async function ticketsWith(t: TestApp, subject: string, contact = '1', auth = DE
 }
 
 describe.each(['memory', 'redis'] as const)('idempotent actions (%s)', (store) => {
-  let t: TestApp;
   let redis: Redis | undefined;
   const prefix = uniquePrefix('idempotency-e2e');
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (store === 'redis') redis = openRedis();
-    t = await startTestApp(
-      store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {},
-    );
   });
+  const t = useTestApp(store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {});
   afterAll(async () => {
-    await t.close();
     if (redis) {
       await deleteUnder(redis, prefix);
       await redis.quit();
@@ -178,22 +174,15 @@ describe.each(['memory', 'redis'] as const)('idempotent actions (%s)', (store) =
 
 describe('idempotent actions across replicas sharing Redis', () => {
   const prefix = uniquePrefix('idempotency-replicas');
-  let a: TestApp;
-  let b: TestApp;
   let redis: Redis;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     redis = openRedis();
-    a = await startTestApp({ redisUrl: REDIS_URL, redisKeyPrefix: prefix });
-    // A second replica over the same external system (the same database) and the same Redis.
-    b = await startTestApp(
-      { redisUrl: REDIS_URL, redisKeyPrefix: prefix },
-      { shareDatabaseWith: a },
-    );
   });
+  const a = useTestApp({ redisUrl: REDIS_URL, redisKeyPrefix: prefix });
+  // A second replica over the same external system (the same database) and the same Redis.
+  const b = useTestApp({ redisUrl: REDIS_URL, redisKeyPrefix: prefix }, { shareDatabaseWith: a });
   afterAll(async () => {
-    await b.app.close();
-    await a.close();
     await deleteUnder(redis, prefix);
     await redis.quit();
   });
@@ -212,11 +201,7 @@ describe('idempotent actions across replicas sharing Redis', () => {
 });
 
 describe('idempotency switched off (IDEMPOTENCY_WINDOW_SECONDS=0)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ idempotencyWindowSeconds: 0 });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ idempotencyWindowSeconds: 0 });
 
   it('runs every repeat: what the window prevents', async () => {
     const subject = `Twice ${randomUUID()}`;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { call } from './support/inject';
 import { deleteUnder, keysUnder, openRedis, REDIS_URL, uniquePrefix } from './support/redis';
-import { DEMO, OTHER, startTestApp, TestApp } from './support/test-app';
+import { DEMO, OTHER, useTestApp } from './support/test-app';
 
 const TOKEN = 'a-long-shared-secret-for-the-bridge';
 const basic = (password: string) =>
@@ -18,11 +18,7 @@ const OPEN = [
 ];
 
 describe('bridge token (BRIDGE_TOKEN)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ bridgeToken: TOKEN });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ bridgeToken: TOKEN });
 
   it('refuses a webhook call without the token: 401 JSON with a request id', async () => {
     const res = await call(t.app, 'POST', '/auth/validate', { body: validate });
@@ -93,17 +89,9 @@ describe('bridge token (BRIDGE_TOKEN)', () => {
 });
 
 describe('IP allow-list (IP_ALLOWLIST, TRUST_PROXY)', () => {
-  let direct: TestApp;
-  let proxied: TestApp;
-  beforeAll(async () => {
-    direct = await startTestApp({ ipAllowlist: '10.0.0.0/8, 2001:db8::/32' });
-    // Behind a proxy at 127.0.0.1: its X-Forwarded-For is believed, nobody else's.
-    proxied = await startTestApp({ ipAllowlist: '10.0.0.0/8', trustProxy: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await direct.close();
-    await proxied.close();
-  });
+  const direct = useTestApp({ ipAllowlist: '10.0.0.0/8, 2001:db8::/32' });
+  // Behind a proxy at 127.0.0.1: its X-Forwarded-For is believed, nobody else's.
+  const proxied = useTestApp({ ipAllowlist: '10.0.0.0/8', trustProxy: '127.0.0.1' });
 
   it('refuses webhook calls from other addresses with 403 JSON', async () => {
     const res = await call(direct.app, 'POST', '/auth/validate', {
@@ -166,22 +154,18 @@ describe('IP allow-list (IP_ALLOWLIST, TRUST_PROXY)', () => {
 describe.each(['memory', 'redis'] as const)('per-account rate limit (%s)', (store) => {
   const prefix = uniquePrefix('rate-limit');
   let redis: Redis | undefined;
-  let a: TestApp;
-  let b: TestApp;
+  const shared = store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {};
 
-  beforeAll(async () => {
+  beforeAll(() => {
     redis = store === 'redis' ? openRedis() : undefined;
-    const shared = store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {};
-    a = await startTestApp({ ...shared, rateLimitMax: 4, rateLimitWindowSeconds: 60 });
-    // A second replica: with Redis it shares the counters.
-    b = await startTestApp(
-      { ...shared, rateLimitMax: 4, rateLimitWindowSeconds: 60 },
-      { shareDatabaseWith: a },
-    );
   });
+  const a = useTestApp({ ...shared, rateLimitMax: 4, rateLimitWindowSeconds: 60 });
+  // A second replica: with Redis it shares the counters.
+  const b = useTestApp(
+    { ...shared, rateLimitMax: 4, rateLimitWindowSeconds: 60 },
+    { shareDatabaseWith: a },
+  );
   afterAll(async () => {
-    await b.app.close();
-    await a.close();
     if (redis) {
       await deleteUnder(redis, prefix);
       await redis.quit();
@@ -245,16 +229,8 @@ describe.each(['memory', 'redis'] as const)('per-account rate limit (%s)', (stor
 });
 
 describe('rate limit off (RATE_LIMIT_MAX=0) and its order after the bridge token', () => {
-  let off: TestApp;
-  let guarded: TestApp;
-  beforeAll(async () => {
-    off = await startTestApp({ rateLimitMax: 0 });
-    guarded = await startTestApp({ rateLimitMax: 1, bridgeToken: TOKEN });
-  });
-  afterAll(async () => {
-    await off.close();
-    await guarded.close();
-  });
+  const off = useTestApp({ rateLimitMax: 0 });
+  const guarded = useTestApp({ rateLimitMax: 1, bridgeToken: TOKEN });
 
   it('never answers 429 when off', async () => {
     for (let i = 0; i < 10; i++) {
@@ -281,11 +257,7 @@ describe('rate limit off (RATE_LIMIT_MAX=0) and its order after the bridge token
 });
 
 describe('security headers and body limit', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ bodyLimitBytes: 2048 });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ bodyLimitBytes: 2048 });
 
   it('sends helmet headers on webhooks and docs', async () => {
     for (const res of [

@@ -1,14 +1,10 @@
 import { expectJson } from './support/talkdesk';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { DEMO, useTestApp } from './support/test-app';
 
 describe('GET /integration/*', () => {
   const BASE = 'https://bridge.example.test/talkdesk';
-  let t: TestApp;
-  beforeAll(async () => {
-    // A trailing slash must not double up in the URLs.
-    t = await startTestApp({ publicBaseUrl: `${BASE}/`, integrationName: 'acme_crm' });
-  });
-  afterAll(() => t.close());
+  // A trailing slash must not double up in the URLs.
+  const t = useTestApp({ publicBaseUrl: `${BASE}/`, integrationName: 'acme_crm' });
 
   describe('configuration', () => {
     it('answers 200 JSON with the mandatory strings', async () => {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { call } from './support/inject';
 import { deleteUnder, keysUnder, openRedis, REDIS_URL, uniquePrefix } from './support/redis';
-import { DEMO, OTHER, startTestApp, TestApp } from './support/test-app';
+import { DEMO, OTHER, TestApp, useTestApp } from './support/test-app';
 
 const retrieve = (t: TestApp, auth: object, contact: string) =>
   call(t.app, 'POST', '/interactions/retrieve', {
@@ -20,20 +20,16 @@ const subjects = (body: { subject: string }[]) => body.map((i) => i.subject);
 describe.each(['memory', 'redis'] as const)('interaction retrieval cache (%s)', (store) => {
   const prefix = uniquePrefix('interactions-cache');
   let redis: Redis | undefined;
-  /** Cache on (TTL 300 s): the bridge under test. */
-  let cached: TestApp;
-  /** Cache off, same database: the truth, and a way to change data behind the cache's back. */
-  let plain: TestApp;
+  const shared = store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {};
 
-  beforeAll(async () => {
-    const shared = store === 'redis' ? { redisUrl: REDIS_URL, redisKeyPrefix: prefix } : {};
+  beforeAll(() => {
     redis = store === 'redis' ? openRedis() : undefined;
-    cached = await startTestApp({ ...shared, interactionsCacheSeconds: 300 });
-    plain = await startTestApp(shared, { shareDatabaseWith: cached });
   });
+  /** Cache on (TTL 300 s): the bridge under test. */
+  const cached = useTestApp({ ...shared, interactionsCacheSeconds: 300 });
+  /** Cache off, same database: the truth, and a way to change data behind the cache's back. */
+  const plain = useTestApp(shared, { shareDatabaseWith: cached });
   afterAll(async () => {
-    await plain.app.close();
-    await cached.close();
     if (redis) {
       await deleteUnder(redis, prefix);
       await redis.quit();
@@ -90,16 +86,8 @@ describe.each(['memory', 'redis'] as const)('interaction retrieval cache (%s)', 
 });
 
 describe('interaction retrieval cache: the TTL bounds staleness', () => {
-  let cached: TestApp;
-  let plain: TestApp;
-  beforeAll(async () => {
-    cached = await startTestApp({ interactionsCacheSeconds: 1 });
-    plain = await startTestApp({}, { shareDatabaseWith: cached });
-  });
-  afterAll(async () => {
-    await plain.app.close();
-    await cached.close();
-  });
+  const cached = useTestApp({ interactionsCacheSeconds: 1 });
+  const plain = useTestApp({}, { shareDatabaseWith: cached });
 
   it('shows a change made elsewhere once the TTL has passed', async () => {
     await retrieve(cached, DEMO, '4');
@@ -112,16 +100,8 @@ describe('interaction retrieval cache: the TTL bounds staleness', () => {
 });
 
 describe('interaction retrieval cache off (the default)', () => {
-  let t: TestApp;
-  let other: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-    other = await startTestApp({}, { shareDatabaseWith: t });
-  });
-  afterAll(async () => {
-    await other.app.close();
-    await t.close();
-  });
+  const t = useTestApp();
+  const other = useTestApp({}, { shareDatabaseWith: t });
 
   it('answers from the external system every time', async () => {
     await retrieve(t, DEMO, '5');

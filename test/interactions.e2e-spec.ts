@@ -1,14 +1,13 @@
 import { SqlInteractionsAdapter } from '../src/connectors/sql/sql-interactions.adapter';
 import { findAccountId } from '../src/connectors/sql/sql-writer';
 import { expectError, expectJson } from './support/talkdesk';
-import { DEMO, OTHER, startTestApp, TestApp } from './support/test-app';
+import { DEMO, OTHER, useTestApp } from './support/test-app';
 
 const PRIORITIES = ['none', 'low', 'normal', 'high', 'urgent'];
 const STATUSES = ['new', 'open', 'pending', 'solved', 'closed'];
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
 describe('POST /interactions/retrieve', () => {
-  let t: TestApp;
   let demoId: number;
   /** A demo contact with interactions of every type, and how many of each it has. */
   let rich: { id: string; counts: Record<string, number>; total: number };
@@ -23,8 +22,8 @@ describe('POST /interactions/retrieve', () => {
       data,
     });
 
+  const t = useTestApp();
   beforeAll(async () => {
-    t = await startTestApp();
     const db = t.db();
     demoId = (await findAccountId(db, DEMO.username)) as number;
     const counts = await db
@@ -71,7 +70,6 @@ describe('POST /interactions/retrieve', () => {
     );
     byPhone = { id: String(phone.contact_id), phone: written ?? phone.value };
   });
-  afterAll(() => t.close());
 
   it('answers a JSON array of the contact’s interactions', async () => {
     const res = await retrieve({ contact_external_id: rich.id }, ['ticket', 'note', 'call']);

@@ -1,9 +1,8 @@
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { DEMO, useTestApp } from './support/test-app';
 
 describe('logs', () => {
   const SECRET = 'Never-Log-Me-7f3a';
-  let t: TestApp;
   let chunks: string[];
   let write: jest.SpyInstance;
 
@@ -16,17 +15,16 @@ describe('logs', () => {
       .map((line) => JSON.parse(line) as unknown);
   const ofRequest = (id: string) => entries().filter((e) => (e.request_id ?? e.req?.id) === id);
 
-  beforeAll(async () => {
+  beforeAll(() => {
     chunks = [];
     // pino writes to process.stdout once it is replaced: capture everything it logs.
     write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
       chunks.push(String(chunk));
       return true;
     });
-    t = await startTestApp({ logLevel: 'trace' });
   });
-  afterAll(async () => {
-    await t.close();
+  const t = useTestApp({ logLevel: 'trace' });
+  afterAll(() => {
     write.mockRestore();
   });
 

@@ -5,8 +5,9 @@ import {
   insertInteraction,
   insertUsers,
 } from '../src/connectors/sql/sql-writer';
+import { CONTACT_TIME, newContact } from './factories';
 import { LogCapture } from './support/log-capture';
-import { startTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 // Distinctive values: if any of them shows up in a log line, a secret leaked.
 const USERNAME = 'zq7-log-probe-account@example.org';
@@ -15,7 +16,6 @@ const WRONG_PASSWORD = 'Pw-wrong-b81a90-never-log-me';
 const TOKEN = 'tok_e3b0c44298fc1c149afbf4c8';
 
 describe('logs: structured, with request ids, without secrets', () => {
-  let t: TestApp;
   const logs = new LogCapture();
   const auth = { username: USERNAME, password: PASSWORD, api_token: TOKEN };
   const requestIds: string[] = [];
@@ -34,29 +34,24 @@ describe('logs: structured, with request ids, without secrets', () => {
     return { status: res.statusCode, body: res.payload ? JSON.parse(res.payload) : undefined };
   }
 
+  const t = useTestApp(
+    { logLevel: 'trace', contactsPageSize: 7, agentsPageSize: 4, seedDemo: false },
+    { logDestination: logs },
+  );
   beforeAll(async () => {
-    t = await startTestApp(
-      { logLevel: 'trace', contactsPageSize: 7, agentsPageSize: 4, seedDemo: false },
-      { logDestination: logs },
-    );
     const { db } = t.app.get(SqlDatabase);
     const account = await createAccount(db, USERNAME, PASSWORD, 'Log Probe Ltd.');
     const contactIds = await insertContacts(
       db,
       account,
-      Array.from({ length: 20 }, (_, i) => ({
-        name: `Person ${i}`,
-        title: null,
-        company: null,
-        emails: [`person${i}@example.com`],
-        phones: ['(212) 555-01' + String(10 + i)],
-        websites: [],
-        customFields: [],
-        photoUrl: null,
-        address: null,
-        twitter: null,
-        updatedAt: 1_700_000_000_000 + Math.floor(i / 3),
-      })),
+      Array.from({ length: 20 }, (_, i) =>
+        newContact({
+          name: `Person ${i}`,
+          emails: [`person${i}@example.com`],
+          phones: ['(212) 555-01' + String(10 + i)],
+          updatedAt: CONTACT_TIME + Math.floor(i / 3),
+        }),
+      ),
       'US',
     );
     await insertInteraction(db, account, contactIds[0], {
@@ -76,7 +71,6 @@ describe('logs: structured, with request ids, without secrets', () => {
     ]);
     logs.clear();
   });
-  afterAll(() => t.close());
 
   it('serves every kind of request with the distinctive credentials', async () => {
     let n = 0;

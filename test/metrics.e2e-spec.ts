@@ -6,7 +6,8 @@ import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
 import { findAccountId } from '../src/connectors/sql/sql-writer';
 import { labelValues, parsePrometheus, Sample, total } from './support/prometheus';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { newContactRecord } from './factories';
+import { DEMO, startTestApp, TestApp, useTestApp } from './support/test-app';
 
 async function scrape(t: TestApp): Promise<Sample[]> {
   const res = await t.get('/metrics');
@@ -17,15 +18,14 @@ async function scrape(t: TestApp): Promise<Sample[]> {
 
 describe('GET /metrics', () => {
   describe('after real traffic on the demo database', () => {
-    let t: TestApp;
     let text: string;
     let samples: Sample[];
     const unknownPath = `/no-such-route-${randomUUID()}`;
     const traffic = { contactPages: 0, contacts: 0, agentPages: 0, agents: 0, users: 0 };
     const phones = { normalized: 0, unparsed: 0 };
 
+    const t = useTestApp();
     beforeAll(async () => {
-      t = await startTestApp();
       const contactRun = await syncContacts(t, DEMO);
       traffic.contactPages = contactRun.pages.length;
       traffic.contacts = contactRun.contacts.length;
@@ -52,7 +52,6 @@ describe('GET /metrics', () => {
       text = res.payload;
       samples = parsePrometheus(text);
     });
-    afterAll(() => t.close());
 
     it('is Prometheus text', async () => {
       await scrape(t);
@@ -169,28 +168,24 @@ describe('GET /metrics', () => {
   });
 
   describe('external-system faults', () => {
-    let t: TestApp;
     let calls = 0;
     const page = (): ContactBatch => ({
-      records: [{ id: '1', updatedAt: 1_700_000_000_000, name: 'Jane Doe' }],
+      records: [newContactRecord({ name: 'Jane Doe' })],
       hasMore: false,
     });
-    beforeAll(async () => {
-      // Two retryable failures then success; then a hard failure.
-      const contacts = {
-        listContacts: async () => {
-          calls++;
-          if (calls <= 2) throw new RetryableUpstreamError('connection reset');
-          if (calls === 4) throw new UpstreamError('the database is gone');
-          return page();
-        },
-      };
-      t = await startTestApp(
-        { upstreamRetries: 2, upstreamRetryBaseMs: 5 },
-        { override: (b) => b.overrideProvider(SqlContactsAdapter).useValue(contacts) },
-      );
-    });
-    afterAll(() => t.close());
+    // Two retryable failures then success; then a hard failure.
+    const contacts = {
+      listContacts: async () => {
+        calls++;
+        if (calls <= 2) throw new RetryableUpstreamError('connection reset');
+        if (calls === 4) throw new UpstreamError('the database is gone');
+        return page();
+      },
+    };
+    const t = useTestApp(
+      { upstreamRetries: 2, upstreamRetryBaseMs: 5 },
+      { override: (b) => b.overrideProvider(SqlContactsAdapter).useValue(contacts) },
+    );
 
     it('counts failed attempts, retries and the status Talkdesk got', async () => {
       expect((await t.post('/contacts/sync', { auth: DEMO })).status).toBe(200);

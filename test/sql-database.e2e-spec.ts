@@ -3,16 +3,8 @@ import { resolve } from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
 import { loadConfig } from '../src/config/app-config';
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
-import {
-  Database,
-  DatabaseOptions,
-  mysqlServer,
-  openDatabase,
-  sqlDialect,
-} from '../src/connectors/sql/database';
-import { NewContact } from '../src/connectors/sql/demo-data';
+import { mysqlServer, openDatabase, sqlDialect } from '../src/connectors/sql/database';
 import { DEMO_CONTACTS_PER_ACCOUNT } from '../src/connectors/sql/demo-seed';
-import { migrateToLatest } from '../src/connectors/sql/migrations';
 import { contactPageQuery } from '../src/connectors/sql/sql-contacts.adapter';
 import { SqlDatabase } from '../src/connectors/sql/sql-database';
 import { classifySqlError } from '../src/connectors/sql/sql-errors';
@@ -23,24 +15,20 @@ import {
   insertContactRowsReturning,
   insertContacts,
 } from '../src/connectors/sql/sql-writer';
+import { newContact } from './factories';
+import { caught } from './support/errors';
 import { DEMO } from './support/test-app';
-import { createTestDatabase, TEST_DATABASE, TestDatabase } from './support/test-database';
+import {
+  createTestDatabase,
+  TEST_DATABASE,
+  useMigratedDatabase,
+  useTestDatabase,
+} from './support/test-database';
 
 const ROOT = resolve(__dirname, '..');
 
-const contact = (name: string, updatedAt: number): NewContact => ({
-  name,
-  title: null,
-  company: null,
-  emails: [`${name.replace(/\W/g, '.')}@example.com`],
-  phones: [],
-  websites: [],
-  customFields: [],
-  photoUrl: null,
-  address: null,
-  twitter: null,
-  updatedAt,
-});
+const contact = (name: string, updatedAt: number) =>
+  newContact({ name, emails: [`${name.replace(/\W/g, '.')}@example.com`], updatedAt });
 
 const contactRow = (accountId: number, name: string) => ({
   account_id: accountId,
@@ -57,42 +45,20 @@ const contactRow = (accountId: number, name: string) => ({
   updated_at: Date.now(),
 });
 
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
 /** The SQL layer itself on each database: insert ids, start-up by several replicas, errors, plans, pools. */
 describe(`SQL database (${TEST_DATABASE})`, () => {
-  let database: TestDatabase;
-  let db: Database;
-  const open = (options: Partial<DatabaseOptions> = {}) =>
-    openDatabase(database.url, database.dataDir, options);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = open();
-    await migrateToLatest(db);
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
-  });
+  const testDb = useMigratedDatabase();
 
   describe('insert ids', () => {
     let accountId: number;
     beforeAll(async () => {
-      accountId = await createAccount(db, 'ids@example.com', 'secret', 'Ids');
+      accountId = await createAccount(testDb.db, 'ids@example.com', 'secret', 'Ids');
     });
 
     const checkIds = async (ids: number[], names: string[]) => {
       expect(ids).toHaveLength(names.length);
       expect(new Set(ids).size).toBe(ids.length);
-      const rows = await db
+      const rows = await testDb.db
         .selectFrom('contacts')
         .select(['id', 'name'])
         .where('id', 'in', ids)
@@ -112,7 +78,7 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
               const batch = names(writer)
                 .slice(i, i + 40)
                 .map((n) => contact(n, Date.now()));
-              ids.push(...(await insertContacts(db, accountId, batch, 'US')));
+              ids.push(...(await insertContacts(testDb.db, accountId, batch, 'US')));
             }
             return ids;
           })(),
@@ -125,17 +91,17 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
     it('each insert-id approach maps every id to its own row (RETURNING; on MySQL/MariaDB also one insert per row)', async () => {
       const names = Array.from({ length: 25 }, (_, i) => `approach ${i}`);
       const rows = names.map((n) => contactRow(accountId, n));
-      if (sqlDialect(db) === 'mysql') {
+      if (sqlDialect(testDb.db) === 'mysql') {
         // MariaDB (10.5+) has INSERT ... RETURNING; MySQL does not and gets one insert per row.
-        const server = await mysqlServer(db);
+        const server = await mysqlServer(testDb.db);
         expect(server.insertReturning).toBe(TEST_DATABASE === 'mariadb');
         await checkIds(
-          await db.transaction().execute((tx) => insertContactRowsOneByOne(tx, rows)),
+          await testDb.db.transaction().execute((tx) => insertContactRowsOneByOne(tx, rows)),
           names,
         );
         const more = names.map((n) => `${n} again`);
         await checkIds(
-          await db.transaction().execute((tx) =>
+          await testDb.db.transaction().execute((tx) =>
             insertContactRowsReturning(
               tx,
               more.map((n) => contactRow(accountId, n)),
@@ -144,7 +110,7 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
           more,
         );
       } else {
-        await checkIds(await insertContactRowsReturning(db, rows), names);
+        await checkIds(await insertContactRowsReturning(testDb.db, rows), names);
       }
     });
   });
@@ -180,9 +146,9 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
 
   describe('errors from the real database', () => {
     it('a unique violation is a plain upstream error naming only its code', async () => {
-      await createAccount(db, 'twice@example.com', 'secret', 'Twice');
+      await createAccount(testDb.db, 'twice@example.com', 'secret', 'Twice');
       const error = classifySqlError(
-        await caught(createAccount(db, 'twice@example.com', 'hunter2', 'Twice again')),
+        await caught(createAccount(testDb.db, 'twice@example.com', 'hunter2', 'Twice again')),
       );
       expect(error).toBeInstanceOf(UpstreamError);
       expect(error).not.toBeInstanceOf(RetryableUpstreamError);
@@ -196,16 +162,16 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
   });
 
   it('the keyset page query reads the sync-order index in order, with no sort', async () => {
-    const owner = (await findAccountId(db, 'ids@example.com')) as number;
+    const owner = (await findAccountId(testDb.db, 'ids@example.com')) as number;
     await insertContacts(
-      db,
+      testDb.db,
       owner,
       Array.from({ length: 2000 }, (_, i) => contact(`plan ${i}`, 1_700_000_000_000 + i)),
       'US',
     );
-    const dialect = sqlDialect(db);
-    if (dialect === 'postgres') await sql`analyze contacts`.execute(db);
-    if (dialect === 'mysql') await sql`analyze table contacts`.execute(db);
+    const dialect = sqlDialect(testDb.db);
+    if (dialect === 'postgres') await sql`analyze contacts`.execute(testDb.db);
+    if (dialect === 'mysql') await sql`analyze table contacts`.execute(testDb.db);
     const now = Date.now();
     const queries = [
       { changedUntil: now, limit: 250 },
@@ -218,7 +184,7 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
       },
     ];
     for (const query of queries) {
-      const page = contactPageQuery(db, owner, query);
+      const page = contactPageQuery(testDb.db, owner, query);
       const plan = JSON.stringify(await page.explain());
       if (dialect === 'postgres') {
         expect(plan).toMatch(/Index Scan using contacts_sync_order/);
@@ -229,7 +195,7 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
         expect(row.Extra).not.toMatch(/filesort/);
       } else {
         const compiled = page.compile();
-        const { rows } = await db.executeQuery(
+        const { rows } = await testDb.db.executeQuery(
           CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
         );
         const steps = JSON.stringify(rows);
@@ -241,11 +207,7 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
 });
 
 describe(`the seed command (${TEST_DATABASE})`, () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(() => database.drop());
+  const database = useTestDatabase();
 
   it('adds contacts to a new account through DATABASE_URL, after seeding the demo', async () => {
     const output = await new Promise<{ code: number | null; out: string }>((done) => {

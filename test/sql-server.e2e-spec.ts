@@ -2,14 +2,15 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config/app-config';
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { Database, DatabaseOptions, openDatabase } from '../src/connectors/sql/database';
-import { migrateToLatest } from '../src/connectors/sql/migrations';
 import { SqlConnectorAdapter } from '../src/connectors/sql/sql-connector.adapter';
 import { SqlDatabase } from '../src/connectors/sql/sql-database';
 import { classifySqlError } from '../src/connectors/sql/sql-errors';
 import { DEMO_CONTACTS_PER_ACCOUNT } from '../src/connectors/sql/demo-seed';
 import { createAccount, insertContacts } from '../src/connectors/sql/sql-writer';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
-import { createTestDatabase, TEST_DATABASE, TestDatabase } from './support/test-database';
+import { newContact } from './factories';
+import { caught } from './support/errors';
+import { DEMO, useTestApp } from './support/test-app';
+import { createTestDatabase, TEST_DATABASE, useMigratedDatabase } from './support/test-database';
 
 /*
  * What only a database server does: serve several replicas starting at once, refuse or end
@@ -23,32 +24,11 @@ if (TEST_DATABASE === 'sqlite') {
 }
 const POSTGRES = TEST_DATABASE === 'postgres';
 
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
 const databaseName = (url: string | undefined) => new URL(url as string).pathname.slice(1);
 
 describe(`SQL database server (${TEST_DATABASE})`, () => {
-  let database: TestDatabase;
-  let db: Database;
-  const open = (options: Partial<DatabaseOptions> = {}) =>
-    openDatabase(database.url, database.dataDir, options);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = open();
-    await migrateToLatest(db);
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
-  });
+  const testDb = useMigratedDatabase();
+  const open = (options?: Partial<DatabaseOptions>) => testDb.open(options);
 
   it('replicas starting at once on an empty database migrate and seed the demo exactly once (one takes the lock, the others find its work)', async () => {
     const fresh = await createTestDatabase();
@@ -89,9 +69,9 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
 
   it('a server that refuses connections is a retryable error, and the readiness ping names only its code', async () => {
     // Nothing listens on port 1 of the loopback interface.
-    const url = (database.url as string).replace(/:\d+\//, ':1/');
+    const url = (testDb.database.url as string).replace(/:\d+\//, ':1/');
     const unreachable = new SqlDatabase(
-      loadConfig({}, { dataDir: database.dataDir, databaseUrl: url }),
+      loadConfig({}, { dataDir: testDb.database.dataDir, databaseUrl: url }),
     );
     try {
       const error = classifySqlError(await caught(sql`select 1`.execute(unreachable.db)));
@@ -122,23 +102,11 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
   });
 
   it('a deadlock between two writers is retryable', async () => {
-    const accountId = await createAccount(db, 'deadlock@example.com', 'secret', 'Deadlock');
+    const accountId = await createAccount(testDb.db, 'deadlock@example.com', 'secret', 'Deadlock');
     const [a, b] = await insertContacts(
-      db,
+      testDb.db,
       accountId,
-      ['row a', 'row b'].map((name) => ({
-        name,
-        title: null,
-        company: null,
-        emails: [],
-        phones: [],
-        websites: [],
-        customFields: [],
-        photoUrl: null,
-        address: null,
-        twitter: null,
-        updatedAt: 1,
-      })),
+      ['row a', 'row b'].map((name) => newContact({ name, updatedAt: 1 })),
       'US',
     );
     const second = open();
@@ -153,7 +121,7 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
           await bothHoldOneRow;
           await tx.updateTable('contacts').set({ name: 'y' }).where('id', '=', then).execute();
         });
-      const outcomes = await Promise.allSettled([writer(a, b, db), writer(b, a, second)]);
+      const outcomes = await Promise.allSettled([writer(a, b, testDb.db), writer(b, a, second)]);
       const failures = outcomes.filter((o) => o.status === 'rejected');
       expect(failures).toHaveLength(1);
       const error = classifySqlError((failures[0] as PromiseRejectedResult).reason);
@@ -168,7 +136,7 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
 
   it('never opens more than DATABASE_POOL_MAX connections', async () => {
     const pooled = open({ poolMax: 2 });
-    const name = databaseName(database.url);
+    const name = databaseName(testDb.database.url);
     const sleeping = POSTGRES
       ? sql<{
           n: number;
@@ -184,7 +152,7 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
       );
       let most = 0;
       while (!done) {
-        const { rows } = await sleeping.execute(db);
+        const { rows } = await sleeping.execute(testDb.db);
         most = Math.max(most, Number(rows[0].n));
         await new Promise((r) => setTimeout(r, 40));
       }
@@ -198,11 +166,7 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
 });
 
 describe(`the bridge when the database server ends its connections (${TEST_DATABASE})`, () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ upstreamRetries: 3, upstreamRetryBaseMs: 50 });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ upstreamRetries: 3, upstreamRetryBaseMs: 50 });
 
   it('survives every connection being ended, and serves on new ones', async () => {
     expect((await t.post('/contacts/sync', { auth: DEMO })).status).toBe(200);

@@ -1,23 +1,10 @@
 import { Database, openDatabase } from '../src/connectors/sql/database';
-import { NewContact, seededRandom } from '../src/connectors/sql/demo-data';
+import { seededRandom } from '../src/connectors/sql/demo-data';
 import { createAccount, insertContacts } from '../src/connectors/sql/sql-writer';
+import { newContact } from './factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 const AUTH = { username: 'churn@example.com', password: 'churn-pass' };
-
-const newContact = (name: string, updatedAt: number): NewContact => ({
-  name,
-  title: null,
-  company: null,
-  emails: [],
-  phones: [],
-  websites: [],
-  customFields: [],
-  photoUrl: null,
-  address: null,
-  twitter: null,
-  updatedAt,
-});
 
 /**
  * Another writer of the external system: inserts and updates contacts as fast as the event loop
@@ -42,7 +29,9 @@ function startWriter(db: Database, accountId: number) {
         await insertContacts(
           db,
           accountId,
-          Array.from({ length: count }, () => newContact(`new v${++version}`, now)),
+          Array.from({ length: count }, () =>
+            newContact({ name: `new v${++version}`, updatedAt: now }),
+          ),
           'US',
         );
         writes += count;
@@ -87,7 +76,9 @@ describe('no contact lost under churn', () => {
     await insertContacts(
       writerDb,
       accountId,
-      Array.from({ length: 400 }, (_, i) => newContact(`initial ${i}`, base + Math.floor(i / 20))),
+      Array.from({ length: 400 }, (_, i) =>
+        newContact({ name: `initial ${i}`, updatedAt: base + Math.floor(i / 20) }),
+      ),
       'US',
     );
   });

@@ -1,7 +1,8 @@
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { ContactBatch, ContactQuery } from '../src/connectors/ports';
 import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
-import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { newContactRecord } from './factories';
+import { DEMO, startTestApp, TestApp, useTestApp } from './support/test-app';
 import {
   HeldLock,
   LOCKED_ERROR_CODE,
@@ -20,7 +21,7 @@ class ScriptedContacts {
 }
 
 const page = (): ContactBatch => ({
-  records: [{ id: '1', updatedAt: 1_700_000_000_000, name: 'Jane Doe' }],
+  records: [newContactRecord({ name: 'Jane Doe' })],
   hasMore: false,
 });
 
@@ -138,24 +139,20 @@ describe('upstream faults', () => {
   });
 
   describe(`a busy ${TEST_DATABASE} database (real adapter)`, () => {
-    let t: TestApp;
     let lock: HeldLock | undefined;
-    beforeAll(async () => {
-      t = await startTestApp({
-        // MariaDB's lock wait timeout counts whole seconds: fewer, longer attempts there.
-        upstreamRetries: TEST_DATABASE === 'mariadb' ? 2 : 6,
-        upstreamRetryBaseMs: 50,
-        upstreamRetryMaxMs: 400,
-        databaseLockTimeoutMs: TEST_DATABASE === 'mariadb' ? 1000 : 50,
-        // Each failed attempt counts: keep the breaker out of this test.
-        circuitBreakerThreshold: 50,
-      });
+    const t = useTestApp({
+      // MariaDB's lock wait timeout counts whole seconds: fewer, longer attempts there.
+      upstreamRetries: TEST_DATABASE === 'mariadb' ? 2 : 6,
+      upstreamRetryBaseMs: 50,
+      upstreamRetryMaxMs: 400,
+      databaseLockTimeoutMs: TEST_DATABASE === 'mariadb' ? 1000 : 50,
+      // Each failed attempt counts: keep the breaker out of this test.
+      circuitBreakerThreshold: 50,
     });
     afterEach(async () => {
       await lock?.release();
       lock = undefined;
     });
-    afterAll(() => t.close());
 
     it('a write blocked by another writer waits or is retried with backoff, and succeeds once the lock is gone', async () => {
       lock = await lockContactsForWrites(t.database);

@@ -1,60 +1,19 @@
 import { Logger, UnauthorizedException } from '@nestjs/common';
-import { loadConfig } from '../config/app-config';
-import {
-  AccountRef,
-  AgentsPort,
-  AuthenticatedAccount,
-  AuthFields,
-  CallOptions,
-  CredentialsPort,
-  UserBatch,
-  UserRecord,
-} from '../connectors/ports';
-import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../common/time-budget';
+import { UserRecord } from '../connectors/ports';
+import { newAgent } from '../../test/factories';
+import { FakeAgentsPort, FakeCredentialsPort } from '../../test/support/fakes';
+import { budget, newTestService } from '../../test/support/test-service';
 import { AgentsService } from './agents.service';
 
 const AUTH = { api_token: 'token-1' };
 
-class FakeCredentialsPort extends CredentialsPort {
-  async authenticate(auth: AuthFields): Promise<AuthenticatedAccount | null> {
-    return auth.api_token === AUTH.api_token ? { account: { key: 'account-1' } } : null;
-  }
-}
-
-/** Users paged by integer position, as AgentsPort documents. */
-class FakeAgentsPort extends AgentsPort {
-  readonly calls: { position: number | null; limit: number }[] = [];
-
-  constructor(private readonly users: UserRecord[]) {
-    super();
-  }
-
-  async listUsers(
-    _account: AccountRef,
-    position: number | null,
-    limit: number,
-    _options: CallOptions,
-  ): Promise<UserBatch> {
-    this.calls.push({ position, limit });
-    const start = position ?? 0;
-    const end = start + limit;
-    return { records: this.users.slice(start, end), next: end < this.users.length ? end : null };
-  }
-}
-
 function setup(users: UserRecord[], agentsPageSize = 3) {
-  const config = loadConfig({}, { agentsPageSize });
-  const port = new FakeAgentsPort(users);
-  const service = new AgentsService(
-    new AccountResolver(new FakeCredentialsPort(), config),
-    port,
-    config,
-  );
-  return { service, port };
+  const { sut: service, ports } = newTestService(AgentsService, {
+    config: { agentsPageSize },
+    ports: { credentials: new FakeCredentialsPort(AUTH), agents: new FakeAgentsPort(users) },
+  });
+  return { service, port: ports.agents };
 }
-
-const budget = () => new TimeBudget(5000);
 
 let warn: jest.SpyInstance;
 beforeEach(() => {
@@ -98,11 +57,7 @@ describe('AgentsService', () => {
   });
 
   it('gives an integer next_offset only while more users remain, and follows it to the end', async () => {
-    const users = Array.from({ length: 7 }, (_, i) => ({
-      id: i + 1,
-      name: `User ${i + 1}`,
-      email: `user${i + 1}@example.com`,
-    }));
+    const users = Array.from({ length: 7 }, (_, i) => newAgent({ id: i + 1 }));
     const { service } = setup(users, 3);
 
     const pages = [await service.sync(AUTH, undefined, budget())];

@@ -1,23 +1,24 @@
 import { BadRequestException, Logger, UnauthorizedException } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { AppConfig, loadConfig } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/ports/errors';
 import {
   AccountRef,
-  AuthenticatedAccount,
-  AuthFields,
-  CallOptions,
-  ConnectorCapabilities,
   ConnectorPort,
   ContactBatch,
   ContactPosition,
   ContactQuery,
   ContactRecord,
   ContactsPort,
-  CredentialsPort,
 } from '../connectors/ports';
-import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { TimeBudget } from '../common/time-budget';
+import { newContactRecord, TEST_AUTH } from '../../test/factories';
+import {
+  compareContacts as compare,
+  FakeConnectorPort,
+  FakeContactsPort,
+} from '../../test/support/fakes';
+import { budget, newTestService } from '../../test/support/test-service';
 import {
   decodeCheckpoint,
   decodeContext,
@@ -28,89 +29,17 @@ import {
 } from './contact-sync-tokens';
 import { ContactsService, ContactSyncMeta, ContactSyncPage } from './contacts.service';
 
-const AUTH = { username: 'jane@example.com', password: 's3cret' };
+const AUTH = TEST_AUTH;
 /** The instant the tests' runs start (Date.now is pinned to `now`). */
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 const SECOND = 1000;
 
-class FakeCredentialsPort extends CredentialsPort {
-  async authenticate(auth: AuthFields): Promise<AuthenticatedAccount | null> {
-    return auth.username === AUTH.username && auth.password === AUTH.password
-      ? { account: { key: 'account-1' } }
-      : null;
-  }
-}
-
-/** (updatedAt, id) order, ids compared as numbers. */
-const compare = (a: ContactPosition, b: ContactPosition) =>
-  a.updatedAt - b.updatedAt || Number(a.id) - Number(b.id);
-
-/** An in-memory external system that pages exactly as ContactsPort documents. */
-class FakeContactsPort extends ContactsPort {
-  readonly queries: ContactQuery[] = [];
-
-  constructor(readonly store: ContactRecord[] = []) {
-    super();
-  }
-
-  async listContacts(
-    _account: AccountRef,
-    query: ContactQuery,
-    _options: CallOptions,
-  ): Promise<ContactBatch> {
-    this.queries.push({ ...query });
-    const matching = this.store
-      .filter(
-        (c) =>
-          c.updatedAt <= query.changedUntil &&
-          (query.changedSince === undefined || c.updatedAt >= query.changedSince) &&
-          (query.after === undefined || compare(c, query.after) > 0),
-      )
-      .sort(compare);
-    return {
-      records: matching.slice(0, query.limit).map((c) => ({ ...c })),
-      hasMore: matching.length > query.limit,
-    };
-  }
-
-  /** The external system changes a contact. */
-  touch(id: string, updatedAt: number): void {
-    const contact = this.store.find((c) => c.id === id);
-    if (!contact) throw new Error(`no contact ${id}`);
-    contact.updatedAt = updatedAt;
-  }
-}
-
 /** Answers at most `batch` records per call, each call taking `delayMs`. */
-class SlowContactsPort extends FakeContactsPort {
-  constructor(
-    store: ContactRecord[],
-    private readonly batch: number,
-    private readonly delayMs: number,
-  ) {
-    super(store);
-  }
+const slowContactsPort = (store: ContactRecord[], batch: number, delayMs: number) =>
+  new FakeContactsPort(store, { batch, delayMs });
 
-  override async listContacts(
-    account: AccountRef,
-    query: ContactQuery,
-    options: CallOptions,
-  ): Promise<ContactBatch> {
-    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    return super.listContacts(
-      account,
-      { ...query, limit: Math.min(query.limit, this.batch) },
-      options,
-    );
-  }
-}
-
-const contact = (id: number, updatedAt: number): ContactRecord => ({
-  id: String(id),
-  updatedAt,
-  name: `Contact ${id}`,
-  emails: [`contact${id}@example.com`],
-});
+const contact = (id: number, updatedAt: number): ContactRecord =>
+  newContactRecord({ id: String(id), updatedAt });
 
 const idsOf = (page: ContactSyncPage) => page.contacts.map((c) => c.id);
 const positionOf = (c: ContactRecord): ContactPosition => ({ updatedAt: c.updatedAt, id: c.id });
@@ -123,20 +52,22 @@ const expectedIds = (store: ContactRecord[], keep: (c: ContactRecord) => boolean
 
 let now = T0;
 
-function setup(overrides: Partial<AppConfig> = {}, port = new FakeContactsPort()) {
-  const config = loadConfig(
-    {},
-    { contactsPageSize: 3, incrementalLookbackSeconds: 0, ...overrides },
-  );
-  const service = new ContactsService(
-    new AccountResolver(new FakeCredentialsPort(), config),
-    port,
-    config,
-  );
-  return { service, port, config };
+/** The service over `port` (and, when given, a connector), three contacts a page, no look-back. */
+function setupWith(
+  connector: ConnectorPort | undefined,
+  port: ContactsPort,
+  overrides: Partial<AppConfig> = {},
+) {
+  const { sut: service, config } = newTestService(ContactsService, {
+    config: { contactsPageSize: 3, incrementalLookbackSeconds: 0, ...overrides },
+    ports: { contacts: port, ...(connector && { connector }) },
+  });
+  return { service, config };
 }
 
-const budget = () => new TimeBudget(5000);
+function setup(overrides: Partial<AppConfig> = {}, port = new FakeContactsPort()) {
+  return { ...setupWith(undefined, port, overrides), port };
+}
 
 interface Run {
   pages: ContactSyncPage[];
@@ -493,12 +424,11 @@ describe('ContactsService: look-back window', () => {
       contact(3, checkpointAt.updatedAt - 5 * SECOND),
       contact(4, checkpointAt.updatedAt + 10 * SECOND),
     ];
-    const config = loadConfig({ INCREMENTAL_LOOKBACK_SECONDS: '30' }, { contactsPageSize: 50 });
-    const service = new ContactsService(
-      new AccountResolver(new FakeCredentialsPort(), config),
-      new FakeContactsPort(contacts),
-      config,
-    );
+    const { sut: service, config } = newTestService(ContactsService, {
+      env: { INCREMENTAL_LOOKBACK_SECONDS: '30' },
+      config: { contactsPageSize: 50 },
+      ports: { contacts: new FakeContactsPort(contacts) },
+    });
 
     const page = await service.sync(
       AUTH,
@@ -604,12 +534,10 @@ describe('ContactsService: unreadable tokens', () => {
 describe('ContactsService: page size', () => {
   it('CONTACTS_PAGE_SIZE sets the number of contacts per page', async () => {
     const contacts = Array.from({ length: 9 }, (_, i) => contact(i + 1, T0 - (20 - i) * SECOND));
-    const config = loadConfig({ CONTACTS_PAGE_SIZE: '4', INCREMENTAL_LOOKBACK_SECONDS: '0' });
-    const service = new ContactsService(
-      new AccountResolver(new FakeCredentialsPort(), config),
-      new FakeContactsPort(contacts),
-      config,
-    );
+    const { sut: service } = newTestService(ContactsService, {
+      env: { CONTACTS_PAGE_SIZE: '4', INCREMENTAL_LOOKBACK_SECONDS: '0' },
+      ports: { contacts: new FakeContactsPort(contacts) },
+    });
 
     const run = await syncRun(service, null);
 
@@ -625,7 +553,7 @@ describe('ContactsService: time budget', () => {
     const contacts = Array.from({ length: 1000 }, (_, i) =>
       contact(i + 1, Date.now() - (1000 - i) * SECOND),
     );
-    const { service } = setup({ contactsPageSize: 1000 }, new SlowContactsPort(contacts, 20, 20));
+    const { service } = setup({ contactsPageSize: 1000 }, slowContactsPort(contacts, 20, 20));
     const budgetMs = 600;
 
     const startedAt = performance.now();
@@ -693,43 +621,6 @@ describe('ContactsService: offsets', () => {
   });
 });
 
-/** A connector whose capabilities the tests choose. */
-class FakeConnector extends ConnectorPort {
-  readonly kind = 'fake';
-  readonly authenticationType = 'custom';
-  readonly authenticationFields = [];
-  constructor(readonly capabilities: ConnectorCapabilities) {
-    super();
-  }
-  async ping(): Promise<void> {}
-}
-
-const capabilities = (extra: Partial<ConnectorCapabilities> = {}): ConnectorCapabilities => ({
-  authValidation: true,
-  contacts: true,
-  agents: true,
-  interactionTypes: [],
-  ...extra,
-});
-
-function setupWith(
-  connector: ConnectorPort,
-  port: ContactsPort,
-  overrides: Partial<AppConfig> = {},
-) {
-  const config = loadConfig(
-    {},
-    { contactsPageSize: 3, incrementalLookbackSeconds: 0, ...overrides },
-  );
-  const service = new ContactsService(
-    new AccountResolver(new FakeCredentialsPort(), config),
-    port,
-    config,
-    connector,
-  );
-  return { service, config };
-}
-
 /**
  * An upstream listed in its own order (not by update time), paged by its own page numbers
  * (`resume`), with at most `perCall` records per call: what a full-sync REST connector does.
@@ -759,7 +650,7 @@ describe('ContactsService: the adapter’s own paging state', () => {
   it('is carried inside next_offset and handed back with the next batch', async () => {
     const store = [5, 1, 9, 3, 7, 2, 8].map((id, i) => contact(id, T0 - (i + 1) * SECOND));
     const port = new PagedPort(store, 2);
-    const { service } = setupWith(new FakeConnector(capabilities({ contactSync: 'full' })), port);
+    const { service } = setupWith(new FakeConnectorPort({ contactSync: 'full' }), port);
 
     const run = await syncRun(service, null);
 
@@ -788,7 +679,7 @@ describe('ContactsService: a connector that can only list every contact', () => 
   it('issues no checkpoint, and ignores one Talkdesk sends: every sync is a full one', async () => {
     const store = [4, 2, 6, 1].map((id, i) => contact(id, T0 - (i + 1) * SECOND));
     const port = new PagedPort(store, 10);
-    const { service } = setupWith(new FakeConnector(capabilities({ contactSync: 'full' })), port);
+    const { service } = setupWith(new FakeConnectorPort({ contactSync: 'full' }), port);
 
     const first = await syncRun(service, null);
     expect(first.ids).toEqual(['4', '2', '6', '1']);
@@ -811,7 +702,7 @@ describe('ContactsService: a connector that can only list every contact', () => 
       }
     }
     const port = new SkippingPort();
-    const { service } = setupWith(new FakeConnector(capabilities({ contactSync: 'full' })), port);
+    const { service } = setupWith(new FakeConnectorPort({ contactSync: 'full' }), port);
     const page = await service.sync(AUTH, null, budget());
     expect(idsOf(page)).toEqual(['1']);
     expect(port.calls).toBe(2);
@@ -821,11 +712,9 @@ describe('ContactsService: a connector that can only list every contact', () => 
 describe('ContactsService: the connector’s own look-back window', () => {
   it('applies when longer than INCREMENTAL_LOOKBACK_SECONDS', async () => {
     const port = new FakeContactsPort([contact(1, T0 - 10 * SECOND)]);
-    const { service } = setupWith(
-      new FakeConnector(capabilities({ minimumLookbackMs: 120_000 })),
-      port,
-      { incrementalLookbackSeconds: 30 },
-    );
+    const { service } = setupWith(new FakeConnectorPort({ minimumLookbackMs: 120_000 }), port, {
+      incrementalLookbackSeconds: 30,
+    });
     const checkpoint = encodeCheckpoint({ updatedAt: T0 - 5 * SECOND, id: '1' });
     await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
     expect(port.queries[0].changedSince).toBe(T0 - 5 * SECOND - 120_000);

@@ -1,67 +1,13 @@
-import { MemoryKeyValueStores } from '../store/memory-key-value.store';
-import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
 import { Logger, UnauthorizedException } from '@nestjs/common';
-import { AppConfig, loadConfig } from '../config/app-config';
-import {
-  AccountRef,
-  AuthenticatedAccount,
-  AuthFields,
-  CallOptions,
-  ConnectorCapabilities,
-  ConnectorPort,
-  ContactLookup,
-  CredentialsPort,
-  InteractionQuery,
-  InteractionRecord,
-  InteractionsPort,
-} from '../connectors/ports';
-import { AccountResolver } from '../talkdesk/account-resolver.service';
-import { TimeBudget } from '../common/time-budget';
+import { AppConfig } from '../config/app-config';
+import { InteractionRecord } from '../connectors/ports';
+import { newInteraction, TEST_AUTH } from '../../test/factories';
+import { FakeConnectorPort, FakeInteractionsPort } from '../../test/support/fakes';
+import { budget, newTestService } from '../../test/support/test-service';
 import { PRIORITIES, STATUSES } from '../talkdesk/contract/interactions';
 import { InteractionsService } from './interactions.service';
 
-const AUTH = { username: 'jane@example.com', password: 's3cret' };
-
-class FakeCredentialsPort extends CredentialsPort {
-  async authenticate(auth: AuthFields): Promise<AuthenticatedAccount | null> {
-    return auth.password === AUTH.password ? { account: { key: 'account-1' } } : null;
-  }
-}
-
-class FakeConnector extends ConnectorPort {
-  readonly kind = 'fake';
-  readonly authenticationType = 'custom' as const;
-  readonly authenticationFields = [];
-  readonly capabilities: ConnectorCapabilities;
-
-  constructor(interactionTypes: string[]) {
-    super();
-    this.capabilities = { authValidation: true, contacts: true, agents: true, interactionTypes };
-  }
-
-  async ping(): Promise<void> {}
-}
-
-/** Answers whatever it holds for contact "1" (of any type: the service must filter), null otherwise. */
-class FakeInteractionsPort extends InteractionsPort {
-  readonly calls: { contact: ContactLookup; query: InteractionQuery }[] = [];
-
-  constructor(private readonly records: InteractionRecord[]) {
-    super();
-  }
-
-  async findInteractions(
-    _account: AccountRef,
-    contact: ContactLookup,
-    query: InteractionQuery,
-    _options: CallOptions,
-  ): Promise<InteractionRecord[] | null> {
-    this.calls.push({ contact, query });
-    return contact.contactId === '1' || contact.emails.includes('jane@example.com')
-      ? this.records.map((r) => ({ ...r }))
-      : null;
-  }
-}
+const AUTH = TEST_AUTH;
 
 const day = (n: number) => Date.UTC(2026, 0, n, 12);
 
@@ -72,19 +18,15 @@ function setup(
     ...overrides
   }: Partial<AppConfig> & { supported?: string[] } = {},
 ) {
-  const config = loadConfig({}, overrides);
-  const port = new FakeInteractionsPort(records);
-  const service = new InteractionsService(
-    new AccountResolver(new FakeCredentialsPort(), config),
-    port,
-    new FakeConnector(supported),
-    config,
-    new InteractionsCache(new MemoryKeyValueStores(), config),
-  );
-  return { service, port };
+  const { sut: service, ports } = newTestService(InteractionsService, {
+    config: overrides,
+    ports: {
+      interactions: new FakeInteractionsPort(records),
+      connector: new FakeConnectorPort({ interactionTypes: supported }),
+    },
+  });
+  return { service, port: ports.interactions };
 }
-
-const budget = () => new TimeBudget(5000);
 
 beforeEach(() => {
   jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
@@ -232,11 +174,9 @@ describe('InteractionsService', () => {
   });
 
   it('applies the configured limit, keeping the newest', async () => {
-    const records = Array.from({ length: 6 }, (_, i) => ({
-      id: i + 1,
-      type: 'ticket',
-      date: day(i + 1),
-    }));
+    const records = Array.from({ length: 6 }, (_, i) =>
+      newInteraction({ id: i + 1, date: day(i + 1) }),
+    );
     const { service, port } = setup(records, { interactionsLimit: 2 });
 
     const result = await service.retrieve(AUTH, { contactExternalId: '1' }, budget());

@@ -1,42 +1,23 @@
 import { UnauthorizedException } from '@nestjs/common';
-import { AppConfig, loadConfig } from '../config/app-config';
-import {
-  AuthenticatedAccount,
-  AuthFields,
-  CallOptions,
-  CredentialsPort,
-} from '../connectors/ports';
+import { AppConfig } from '../config/app-config';
+import { newAccount } from '../../test/factories';
+import { FakeCredentialsPort } from '../../test/support/fakes';
+import { budget, newTestService } from '../../test/support/test-service';
 import { AccountResolver } from './account-resolver.service';
-import { TimeBudget } from '../common/time-budget';
-
-/** Two accounts; a password may be revoked to see whether the resolver asks again. */
-class FakeCredentialsPort extends CredentialsPort {
-  readonly calls: AuthFields[] = [];
-  readonly passwords = new Map([
-    ['ann@example.com', 'ann-secret'],
-    ['bob@example.com', 'bob-secret'],
-  ]);
-
-  async authenticate(
-    auth: AuthFields,
-    _options: CallOptions,
-  ): Promise<AuthenticatedAccount | null> {
-    this.calls.push(auth);
-    const username = String(auth.username);
-    return this.passwords.get(username) === auth.password
-      ? { account: { key: `account:${username}` } }
-      : null;
-  }
-}
 
 const ANN = { username: 'ann@example.com', password: 'ann-secret' };
 const BOB = { username: 'bob@example.com', password: 'bob-secret' };
-const budget = () => new TimeBudget(5000);
 
+/** Two accounts; a password may be revoked to see whether the resolver asks again. */
 function setup(overrides: Partial<AppConfig> = {}) {
-  const port = new FakeCredentialsPort();
-  const resolver = new AccountResolver(port, loadConfig({}, overrides));
-  return { port, resolver };
+  const credentials = new FakeCredentialsPort(null)
+    .accept(ANN, newAccount({ key: `account:${ANN.username}` }))
+    .accept(BOB, newAccount({ key: `account:${BOB.username}` }));
+  const { sut: resolver, ports } = newTestService(AccountResolver, {
+    config: overrides,
+    ports: { credentials },
+  });
+  return { port: ports.credentials, resolver };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -120,7 +101,7 @@ describe('AccountResolver', () => {
     await resolver.resolve(ANN, budget(), { fresh: true });
     expect(port.calls).toHaveLength(2);
 
-    port.passwords.set(ANN.username, 'rotated');
+    port.revoke(ANN); // the password is rotated
     await expect(resolver.resolve(ANN, budget(), { fresh: true })).rejects.toBeInstanceOf(
       UnauthorizedException,
     );

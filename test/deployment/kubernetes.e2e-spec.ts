@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ENVIRONMENT, loadConfig } from '../../src/config/app-config';
 import { KubeObject, schemaErrors, unknownFieldErrors } from '../support/kubernetes-models';
-import { byKey, renderPlain, renderWithKubectl } from '../support/kustomize';
+import { kubectlStatus, kustomize } from '../support/kustomize';
 
 const ROOT = resolve(__dirname, '../..');
 const BASE = join(ROOT, 'deploy/kubernetes/base');
@@ -20,16 +20,19 @@ const find = (objects: KubeObject[], kind: string): any => {
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([key, value]) => labels[key] === value);
 
-describe('Kubernetes manifests (deploy/kubernetes)', () => {
+// The manifests are rendered by kustomize itself (`kubectl kustomize`): without kubectl these
+// tests cannot run, and say so rather than pass.
+const kubectl = kubectlStatus();
+if (!kubectl.available) {
+  process.stderr.write(`SKIPPED: Kubernetes manifests (deploy/kubernetes): ${kubectl.reason}\n`);
+}
+const describeIfKubectl = kubectl.available ? describe : describe.skip;
+
+describeIfKubectl('Kubernetes manifests (deploy/kubernetes)', () => {
   let objects: KubeObject[];
-  let renderer: string;
 
   beforeAll(() => {
-    objects = renderPlain(OVERLAY);
-    // Where kubectl is installed, its kustomize renders the overlay too and must agree.
-    const rendered = renderWithKubectl(OVERLAY);
-    renderer = rendered ? 'kubectl kustomize' : 'plain merge';
-    if (rendered) expect(byKey(objects)).toEqual(byKey(rendered));
+    objects = kustomize(OVERLAY);
   });
 
   it('the production overlay renders every object the bridge needs', () => {
@@ -46,14 +49,13 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
         'ServiceAccount',
       ].sort(),
     );
-    expect(['kubectl kustomize', 'plain merge']).toContain(renderer);
     for (const object of objects.filter((o) => o.kind !== 'Namespace')) {
       expect(object.metadata.namespace).toBe('talkdesk-bridge');
     }
   });
 
   it('every object of the base and the overlay is valid for the Kubernetes API schemas', () => {
-    expect(schemaErrors(renderPlain(BASE))).toEqual([]);
+    expect(schemaErrors(kustomize(BASE))).toEqual([]);
     expect(schemaErrors(objects)).toEqual([]);
   });
 

@@ -2,22 +2,17 @@ import { randomUUID } from 'node:crypto';
 import {
   AccountRef,
   ActionRequest,
-  ActionsPort,
-  AgentsPort,
   AuthFields,
   CallOptions,
-  ConnectorPort,
   ContactLookup,
   ContactPosition,
   ContactQuery,
   ContactRecord,
-  ContactsPort,
-  CredentialsPort,
   InteractionRecord,
-  InteractionsPort,
   UserBatch,
   UserRecord,
 } from '../../src/connectors/ports';
+import { PortSet } from '../support/ports';
 
 /**
  * The contract every adapter honours, written against the ports only. An adapter's spec file
@@ -32,14 +27,7 @@ import {
  * contact of its own.
  */
 
-export interface PortSet {
-  credentials: CredentialsPort;
-  contacts: ContactsPort;
-  agents: AgentsPort;
-  interactions: InteractionsPort;
-  actions: ActionsPort;
-  connector: ConnectorPort;
-}
+export type { PortSet };
 
 /** A contact the suite asks the fixture to write. */
 export interface SeedContact {

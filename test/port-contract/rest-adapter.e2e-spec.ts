@@ -1,15 +1,5 @@
-import { Test } from '@nestjs/testing';
 import { loadConfig } from '../../src/config/app-config';
-import { ConfigModule } from '../../src/config/config.module';
-import { ConnectorsModule } from '../../src/connectors/connectors.module';
-import {
-  ActionsPort,
-  AgentsPort,
-  ConnectorPort,
-  ContactsPort,
-  CredentialsPort,
-  InteractionsPort,
-} from '../../src/connectors/ports';
+import { portsOf, startConnectorModule } from '../support/ports';
 import { credentialsOf, FakeHelpdesk } from '../support/upstreams/fake-helpdesk';
 import { describePortContract } from './port-contract';
 
@@ -30,13 +20,7 @@ describePortContract('REST adapter (help desk manifest, HTTP upstream)', async (
         connectorBaseUrl: helpdesk.baseUrl,
       },
     );
-    const ref = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), ConnectorsModule.forRoot(config)],
-    })
-      .setLogger({ log() {}, error() {}, warn() {} })
-      .compile();
-    await ref.init();
-    return ref;
+    return startConnectorModule(config);
   })().catch(async (error: unknown) => {
     await helpdesk.stop();
     throw error;
@@ -44,14 +28,7 @@ describePortContract('REST adapter (help desk manifest, HTTP upstream)', async (
   const [first, second] = [credentialsOf(0), credentialsOf(1)];
 
   return {
-    ports: {
-      credentials: moduleRef.get<CredentialsPort>(CredentialsPort),
-      contacts: moduleRef.get<ContactsPort>(ContactsPort),
-      agents: moduleRef.get<AgentsPort>(AgentsPort),
-      interactions: moduleRef.get<InteractionsPort>(InteractionsPort),
-      actions: moduleRef.get<ActionsPort>(ActionsPort),
-      connector: moduleRef.get<ConnectorPort>(ConnectorPort),
-    },
+    ports: portsOf(moduleRef),
     accounts: [first, second],
     invalidCredentials: [
       { label: 'wrong API token', auth: { ...first, api_token: 'not-the-token' } },

@@ -1,18 +1,9 @@
-import { Test } from '@nestjs/testing';
 import { loadConfig } from '../../src/config/app-config';
-import { ConfigModule } from '../../src/config/config.module';
-import { ConnectorsModule } from '../../src/connectors/connectors.module';
-import {
-  ActionsPort,
-  AgentsPort,
-  ConnectorPort,
-  ContactsPort,
-  CredentialsPort,
-  InteractionsPort,
-} from '../../src/connectors/ports';
 import { DEMO_ACCOUNTS } from '../../src/connectors/sql/demo-seed';
 import { SqlDatabase } from '../../src/connectors/sql/sql-database';
 import { findAccountId, insertContacts } from '../../src/connectors/sql/sql-writer';
+import { newContact } from '../factories';
+import { portsOf, startConnectorModule } from '../support/ports';
 import { createTestDatabase, TEST_DATABASE } from '../support/test-database';
 import { describePortContract } from './port-contract';
 
@@ -23,24 +14,12 @@ describePortContract(`SQL adapter (${TEST_DATABASE}, demo data)`, async () => {
     {},
     { dataDir: database.dataDir, databaseUrl: database.url, logLevel: 'silent' },
   );
-  const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), ConnectorsModule.forRoot(config)],
-  })
-    .setLogger({ log() {}, error() {}, warn() {} })
-    .compile();
-  await moduleRef.init();
+  const moduleRef = await startConnectorModule(config);
   const db = moduleRef.get(SqlDatabase).db;
   const [demo, other] = DEMO_ACCOUNTS.map(({ username, password }) => ({ username, password }));
 
   return {
-    ports: {
-      credentials: moduleRef.get<CredentialsPort>(CredentialsPort),
-      contacts: moduleRef.get<ContactsPort>(ContactsPort),
-      agents: moduleRef.get<AgentsPort>(AgentsPort),
-      interactions: moduleRef.get<InteractionsPort>(InteractionsPort),
-      actions: moduleRef.get<ActionsPort>(ActionsPort),
-      connector: moduleRef.get<ConnectorPort>(ConnectorPort),
-    },
+    ports: portsOf(moduleRef),
     accounts: [demo, other],
     invalidCredentials: [
       { label: 'wrong password', auth: { ...demo, password: 'not-the-password' } },
@@ -55,19 +34,9 @@ describePortContract(`SQL adapter (${TEST_DATABASE}, demo data)`, async () => {
       const created = await insertContacts(
         db,
         accountId,
-        contacts.map((c) => ({
-          name: c.name,
-          title: null,
-          company: null,
-          emails: c.emails,
-          phones: c.phones,
-          websites: [],
-          customFields: [],
-          photoUrl: null,
-          address: null,
-          twitter: null,
-          updatedAt: c.updatedAt,
-        })),
+        contacts.map(({ name, emails, phones, updatedAt }) =>
+          newContact({ name, emails, phones, updatedAt }),
+        ),
         config.defaultPhoneRegion,
       );
       return created.map(String);

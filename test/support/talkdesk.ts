@@ -57,6 +57,29 @@ export async function syncContacts(
   };
 }
 
+/**
+ * The rest of a contact synchronization run after its `first` page: every next page, asked with
+ * the previous page's next_offset and context, each expected to answer 200.
+ */
+export async function nextPages(
+  t: TestApp,
+  auth: Record<string, unknown>,
+  first: Reply,
+): Promise<Reply[]> {
+  const pages: Reply[] = [];
+  let body = first.body;
+  while (body.next_offset) {
+    const res = await t.post('/contacts/sync', {
+      auth,
+      meta: { offset: body.next_offset, context: body.context },
+    });
+    expect(res.status).toBe(200);
+    pages.push(res);
+    body = res.body;
+  }
+  return pages;
+}
+
 /** One agent synchronization run, following the integer next_offset. */
 export async function syncAgents(
   t: TestApp,

@@ -6,6 +6,8 @@ import { createApp, NEST_APP_OPTIONS } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/connectors/sql/database';
 import { SqlDatabase } from '../../src/connectors/sql/sql-database';
+import { Lazy, useFixture, valueOf } from './hooks';
+import { overridePorts, PortSet } from './ports';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const DEMO = { username: 'demo@example.com', password: 'demo' };
@@ -33,6 +35,7 @@ export interface TestApp {
   inject(options: InjectOptions): Promise<Reply>;
   /** The SQL adapter's database (to read what the external system holds). */
   db(): Database;
+  /** Closes the app (its replicas first) and drops its database; once, however often called. */
   close(): Promise<void>;
 }
 
@@ -47,6 +50,8 @@ const parse = (payload: string): unknown => {
 export interface TestAppOptions {
   /** Replaces providers (e.g. an adapter) before the app is built. */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Replaces ports (e.g. with fakes), in front of the upstream guard. */
+  ports?: { [K in keyof PortSet]?: Partial<PortSet[K]> };
   /** Captures the JSON logs. */
   logDestination?: DestinationStream;
   /**
@@ -55,6 +60,9 @@ export interface TestAppOptions {
    */
   shareDatabaseWith?: TestApp;
 }
+
+/** The close() of the replicas serving each test database: its owner closes them before it drops it. */
+const replicasOf = new WeakMap<TestDatabase, Set<() => Promise<void>>>();
 
 /**
  * The real bridge on a fresh database of its own (demo data seeded), served through Fastify's
@@ -75,7 +83,11 @@ export async function startTestApp(
       {},
       { dataDir, databaseUrl: database.url, logLevel: 'silent', ...overrides },
     );
-    const { override } = options;
+    const { ports } = options;
+    const override = ports
+      ? (builder: TestingModuleBuilder) =>
+          overridePorts(options.override ? options.override(builder) : builder, ports)
+      : options.override;
     app = await createApp(config, {
       logDestination: options.logDestination,
       instantiate: override
@@ -94,6 +106,23 @@ export async function startTestApp(
   } catch (error) {
     await drop();
     throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      if (!shared) {
+        for (const replica of [...(replicasOf.get(database) ?? [])]) await replica();
+      }
+      try {
+        await app.close();
+      } finally {
+        replicasOf.get(database)?.delete(close);
+        await drop();
+      }
+    })());
+  if (shared) {
+    if (!replicasOf.has(database)) replicasOf.set(database, new Set());
+    replicasOf.get(database)?.add(close);
   }
   const inject = async (options: InjectOptions): Promise<Reply> => {
     const res = await app.inject(options);
@@ -114,12 +143,25 @@ export async function startTestApp(
     get: (url, headers) => inject({ method: 'GET', url, ...(headers && { headers }) }),
     inject,
     db: () => app.get(SqlDatabase).db,
-    async close() {
-      try {
-        await app.close();
-      } finally {
-        await drop();
-      }
-    },
+    close,
   };
+}
+
+/**
+ * One test app for the enclosing describe block: started in a beforeAll, closed in an afterAll.
+ * Answers a stand-in that reaches the app once started. A replica (`shareDatabaseWith`) is
+ * closed before the app whose database it shares.
+ *
+ *   const t = useTestApp({ bodyLimitBytes: 2048 });
+ *   it('...', async () => expect((await t.get('/health/live')).status).toBe(200));
+ */
+export function useTestApp(
+  overrides: Lazy<Partial<AppConfig>> = {},
+  options: Lazy<TestAppOptions> = {},
+): TestApp {
+  return useFixture(
+    'the test app',
+    () => startTestApp(valueOf(overrides), valueOf(options)),
+    (t) => t.close(),
+  );
 }

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
-import { SQLITE_FILE_NAME } from '../../src/connectors/sql/database';
+import {
+  Database,
+  DatabaseOptions,
+  openDatabase,
+  SQLITE_FILE_NAME,
+} from '../../src/connectors/sql/database';
+import { migrateToLatest } from '../../src/connectors/sql/migrations';
+import { useFixture } from './hooks';
 
 /**
  * The database the end-to-end tests run on, chosen by TEST_DATABASE: `sqlite` (the default),
@@ -158,6 +165,57 @@ export async function createTestDatabase(
     removeDir();
     throw error;
   }
+}
+
+/** A test database of its own for the enclosing describe block: created in a beforeAll, dropped in an afterAll. */
+export function useTestDatabase(): TestDatabase {
+  return useFixture(
+    'the test database',
+    () => createTestDatabase(),
+    (database) => database.drop(),
+  );
+}
+
+export interface MigratedDatabase {
+  /** The test database. */
+  database: TestDatabase;
+  /** A connection pool on it, migrated to the latest schema. */
+  db: Database;
+  /** Another pool on the same database (the caller destroys it). */
+  open(options?: Partial<DatabaseOptions>): Database;
+}
+
+/**
+ * A test database of its own for the enclosing describe block, migrated, with a pool open on
+ * it: created in a beforeAll; the pool destroyed and the database dropped in an afterAll.
+ */
+export function useMigratedDatabase(): MigratedDatabase {
+  return useFixture(
+    'the migrated test database',
+    async () => {
+      const database = await createTestDatabase();
+      const open = (options: Partial<DatabaseOptions> = {}) =>
+        openDatabase(database.url, database.dataDir, options);
+      try {
+        const db = open();
+        await migrateToLatest(db).catch(async (error: unknown) => {
+          await db.destroy();
+          throw error;
+        });
+        return { database, db, open };
+      } catch (error) {
+        await database.drop();
+        throw error;
+      }
+    },
+    async ({ db, database }) => {
+      try {
+        await db.destroy();
+      } finally {
+        await database.drop();
+      }
+    },
+  );
 }
 
 /** A lock held by another connection, as another writer of the external system would hold one. */

@@ -1,0 +1,4 @@
+export * from './account';
+export * from './agent';
+export * from './contact';
+export * from './interaction';

@@ -1,0 +1,6 @@
+export * from './actions';
+export * from './agents';
+export * from './connector';
+export * from './contacts';
+export * from './credentials';
+export * from './interactions';
