@@ -88,10 +88,12 @@ describe('POST /actions/{name}', () => {
       for (const data of [{ description: 'no subject' }, { subject: '   ' }, { subject: null }]) {
         const res = await run('create_ticket', { meta: { contact_external_id: contactId }, data });
         expectError(res, 400);
+        expect(res.body.code).toBe('action_input_missing');
         expect(res.body.message).toContain('data.subject');
       }
       const noData = await run('create_ticket', { meta: { contact_external_id: contactId } });
       expectError(noData, 400);
+      expect(noData.body.code).toBe('action_input_missing');
       expect(noData.body.message).toContain('data.subject');
     });
 
@@ -101,12 +103,14 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'Nobody' },
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       expect(res.body.message).toContain('99999999');
     });
 
     it('answers 400 naming meta.contact_external_id when it is missing', async () => {
       const res = await run('create_ticket', { data: { subject: 'For whom?' } });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       expect(res.body.message).toContain('meta.contact_external_id');
     });
 
@@ -118,6 +122,7 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'Cross-account' },
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       const after = await t.db().selectFrom('interactions').select('id').execute();
       expect(after).toHaveLength(before.length);
     });
@@ -152,6 +157,7 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'Call', duration: 'forty' },
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       expect(res.body.message).toContain('duration');
     });
   });
@@ -184,6 +190,7 @@ describe('POST /actions/{name}', () => {
     it('answers 400 naming data.name when the name is missing', async () => {
       const res = await run('create_contact', { data: { email: 'x@example.com' } });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_input_missing');
       expect(res.body.message).toContain('data.name');
     });
   });
@@ -192,6 +199,7 @@ describe('POST /actions/{name}', () => {
     it('answers 404 JSON for an unknown action', async () => {
       const res = await run('delete_everything', { data: { subject: 'x' } });
       expectError(res, 404);
+      expect(res.body.code).toBe('action_unknown');
       expect(res.body.message).toContain('delete_everything');
     });
 
@@ -202,6 +210,7 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'x' },
       });
       expectError(res, 401);
+      expect(res.body.code).toBe('credentials_rejected');
     });
 
     it('answers 400 naming the fields when data or meta have the wrong type', async () => {
@@ -210,6 +219,7 @@ describe('POST /actions/{name}', () => {
         data: 'subject',
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('validation_failed');
       expect(res.body.message).toContain('data');
       expect(res.body.message).toContain('meta.contact_external_id');
     });

@@ -1,6 +1,6 @@
 import { MemoryKeyValueStores } from '../store/memory-key-value.store';
 import { InteractionsCache } from '../interactions-cache/interactions-cache.service';
-import { Logger, UnauthorizedException } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { AppConfig, loadConfig } from '../config/app-config';
 import {
   AccountRef,
@@ -245,12 +245,12 @@ describe('InteractionsService', () => {
     expect(result.map((i) => i.id)).toEqual(['6', '5']);
   });
 
-  it('rejected credentials are an UnauthorizedException and the port is not called', async () => {
+  it('rejected credentials are a credentials_rejected error and the port is not called', async () => {
     const { service, port } = setup(mixed);
 
     await expect(
       service.retrieve({ ...AUTH, password: 'nope' }, { contactExternalId: '1' }, budget()),
-    ).rejects.toBeInstanceOf(UnauthorizedException);
+    ).rejects.toMatchObject({ code: 'credentials_rejected' });
     expect(port.calls).toHaveLength(0);
   });
 });
