@@ -17,6 +17,46 @@ export default tseslint.config(
     },
   },
   {
+    // Errors are the bridge's own (src/talkdesk/contract/errors.ts); the exception filter maps
+    // Nest's HTTP exceptions, which only Nest and its modules throw.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts', 'src/talkdesk/error-mapping.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: [
+                'HttpException',
+                'BadRequestException',
+                'UnauthorizedException',
+                'ForbiddenException',
+                'NotFoundException',
+                'MethodNotAllowedException',
+                'NotAcceptableException',
+                'RequestTimeoutException',
+                'ConflictException',
+                'GoneException',
+                'PreconditionFailedException',
+                'PayloadTooLargeException',
+                'UnsupportedMediaTypeException',
+                'UnprocessableEntityException',
+                'InternalServerErrorException',
+                'NotImplementedException',
+                'BadGatewayException',
+                'ServiceUnavailableException',
+                'GatewayTimeoutException',
+              ],
+              message: 'Throw a BridgeError (src/talkdesk/contract/errors.ts) with its code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON responses of any shape.
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -14,7 +14,7 @@ import { ShutdownState } from './lifecycle/shutdown-state';
 import { fastifyTrustProxy } from './security/address-list';
 import { httpsOptions, registerSecurityHeaders } from './security/http-hardening';
 import { installHttpMetrics } from './metrics/http-metrics';
-import { AllExceptionsFilter } from './talkdesk/all-exceptions.filter';
+import { AllExceptionsFilter, sendFrameworkError } from './talkdesk/all-exceptions.filter';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
 import { TimeBudget } from './common/time-budget';
@@ -58,6 +58,8 @@ export async function createApp(
     logger: false,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (IP_ALLOWLIST relies on it).
     trustProxy: fastifyTrustProxy(config.trustProxy),
+    // Malformed URLs and over-long route parameters: JSON errors with a code, like the rest.
+    frameworkErrors: sendFrameworkError,
     ...httpsOptions(config),
   });
   const module = await AppModule.forRoot(config, { logDestination: options.logDestination });

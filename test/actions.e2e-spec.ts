@@ -86,10 +86,12 @@ describe('POST /actions/{name}', () => {
       for (const data of [{ description: 'no subject' }, { subject: '   ' }, { subject: null }]) {
         const res = await run('create_ticket', { meta: { contact_external_id: contactId }, data });
         expectError(res, 400);
+        expect(res.body.code).toBe('action_input_missing');
         expect(res.body.message).toContain('data.subject');
       }
       const noData = await run('create_ticket', { meta: { contact_external_id: contactId } });
       expectError(noData, 400);
+      expect(noData.body.code).toBe('action_input_missing');
       expect(noData.body.message).toContain('data.subject');
     });
 
@@ -99,12 +101,14 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'Nobody' },
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       expect(res.body.message).toContain('99999999');
     });
 
     it('answers 400 naming meta.contact_external_id when it is missing', async () => {
       const res = await run('create_ticket', { data: { subject: 'For whom?' } });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       expect(res.body.message).toContain('meta.contact_external_id');
     });
 
@@ -116,6 +120,7 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'Cross-account' },
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       const after = await t.db().selectFrom('interactions').select('id').execute();
       expect(after).toHaveLength(before.length);
     });
@@ -150,6 +155,7 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'Call', duration: 'forty' },
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_rejected');
       expect(res.body.message).toContain('duration');
     });
   });
@@ -182,6 +188,7 @@ describe('POST /actions/{name}', () => {
     it('answers 400 naming data.name when the name is missing', async () => {
       const res = await run('create_contact', { data: { email: 'x@example.com' } });
       expectError(res, 400);
+      expect(res.body.code).toBe('action_input_missing');
       expect(res.body.message).toContain('data.name');
     });
   });
@@ -190,6 +197,7 @@ describe('POST /actions/{name}', () => {
     it('answers 404 JSON for an unknown action', async () => {
       const res = await run('delete_everything', { data: { subject: 'x' } });
       expectError(res, 404);
+      expect(res.body.code).toBe('action_unknown');
       expect(res.body.message).toContain('delete_everything');
     });
 
@@ -200,6 +208,7 @@ describe('POST /actions/{name}', () => {
         data: { subject: 'x' },
       });
       expectError(res, 401);
+      expect(res.body.code).toBe('credentials_rejected');
     });
 
     it('answers 400 naming the fields when data or meta have the wrong type', async () => {
@@ -208,6 +217,7 @@ describe('POST /actions/{name}', () => {
         data: 'subject',
       });
       expectError(res, 400);
+      expect(res.body.code).toBe('validation_failed');
       expect(res.body.message).toContain('data');
       expect(res.body.message).toContain('meta.contact_external_id');
     });

@@ -96,6 +96,7 @@ describe('POST /agents/sync', () => {
     for (const offset of [-1, 1.5, 'abc', true, { n: 1 }]) {
       const res = await t.post('/agents/sync', { auth: DEMO, meta: { offset } });
       expectError(res, 400);
+      expect(res.body.code).toBe('validation_failed');
       expect(res.body.message).toContain('meta.offset');
     }
   });

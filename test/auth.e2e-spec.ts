@@ -33,7 +33,8 @@ describe('POST /auth/validate', () => {
   it('answers 401 JSON { message } for a wrong password', async () => {
     const res = await validate({ ...DEMO, password: 'wrong-password' });
     expectError(res, 401);
-    expect(Object.keys(res.body).sort()).toEqual(['message', 'request_id']);
+    expect(Object.keys(res.body).sort()).toEqual(['code', 'message', 'request_id']);
+    expect(res.body.code).toBe('credentials_rejected');
   });
 
   it('answers 401 for an unknown user, the other account’s password, or missing/non-string fields', async () => {
@@ -47,7 +48,11 @@ describe('POST /auth/validate', () => {
       { ...DEMO, password: null },
       { ...DEMO, username: ['demo@example.com'] },
     ];
-    for (const auth of cases) expectError(await validate(auth), 401);
+    for (const auth of cases) {
+      const res = await validate(auth);
+      expectError(res, 401);
+      expect(res.body.code).toBe('credentials_rejected');
+    }
   });
 
   it('never repeats the password in a 401 body or its headers', async () => {
@@ -67,6 +72,7 @@ describe('POST /auth/validate', () => {
       meta: { offset: { nested: secret } },
     });
     expectError(res, 400);
+    expect(res.body.code).toBe('validation_failed');
     expect(res.body.message).toContain('meta.offset');
     expectNoSecret(res, secret);
   });
@@ -75,6 +81,7 @@ describe('POST /auth/validate', () => {
     for (const body of [{}, { auth: 'demo:demo' }, { auth: null }, { auth: 42 }]) {
       const res = await t.post('/auth/validate', body);
       expectError(res, 400);
+      expect(res.body.code).toBe('validation_failed');
       expect(res.body.message).toMatch(/\bauth\b/);
     }
   });

@@ -287,6 +287,7 @@ describe('POST /contacts/sync', () => {
       for (const offset of [2, 0]) {
         const res = await firstPage({ offset });
         expectError(res, 400);
+        expect(res.body.code).toBe('offset_unreadable');
         expect(res.body.message).toContain('meta.offset');
         expect(res.body.message).not.toMatch(/must be a string or a number/);
       }
@@ -301,6 +302,7 @@ describe('POST /contacts/sync', () => {
       ]) {
         const res = await firstPage({ offset, context: page1.body.context });
         expectError(res, 400);
+        expect(res.body.code).toBe('offset_unreadable');
         expect(res.body.message).toContain('meta.offset');
       }
     });
@@ -308,9 +310,12 @@ describe('POST /contacts/sync', () => {
     it('answers 400 naming the field when meta fields have the wrong type', async () => {
       const res = await firstPage({ offset: true, synchronization_checkpoint: 12 });
       expectError(res, 400);
+      expect(res.body.code).toBe('validation_failed');
       expect(res.body.message).toContain('meta.offset');
       expect(res.body.message).toContain('meta.synchronization_checkpoint');
-      expectError(await firstPage('not an object'), 400);
+      const notAnObject = await firstPage('not an object');
+      expectError(notAnObject, 400);
+      expect(notAnObject.body.code).toBe('validation_failed');
     });
 
     it('runs a full sync (200) for an unreadable checkpoint', async () => {
@@ -375,7 +380,9 @@ describe('POST /contacts/sync', () => {
     });
 
     it('answers 401 for wrong credentials', async () => {
-      expectError(await t.post('/contacts/sync', { auth: { ...DEMO, password: 'nope' } }), 401);
+      const res = await t.post('/contacts/sync', { auth: { ...DEMO, password: 'nope' } });
+      expectError(res, 401);
+      expect(res.body.code).toBe('credentials_rejected');
     });
   });
 });

@@ -94,6 +94,7 @@ describe('deadlines: no answer after the request budget', () => {
         expect(Date.now() - started).toBeLessThan(NEVER_LATER_THAN_MS);
         expect(res.status).toBe(504);
         expect(res.body).toEqual({
+          code: 'deadline_exceeded',
           message: expect.any(String),
           request_id: res.headers['x-request-id'],
         });
@@ -123,6 +124,7 @@ describe('deadlines: no answer after the request budget', () => {
       expect(res.status).toBe(504);
       expect(res.headers['content-type']).toMatch(/application\/json/);
       expect(res.body).toEqual({
+        code: 'deadline_exceeded',
         message: expect.stringMatching(/budget/),
         request_id: res.headers['x-request-id'],
       });
@@ -162,6 +164,7 @@ describe('deadlines: no answer after the request budget', () => {
       const res = await t.post('/actions/create_contact', { auth: DEMO, data: { name: 'Late' } });
       expect(Date.now() - started).toBeLessThan(NEVER_LATER_THAN_MS);
       expect(res.status).toBe(504);
+      expect(res.body.code).toBe('deadline_exceeded');
       expect(res.body.request_id).toBe(res.headers['x-request-id']);
     });
   });

@@ -13,6 +13,7 @@ describe('errors', () => {
     for (const payload of ['{"auth":', '{auth: 1}', "{'auth': {}}"]) {
       const res = await raw(payload);
       expectError(res, 400);
+      expect(res.body.code).toBe('json_malformed');
       expect(res.body.message).toMatch(/JSON/);
     }
   });
@@ -21,9 +22,11 @@ describe('errors', () => {
     const secret = 'Leaky-Secret-123';
     const truncated = await raw(`{"auth":{"username":"demo@example.com","password":"${secret}"`);
     expectError(truncated, 400);
+    expect(truncated.body.code).toBe('json_malformed');
     expect(truncated.payload).not.toContain(secret);
     const mistyped = await t.post('/contacts/sync', { auth: secret, meta: { offset: [secret] } });
     expectError(mistyped, 400);
+    expect(mistyped.body.code).toBe('validation_failed');
     expect(mistyped.payload).not.toContain(secret);
   });
 
@@ -34,7 +37,9 @@ describe('errors', () => {
   });
 
   it('answers an empty JSON body with 400 JSON', async () => {
-    expectError(await raw(''), 400);
+    const res = await raw('');
+    expectError(res, 400);
+    expect(res.body.code).toBe('body_empty');
   });
 
   it('answers wrong field types with 400 naming every field', async () => {
@@ -43,6 +48,7 @@ describe('errors', () => {
       meta: { offset: true, synchronization_checkpoint: 7 },
     });
     expectError(res, 400);
+    expect(res.body.code).toBe('validation_failed');
     for (const field of ['auth', 'meta.offset', 'meta.synchronization_checkpoint']) {
       expect(res.body.message).toContain(field);
     }
@@ -52,8 +58,10 @@ describe('errors', () => {
     for (const payload of ['[{"auth":{}}]', '"auth"', '42', 'null']) {
       const res = await raw(payload);
       expectError(res, 400);
+      expect(res.body.code).toBe('body_not_object');
     }
     const res = await raw(JSON.stringify([DEMO]));
+    expect(res.body.code).toBe('body_not_object');
     expect(res.body.message).toMatch(/object/);
   });
 
@@ -62,6 +70,7 @@ describe('errors', () => {
     expect(body.length).toBeGreaterThan(LIMIT);
     const res = await raw(body);
     expectError(res, 413);
+    expect(res.body.code).toBe('body_too_large');
     // Just under the limit is fine.
     const small = JSON.stringify({ auth: DEMO, meta: { context: 'x'.repeat(LIMIT - 200) } });
     expect(small.length).toBeLessThanOrEqual(LIMIT);
@@ -71,20 +80,45 @@ describe('errors', () => {
   it('answers a text/plain body with 415 JSON', async () => {
     const res = await raw(JSON.stringify({ auth: DEMO }), 'text/plain');
     expectError(res, 415);
+    expect(res.body.code).toBe('content_type_unsupported');
   });
 
   it('refuses a form-encoded body with 415 JSON', async () => {
     const res = await raw('auth=demo', 'application/x-www-form-urlencoded');
     expectError(res, 415);
+    expect(res.body.code).toBe('content_type_unsupported');
   });
 
   it('answers an unknown route with 404 JSON', async () => {
-    expectError(await t.post('/contacts/unknown', { auth: DEMO }), 404);
-    expectError(await t.get('/nothing/here'), 404);
+    for (const res of [
+      await t.post('/contacts/unknown', { auth: DEMO }),
+      await t.get('/nothing/here'),
+    ]) {
+      expectError(res, 404);
+      expect(res.body.code).toBe('route_not_found');
+    }
   });
 
   it('answers a known path with the wrong method with 404 JSON', async () => {
-    expectError(await t.get('/contacts/sync'), 404);
+    const res = await t.get('/contacts/sync');
+    expectError(res, 404);
+    expect(res.body.code).toBe('route_not_found');
+  });
+
+  it('answers a URL that cannot be decoded with 400, an over-long path parameter with 414, as JSON', async () => {
+    const malformed = await t.post(
+      '/actions/%E0%A4%A',
+      { auth: DEMO },
+      { 'x-request-id': 'bad-url-1' },
+    );
+    expectError(malformed, 400);
+    expect(malformed.body.code).toBe('url_malformed');
+    expect(malformed.body.request_id).toBe('bad-url-1');
+    expect(malformed.headers['x-request-id']).toBe('bad-url-1');
+    const long = await t.post(`/actions/${'a'.repeat(200)}`, { auth: DEMO });
+    expectError(long, 414);
+    expect(long.body.code).toBe('url_too_long');
+    expect(long.body.request_id).toBe(long.headers['x-request-id']);
   });
 
   it('echoes a sane x-request-id in the header and the error body', async () => {
@@ -94,6 +128,7 @@ describe('errors', () => {
       { 'x-request-id': 'td-req.42_A' },
     );
     expectError(res, 404);
+    expect(res.body.code).toBe('route_not_found');
     expect(res.headers['x-request-id']).toBe('td-req.42_A');
     expect(res.body.request_id).toBe('td-req.42_A');
     const ok = await t.get('/health/live', { 'x-request-id': 'live-check-1' });
@@ -118,7 +153,8 @@ describe('errors', () => {
     try {
       const res = await t.post('/contacts/sync', { auth: DEMO }, { 'x-request-id': 'boom-1' });
       expectError(res, 500);
-      expect(Object.keys(res.body).sort()).toEqual(['message', 'request_id']);
+      expect(Object.keys(res.body).sort()).toEqual(['code', 'message', 'request_id']);
+      expect(res.body.code).toBe('internal_error');
       expect(res.body.request_id).toBe('boom-1');
       expect(res.payload).not.toContain('kaboom');
       expect(res.payload).not.toContain('/srv/secret/path');
@@ -139,6 +175,7 @@ describe('errors', () => {
     try {
       const res = await t.post('/contacts/sync', { auth: DEMO });
       expectError(res, 500);
+      expect(res.body.code).toBe('internal_error');
       expect(res.payload).not.toContain('a bare string');
     } finally {
       spy.mockRestore();
@@ -156,6 +193,7 @@ describe('errors', () => {
       const res = await t.post(url, { auth: 'nope' });
       expectJson(res);
       expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
     }
   });
 });

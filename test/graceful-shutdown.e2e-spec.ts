@@ -110,7 +110,7 @@ describe('graceful shutdown (a real process)', () => {
     await bridge.waitFor(/SIGTERM received/);
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ request_id: expect.any(String) });
+    expect(await ready.json()).toMatchObject({ code: 'not_ready', request_id: expect.any(String) });
     expect(bridge.child.exitCode).toBeNull();
 
     // The lock goes away; the request in flight completes normally.

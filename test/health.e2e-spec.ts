@@ -26,6 +26,7 @@ describe('GET /health/*', () => {
     try {
       const res = await t.get('/health/ready');
       expectError(res, 503);
+      expect(res.body.code).toBe('not_ready');
       expect(res.body.message).toBe('Not ready: external_system down');
       expect(res.body.details.external_system).toMatchObject({
         status: 'down',

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ERROR_CODES } from '../src/talkdesk/contract/errors';
 import { DEMO, useTestApp } from './support/test-app';
 
 const POST_ENDPOINTS = [
@@ -63,6 +64,7 @@ describe('hostile input', () => {
     expect(res.statusCode).toBeLessThan(500);
     if (res.statusCode >= 400) {
       const body = JSON.parse(res.payload);
+      expect(ERROR_CODES).toContain(body.code);
       expect(typeof body.message).toBe('string');
       expect(body.request_id).toBe(res.headers['x-request-id']);
     }
@@ -137,6 +139,7 @@ describe('hostile input', () => {
     );
     expect(res.statusCode).toBe(400);
     expectClean(res);
+    expect(JSON.parse(res.payload).code).toBe('json_malformed');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -152,6 +155,7 @@ describe('hostile input', () => {
       const res = await send(url, payload);
       expect(res.statusCode).toBe(400);
       expect(JSON.parse(res.payload).message).toMatch(/nested deeper than 32 levels/);
+      expect(JSON.parse(res.payload).code).toBe('json_too_deep');
     }
   });
 
@@ -171,6 +175,7 @@ describe('hostile input', () => {
     const refused = await send('/contacts/sync', huge);
     expect(refused.statusCode).toBe(413);
     expectClean(refused);
+    expect(JSON.parse(refused.payload).code).toBe('body_too_large');
     const big = JSON.stringify({
       auth: DEMO,
       meta: { interaction_types: Array.from({ length: 20_000 }, (_, i) => `type${i}`) },

@@ -124,6 +124,7 @@ describe.each(['memory', 'redis'] as const)('idempotent actions (%s)', (store) =
     });
     expect(reused.status).toBe(422);
     expect(reused.body).toEqual({
+      code: 'idempotency_key_reused',
       message: expect.stringContaining('Idempotency-Key'),
       request_id: expect.any(String),
     });
@@ -136,6 +137,7 @@ describe.each(['memory', 'redis'] as const)('idempotent actions (%s)', (store) =
       headers: { 'idempotency-key': 'x'.repeat(300) },
     });
     expect(res.status).toBe(400);
+    expect(res.body.code).toBe('idempotency_key_invalid');
     expect(res.body.message).toContain('Idempotency-Key');
   });
 
@@ -148,6 +150,7 @@ describe.each(['memory', 'redis'] as const)('idempotent actions (%s)', (store) =
     const subject = `Not yet ${randomUUID()}`;
     const refused = await call(t.app, 'POST', '/actions/log_call', { body: ticket(subject, next) });
     expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('action_rejected');
     expect(refused.body.message).toContain('not found');
     const created = await call(t.app, 'POST', '/actions/create_contact', {
       body: { auth: DEMO, data: { name: `Later ${randomUUID()}` } },

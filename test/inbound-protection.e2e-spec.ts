@@ -24,6 +24,7 @@ describe('bridge token (BRIDGE_TOKEN)', () => {
     const res = await call(t.app, 'POST', '/auth/validate', { body: validate });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({
+      code: 'bridge_token_required',
       message: expect.stringContaining('bridge token'),
       request_id: expect.any(String),
     });
@@ -47,6 +48,7 @@ describe('bridge token (BRIDGE_TOKEN)', () => {
     ]) {
       const res = await call(t.app, 'POST', '/contacts/sync', { body: validate, headers });
       expect(res.status).toBe(401);
+      expect(res.body.code).toBe('bridge_token_required');
       expect(JSON.stringify(res.body)).not.toContain('wrong-token');
       expect(JSON.stringify(res.body)).not.toContain(TOKEN);
     }
@@ -79,8 +81,12 @@ describe('bridge token (BRIDGE_TOKEN)', () => {
   });
 
   it('checks the token before anything else: even a malformed body or unknown action is a 401', async () => {
-    expect((await call(t.app, 'POST', '/actions/nope', { body: validate })).status).toBe(401);
-    expect((await call(t.app, 'POST', '/contacts/sync', { body: { auth: 1 } })).status).toBe(401);
+    const unknownAction = await call(t.app, 'POST', '/actions/nope', { body: validate });
+    expect(unknownAction.status).toBe(401);
+    expect(unknownAction.body.code).toBe('bridge_token_required');
+    const malformed = await call(t.app, 'POST', '/contacts/sync', { body: { auth: 1 } });
+    expect(malformed.status).toBe(401);
+    expect(malformed.body.code).toBe('bridge_token_required');
   });
 
   it.each(OPEN)('leaves %s open', async (url) => {
@@ -99,7 +105,11 @@ describe('IP allow-list (IP_ALLOWLIST, TRUST_PROXY)', () => {
       remoteAddress: '192.0.2.10',
     });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ message: expect.any(String), request_id: expect.any(String) });
+    expect(res.body).toEqual({
+      code: 'address_not_allowed',
+      message: expect.any(String),
+      request_id: expect.any(String),
+    });
   });
 
   it('lets addresses of the list through, IPv4 and IPv6', async () => {
@@ -181,6 +191,7 @@ describe.each(['memory', 'redis'] as const)('per-account rate limit (%s)', (stor
     const limited = await call(a.app, 'POST', '/agents/sync', { body: { auth: DEMO } });
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({
+      code: 'rate_limited',
       message: expect.stringContaining('Too many requests'),
       request_id: expect.any(String),
     });
@@ -313,6 +324,10 @@ describe('security headers and body limit', () => {
       body: { auth: DEMO, padding: 'x'.repeat(4096) },
     });
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ message: expect.any(String), request_id: expect.any(String) });
+    expect(res.body).toEqual({
+      code: 'body_too_large',
+      message: expect.any(String),
+      request_id: expect.any(String),
+    });
   });
 });

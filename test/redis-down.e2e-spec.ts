@@ -24,6 +24,7 @@ describe('Redis unavailable', () => {
     });
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
+      code: 'store_unavailable',
       message: expect.stringContaining('not run'),
       request_id: expect.any(String),
     });

@@ -191,6 +191,7 @@ describe('REST connector: help desk example (connectors/helpdesk.yaml)', () => {
       data: { subject: 'x' },
     });
     expectError(refused, 400);
+    expect(refused.body.code).toBe('action_rejected');
     expect(refused.body.message).toBe(
       'The external system refused create_ticket (HTTP 422): Requester 999999 not found',
     );
@@ -199,6 +200,7 @@ describe('REST connector: help desk example (connectors/helpdesk.yaml)', () => {
       data: { subject: 'x' },
     });
     expectError(noContact, 400);
+    expect(noContact.body.code).toBe('action_rejected');
     expect(noContact.body.message).toMatch(/needs meta\.contact_external_id/);
   });
 
@@ -372,6 +374,7 @@ describe('REST connector: CRM example (session login, Link headers, offsets, ful
       data: { first_name: ' ' },
     });
     expectError(refused, 400);
+    expect(refused.body.code).toMatch(/^action_(rejected|input_missing)$/);
   });
 });
 
@@ -407,6 +410,7 @@ describe('REST connector: start-up and readiness', () => {
       await crm.stop();
       const down = await t.get('/health/ready');
       expect(down.status).toBe(503);
+      expect(down.body.code).toBe('not_ready');
       expect(down.body.message).toMatch(/external_system/);
     } finally {
       await t.close();

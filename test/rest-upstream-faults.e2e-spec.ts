@@ -51,7 +51,7 @@ describe('REST connector against a misbehaving upstream', () => {
   });
 
   const noStack = (body: any) => {
-    expect(Object.keys(body).sort()).toEqual(['message', 'request_id']);
+    expect(Object.keys(body).sort()).toEqual(['code', 'message', 'request_id']);
     expect(body.message).not.toMatch(/\n\s+at /);
   };
 
@@ -87,6 +87,7 @@ describe('REST connector against a misbehaving upstream', () => {
       const res = await t.post('/contacts/sync', { auth: acme });
       expectError(res, 503);
       noStack(res.body);
+      expect(res.body.code).toBe('upstream_unavailable');
       expect(res.headers['retry-after']).toBe('120');
       expect(res.body.message).toMatch(/HTTP 429 to the contacts request/);
       expect(exportsOf(helpdesk) - before).toBe(1);
@@ -107,6 +108,7 @@ describe('REST connector against a misbehaving upstream', () => {
       const res = await t.post('/contacts/sync', { auth: acme });
       expectError(res, 502);
       noStack(res.body);
+      expect(res.body.code).toBe('upstream_failed');
       expect(res.body.message).toMatch(
         /^The external system answered HTTP 503 to the contacts request \(gave up after 3 attempts\)$/,
       );
@@ -118,6 +120,7 @@ describe('REST connector against a misbehaving upstream', () => {
       );
       const notFound = await t.post('/contacts/sync', { auth: acme });
       expectError(notFound, 502);
+      expect(notFound.body.code).toBe('upstream_failed');
       expect(notFound.body.message).toBe(
         'The external system answered HTTP 404 to the contacts request',
       );
@@ -127,6 +130,7 @@ describe('REST connector against a misbehaving upstream', () => {
       });
       const garbage = await t.post('/contacts/sync', { auth: acme });
       expectError(garbage, 502);
+      expect(garbage.body.code).toBe('upstream_failed');
       expect(garbage.body.message).toMatch(/not valid JSON/);
     });
 
@@ -135,6 +139,7 @@ describe('REST connector against a misbehaving upstream', () => {
         helpdesk.server.fail(isExport, 1, (_req, res) => json(res, status, { error: 'expired' }));
         const res = await t.post('/contacts/sync', { auth: acme });
         expectError(res, 401);
+        expect(res.body.code).toBe('credentials_rejected');
         expect(res.body.message).toBe(
           `The external system rejected the credentials (HTTP ${status} to the contacts request)`,
         );
@@ -168,6 +173,7 @@ describe('REST connector against a misbehaving upstream', () => {
         const res = await slow.post('/contacts/sync', { auth: acme });
         expectError(res, 504);
         noStack(res.body);
+        expect(res.body.code).toBe('deadline_exceeded');
         await new Promise((r) => setTimeout(r, 100));
         expect(aborted).toBe(true);
       } finally {

@@ -59,6 +59,7 @@ describe('upstream faults', () => {
       const res = await t.post('/contacts/sync', { auth: DEMO });
       expect(res.status).toBe(502);
       expect(res.body).toEqual({
+        code: 'upstream_failed',
         message: expect.stringMatching(/gave up after 3 attempts/),
         request_id: res.headers['x-request-id'],
       });
@@ -75,6 +76,7 @@ describe('upstream faults', () => {
       expect(Date.now() - started).toBeLessThan(4000);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('120');
+      expect(res.body.code).toBe('upstream_unavailable');
       expect(res.body.message).toMatch(/asked to retry in 120 s/);
       expect(contacts.calls).toBe(1);
     });
@@ -121,6 +123,7 @@ describe('upstream faults', () => {
         expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
         expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(2);
         expect(res.body).toEqual({
+          code: 'upstream_unavailable',
           message: expect.stringMatching(/circuit breaker/),
           request_id: res.headers['x-request-id'],
         });
@@ -172,6 +175,7 @@ describe('upstream faults', () => {
         data: { name: 'Stuck' },
       });
       expect(res.status).toBe(502);
+      expect(res.body.code).toBe('upstream_busy');
       expect(res.body.message).toContain(`database is busy (${LOCKED_ERROR_CODE[TEST_DATABASE]})`);
     });
   });

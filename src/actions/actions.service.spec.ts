@@ -1,4 +1,3 @@
-import { BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { ActionOutcome } from '../connectors/ports';
 import { TEST_AUTH } from '../../test/factories';
 import { FakeActionsPort } from '../../test/support/fakes';
@@ -17,12 +16,12 @@ function setup(outcome?: ActionOutcome) {
 const ticket = { subject: 'Call missed', description: 'A call from Jane Doe was missed.' };
 
 describe('ActionsService', () => {
-  it('an unknown action is a NotFoundException, and nothing runs', async () => {
+  it('an unknown action is an action_unknown error, and nothing runs', async () => {
     const { service, port, credentials } = setup();
 
     const attempt = service.run('delete_everything', AUTH, { data: ticket }, budget());
 
-    await expect(attempt).rejects.toBeInstanceOf(NotFoundException);
+    await expect(attempt).rejects.toMatchObject({ code: 'action_unknown' });
     await expect(attempt).rejects.toThrow(/delete_everything/);
     expect(port.runs).toHaveLength(0);
     expect(credentials.calls).toHaveLength(0);
@@ -34,13 +33,13 @@ describe('ActionsService', () => {
     ['an empty string', { subject: '', description: 'd' }],
     ['a blank string', { subject: '   ', description: 'd' }],
   ])(
-    'a mandatory input that is %s is a BadRequestException naming data.subject',
+    'a mandatory input that is %s is an action_input_missing error naming data.subject',
     async (_case, data) => {
       const { service, port } = setup();
 
       const attempt = service.run('create_ticket', AUTH, { data }, budget());
 
-      await expect(attempt).rejects.toBeInstanceOf(BadRequestException);
+      await expect(attempt).rejects.toMatchObject({ code: 'action_input_missing' });
       await expect(attempt).rejects.toThrow(/data\.subject/);
       expect(port.runs).toHaveLength(0);
     },
@@ -109,12 +108,12 @@ describe('ActionsService', () => {
     expect(Object.keys(result).sort()).toEqual(['external_id', 'message']);
   });
 
-  it('bad credentials are an UnauthorizedException before anything runs', async () => {
+  it('bad credentials are a credentials_rejected error before anything runs', async () => {
     const { service, port } = setup();
 
     await expect(
       service.run('create_ticket', { ...AUTH, password: 'wrong' }, { data: ticket }, budget()),
-    ).rejects.toBeInstanceOf(UnauthorizedException);
+    ).rejects.toMatchObject({ code: 'credentials_rejected' });
     expect(port.runs).toHaveLength(0);
   });
 
@@ -123,7 +122,7 @@ describe('ActionsService', () => {
 
     await expect(
       service.run('create_ticket', { ...AUTH, password: 'wrong' }, { data: {} }, budget()),
-    ).rejects.toBeInstanceOf(UnauthorizedException);
+    ).rejects.toMatchObject({ code: 'credentials_rejected' });
     expect(port.runs).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   ActionDefinition,
   ActionOutcome,
@@ -11,6 +11,7 @@ import { InteractionsCache } from '../interactions-cache/interactions-cache.serv
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { TimeBudget } from '../common/time-budget';
 import { OUTCOME_STATUS } from '../talkdesk/contract/outcomes';
+import { BridgeError } from '../talkdesk/contract/errors';
 
 export interface ActionInvocation {
   data?: Record<string, unknown> | null;
@@ -53,7 +54,8 @@ export class ActionsService {
   definition(name: string): ActionDefinition {
     const definition = this.actions.definitions.find((d) => d.name === name);
     if (!definition) {
-      throw new NotFoundException(
+      throw new BridgeError(
+        'action_unknown',
         `Unknown action "${name}": GET /integration/actions lists the actions`,
       );
     }
@@ -79,7 +81,10 @@ export class ActionsService {
       .filter((input) => input.mandatory && isMissing(data[input.key]))
       .map((input) => `data.${input.key}`);
     if (missing.length > 0) {
-      throw new BadRequestException(`Missing mandatory input(s) of ${name}: ${missing.join(', ')}`);
+      throw new BridgeError(
+        'action_input_missing',
+        `Missing mandatory input(s) of ${name}: ${missing.join(', ')}`,
+      );
     }
     const request: ActionRequest = {
       data,

@@ -1,4 +1,4 @@
-import { Logger, UnauthorizedException } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { UserRecord } from '../connectors/ports';
 import { newAgent } from '../../test/factories';
 import { FakeAgentsPort, FakeCredentialsPort } from '../../test/support/fakes';
@@ -111,12 +111,12 @@ describe('AgentsService', () => {
     ]);
   });
 
-  it('rejected credentials are an UnauthorizedException and no user is read', async () => {
+  it('rejected credentials are a credentials_rejected error and no user is read', async () => {
     const { service, port } = setup([{ id: 1, email: 'a@example.com' }]);
 
-    await expect(service.sync({ api_token: 'wrong' }, null, budget())).rejects.toBeInstanceOf(
-      UnauthorizedException,
-    );
+    await expect(service.sync({ api_token: 'wrong' }, null, budget())).rejects.toMatchObject({
+      code: 'credentials_rejected',
+    });
     expect(port.calls).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { BadRequestException, Logger, UnauthorizedException } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/ports/errors';
@@ -242,12 +242,12 @@ describe('ContactsService: meta', () => {
     for (const page of pages) expect(page).toEqual(pages[0]);
   });
 
-  it('reads a numeric offset as a token: a number that is not one is a BadRequestException naming meta.offset', async () => {
+  it('reads a numeric offset as a token: a number that is not one is an offset_unreadable error naming meta.offset', async () => {
     const { service, port } = setup({}, new FakeContactsPort(store()));
 
     const attempt = service.sync(AUTH, { offset: 2 }, budget());
 
-    await expect(attempt).rejects.toBeInstanceOf(BadRequestException);
+    await expect(attempt).rejects.toMatchObject({ code: 'offset_unreadable' });
     await expect(attempt).rejects.toThrow(/meta\.offset/);
     expect(port.queries).toHaveLength(0);
   });
@@ -487,13 +487,13 @@ describe('ContactsService: unreadable tokens', () => {
       Buffer.from('{"k":"contacts.offset","v":2,"after":{"u":1,"i":"1"}}').toString('base64url'),
     ],
   ])(
-    'an unreadable offset (%s) is a BadRequestException about meta.offset',
+    'an unreadable offset (%s) is an offset_unreadable error about meta.offset',
     async (_case, offset) => {
       const { service, port } = setup({}, new FakeContactsPort(store()));
 
       const attempt = service.sync(AUTH, { offset }, budget());
 
-      await expect(attempt).rejects.toBeInstanceOf(BadRequestException);
+      await expect(attempt).rejects.toMatchObject({ code: 'offset_unreadable' });
       await expect(attempt).rejects.toThrow(/meta\.offset/);
       expect(port.queries).toHaveLength(0);
     },
@@ -600,12 +600,12 @@ describe('ContactsService: a misbehaving port', () => {
 });
 
 describe('ContactsService: credentials', () => {
-  it('rejected credentials are an UnauthorizedException and no contact is read', async () => {
+  it('rejected credentials are a credentials_rejected error and no contact is read', async () => {
     const { service, port } = setup({}, new FakeContactsPort([contact(1, T0 - SECOND)]));
 
     await expect(
       service.sync({ ...AUTH, password: 'wrong' }, null, budget()),
-    ).rejects.toBeInstanceOf(UnauthorizedException);
+    ).rejects.toMatchObject({ code: 'credentials_rejected' });
     expect(port.queries).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/ports/errors';
 import {
@@ -13,6 +13,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { OUT_OF_TIME, PageFiller } from '../talkdesk/page-filler';
 import { TimeBudget } from '../common/time-budget';
+import { BridgeError } from '../talkdesk/contract/errors';
 import {
   decodeCheckpoint,
   decodeContext,
@@ -158,7 +159,8 @@ export class ContactsService {
   ): PageStart {
     const state = decodeOffsetState(typeof offset === 'number' ? String(offset) : offset);
     if (!state) {
-      throw new BadRequestException(
+      throw new BridgeError(
+        'offset_unreadable',
         'meta.offset is not a next_offset issued by this bridge (corrupted, or from another version): restart the synchronization without an offset',
       );
     }

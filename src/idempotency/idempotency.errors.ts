@@ -1,22 +1,17 @@
-import { ConflictException, UnprocessableEntityException } from '@nestjs/common';
-import { WithResponseHeaders } from '../talkdesk/all-exceptions.filter';
+import { BridgeError } from '../talkdesk/contract/errors';
 
 /** The same action is still running for another request and did not finish while this one waited. */
-export class ActionInFlightException extends ConflictException implements WithResponseHeaders {
-  readonly responseHeaders = { 'retry-after': '1' };
+export class ActionInFlightException extends BridgeError {
+  declare readonly responseHeaders: Readonly<Record<string, string>>;
 
   constructor() {
-    super(
-      'The same action is still running for an earlier request; retry in a moment to receive its result',
-    );
+    super('action_in_flight', undefined, { responseHeaders: { 'retry-after': '1' } });
   }
 }
 
 /** An Idempotency-Key sent again with a different payload. */
-export class IdempotencyKeyReusedException extends UnprocessableEntityException {
+export class IdempotencyKeyReusedException extends BridgeError {
   constructor() {
-    super(
-      'This Idempotency-Key was already used with a different payload for this action; use a new key',
-    );
+    super('idempotency_key_reused');
   }
 }

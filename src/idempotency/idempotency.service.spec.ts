@@ -102,7 +102,8 @@ describe.each(['memory', 'redis'] as const)('IdempotencyService (%s)', (kind) =>
     await until(() => task.runs() === 1);
     const error = await idempotency.run(scope, budget(300), task.work).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ActionInFlightException);
-    expect((error as ActionInFlightException).getStatus()).toBe(HttpStatus.CONFLICT);
+    expect((error as ActionInFlightException).code).toBe('action_in_flight');
+    expect((error as ActionInFlightException).status).toBe(HttpStatus.CONFLICT);
     expect((error as ActionInFlightException).responseHeaders['retry-after']).toBe('1');
     await task.finish();
     await first;

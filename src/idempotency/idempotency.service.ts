@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BadRequestException,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { canonicalJson, digest } from '../common/canonical-json';
 import { AppConfig } from '../config/app-config';
 import { KeyValueStore, KeyValueStores, StoreUnavailableError } from '../store/key-value-store';
 import { TimeBudget } from '../common/time-budget';
+import { BridgeError } from '../talkdesk/contract/errors';
 import { ActionInFlightException, IdempotencyKeyReusedException } from './idempotency.errors';
 
 /** What an action answered: replayed as it was to a repeated request. */
@@ -70,7 +66,8 @@ export class IdempotencyService {
   static checkKey(value: unknown): string | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
-      throw new BadRequestException(
+      throw new BridgeError(
+        'idempotency_key_invalid',
         'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)',
       );
     }
@@ -101,8 +98,10 @@ export class IdempotencyService {
       if (error instanceof StoreUnavailableError) {
         // Without its records the bridge cannot tell a retry from a new action: refuse rather
         // than risk running it twice.
-        throw new ServiceUnavailableException(
+        this.logger.error(`Refused an action: ${error.message}`);
+        throw new StoreUnavailableError(
           'The idempotency store is unavailable; the action was not run, retry later',
+          { cause: error },
         );
       }
       throw error;

@@ -1,4 +1,4 @@
-import { Logger, UnauthorizedException } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { InteractionRecord } from '../connectors/ports';
 import { newInteraction, TEST_AUTH } from '../../test/factories';
@@ -185,12 +185,12 @@ describe('InteractionsService', () => {
     expect(result.map((i) => i.id)).toEqual(['6', '5']);
   });
 
-  it('rejected credentials are an UnauthorizedException and the port is not called', async () => {
+  it('rejected credentials are a credentials_rejected error and the port is not called', async () => {
     const { service, port } = setup(mixed);
 
     await expect(
       service.retrieve({ ...AUTH, password: 'nope' }, { contactExternalId: '1' }, budget()),
-    ).rejects.toBeInstanceOf(UnauthorizedException);
+    ).rejects.toMatchObject({ code: 'credentials_rejected' });
     expect(port.calls).toHaveLength(0);
   });
 });

@@ -23,7 +23,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '',
         'Every webhook takes the account credentials in `auth`; the examples carry the demo account (`demo@example.com` / `demo`), so "Try it out" works against the embedded demo database.',
         '',
-        'Errors are JSON `{ "message": ..., "request_id": ... }`.',
+        'Errors are JSON `{ "code": ..., "message": ..., "request_id": ... }`: `code` is machine-readable and stable, and each code has one HTTP status.',
         '',
         'When the deployment sets `BRIDGE_TOKEN`, every webhook needs it, in the `X-Bridge-Token` header or as the password of HTTP basic authentication: use "Authorize".',
       ].join('\n'),

@@ -1,15 +1,8 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  Logger,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-import { WithResponseHeaders } from '../talkdesk/all-exceptions.filter';
+import { BridgeError } from '../talkdesk/contract/errors';
 import { parseAddressList } from './address-list';
 import { BRIDGE_TOKEN_HEADER, BridgeTokenCheck } from './bridge-token';
 import { isPublicEndpoint } from './public-endpoint.decorator';
@@ -19,19 +12,17 @@ import { isPublicEndpoint } from './public-endpoint.decorator';
  * challenge offers basic authentication, except to a caller that sent X-Bridge-Token: a browser
  * (Swagger UI's "Try it out") would otherwise open a login dialog over a wrong header token.
  */
-export class BridgeTokenRequiredException
-  extends UnauthorizedException
-  implements WithResponseHeaders
-{
-  readonly responseHeaders: Record<string, string>;
+export class BridgeTokenRequiredException extends BridgeError {
+  declare readonly responseHeaders: Readonly<Record<string, string>>;
 
   constructor(sentHeaderToken: boolean) {
-    super('Missing or wrong bridge token: send it in the X-Bridge-Token header');
-    this.responseHeaders = {
-      'www-authenticate': sentHeaderToken
-        ? 'X-Bridge-Token realm="talkdesk-bridge"'
-        : 'Basic realm="talkdesk-bridge"',
-    };
+    super('bridge_token_required', undefined, {
+      responseHeaders: {
+        'www-authenticate': sentHeaderToken
+          ? 'X-Bridge-Token realm="talkdesk-bridge"'
+          : 'Basic realm="talkdesk-bridge"',
+      },
+    });
   }
 }
 
@@ -59,7 +50,7 @@ export class InboundGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (this.allowed && !this.allowed(request.ip)) {
       this.logger.warn(`Refused a call from ${request.ip}: not in IP_ALLOWLIST`);
-      throw new ForbiddenException('Calls from this address are not allowed');
+      throw new BridgeError('address_not_allowed', 'Calls from this address are not allowed');
     }
     if (this.token && !this.token.matches(request.headers)) {
       throw new BridgeTokenRequiredException(request.headers[BRIDGE_TOKEN_HEADER] !== undefined);

@@ -31,13 +31,16 @@ describe('contract checks', () => {
 
     it('flags a status the contract does not allow, quoting the body', () => {
       const checked = checkResponse(
-        exchange({ status: 500, text: '{"message":"boom"}' }),
+        exchange({ status: 500, text: '{"code":"internal_error","message":"boom"}' }),
         contacts,
         contract,
       );
       expect(checked.usable).toBe(false);
       expect(checked.problems).toEqual([
-        { check: 'status', message: 'status 500, expected 200: {"message":"boom"}' },
+        {
+          check: 'status',
+          message: 'status 500, expected 200: {"code":"internal_error","message":"boom"}',
+        },
       ]);
     });
 

@@ -79,10 +79,20 @@ describe('OpenApiContract (the committed spec)', () => {
   });
 
   it('checks error bodies and the inline schema of authorization validation', () => {
-    expect(contract.validate('/auth/validate', 'post', 401, { message: 'no' })).toEqual([]);
-    expect(contract.validate('/auth/validate', 'post', 401, { error: 'no' })).toEqual([
-      "(body) must have required property 'message'",
+    const rejected = { code: 'credentials_rejected', message: 'no' };
+    expect(contract.validate('/auth/validate', 'post', 401, rejected)).toEqual([]);
+    expect(
+      contract.validate('/auth/validate', 'post', 401, {
+        code: 'credentials_rejected',
+        error: 'no',
+      }),
+    ).toEqual(["(body) must have required property 'message'"]);
+    expect(contract.validate('/auth/validate', 'post', 401, { message: 'no' })).toEqual([
+      "(body) must have required property 'code'",
     ]);
+    expect(
+      contract.validate('/auth/validate', 'post', 401, { code: 'FST_ERR_BAD_URL', message: 'no' }),
+    ).toEqual([expect.stringMatching(/^code must be equal to one of the allowed values \[/)]);
     expect(contract.validate('/auth/validate', 'post', 200, ['a'])).toEqual([
       '(body) must be object',
     ]);

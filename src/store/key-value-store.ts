@@ -1,3 +1,5 @@
+import { BridgeError } from '../talkdesk/contract/errors';
+
 /**
  * A small key-value store with expiry and the atomic operations idempotency records, caches
  * and counters need. Values are strings; every key expires.
@@ -35,5 +37,9 @@ export abstract class KeyValueStores {
   abstract open(namespace: string, options: StoreOptions): KeyValueStore;
 }
 
-/** The shared store did not answer (Redis down or too slow). */
-export class StoreUnavailableError extends Error {}
+/** The shared store did not answer (Redis down or too slow): `store_unavailable` (503). */
+export class StoreUnavailableError extends BridgeError {
+  constructor(message?: string, options: { cause?: unknown } = {}) {
+    super('store_unavailable', message, options);
+  }
+}

@@ -1,4 +1,3 @@
-import { UnauthorizedException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { newAccount } from '../../test/factories';
 import { FakeCredentialsPort } from '../../test/support/fakes';
@@ -23,7 +22,7 @@ function setup(overrides: Partial<AppConfig> = {}) {
 afterEach(() => jest.restoreAllMocks());
 
 describe('AccountResolver', () => {
-  it('rejected credentials are an UnauthorizedException that does not echo them', async () => {
+  it('rejected credentials are a credentials_rejected error (401) that does not echo them', async () => {
     const { resolver } = setup();
 
     const attempt = resolver.resolve(
@@ -31,7 +30,7 @@ describe('AccountResolver', () => {
       budget(),
     );
 
-    await expect(attempt).rejects.toBeInstanceOf(UnauthorizedException);
+    await expect(attempt).rejects.toMatchObject({ code: 'credentials_rejected' });
     await expect(attempt).rejects.not.toThrow(/guess-123/);
   });
 
@@ -39,8 +38,12 @@ describe('AccountResolver', () => {
     const { resolver, port } = setup();
     const wrong = { username: 'ann@example.com', password: 'wrong' };
 
-    await expect(resolver.resolve(wrong, budget())).rejects.toBeInstanceOf(UnauthorizedException);
-    await expect(resolver.resolve(wrong, budget())).rejects.toBeInstanceOf(UnauthorizedException);
+    await expect(resolver.resolve(wrong, budget())).rejects.toMatchObject({
+      code: 'credentials_rejected',
+    });
+    await expect(resolver.resolve(wrong, budget())).rejects.toMatchObject({
+      code: 'credentials_rejected',
+    });
 
     expect(port.calls).toHaveLength(2);
   });
@@ -78,7 +81,7 @@ describe('AccountResolver', () => {
 
     await expect(
       resolver.resolve({ ...ANN, password: 'not-ann-secret' }, budget()),
-    ).rejects.toBeInstanceOf(UnauthorizedException);
+    ).rejects.toMatchObject({ code: 'credentials_rejected' });
     await expect(resolver.resolve({ ...ANN, extra: 'field' }, budget())).resolves.toEqual({
       account: { key: 'account:ann@example.com' },
     });
@@ -102,11 +105,13 @@ describe('AccountResolver', () => {
     expect(port.calls).toHaveLength(2);
 
     port.revoke(ANN); // the password is rotated
-    await expect(resolver.resolve(ANN, budget(), { fresh: true })).rejects.toBeInstanceOf(
-      UnauthorizedException,
-    );
+    await expect(resolver.resolve(ANN, budget(), { fresh: true })).rejects.toMatchObject({
+      code: 'credentials_rejected',
+    });
     // The rejected credentials are forgotten: no later resolve trusts the old entry.
-    await expect(resolver.resolve(ANN, budget())).rejects.toBeInstanceOf(UnauthorizedException);
+    await expect(resolver.resolve(ANN, budget())).rejects.toMatchObject({
+      code: 'credentials_rejected',
+    });
     expect(port.calls).toHaveLength(4);
   });
 

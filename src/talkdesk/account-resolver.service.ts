@@ -1,14 +1,16 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedAccount, AuthFields, CredentialsPort } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { TimeBudget } from '../common/time-budget';
+import { BridgeError } from './contract/errors';
 
 const MAX_CACHED_CREDENTIALS = 10_000;
 
 /**
- * Turns the `auth` of a request into the external system's account, or a 401. Verified
+ * Turns the `auth` of a request into the external system's account, or a 401
+ * (`credentials_rejected`). Verified
  * credentials are remembered for a short while so that the pages of a sync do not each pay
  * for a password hash or a round trip; they are remembered only as a keyed hash, never in clear.
  */
@@ -40,7 +42,10 @@ export class AccountResolver {
     const value = await this.credentials.authenticate(auth, { signal: budget.signal });
     if (!value) {
       this.cache.delete(key);
-      throw new UnauthorizedException('The external system rejected the credentials in auth');
+      throw new BridgeError(
+        'credentials_rejected',
+        'The external system rejected the credentials in auth',
+      );
     }
     if (ttl > 0) {
       this.cache.delete(key);

@@ -2,12 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { mapError } from './error-mapping';
 
-/** An error that needs headers of its own on its response (e.g. Retry-After on a 409). */
-export interface WithResponseHeaders {
-  readonly responseHeaders: Record<string, string>;
-}
-
-/** Every error leaves as JSON `{ message, request_id }` with its status; never a stack trace. */
+/**
+ * Every error leaves as JSON `{ code, message, request_id }` with the status of its code (see
+ * contract/errors.ts); never a stack trace.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -29,17 +27,32 @@ export function sendError(
   reply: FastifyReply,
   logger: Pick<Logger, 'error'>,
 ): void {
-  const { status, message, unexpected, headers, details } = mapError(exception);
+  const { status, code, message, unexpected, headers, details } = mapError(exception);
   if (unexpected) {
     logger.error(
       `request ${request.id} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
     );
   }
   if (reply.sent) return;
-  const own = (exception as Partial<WithResponseHeaders> | null)?.responseHeaders;
-  if (headers || own) void reply.headers({ ...headers, ...own });
+  if (headers) void reply.headers(headers);
   void reply
     .status(status)
     .header('content-type', 'application/json; charset=utf-8')
-    .send({ message, request_id: request.id, ...details });
+    .send({ code, message, request_id: request.id, ...details });
+}
+
+const frameworkLogger = new Logger('Errors');
+
+/**
+ * Fastify's `frameworkErrors`: the errors its router answers before any hook runs, and so before
+ * Nest sees the request (a malformed URL, an over-long route parameter), answered like every other
+ * error, with the x-request-id header the onSend hook would have set.
+ */
+export function sendFrameworkError(
+  error: Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void reply.header('x-request-id', request.id);
+  sendError(error, request, reply, frameworkLogger);
 }

@@ -1,12 +1,12 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { Observable, throwError, timeout } from 'rxjs';
-import { UpstreamError } from '../connectors/ports/errors';
+import { BridgeError } from './contract/errors';
 
 /**
  * No answer after the request's budget: whatever the handler is waiting for (an adapter that
- * ignores its AbortSignal, a stalled upstream), the request is answered 504 `{message,
- * request_id}` when its budget is spent. The handler's late result is dropped: rxjs unsubscribes
+ * ignores its AbortSignal, a stalled upstream), the request is answered 504 `{code:
+ * 'deadline_exceeded', message, request_id}` when its budget is spent. The handler's late result is dropped: rxjs unsubscribes
  * from it, so it is neither sent nor reported as unhandled.
  */
 @Injectable()
@@ -20,9 +20,9 @@ export class DeadlineInterceptor implements NestInterceptor {
         with: () =>
           throwError(
             () =>
-              new UpstreamError(
+              new BridgeError(
+                'deadline_exceeded',
                 `No answer within the request budget of ${budget.totalMs} ms: the external system is too slow`,
-                true,
               ),
           ),
       }),

@@ -1,20 +1,16 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
-import {
-  ActionRejectedError,
-  CredentialsRejectedError,
-  InvalidPositionError,
-  UpstreamError,
-  UpstreamUnavailableError,
-} from '../connectors/ports/errors';
+import { HttpException } from '@nestjs/common';
+import { UpstreamUnavailableError } from '../connectors/ports/errors';
 import { formatRetryAfter } from '../connectors/resilience/retry-after';
 import { isAbortError } from '../common/time-budget';
+import { BridgeError, ErrorCode, errorDefinition } from './contract/errors';
 
 export interface MappedError {
   status: number;
+  code: ErrorCode;
   message: string;
   /** Unexpected: logged with its stack, answered without it. */
   unexpected: boolean;
-  /** Extra response headers (Retry-After on 503). */
+  /** Extra response headers (Retry-After on 503, WWW-Authenticate on 401). */
   headers?: Record<string, string>;
   /** Extra body fields (the health check's details on a failing readiness probe). */
   details?: Record<string, unknown>;
@@ -38,85 +34,118 @@ function httpExceptionMessage(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
-/** Fastify's own errors (body parsing, limits) carry a code and a 4xx status. */
-function fastifyMessage(code: string | undefined, fallback: string): string {
-  switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'Request body is too large';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Unsupported content type: send application/json';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'Request body is empty: send a JSON object';
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return 'Content-Length does not match the body';
-    default:
-      if (fallback.includes('JSON')) return `Malformed JSON body: ${fallback}`;
-      return fallback;
-  }
+/** Fastify's own client errors (body parsing, limits, URLs), by their FST_ERR_* code. */
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'content_type_unsupported',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'body_empty',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'json_malformed',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'content_length_mismatch',
+  FST_ERR_BAD_URL: 'url_malformed',
+  FST_ERR_MAX_PARAM_LENGTH: 'url_too_long',
+  FST_ERR_NOT_FOUND: 'route_not_found',
+};
+
+/** Other client errors not ours, by status: Nest's 404 of an unknown route, the throttler's 429. */
+const CLIENT_STATUSES: Readonly<Record<number, ErrorCode>> = {
+  404: 'route_not_found',
+  413: 'body_too_large',
+  414: 'url_too_long',
+  415: 'content_type_unsupported',
+  429: 'rate_limited',
+};
+
+interface Foreign {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
 }
 
-/** Maps anything thrown while serving a request to the status and message Talkdesk receives. */
-export function mapError(exception: unknown): MappedError {
+/** The FST_ERR_* code of a Fastify error, also when Nest has wrapped it in an HttpException. */
+function fastifyCode(exception: unknown): string | undefined {
+  for (let error = exception, depth = 0; error && depth < 3; depth++) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('FST_ERR_')) return code;
+    error = (error as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A client error (4xx) not ours, as one of our codes; anything else stays unknown. */
+function clientError(status: number, message: string, exception: unknown): Foreign | undefined {
+  if (status < 400 || status >= 500) return undefined;
+  const fastify = fastifyCode(exception);
+  const code =
+    (fastify !== undefined ? FASTIFY_CODES[fastify] : undefined) ??
+    CLIENT_STATUSES[status] ??
+    'bad_request';
+  return { code, message: message || errorDefinition(code).message };
+}
+
+/** Errors thrown by what the bridge is built on (Nest, Fastify, @nestjs/terminus, the throttler). */
+function foreignError(exception: unknown): Foreign | undefined {
   if (exception instanceof HttpException) {
-    const status = exception.getStatus();
     const health = healthCheckFailure(exception);
     if (health) {
       const down = Object.keys(health.error as object).join(', ') || 'a dependency';
-      return { status, message: `Not ready: ${down} down`, unexpected: false, details: health };
+      return { code: 'not_ready', message: `Not ready: ${down} down`, details: health };
     }
-    return {
-      status,
-      message: httpExceptionMessage(exception),
-      unexpected: status >= 500,
-    };
-  }
-  if (exception instanceof CredentialsRejectedError) {
-    return { status: HttpStatus.UNAUTHORIZED, message: exception.message, unexpected: false };
-  }
-  if (exception instanceof ActionRejectedError || exception instanceof InvalidPositionError) {
-    return { status: HttpStatus.BAD_REQUEST, message: exception.message, unexpected: false };
-  }
-  if (exception instanceof UpstreamUnavailableError) {
-    return {
-      status: HttpStatus.SERVICE_UNAVAILABLE,
-      message: exception.message,
-      unexpected: false,
-      headers: { 'retry-after': formatRetryAfter(exception.retryAfterMs) },
-    };
-  }
-  if (exception instanceof UpstreamError) {
-    return {
-      status: exception.timeout ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
-      message: exception.message,
-      unexpected: false,
-    };
+    return clientError(exception.getStatus(), httpExceptionMessage(exception), exception);
   }
   if (isAbortError(exception)) {
     // An adapter that gave up on its own when the request's signal aborted.
+    return { code: 'deadline_exceeded', message: errorDefinition('deadline_exceeded').message };
+  }
+  const candidate = exception as { statusCode?: unknown; message?: unknown } | null;
+  if (typeof candidate?.statusCode === 'number') {
+    const message = typeof candidate.message === 'string' ? candidate.message : '';
+    return clientError(candidate.statusCode, message, exception);
+  }
+  return undefined;
+}
+
+function ownHeaders(error: BridgeError): Record<string, string> | undefined {
+  const retryAfter =
+    error instanceof UpstreamUnavailableError
+      ? { 'retry-after': formatRetryAfter(error.retryAfterMs) }
+      : undefined;
+  return retryAfter || error.responseHeaders
+    ? { ...retryAfter, ...error.responseHeaders }
+    : undefined;
+}
+
+/**
+ * Maps anything thrown while serving a request to the code, status and message Talkdesk
+ * receives: the bridge's own errors (BridgeError and its subclasses) as they are, the errors
+ * of Nest, Fastify, @nestjs/terminus and the throttler to the matching code, anything else to
+ * `internal_error` (500, logged, its message never sent).
+ */
+export function mapError(exception: unknown): MappedError {
+  if (exception instanceof BridgeError) {
+    const headers = ownHeaders(exception);
     return {
-      status: HttpStatus.GATEWAY_TIMEOUT,
-      message: 'The external system did not answer within the request budget',
-      unexpected: false,
+      status: exception.status,
+      code: exception.code,
+      message: exception.message || errorDefinition(exception.code).message,
+      unexpected: exception.code === 'internal_error',
+      ...(headers && { headers }),
     };
   }
-  const candidate = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
-  if (
-    typeof candidate?.statusCode === 'number' &&
-    candidate.statusCode >= 400 &&
-    candidate.statusCode < 500
-  ) {
+  const foreign = foreignError(exception);
+  if (foreign) {
     return {
-      status: candidate.statusCode,
-      message: fastifyMessage(
-        typeof candidate.code === 'string' ? candidate.code : undefined,
-        typeof candidate.message === 'string' ? candidate.message : 'Bad request',
-      ),
+      status: errorDefinition(foreign.code).status,
+      code: foreign.code,
+      message: foreign.message,
       unexpected: false,
+      ...(foreign.details && { details: foreign.details }),
     };
   }
+  const internal = errorDefinition('internal_error');
   return {
-    status: HttpStatus.INTERNAL_SERVER_ERROR,
-    message: 'Internal error: the bridge failed to handle this request; quote its request_id',
+    status: internal.status,
+    code: 'internal_error',
+    message: internal.message,
     unexpected: true,
   };
 }

@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { BridgeError } from './contract/errors';
 
 /**
  * True when the JSON text nests arrays/objects deeper than `maxDepth`. A linear scan of the raw
@@ -38,11 +39,13 @@ export function installJsonBodyParser(
   app.useBodyParser('application/json', { bodyLimit }, (request, body, done) => {
     const text = body.toString('utf8');
     if (jsonDepthExceeds(text, maxDepth)) {
-      const error = new Error(`The JSON body is nested deeper than ${maxDepth} levels`) as Error & {
-        statusCode: number;
-      };
-      error.statusCode = 400;
-      done(error, undefined);
+      done(
+        new BridgeError(
+          'json_too_deep',
+          `Malformed JSON body: The JSON body is nested deeper than ${maxDepth} levels`,
+        ),
+        undefined,
+      );
       return;
     }
     void parse(request as Parameters<typeof parse>[0], text, done);

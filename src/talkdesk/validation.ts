@@ -1,9 +1,5 @@
-import {
-  ArgumentMetadata,
-  BadRequestException,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BridgeError } from './contract/errors';
 
 /** "meta.offset must be a string or a number" for each broken field, never echoing values. */
 export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
@@ -26,7 +22,7 @@ class TalkdeskValidationPipe extends ValidationPipe {
       metadata.type === 'body' &&
       (typeof value !== 'object' || value === null || Array.isArray(value))
     ) {
-      throw new BadRequestException('The request body must be a JSON object');
+      throw new BridgeError('body_not_object', 'The request body must be a JSON object');
     }
     return super.transform(value, metadata);
   }
@@ -41,7 +37,8 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) =>
-      new BadRequestException(
+      new BridgeError(
+        'validation_failed',
         describeValidationErrors(errors).join('; ') || 'Invalid request body',
       ),
   });

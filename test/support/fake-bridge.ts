@@ -65,7 +65,8 @@ export async function startFakeBridge(): Promise<FakeBridge> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readJson(req);
     const authorized = faults.acceptAnyCredentials || body.auth?.api_token === FAKE_AUTH.api_token;
-    if (!authorized) return send(res, 401, { message: 'Invalid credentials' });
+    if (!authorized)
+      return send(res, 401, { code: 'credentials_rejected', message: 'Invalid credentials' });
     const meta = body.meta ?? {};
     switch (req.url) {
       case '/auth/validate':
@@ -135,11 +136,13 @@ export async function startFakeBridge(): Promise<FakeBridge> {
       case '/actions/create_ticket':
         return send(res, 201, { external_id: '99', message: 'Ticket 99 created' });
       default:
-        return send(res, 404, { message: 'Not found' });
+        return send(res, 404, { code: 'route_not_found', message: 'Not found' });
     }
   };
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, { message: 'fake bridge failed' }));
+    handle(req, res).catch(() =>
+      send(res, 500, { code: 'internal_error', message: 'fake bridge failed' }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -44,6 +44,13 @@ describe('HTTP upstream helpers', () => {
     expect(httpStatusError(500, null, true)).toBeInstanceOf(UpstreamError);
   });
 
+  it('codes a 429 upstream_rate_limited, other statuses upstream_failed', () => {
+    expect(httpStatusError(429, '1', true).code).toBe('upstream_rate_limited');
+    expect(httpStatusError(429, null, false).code).toBe('upstream_rate_limited');
+    expect(httpStatusError(503, '7', true).code).toBe('upstream_failed');
+    expect(httpStatusError(404, null, true).code).toBe('upstream_failed');
+  });
+
   it('classifies network errors', () => {
     const refused = Object.assign(new Error('connect'), { code: 'ECONNREFUSED' });
     const reset = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
@@ -51,6 +58,15 @@ describe('HTTP upstream helpers', () => {
     expect(classifyHttpError(reset, true)).toBeInstanceOf(RetryableUpstreamError);
     expect(classifyHttpError(reset, false)).not.toBeInstanceOf(RetryableUpstreamError);
     expect(classifyHttpError(reset, false)).toBeInstanceOf(UpstreamError);
+    for (const [error, idempotent] of [
+      [refused, false],
+      [reset, true],
+      [reset, false],
+    ] as const) {
+      expect((classifyHttpError(error, idempotent) as UpstreamError).code).toBe(
+        'upstream_unreachable',
+      );
+    }
     const other = new Error('other');
     expect(classifyHttpError(other)).toBe(other);
   });

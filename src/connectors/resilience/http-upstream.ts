@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { RetryableUpstreamError, UpstreamError } from '../ports/errors';
+import { RetryableUpstreamCode, RetryableUpstreamError, UpstreamError } from '../ports/errors';
 import { parseRetryAfter } from './retry-after';
 
 export interface UpstreamAgentOptions {
@@ -29,6 +29,11 @@ export function createUpstreamAgent(options: UpstreamAgentOptions = {}): Agent {
 /** HTTP statuses that mean "try again later" rather than "this request is wrong". */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 502, 503, 504]);
 
+/** The code of a failed HTTP answer of the upstream: 429 is `upstream_rate_limited`. */
+export function httpStatusCode(status: number): RetryableUpstreamCode {
+  return status === 429 ? 'upstream_rate_limited' : 'upstream_failed';
+}
+
 /**
  * The error for a failed HTTP answer of the upstream: retryable (with its Retry-After) for
  * RETRYABLE_STATUSES when `idempotent` (a GET, or a write guarded by an idempotency key), a
@@ -40,10 +45,11 @@ export function httpStatusError(
   idempotent: boolean,
 ): UpstreamError {
   const message = `The external system answered HTTP ${status}`;
+  const code = httpStatusCode(status);
   if (idempotent && RETRYABLE_STATUSES.has(status)) {
-    return new RetryableUpstreamError(message, parseRetryAfter(retryAfter));
+    return new RetryableUpstreamError(message, parseRetryAfter(retryAfter), code);
   }
-  return new UpstreamError(message);
+  return new UpstreamError(message, false, code);
 }
 
 /** The request never reached the upstream: always safe to repeat. */
@@ -64,9 +70,17 @@ export function classifyHttpError(error: unknown, idempotent = true): unknown {
     (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
   if (typeof code !== 'string') return error;
   if (NOT_SENT_CODES.has(code) || (idempotent && BROKEN_CODES.has(code))) {
-    return new RetryableUpstreamError(`The external system could not be reached (${code})`);
+    return new RetryableUpstreamError(
+      `The external system could not be reached (${code})`,
+      undefined,
+      'upstream_unreachable',
+    );
   }
   if (BROKEN_CODES.has(code))
-    return new UpstreamError(`The connection to the external system broke (${code})`);
+    return new UpstreamError(
+      `The connection to the external system broke (${code})`,
+      false,
+      'upstream_unreachable',
+    );
   return error;
 }

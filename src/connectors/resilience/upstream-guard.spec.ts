@@ -48,6 +48,18 @@ describe('UpstreamGuard', () => {
     expect(fn).toHaveBeenCalledTimes(3);
   });
 
+  it('gives up with the code of the last failure', async () => {
+    const limited = flaky(
+      10,
+      () => new RetryableUpstreamError('HTTP 429', 1, 'upstream_rate_limited'),
+    );
+    const error = await guard({ retries: 1 })
+      .call('op', limited, { signal: budget().signal })
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(RetryableUpstreamError);
+    expect((error as UpstreamError).code).toBe('upstream_rate_limited');
+  });
+
   it('does not retry errors that are not retryable', async () => {
     const fn = flaky(1, () => new UpstreamError('broken'));
     await expect(guard().call('op', fn, { signal: budget().signal })).rejects.toThrow('broken');
@@ -99,6 +111,7 @@ describe('UpstreamGuard', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).timeout).toBe(true);
+    expect((error as UpstreamError).code).toBe('deadline_exceeded');
   });
 
   it('maps adapter errors through classify', async () => {

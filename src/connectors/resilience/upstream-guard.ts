@@ -139,6 +139,8 @@ export class UpstreamGuard {
       if (attempt >= this.options.retries) {
         throw new UpstreamError(
           `${error.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''})`,
+          false,
+          error.code,
         );
       }
       const backoff = this.backoffMs(attempt);
@@ -151,7 +153,11 @@ export class UpstreamGuard {
             error.retryAfterMs,
           );
         }
-        throw new UpstreamError(`${error.message} (no time left in the request budget to retry)`);
+        throw new UpstreamError(
+          `${error.message} (no time left in the request budget to retry)`,
+          false,
+          error.code,
+        );
       }
       this.options.observer?.retry(operation);
       this.logger.warn(
@@ -232,6 +238,7 @@ export class UpstreamGuard {
     return new UpstreamError(
       `The external system did not answer in time (${operation}, request budget spent)`,
       true,
+      'deadline_exceeded',
     );
   }
 

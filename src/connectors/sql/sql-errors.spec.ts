@@ -27,6 +27,7 @@ describe('classifySqlError', () => {
       const classified = classifySqlError(caught);
       expect(classified).toBeInstanceOf(RetryableUpstreamError);
       expect((classified as Error).message).toBe('The database is busy (SQLITE_BUSY)');
+      expect((classified as UpstreamError).code).toBe('upstream_busy');
       holder.exec('rollback');
     } finally {
       holder.close();
@@ -47,6 +48,7 @@ describe('classifySqlError', () => {
     expect(classified).toBeInstanceOf(UpstreamError);
     expect(classified).not.toBeInstanceOf(RetryableUpstreamError);
     expect((classified as Error).message).toBe('The database failed (SQLITE_ERROR)');
+    expect((classified as UpstreamError).code).toBe('upstream_failed');
     db.close();
   });
 
@@ -85,6 +87,9 @@ describe('classifySqlError', () => {
     const classified = classifySqlError(pgError(code));
     expect(classified).toBeInstanceOf(RetryableUpstreamError);
     expect((classified as Error).message).toBe(`The database is ${kind} (${code})`);
+    expect((classified as UpstreamError).code).toBe(
+      kind === 'busy' ? 'upstream_busy' : 'upstream_unreachable',
+    );
   });
 
   it.each([
@@ -116,6 +121,7 @@ describe('classifySqlError', () => {
       const classified = classifySqlError(socketError(code));
       expect(classified).toBeInstanceOf(RetryableUpstreamError);
       expect((classified as Error).message).toBe(`The database is unavailable (${code})`);
+      expect((classified as UpstreamError).code).toBe('upstream_unreachable');
     },
   );
 
@@ -143,6 +149,7 @@ describe('classifySqlError', () => {
       expect(classified).toBeInstanceOf(UpstreamError);
       expect(classified).not.toBeInstanceOf(RetryableUpstreamError);
       expect((classified as UpstreamError).timeout).toBe(true);
+      expect((classified as UpstreamError).code).toBe('upstream_timeout');
     }
   });
 

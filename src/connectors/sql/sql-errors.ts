@@ -57,9 +57,14 @@ const MARIADB_ERRNO: Record<number, string> = {
 const PG_CONNECTION_MESSAGE =
   /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
-const busy = (code: string) => new RetryableUpstreamError(`The database is busy (${code})`);
+const busy = (code: string) =>
+  new RetryableUpstreamError(`The database is busy (${code})`, undefined, 'upstream_busy');
 const unavailable = (code: string) =>
-  new RetryableUpstreamError(`The database is unavailable (${code})`);
+  new RetryableUpstreamError(
+    `The database is unavailable (${code})`,
+    undefined,
+    'upstream_unreachable',
+  );
 const timedOut = (code: string) =>
   new UpstreamError(`The database did not answer in time (${code})`, true);
 const failed = (code: string) => new UpstreamError(`The database failed (${code})`);
@@ -94,12 +99,12 @@ function mysqlCode(error: MysqlErrorShape, code: string): string | undefined {
  * The SQL adapter's failures in the resilience layer's terms, for SQLite, PostgreSQL and
  * MySQL/MariaDB alike:
  *
- * - lock contention (SQLite busy/locked, deadlocks, serialization failures, lock timeouts) and an
- *   unreachable or overloaded server (connection refused or reset, too many connections, shutting
- *   down) are a RetryableUpstreamError: the failed statement or transaction changed nothing, so
- *   running it again is safe, writes included;
- * - a statement cancelled by its time limit is a timeout (504);
- * - any other database error is an UpstreamError (502).
+ * - lock contention (SQLite busy/locked, deadlocks, serialization failures, lock timeouts,
+ *   `upstream_busy`) and an unreachable or overloaded server (connection refused or reset, too
+ *   many connections, shutting down, `upstream_unreachable`) are a RetryableUpstreamError: the
+ *   failed statement or transaction changed nothing, so running it again is safe, writes included;
+ * - a statement cancelled by its time limit is a timeout (`upstream_timeout`, 504);
+ * - any other database error is an UpstreamError (`upstream_failed`, 502).
  *
  * Messages name only the error code, never the statement, its values or the server's address.
  */
@@ -128,7 +133,11 @@ export function classifySqlError(error: unknown): unknown {
     // node-postgres's lost connections, and mysql2's commands on a connection the server closed.
     const fatal = (error as MysqlErrorShape).fatal === true;
     if (fatal || PG_CONNECTION_MESSAGE.test(error.message)) {
-      return new RetryableUpstreamError('The database connection failed');
+      return new RetryableUpstreamError(
+        'The database connection failed',
+        undefined,
+        'upstream_unreachable',
+      );
     }
   }
   return error;

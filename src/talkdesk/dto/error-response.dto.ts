@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_CODES, ErrorCode } from '../contract/errors';
 
 export class ErrorResponseDto {
+  @ApiProperty({
+    description:
+      'What went wrong, machine-readable and stable: each code has one HTTP status (docs/errors.md lists them).',
+    enum: ERROR_CODES,
+    enumName: 'ErrorCode',
+    example: 'validation_failed',
+  })
+  code!: ErrorCode;
+
   @ApiProperty({ example: 'meta.offset must be a string or a number' })
   message!: string;
 

@@ -29,7 +29,7 @@ import {
   UserBatch,
   UserRecord,
 } from '../../ports';
-import { createUpstreamAgent } from '../../resilience/http-upstream';
+import { createUpstreamAgent, httpStatusCode } from '../../resilience/http-upstream';
 import { parseRetryAfter } from '../../resilience/retry-after';
 import {
   CompiledInteractionStream,
@@ -552,10 +552,15 @@ export class RestConnector {
         );
       }
       const message = `The external system answered HTTP ${status} to the ${options.label} request`;
+      const code = httpStatusCode(status);
       if (status === 429 || (request.idempotent && this.manifest.retryStatuses.has(status))) {
-        throw new RetryableUpstreamError(message, parseRetryAfter(answer.headers['retry-after']));
+        throw new RetryableUpstreamError(
+          message,
+          parseRetryAfter(answer.headers['retry-after']),
+          code,
+        );
       }
-      throw new UpstreamError(message);
+      throw new UpstreamError(message, false, code);
     }
   }
 
