@@ -64,11 +64,11 @@ module.exports = {
       severity: 'error',
       comment:
         'The ports describe an external system in its own terms: they import only common/ and ' +
-        'the Talkdesk contract (talkdesk/contract/: the error family their errors belong to).',
+        'the error family their errors belong to (talkdesk/contract/errors.ts).',
       from: { path: '^src/connectors/ports/' },
       to: {
         path: '^src/',
-        pathNot: ['^src/connectors/ports/', '^src/common/', '^src/talkdesk/contract/'],
+        pathNot: ['^src/connectors/ports/', '^src/common/', '^src/talkdesk/contract/errors\\.ts$'],
       },
     },
     {
@@ -85,6 +85,17 @@ module.exports = {
       comment: 'common/ holds small helpers with no knowledge of the rest of src/.',
       from: { path: '^src/common/' },
       to: { path: '^src/', pathNot: '^src/common/' },
+    },
+    {
+      name: 'infrastructure-takes-only-the-contract-from-talkdesk',
+      severity: 'error',
+      comment:
+        'The modules beside the features (config, metrics, security, store, idempotency, lifecycle, ' +
+        'interactions-cache) use the Talkdesk contract, never the webhook plumbing of talkdesk/.',
+      from: {
+        path: '^src/(config|metrics|security|store|idempotency|lifecycle|interactions-cache)/',
+      },
+      to: { path: '^src/talkdesk/', pathNot: '^src/talkdesk/contract/' },
     },
     {
       name: 'features-never-import-a-connector',

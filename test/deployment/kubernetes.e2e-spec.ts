@@ -191,7 +191,7 @@ describeIfKubectl('Kubernetes manifests (deploy/kubernetes)', () => {
       expect(
         matches(deployment.spec.selector.matchLabels, deployment.spec.template.metadata.labels),
       ).toBe(true);
-      expect(container.image).toBe('registry.example.com/talkdesk-bridge:0.1.0');
+      expect(container.image).toBe('registry.example.com/talkdesk-bridge:0.2.0');
       expect(container.image).not.toMatch(/:latest$/);
     });
 
