@@ -144,6 +144,13 @@ async function prepareData(s: Settings): Promise<{ dataDir: string; temporary: b
   return { dataDir, temporary };
 }
 
+/** The V8 flags `npm start` launches the bridge with, so the bench measures what users run. */
+const BRIDGE_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
 async function startBridge(
   dataDir: string,
   s: Settings,
@@ -153,7 +160,7 @@ async function startBridge(
   const port = await freePort();
   return startServer(
     'bridge',
-    [...nodeOptions, join(ROOT, 'dist/main.js')],
+    [...nodeOptions, ...BRIDGE_NODE_FLAGS, join(ROOT, 'dist/main.js')],
     {
       PORT: String(port),
       HOST: '127.0.0.1',
