@@ -128,6 +128,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ SEED_DEMO: 'yes' }).seedDemo).toBe(true);
   });
 
+  it('defaults PUBLIC_BASE_URL from PORT, and keeps one that is set', () => {
+    expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    expect(loadConfig({}, { port: 4000 }).publicBaseUrl).toBe('http://localhost:4000');
+    expect(
+      loadConfig({ PORT: '8080', PUBLIC_BASE_URL: 'https://bridge.example.com' }).publicBaseUrl,
+    ).toBe('https://bridge.example.com');
+    expect(
+      loadConfig({ PORT: '8080' }, { publicBaseUrl: 'https://other.example.com' }).publicBaseUrl,
+    ).toBe('https://other.example.com');
+  });
+
   it('drops trailing slashes of the base URLs', () => {
     const config = loadConfig({
       PUBLIC_BASE_URL: 'https://bridge.example.com/',

@@ -57,7 +57,10 @@ export class AppConfig {
   @IsString()
   host = '0.0.0.0';
 
-  /** PUBLIC_BASE_URL: where Talkdesk reaches the bridge; the integration configuration's URLs start with it. */
+  /**
+   * PUBLIC_BASE_URL: where Talkdesk reaches the bridge; the integration configuration's URLs start
+   * with it. Unset, it is http://localhost:<PORT>.
+   */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   publicBaseUrl = 'http://localhost:3000';
 
@@ -445,6 +448,9 @@ export function loadConfig(
     if (value !== undefined && value !== '') plain[key] = value;
   }
   const config = plainToInstance(AppConfig, { ...plain, ...overrides });
+  if (plain.publicBaseUrl === undefined && overrides.publicBaseUrl === undefined) {
+    config.publicBaseUrl = `http://localhost:${String(config.port)}`;
+  }
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);
