@@ -139,6 +139,13 @@ describe('loadConfig', () => {
     ).toBe('https://other.example.com');
   });
 
+  it('reads BRIDGE_COMMIT, a commit id or tag', () => {
+    expect(loadConfig({}).bridgeCommit).toBeUndefined();
+    expect(loadConfig({ BRIDGE_COMMIT: '3f2c9e1a' }).bridgeCommit).toBe('3f2c9e1a');
+    expect(() => loadConfig({ BRIDGE_COMMIT: 'a b' })).toThrow(/BRIDGE_COMMIT/);
+    expect(() => loadConfig({ BRIDGE_COMMIT: 'x'.repeat(65) })).toThrow(/BRIDGE_COMMIT/);
+  });
+
   it('drops trailing slashes of the base URLs', () => {
     const config = loadConfig({
       PUBLIC_BASE_URL: 'https://bridge.example.com/',

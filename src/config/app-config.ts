@@ -336,6 +336,11 @@ export class AppConfig {
   @IsBoolean()
   metricsEnabled = true;
 
+  /** BRIDGE_COMMIT: the source commit this build was made from, shown by bridge_build_info. */
+  @IsOptional()
+  @Matches(/^[\w.+-]{1,64}$/, { message: 'must be a commit id or tag (letters, digits, . _ + -)' })
+  bridgeCommit?: string;
+
   /** INTEGRATION_NAME: the integration's unique system name at Talkdesk. */
   @IsString()
   @MinLength(1)
@@ -400,6 +405,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   tlsKeyFile: 'TLS_KEY_FILE',
   logLevel: 'LOG_LEVEL',
   metricsEnabled: 'METRICS_ENABLED',
+  bridgeCommit: 'BRIDGE_COMMIT',
   integrationName: 'INTEGRATION_NAME',
   integrationDisplayName: 'INTEGRATION_DISPLAY_NAME',
   integrationDescription: 'INTEGRATION_DESCRIPTION',
