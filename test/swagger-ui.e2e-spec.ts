@@ -127,12 +127,9 @@ describe('Swagger UI in a browser (/docs)', () => {
       expect(body).toEqual(examples[name].value);
       await run.locator('button.execute').click();
       // Wait for this action's answer (the table keeps the previous one until it arrives).
-      await page.waitForFunction(
-        (path) =>
-          [...document.querySelectorAll('.request-url')].some((e) => e.textContent?.endsWith(path)),
-        `/actions/${name}`,
-        { timeout: 60_000 },
-      );
+      await run
+        .locator('.request-url', { hasText: `${origin}/actions/${name}` })
+        .waitFor({ timeout: 60_000 });
       const status = await run
         .locator('.live-responses-table .response .response-col_status')
         .first()
