@@ -105,6 +105,27 @@ describe('Swagger UI in a browser (/docs)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-contacts-sync.png') });
   });
 
+  it.each([
+    ['post', '/auth/validate', '204'],
+    ['post', '/agents/sync', '200'],
+    ['post', '/interactions/retrieve', '200'],
+    ['get', '/integration/configuration', '200'],
+    ['get', '/integration/actions', '200'],
+    ['get', '/integration/logo.svg', '200'],
+    ['get', '/health/live', '200'],
+    ['get', '/health/ready', '200'],
+  ])('"Try it out" on %s %s with its example answers %s', async (method, path, expected) => {
+    const block = operation(method, path);
+    await block.locator('.opblock-summary').click();
+    await block.locator('button.try-out__btn').click();
+    await block.locator('button.execute').click();
+    const status = block.locator('.live-responses-table .response .response-col_status').first();
+    await status.waitFor({ timeout: 60_000 });
+    await expect(status.innerText().then((text) => text.trim())).resolves.toBe(expected);
+    // Closed again, so that the page stays short for the next test.
+    await block.locator('.opblock-summary').click();
+  });
+
   it('"Try it out" on POST /actions/{name} runs each action with its own example pair', async () => {
     const run = operation('post', '/actions/{name}');
     await run.locator('.opblock-summary').click();
