@@ -48,6 +48,10 @@ ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \
     DATA_DIR=/data
+# The commit the image is built from, shown by the bridge_build_info metric:
+# docker build --build-arg BRIDGE_COMMIT=$(git rev-parse HEAD) .
+ARG BRIDGE_COMMIT=""
+ENV BRIDGE_COMMIT=${BRIDGE_COMMIT}
 
 WORKDIR /app
 # Owned by root and read-only for the user the bridge runs as.

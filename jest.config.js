@@ -40,6 +40,7 @@ const databaseFree = [
   '/deadlines\\.e2e-spec\\.ts$',
   '/hostile-input\\.e2e-spec\\.ts$',
   '/metrics\\.e2e-spec\\.ts$',
+  '/build-info\\.e2e-spec\\.ts$',
   '/simulator\\.e2e-spec\\.ts$',
   '/loaded-libraries\\.e2e-spec\\.ts$',
 ];

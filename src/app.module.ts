@@ -14,6 +14,7 @@ import { InteractionsModule } from './interactions/interactions.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LOG_REDACT_PATHS } from './talkdesk/log-redaction';
+import { requestLogOptions } from './talkdesk/request-log';
 import { SecurityModule } from './security/security.module';
 import { StoreModule } from './store/store.module';
 import { TalkdeskModule } from './talkdesk/talkdesk.module';
@@ -36,8 +37,8 @@ export class AppModule {
       customAttributeKeys: { reqId: 'request_id' },
       // Bodies are never logged; headers and fields that can carry secrets are masked.
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
-      customLogLevel: (_req: unknown, res: { statusCode: number }, error?: Error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // One short line per request (headers only at debug), probes at debug, level names.
+      ...requestLogOptions(config.logLevel),
     } as const;
     return {
       module: AppModule,
@@ -45,6 +46,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
           pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions,
+          // Fields assigned during a request (the account's hash) reach its closing line too.
+          assignResponse: true,
           // Every route. (The module's default, "{/*splat}", is prefixed into "/{/*splat}" by
           // @fastify/middie 9.3 and then matches no request at all: no request would be logged.)
           forRoutes: [

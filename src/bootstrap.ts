@@ -17,6 +17,7 @@ import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter, sendFrameworkError } from './talkdesk/all-exceptions.filter';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
+import { installRequestLogRoute } from './talkdesk/request-log';
 import { TimeBudget } from './common/time-budget';
 import { createValidationPipe } from './talkdesk/validation';
 
@@ -79,6 +80,7 @@ export async function createApp(
     done();
   });
   installHttpMetrics(app);
+  installRequestLogRoute(app);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);

@@ -202,6 +202,20 @@ describe('logs: structured, with request ids, without secrets', () => {
     }
   });
 
+  it('at level trace, logs probes and metric scrapes at debug, with the headers', async () => {
+    for (const [url, id] of [
+      ['/health/live', 'probe-live'],
+      ['/metrics', 'probe-metrics'],
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url, headers: { 'x-request-id': id } });
+      expect(res.statusCode).toBe(200);
+      const [line] = logs.lines.filter((l) => l.request_id === id && l.res);
+      expect(line).toMatchObject({ level: 20, level_name: 'debug', route: url });
+      expect(line.req.headers).toEqual(expect.objectContaining({ 'x-request-id': id }));
+      expect(line.res.headers).toEqual(expect.objectContaining({ 'x-request-id': id }));
+    }
+  });
+
   it('a service warning carries the request id of the request it was logged during', () => {
     const warning = logs.lines.find((l) => /Skipped 2 user\(s\)/.test(String(l.msg)));
     expect(warning).toBeDefined();

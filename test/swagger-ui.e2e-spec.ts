@@ -105,6 +105,76 @@ describe('Swagger UI in a browser (/docs)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-contacts-sync.png') });
   });
 
+  it.each([
+    ['post', '/auth/validate', '204'],
+    ['post', '/agents/sync', '200'],
+    ['post', '/interactions/retrieve', '200'],
+    ['get', '/integration/configuration', '200'],
+    ['get', '/integration/actions', '200'],
+    ['get', '/integration/logo.svg', '200'],
+    ['get', '/health/live', '200'],
+    ['get', '/health/ready', '200'],
+  ])('"Try it out" on %s %s with its example answers %s', async (method, path, expected) => {
+    const block = operation(method, path);
+    await block.locator('.opblock-summary').click();
+    await block.locator('button.try-out__btn').click();
+    await block.locator('button.execute').click();
+    const status = block.locator('.live-responses-table .response .response-col_status').first();
+    await status.waitFor({ timeout: 60_000 });
+    await expect(status.innerText().then((text) => text.trim())).resolves.toBe(expected);
+    // Closed again, so that the page stays short for the next test.
+    await block.locator('.opblock-summary').click();
+  });
+
+  it('"Try it out" on POST /actions/{name} runs each action with its own example pair', async () => {
+    const run = operation('post', '/actions/{name}');
+    await run.locator('.opblock-summary').click();
+    await run.locator('button.try-out__btn').click();
+    const pathExamples = run.locator('tr[data-param-name="name"] select.examples-select-element');
+    const bodyExamples = run.locator(
+      '.opblock-section-request-body select.examples-select-element',
+    );
+    const examples = spec.paths['/actions/{name}'].post.requestBody.content['application/json']
+      .examples as Record<string, { value: unknown }>;
+    const names = (await t.get('/integration/actions')).body.map((a: { name: string }) => a.name);
+    expect(Object.keys(examples).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      await pathExamples.selectOption(name);
+      await bodyExamples.selectOption(name);
+      await expect(run.locator('tr[data-param-name="name"] input').inputValue()).resolves.toBe(
+        name,
+      );
+      const body = JSON.parse(await run.locator('textarea.body-param__text').inputValue());
+      expect(body).toEqual(examples[name].value);
+      await run.locator('button.execute').click();
+      // Wait for this action's answer (the table keeps the previous one until it arrives).
+      await run
+        .locator('.request-url', { hasText: `${origin}/actions/${name}` })
+        .waitFor({ timeout: 60_000 });
+      const status = await run
+        .locator('.live-responses-table .response .response-col_status')
+        .first()
+        .innerText();
+      expect([name, status.trim()]).toEqual([name, '201']);
+      await run.locator('button.btn-clear').click();
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-actions.png'), fullPage: true });
+  });
+
+  it('shows each error status of POST /actions/{name} with an example of its own code', async () => {
+    const run = operation('post', '/actions/{name}');
+    for (const [status, code] of [
+      ['404', 'action_unknown'],
+      ['409', 'action_in_flight'],
+      ['422', 'idempotency_key_reused'],
+    ]) {
+      const row = run.locator(`.responses-table tr.response[data-code="${status}"]`);
+      await expect(row.locator('.microlight, pre').first().innerText()).resolves.toContain(
+        `"code": "${code}"`,
+      );
+    }
+  });
+
   it('"Try it out" on GET /metrics shows the Prometheus text, the sync just made counted', async () => {
     const metrics = operation('get', '/metrics');
     await metrics.locator('.opblock-summary').click();

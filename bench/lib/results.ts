@@ -246,7 +246,7 @@ ${hotspotSection(results.hotspots)}
 
 One page of ${s.pageSize} contacts (${n(results.serialization.bytes)} bytes) as the bridge sends it:
 \`JSON.stringify\` (what the bridge uses) takes ${n(results.serialization.jsonStringifyMs, 3)} ms,
-fast-json-stringify compiled from the spec's \`SyncContactsResponseDto\` (what a Fastify response
+fast-json-stringify compiled from the spec's \`SyncContactsResponse\` (what a Fastify response
 schema would use) ${n(results.serialization.fastJsonStringifyMs, 3)} ms. ${
     results.serialization.fastJsonStringifyMs < results.serialization.jsonStringifyMs
       ? 'A response schema would serialize faster.'

@@ -2,20 +2,14 @@ import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/c
 import { FastifyReply } from 'fastify';
 import {
   ApiBody,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
-  ApiNotFoundResponse,
   ApiOperation,
   ApiParam,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiWebhookErrors } from '../talkdesk/api-errors.decorator';
-import { DEMO_AUTH } from '../talkdesk/dto/authenticated-request.dto';
-import { ErrorResponseDto } from '../talkdesk/dto/error-response.dto';
 import { RequestBudget } from '../talkdesk/request-budget.decorator';
 import { TimeBudget } from '../common/time-budget';
 import { OUTCOME_STATUS } from '../talkdesk/contract/outcomes';
@@ -30,30 +24,14 @@ export class ActionsController {
   @Post(':name')
   @HttpCode(OUTCOME_STATUS.actionRun)
   @ApiOperation({ summary: 'Run one action in the external system' })
-  @ApiParam({ name: 'name', example: 'create_ticket', description: 'See GET /integration/actions' })
-  @ApiBody({
-    type: RunActionRequestDto,
-    examples: {
-      create_ticket: {
-        summary: 'create_ticket',
-        value: {
-          auth: DEMO_AUTH,
-          meta: { contact_external_id: '1', agent_external_id: '2' },
-          data: {
-            subject: 'Call missed in Talkdesk',
-            description: 'A call from Jane Doe was missed.',
-          },
-        },
-      },
-      create_contact: {
-        summary: 'create_contact',
-        value: {
-          auth: DEMO_AUTH,
-          data: { name: 'Jane Roe', email: 'jane.roe@example.com', phone: '(212) 555-0199' },
-        },
-      },
-    },
+  // One example per action the connector declares, path and body alike: added to the document
+  // from the connector's definitions (src/openapi/action-examples.ts).
+  @ApiParam({
+    name: 'name',
+    description:
+      'The action to run: one of the names GET /integration/actions lists (its `endpoint` ends with it).',
   })
+  @ApiBody({ type: RunActionRequestDto })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -66,24 +44,30 @@ export class ActionsController {
     description:
       'The action ran; or, with the header Idempotent-Replayed: true, the recorded result of an identical earlier request.',
   })
-  @ApiConflictResponse({
-    description:
-      "An identical request is still running and did not finish within this request's time budget; retry after Retry-After seconds to receive its result.",
-    type: ErrorResponseDto,
+  @ApiWebhookErrors({
+    codes: [
+      'idempotency_key_invalid',
+      'action_input_missing',
+      'action_rejected',
+      'action_unknown',
+      'action_in_flight',
+      'idempotency_key_reused',
+      'store_unavailable',
+    ],
+    descriptions: {
+      400: 'Malformed body, a missing mandatory input (named in the message), or the external system refused the action.',
+      404: 'No action of that name.',
+      409: "An identical request is still running and did not finish within this request's time budget; retry after Retry-After seconds to receive its result.",
+      422: 'The Idempotency-Key was already used with a different payload.',
+      503: 'The external system is failing and calls to it are paused (circuit breaker open); or REDIS_URL is set and Redis does not answer, and the action was not run, since a repeat could not be recognised. Retry after the Retry-After header.',
+    },
+    messages: {
+      validation_failed: 'data must be an object',
+      action_input_missing: 'Missing mandatory input(s) of create_ticket: data.subject',
+      action_rejected: 'Contact 999999 was not found',
+      action_unknown: 'Unknown action "create_tickets": GET /integration/actions lists the actions',
+    },
   })
-  @ApiServiceUnavailableResponse({
-    description:
-      'REDIS_URL is set and Redis does not answer: the action was not run, since a repeat could not be recognised.',
-    type: ErrorResponseDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description: 'The Idempotency-Key was already used with a different payload.',
-    type: ErrorResponseDto,
-  })
-  @ApiWebhookErrors(
-    'Malformed body, a missing mandatory input (named in the message), or the external system refused the action.',
-  )
-  @ApiNotFoundResponse({ description: 'No action of that name.', type: ErrorResponseDto })
   async run(
     @Param('name') name: string,
     @Body() body: RunActionRequestDto,

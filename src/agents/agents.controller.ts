@@ -19,7 +19,7 @@ export class AgentsController {
       'Users without a usable email are left out (and logged); the page still goes through.',
   })
   @ApiOkResponse({ type: SyncAgentsResponseDto })
-  @ApiWebhookErrors()
+  @ApiWebhookErrors({ messages: { validation_failed: 'meta.offset must not be less than 0' } })
   sync(
     @Body() body: SyncAgentsRequestDto,
     @RequestBudget() budget: TimeBudget,

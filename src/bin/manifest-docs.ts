@@ -4,17 +4,47 @@ import {
   MANIFEST_REFERENCE_FILE,
   withReference,
 } from '../connectors/rest/manifest/manifest-docs';
+import {
+  MANIFEST_SCHEMA_FILE,
+  manifestSchemaJson,
+} from '../connectors/rest/manifest/manifest-json-schema';
 
-/** Writes the manifest reference, generated from the manifest schema, into docs/manifest-reference.md. */
-async function main(): Promise<void> {
-  const markdown = readFileSync(MANIFEST_REFERENCE_FILE, 'utf8');
-  const updated = withReference(markdown, formattedManifestReference());
-  if (updated === markdown) {
-    console.log(`${MANIFEST_REFERENCE_FILE}: the manifest reference is up to date`);
+/** Writes `file` when its text differs from `text`, and says what it did. */
+function update(file: string, current: string, text: string, what: string): void {
+  if (current === text) {
+    console.log(`${file}: the ${what} is up to date`);
     return;
   }
-  writeFileSync(MANIFEST_REFERENCE_FILE, updated);
-  console.log(`${MANIFEST_REFERENCE_FILE}: manifest reference regenerated`);
+  writeFileSync(file, text);
+  console.log(`${file}: ${what} regenerated`);
+}
+
+const readOr = (file: string, fallback: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+};
+
+/**
+ * Writes what is generated from the manifest schema: the manifest reference in
+ * docs/manifest-reference.md, and the JSON Schema file editors read (connectors/manifest.schema.json).
+ */
+async function main(): Promise<void> {
+  const markdown = readFileSync(MANIFEST_REFERENCE_FILE, 'utf8');
+  update(
+    MANIFEST_REFERENCE_FILE,
+    markdown,
+    withReference(markdown, formattedManifestReference()),
+    'manifest reference',
+  );
+  update(
+    MANIFEST_SCHEMA_FILE,
+    readOr(MANIFEST_SCHEMA_FILE, ''),
+    manifestSchemaJson(),
+    'JSON Schema',
+  );
 }
 
 main().catch((error: unknown) => {

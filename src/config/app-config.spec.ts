@@ -128,6 +128,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ SEED_DEMO: 'yes' }).seedDemo).toBe(true);
   });
 
+  it('defaults PUBLIC_BASE_URL from PORT, and keeps one that is set', () => {
+    expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    expect(loadConfig({}, { port: 4000 }).publicBaseUrl).toBe('http://localhost:4000');
+    expect(
+      loadConfig({ PORT: '8080', PUBLIC_BASE_URL: 'https://bridge.example.com' }).publicBaseUrl,
+    ).toBe('https://bridge.example.com');
+    expect(
+      loadConfig({ PORT: '8080' }, { publicBaseUrl: 'https://other.example.com' }).publicBaseUrl,
+    ).toBe('https://other.example.com');
+  });
+
+  it('reads BRIDGE_COMMIT, a commit id or tag', () => {
+    expect(loadConfig({}).bridgeCommit).toBeUndefined();
+    expect(loadConfig({ BRIDGE_COMMIT: '3f2c9e1a' }).bridgeCommit).toBe('3f2c9e1a');
+    expect(() => loadConfig({ BRIDGE_COMMIT: 'a b' })).toThrow(/BRIDGE_COMMIT/);
+    expect(() => loadConfig({ BRIDGE_COMMIT: 'x'.repeat(65) })).toThrow(/BRIDGE_COMMIT/);
+  });
+
   it('drops trailing slashes of the base URLs', () => {
     const config = loadConfig({
       PUBLIC_BASE_URL: 'https://bridge.example.com/',

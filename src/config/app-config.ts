@@ -57,7 +57,10 @@ export class AppConfig {
   @IsString()
   host = '0.0.0.0';
 
-  /** PUBLIC_BASE_URL: where Talkdesk reaches the bridge; the integration configuration's URLs start with it. */
+  /**
+   * PUBLIC_BASE_URL: where Talkdesk reaches the bridge; the integration configuration's URLs start
+   * with it. Unset, it is http://localhost:<PORT>.
+   */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   publicBaseUrl = 'http://localhost:3000';
 
@@ -333,6 +336,11 @@ export class AppConfig {
   @IsBoolean()
   metricsEnabled = true;
 
+  /** BRIDGE_COMMIT: the source commit this build was made from, shown by bridge_build_info. */
+  @IsOptional()
+  @Matches(/^[\w.+-]{1,64}$/, { message: 'must be a commit id or tag (letters, digits, . _ + -)' })
+  bridgeCommit?: string;
+
   /** INTEGRATION_NAME: the integration's unique system name at Talkdesk. */
   @IsString()
   @MinLength(1)
@@ -397,6 +405,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   tlsKeyFile: 'TLS_KEY_FILE',
   logLevel: 'LOG_LEVEL',
   metricsEnabled: 'METRICS_ENABLED',
+  bridgeCommit: 'BRIDGE_COMMIT',
   integrationName: 'INTEGRATION_NAME',
   integrationDisplayName: 'INTEGRATION_DISPLAY_NAME',
   integrationDescription: 'INTEGRATION_DESCRIPTION',
@@ -445,6 +454,9 @@ export function loadConfig(
     if (value !== undefined && value !== '') plain[key] = value;
   }
   const config = plainToInstance(AppConfig, { ...plain, ...overrides });
+  if (plain.publicBaseUrl === undefined && overrides.publicBaseUrl === undefined) {
+    config.publicBaseUrl = `http://localhost:${String(config.port)}`;
+  }
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${describe(errors)}`);

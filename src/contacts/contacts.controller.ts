@@ -33,9 +33,13 @@ export class ContactsController {
     },
   })
   @ApiOkResponse({ type: SyncContactsResponseDto })
-  @ApiWebhookErrors(
-    'Malformed JSON, wrong field types (named in the message), or an offset this bridge did not issue.',
-  )
+  @ApiWebhookErrors({
+    codes: ['offset_unreadable', 'offset_invalid'],
+    descriptions: {
+      400: 'Malformed JSON, wrong field types (named in the message), or an offset this bridge did not issue.',
+    },
+    messages: { validation_failed: 'meta.offset must be a string or a number' },
+  })
   sync(
     @Body() body: SyncContactsRequestDto,
     @RequestBudget() budget: TimeBudget,

@@ -5,7 +5,7 @@ import { ConnectorHealthIndicator } from './connector.health';
 import { ShutdownHealthIndicator } from './shutdown.health';
 import { PublicEndpoint } from '../security/public-endpoint.decorator';
 
-@ApiTags('Health')
+@ApiTags('Operations')
 @PublicEndpoint()
 @Controller('health')
 export class HealthController {

@@ -13,7 +13,7 @@ import { PublicEndpoint } from '../security/public-endpoint.decorator';
 
 const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#5405bd"/><path d="M14 32h12l6-12 6 24 6-12h6" fill="none" stroke="#fff" stroke-width="5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 
-@ApiTags('Integration')
+@ApiTags('Integration configuration')
 @PublicEndpoint()
 @Controller('integration')
 export class IntegrationController {

@@ -33,7 +33,9 @@ export class InteractionsController {
     },
   })
   @ApiOkResponse({ type: [InteractionDto] })
-  @ApiWebhookErrors()
+  @ApiWebhookErrors({
+    messages: { validation_failed: 'data.contact_emails must be an array of strings' },
+  })
   retrieve(
     @Body() body: RetrieveInteractionsRequestDto,
     @RequestBudget() budget: TimeBudget,

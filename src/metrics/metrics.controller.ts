@@ -5,7 +5,7 @@ import { MetricsService } from './metrics.service';
 /** Prometheus text exposition format, version 0.0.4 (what prom-client writes). */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-@ApiTags('Metrics')
+@ApiTags('Operations')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -5,6 +5,7 @@ import type {
   UpstreamObserver,
   UpstreamOutcome,
 } from '../connectors/ports/upstream-observer';
+import type { BuildInfo } from './build-info';
 
 /** Why a record of the external system was not sent to Talkdesk (the `reason` label). */
 export type DropReason = 'no_id' | 'no_email' | 'invalid_email';
@@ -133,6 +134,14 @@ export class MetricsService implements OnModuleDestroy {
     this.metrics?.cacheRequests.labels(cache, hit ? 'hit' : 'miss').inc();
   }
 
+  /** What is running: `bridge_build_info` is 1 with these labels. Set once at start-up. */
+  reportBuild(info: BuildInfo): void {
+    const m = this.metrics;
+    if (!m) return;
+    m.buildInfo.reset();
+    m.buildInfo.labels(info).set(1);
+  }
+
   onModuleDestroy(): void {
     this.registry.clear();
     this.httpSeries.clear();
@@ -142,6 +151,12 @@ export class MetricsService implements OnModuleDestroy {
 function createMetrics(registry: Registry, circuitState: () => BreakerState | undefined) {
   const registers = [registry];
   return {
+    buildInfo: new Gauge({
+      name: 'bridge_build_info',
+      help: 'Always 1: the version, commit, Node.js version, connector and manifest of the running bridge',
+      labelNames: ['version', 'commit', 'node_version', 'connector', 'manifest'] as const,
+      registers,
+    }),
     httpRequests: new Counter({
       name: 'bridge_http_requests_total',
       help: 'HTTP requests answered, by method, route pattern and status code',

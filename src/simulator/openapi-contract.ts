@@ -29,7 +29,7 @@ export interface OpenApiDocument {
  */
 function relaxToContract(spec: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(spec);
-  const page = copy.components?.schemas?.SyncContactsResponseDto as
+  const page = copy.components?.schemas?.SyncContactsResponse as
     { properties?: Record<string, unknown>; required?: string[] } | undefined;
   if (page?.properties && 'context' in page.properties) {
     page.properties.context = { description: 'Any JSON value (Talkdesk contract)' };

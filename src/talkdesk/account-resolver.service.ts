@@ -1,10 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedAccount, AuthFields, CredentialsPort } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { TimeBudget } from '../common/time-budget';
 import { BridgeError } from './contract/errors';
+import { logAccount } from './request-log';
 
 const MAX_CACHED_CREDENTIALS = 10_000;
 
@@ -23,12 +25,23 @@ export class AccountResolver {
     private readonly credentials: CredentialsPort,
     private readonly config: AppConfig,
     @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
+    @Optional() private readonly logger?: PinoLogger,
   ) {}
 
   async resolve(
     auth: AuthFields,
     budget: TimeBudget,
-    { fresh = false } = {},
+    options: { fresh?: boolean } = {},
+  ): Promise<AuthenticatedAccount> {
+    const resolved = await this.lookUp(auth, budget, options);
+    logAccount(this.logger, resolved.account.key);
+    return resolved;
+  }
+
+  private async lookUp(
+    auth: AuthFields,
+    budget: TimeBudget,
+    { fresh = false }: { fresh?: boolean },
   ): Promise<AuthenticatedAccount> {
     const ttl = this.config.credentialsCacheSeconds * 1000;
     const key = this.fingerprint(auth);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { PinoLogger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { IdempotencyService } from '../../src/idempotency/idempotency.service';
 import { InteractionsCache } from '../../src/interactions-cache/interactions-cache.service';
@@ -80,7 +81,7 @@ type Constructor<T> = abstract new (...args: any[]) => T;
  * The service (or any injectable) under test, every dependency a fake: in the manner of a DI
  * container, each constructor parameter is given by its type, from the ports (fakes unless the
  * test passes its own), the settings, the account resolver over the credentials port, and the
- * caches and idempotency records on in-memory stores. Metrics stay off.
+ * caches and idempotency records on in-memory stores. Metrics and the request log stay off.
  *
  *   const { sut, ports } = newTestService(AgentsService, { ports: { agents: new FakeAgentsPort(users) } });
  */
@@ -112,6 +113,8 @@ export function newTestService<T, P extends Partial<PortSet> = Record<never, nev
     [InteractionsCache, new InteractionsCache(stores, config)],
     // Optional everywhere: undefined leaves the disabled default.
     [MetricsService, undefined],
+    // Optional: outside a request there is no request log to add to.
+    [PinoLogger, undefined],
   ]);
   const types = (Reflect.getMetadata('design:paramtypes', Service) ?? []) as Constructor<unknown>[];
   const args = types.map((type, index) => {

@@ -39,6 +39,10 @@ export abstract class ConnectorPort {
   abstract readonly authenticationType: 'none' | 'custom' | 'oauth2';
   abstract readonly authenticationFields: AuthenticationField[];
   abstract readonly capabilities: ConnectorCapabilities;
+  /** The name of the manifest that describes the external system, for connectors driven by one. */
+  get manifestName(): string | undefined {
+    return undefined;
+  }
   /** Resolves when the external system answers; rejects with the reason otherwise. */
   abstract ping(options: CallOptions): Promise<void>;
 }

@@ -36,6 +36,10 @@ export class RestConnectorAdapter extends ConnectorPort implements OnApplication
     return this.rest.kind;
   }
 
+  override get manifestName(): string {
+    return this.rest.manifestName;
+  }
+
   get authenticationType(): 'none' | 'custom' | 'oauth2' {
     return this.rest.authenticationType;
   }

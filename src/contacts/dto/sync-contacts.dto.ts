@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { AuthenticatedRequestDto } from '../../talkdesk/dto/authenticated-request.dto';
+import { ANY_JSON_VALUE } from '../../talkdesk/dto/json-value';
 import { IsStringOrNumber } from '../../talkdesk/validators';
 
 export class ContactSyncMetaDto {
@@ -26,8 +27,9 @@ export class ContactSyncMetaDto {
   offset?: string | number | null;
 
   @ApiPropertyOptional({
-    description: 'The context of the previous page, handed back unchanged.',
-    nullable: true,
+    description:
+      "The previous page's context, handed back unchanged with its next_offset (absent or null otherwise). Any JSON value.",
+    ...ANY_JSON_VALUE,
   })
   @IsOptional()
   context?: unknown;
@@ -43,53 +45,92 @@ export class SyncContactsRequestDto extends AuthenticatedRequestDto {
 }
 
 export class CustomFieldDto {
-  @ApiProperty({ example: 'Tier' })
+  @ApiProperty({
+    description: 'The name of the field, as Talkdesk shows it on the contact.',
+    example: 'Tier',
+  })
   key!: string;
 
-  @ApiProperty({ example: 'Gold' })
+  @ApiProperty({ description: "The field's value, as text.", example: 'Gold' })
   value!: string;
 }
 
+/** A contact as Talkdesk stores it (Contact synchronization). */
 export class ContactDto {
-  @ApiProperty({ example: '1' })
+  @ApiProperty({
+    description:
+      "The contact's id in the external system: unique, mandatory. Talkdesk sends it back as contact_external_id (interaction retrieval, actions).",
+    example: '1',
+  })
   id!: string;
 
-  @ApiProperty({ example: 'Jane Doe' })
+  @ApiProperty({
+    description: "The contact's full name, as Talkdesk shows it; mandatory.",
+    example: 'Jane Doe',
+  })
   name!: string;
 
-  @ApiPropertyOptional({ example: 'CTO' })
+  @ApiPropertyOptional({ description: "The contact's job title.", example: 'CTO' })
   title?: string;
 
-  @ApiPropertyOptional({ example: 'Example Corp.' })
+  @ApiPropertyOptional({
+    description: 'The company the contact works for.',
+    example: 'Example Corp.',
+  })
   company?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['jane@example.com'] })
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Email addresses: Talkdesk identifies the contact by them (e.g. on an email interaction).',
+    example: ['jane@example.com'],
+  })
   emails?: string[];
 
   @ApiPropertyOptional({
     type: [String],
     description:
-      'E.164 where the number could be read; otherwise as written in the external system.',
+      'Phone numbers: Talkdesk identifies a caller by them. E.164 (+15555555555) where the number could be read; otherwise as written in the external system.',
     example: ['+15555555555'],
   })
   phones?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['www.example.com'] })
+  @ApiPropertyOptional({
+    type: [String],
+    description: "The contact's or their company's websites.",
+    example: ['www.example.com'],
+  })
   websites?: string[];
 
-  @ApiPropertyOptional({ example: 'http://example.com/users/1/photo' })
+  @ApiPropertyOptional({
+    description: "URL of the contact's picture, shown on the contact in Talkdesk.",
+    example: 'http://example.com/users/1/photo',
+  })
   photo_url?: string;
 
-  @ApiPropertyOptional({ example: '37, Famous St., New York, US' })
+  @ApiPropertyOptional({
+    description: 'Postal address, on one line.',
+    example: '37, Famous St., New York, US',
+  })
   address?: string;
 
-  @ApiPropertyOptional({ example: 'jane_doe' })
+  @ApiPropertyOptional({
+    description: 'Twitter handle, without the @.',
+    example: 'jane_doe',
+  })
   twitter?: string;
 
-  @ApiPropertyOptional({ example: 'http://example.com/users/1/' })
+  @ApiPropertyOptional({
+    description:
+      'Link to the contact in the external system: Talkdesk opens it from the contact (contact pop).',
+    example: 'http://example.com/users/1/',
+  })
   url?: string;
 
-  @ApiPropertyOptional({ type: [CustomFieldDto] })
+  @ApiPropertyOptional({
+    type: [CustomFieldDto],
+    description: 'Other fields of the external system, shown on the contact as key and value.',
+  })
   custom_fields?: CustomFieldDto[];
 }
 
@@ -104,11 +145,11 @@ export class SyncContactsResponseDto {
   next_offset?: string;
 
   @ApiProperty({
-    description: 'Send back as meta.context with the next page; null on the last page.',
-    type: String,
-    nullable: true,
+    description:
+      'State between pages: Talkdesk sends it back as meta.context with next_offset. Any JSON value (this bridge sends an opaque string); null on the last page.',
+    ...ANY_JSON_VALUE,
   })
-  context!: string | null;
+  context!: unknown;
 
   @ApiPropertyOptional({
     description:

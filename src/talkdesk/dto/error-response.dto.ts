@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ERROR_CODES, ErrorCode } from '../contract/errors';
 
+/** The body of every error the bridge answers. */
 export class ErrorResponseDto {
   @ApiProperty({
     description:
@@ -11,7 +12,11 @@ export class ErrorResponseDto {
   })
   code!: ErrorCode;
 
-  @ApiProperty({ example: 'meta.offset must be a string or a number' })
+  @ApiProperty({
+    description:
+      'What went wrong, for a person: names the fields at fault, never echoes their values or credentials.',
+    example: 'meta.offset must be a string or a number',
+  })
   message!: string;
 
   @ApiPropertyOptional({

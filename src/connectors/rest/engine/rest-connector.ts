@@ -207,6 +207,10 @@ export class RestConnector {
     return `rest:${this.manifest.name}`;
   }
 
+  get manifestName(): string {
+    return this.manifest.name;
+  }
+
   get authenticationType(): 'none' | 'custom' | 'oauth2' {
     return this.manifest.authenticationType;
   }
