@@ -277,6 +277,43 @@ describe('POST /contacts/sync', () => {
     });
   });
 
+  describe('an adapter out of order', () => {
+    it('answers 502 upstream_order_violated naming the connector, with no checkpoint past what was sent, and a resumed sync loses nothing', async () => {
+      const current = await contactRows();
+      const port = t.app.get(SqlContactsAdapter);
+      const original = port.listContacts.bind(port);
+      let calls = 0;
+      // The second batch comes with two contacts swapped.
+      const spy = jest.spyOn(port, 'listContacts').mockImplementation(async (...args) => {
+        const batch = await original(...args);
+        if (++calls === 2)
+          [batch.records[0], batch.records[1]] = [batch.records[1], batch.records[0]];
+        return batch;
+      });
+      let first: Reply;
+      let second: Reply;
+      try {
+        first = await firstPage();
+        second = await t.post('/contacts/sync', {
+          auth: DEMO,
+          meta: { offset: first.body.next_offset, context: first.body.context },
+        });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(first.status).toBe(200);
+      expectError(second, 502);
+      expect(second.body.code).toBe('upstream_order_violated');
+      expect(second.body.message).toContain('sql');
+      expect(second.body).not.toHaveProperty('synchronization_checkpoint');
+      // The checkpoint Talkdesk keeps is the last contact it received.
+      const sent = ids(first.body.contacts);
+      expect(positionIn(first.body.synchronization_checkpoint).id).toBe(sent[sent.length - 1]);
+      const resumed = await syncContacts(t, DEMO, first.body.synchronization_checkpoint);
+      expect([...sent, ...ids(resumed.contacts)]).toEqual(ids(current));
+    });
+  });
+
   describe('meta', () => {
     it('starts a full sync when meta is absent, null, or holds only nulls', async () => {
       const reference = await firstPage();
