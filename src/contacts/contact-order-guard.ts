@@ -25,8 +25,10 @@ export function findOrderViolation(
   after: ContactPosition | undefined,
 ): OrderViolation | undefined {
   let previous = after;
-  for (const record of records) {
-    if (!Number.isFinite(record.updatedAt)) {
+  for (const listed of records) {
+    // Ids are strings by the port's contract; an adapter's number is read as one.
+    const record = { updatedAt: listed.updatedAt, id: String(listed.id) };
+    if (typeof record.updatedAt !== 'number' || !Number.isFinite(record.updatedAt)) {
       return { previous: previous ?? record, record };
     }
     if (previous && compareContactPositions(previous, record) >= 0) {

@@ -665,6 +665,39 @@ describe('ContactsService: unreadable tokens', () => {
   });
 });
 
+describe('ContactsService: a run that lost its context', () => {
+  const store = () => [1, 2, 3, 4].map((id) => contact(id, T0 - (10 - id) * SECOND));
+
+  it('claims no later read instant than its earlier pages can have read: the offset’s, or the checkpoint’s', async () => {
+    const { service } = setup({ contactsPageSize: 2 }, new FakeContactsPort(store()));
+    const first = await service.sync(AUTH, null, budget());
+    now = T0 + 60 * SECOND;
+
+    const second = await service.sync(
+      AUTH,
+      { offset: first.next_offset, context: 'lost' },
+      budget(),
+    );
+    const incoming = encodeCheckpoint({
+      updatedAt: T0 - 9 * SECOND,
+      id: '1',
+      readTo: T0 - 20 * SECOND,
+    });
+    const third = await service.sync(
+      AUTH,
+      { synchronization_checkpoint: incoming, offset: first.next_offset, context: null },
+      budget(),
+    );
+
+    expect(idsOf(second)).toEqual(['3', '4']);
+    expect(decodeCheckpoint(second.synchronization_checkpoint)).toEqual({
+      ...positionOf(store()[3]),
+      readTo: T0 - 8 * SECOND,
+    });
+    expect(decodeCheckpoint(third.synchronization_checkpoint)?.readTo).toBe(T0 - 20 * SECOND);
+  });
+});
+
 describe('ContactsService: page size', () => {
   it('CONTACTS_PAGE_SIZE sets the number of contacts per page', async () => {
     const contacts = Array.from({ length: 9 }, (_, i) => contact(i + 1, T0 - (20 - i) * SECOND));

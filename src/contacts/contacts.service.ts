@@ -201,7 +201,7 @@ export class ContactsService {
     if (run) return { run, after, resume };
     // Paging after the offset stays lossless; only the run's upper bound is gone. The pages
     // before read up to an instant no earlier than the offset's update time or the checkpoint's
-    // read instant: no checkpoint of this run claims more.
+    // read instant: no checkpoint of this run claims more (with neither, nothing: 0).
     this.logger.warn(
       'meta.context is missing or unreadable: continuing the run without its upper bound',
     );
@@ -211,7 +211,7 @@ export class ContactsService {
       run: {
         until: this.runUntil(),
         ...(checkpoint && { checkpoint }),
-        ...(Number.isFinite(readTo) && { readTo }),
+        readTo: Number.isFinite(readTo) ? readTo : 0,
       },
       after,
       resume,
