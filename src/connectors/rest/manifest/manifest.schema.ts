@@ -493,7 +493,7 @@ export const MANIFEST_SCHEMA: Schema = {
           maximum: 604800,
           default: 0,
           description:
-            'Least look-back window this upstream needs (it makes changes visible late); incremental syncs re-read at least this much before the checkpoint (or `INCREMENTAL_LOOKBACK_SECONDS` when larger).',
+            'Least look-back window this upstream needs (it makes changes visible late); incremental syncs re-read at least this much before the instant the previous run read up to (or `INCREMENTAL_LOOKBACK_SECONDS` when larger).',
         },
       },
     },
