@@ -1,18 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/ports/errors';
 import {
   AccountRef,
-  ConnectorPort,
   ContactBatch,
-  ContactPosition,
   ContactQuery,
   ContactRecord,
   ContactsPort,
 } from '../connectors/ports';
 import { TimeBudget } from '../common/time-budget';
-import { newContactRecord, TEST_AUTH } from '../../test/factories';
 import {
   compareContacts as compare,
   FakeConnectorPort,
@@ -20,7 +16,6 @@ import {
 } from '../../test/support/fakes';
 import { budget, newTestService } from '../../test/support/test-service';
 import {
-  decodeCheckpoint,
   decodeContext,
   decodeOffset,
   decodeOffsetState,
@@ -28,103 +23,24 @@ import {
   encodeOffset,
 } from './contact-sync-tokens';
 import { ContactsService, ContactSyncMeta, ContactSyncPage } from './contacts.service';
+import {
+  AUTH,
+  clock,
+  contact,
+  expectedIds,
+  idsOf,
+  positionIn,
+  positionOf,
+  SECOND,
+  setup,
+  setupWith,
+  syncRun,
+  T0,
+  useContactSyncClock,
+  slowContactsPort,
+} from '../../test/support/contact-sync-harness';
 
-const AUTH = TEST_AUTH;
-/** The instant the tests' runs start (Date.now is pinned to `now`). */
-const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
-const SECOND = 1000;
-
-/** Answers at most `batch` records per call, each call taking `delayMs`. */
-const slowContactsPort = (store: ContactRecord[], batch: number, delayMs: number) =>
-  new FakeContactsPort(store, { batch, delayMs });
-
-const contact = (id: number, updatedAt: number): ContactRecord =>
-  newContactRecord({ id: String(id), updatedAt });
-
-const idsOf = (page: ContactSyncPage) => page.contacts.map((c) => c.id);
-/** The position a checkpoint token carries (without the instant its run read up to). */
-const positionIn = (token: unknown): ContactPosition | null => {
-  const checkpoint = decodeCheckpoint(token);
-  return checkpoint && { updatedAt: checkpoint.updatedAt, id: checkpoint.id };
-};
-const positionOf = (c: ContactRecord): ContactPosition => ({ updatedAt: c.updatedAt, id: c.id });
-/** Ids in (updatedAt, id) order of the store's contacts that `keep` selects. */
-const expectedIds = (store: ContactRecord[], keep: (c: ContactRecord) => boolean = () => true) =>
-  store
-    .filter(keep)
-    .sort(compare)
-    .map((c) => c.id);
-
-let now = T0;
-
-/** The service over `port` (and, when given, a connector), three contacts a page, no look-back. */
-function setupWith(
-  connector: ConnectorPort | undefined,
-  port: ContactsPort,
-  overrides: Partial<AppConfig> = {},
-) {
-  const { sut: service, config } = newTestService(ContactsService, {
-    config: { contactsPageSize: 3, incrementalLookbackSeconds: 0, ...overrides },
-    ports: { contacts: port, ...(connector && { connector }) },
-  });
-  return { service, config };
-}
-
-function setup(overrides: Partial<AppConfig> = {}, port = new FakeContactsPort()) {
-  return { ...setupWith(undefined, port, overrides), port };
-}
-
-interface Run {
-  pages: ContactSyncPage[];
-  ids: string[];
-  /** The checkpoint Talkdesk stores at the end of the run. */
-  checkpoint?: string;
-}
-
-/**
- * Plays Talkdesk: sends `meta`, then follows next_offset and context (with the run's incoming
- * checkpoint) until a page has no next_offset. `between` runs after each page.
- */
-async function syncRun(
-  service: ContactsService,
-  meta: ContactSyncMeta | null | undefined,
-  between: (page: ContactSyncPage, index: number) => void = () => undefined,
-  newBudget: () => TimeBudget = budget,
-): Promise<Run> {
-  const pages: ContactSyncPage[] = [];
-  let page = await service.sync(AUTH, meta, newBudget());
-  pages.push(page);
-  while (page.next_offset !== undefined) {
-    if (pages.length > 100) throw new Error('the run does not end');
-    between(page, pages.length - 1);
-    page = await service.sync(
-      AUTH,
-      {
-        synchronization_checkpoint: meta?.synchronization_checkpoint ?? null,
-        offset: page.next_offset,
-        context: page.context,
-      },
-      newBudget(),
-    );
-    pages.push(page);
-  }
-  const withCheckpoint = pages.filter((p) => p.synchronization_checkpoint !== undefined);
-  return {
-    pages,
-    ids: pages.flatMap(idsOf),
-    checkpoint: withCheckpoint[withCheckpoint.length - 1]?.synchronization_checkpoint,
-  };
-}
-
-beforeEach(() => {
-  now = T0;
-  jest.spyOn(Date, 'now').mockImplementation(() => now);
-  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-});
+useContactSyncClock();
 
 describe('ContactsService: the four synchronization situations', () => {
   // Not in id order: the order is by updatedAt, then id.
@@ -328,14 +244,14 @@ describe('ContactsService: contacts changing while a sync pages', () => {
         port.touch('2', changedAt); // already sent
         port.touch('8', changedAt); // not sent yet
       }
-      now += 10 * SECOND;
+      clock.now += 10 * SECOND;
     });
 
     // The run's upper bound is the instant it started: what changed later waits for the next sync.
     expect(run.ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '9', '10']);
     expect(run.pages[run.pages.length - 1].next_offset).toBeUndefined();
 
-    now = T0 + 60 * SECOND;
+    clock.now = T0 + 60 * SECOND;
     const incremental = await syncRun(service, { synchronization_checkpoint: run.checkpoint });
 
     expect(incremental.ids).toEqual(['2', '8']);
@@ -348,7 +264,7 @@ describe('ContactsService: contacts changing while a sync pages', () => {
     const { service } = setup({ contactsPageSize: 3 }, port);
 
     const first = await service.sync(AUTH, null, budget());
-    now = T0 + 30 * SECOND;
+    clock.now = T0 + 30 * SECOND;
     const second = await service.sync(
       AUTH,
       { offset: first.next_offset, context: first.context },
@@ -364,249 +280,12 @@ describe('ContactsService: contacts changing while a sync pages', () => {
     const { service } = setup({ contactsPageSize: 4 }, new FakeContactsPort(store()));
 
     const first = await service.sync(AUTH, null, budget());
-    now = T0 + 60 * SECOND;
+    clock.now = T0 + 60 * SECOND;
     const resumed = await syncRun(service, {
       synchronization_checkpoint: first.synchronization_checkpoint,
     });
 
     expect([...idsOf(first), ...resumed.ids]).toEqual(expectedIds(store()));
-  });
-});
-
-describe('ContactsService: an incremental sync that finds nothing', () => {
-  const store = () => [contact(1, T0 - 600 * SECOND), contact(2, T0 - 500 * SECOND)];
-
-  it.each([0, 30])(
-    'keeps the checkpoint’s position and moves only its read instant, to the run’s bound (look-back %i s)',
-    async (incrementalLookbackSeconds) => {
-      const { service } = setup({ incrementalLookbackSeconds }, new FakeContactsPort(store()));
-      const at = { updatedAt: T0 - 500 * SECOND, id: '2' };
-      const checkpoint = encodeCheckpoint({ ...at, readTo: T0 - 100 * SECOND });
-
-      const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-
-      expect(page.contacts).toEqual([]);
-      expect(page.next_offset).toBeUndefined();
-      expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({ ...at, readTo: T0 });
-    },
-  );
-
-  it('takes the look-back from the instant the checkpoint’s run read up to, not from its position', async () => {
-    const { service, port } = setup(
-      { incrementalLookbackSeconds: 30 },
-      new FakeContactsPort(store()),
-    );
-    const far = { updatedAt: T0 - 500 * SECOND, id: '2', readTo: T0 - 100 * SECOND };
-    const near = { updatedAt: T0 - 110 * SECOND, id: '2', readTo: T0 - 100 * SECOND };
-
-    await service.sync(AUTH, { synchronization_checkpoint: encodeCheckpoint(far) }, budget());
-    await service.sync(AUTH, { synchronization_checkpoint: encodeCheckpoint(near) }, budget());
-
-    // The window [readTo - 30 s, ...] lies after the position: only what follows the position.
-    expect(port.queries[0]).toMatchObject({ after: { updatedAt: far.updatedAt, id: '2' } });
-    expect(port.queries[0].changedSince).toBeUndefined();
-    // It reaches back before the position: everything changed since the window's start.
-    expect(port.queries[1].changedSince).toBe(T0 - 130 * SECOND);
-    expect(port.queries[1].after).toBeUndefined();
-  });
-
-  it('a checkpoint of the previous version (no read instant) reads the window before its position, once', async () => {
-    const { service, port } = setup(
-      { incrementalLookbackSeconds: 30 },
-      new FakeContactsPort([contact(1, T0 - 410 * SECOND), contact(2, T0 - 400 * SECOND)]),
-    );
-    const old = encodeCheckpoint({ updatedAt: T0 - 400 * SECOND, id: '2' });
-
-    const first = await service.sync(AUTH, { synchronization_checkpoint: old }, budget());
-    now = T0 + 60 * SECOND;
-    const second = await service.sync(
-      AUTH,
-      { synchronization_checkpoint: first.synchronization_checkpoint },
-      budget(),
-    );
-
-    expect(port.queries[0].changedSince).toBe(T0 - 430 * SECOND);
-    expect(idsOf(first)).toEqual(['1', '2']);
-    expect(decodeCheckpoint(first.synchronization_checkpoint)).toEqual({
-      updatedAt: T0 - 400 * SECOND,
-      id: '2',
-      readTo: T0,
-    });
-    expect(idsOf(second)).toEqual([]);
-  });
-});
-
-/** Talkdesk's side of several runs: every run from the checkpoint the one before it returned. */
-async function syncsInARow(service: ContactsService, startAt: number[], checkpoint?: string) {
-  const runs: Run[] = [];
-  for (const at of startAt) {
-    now = at;
-    const run = await syncRun(
-      service,
-      checkpoint ? { synchronization_checkpoint: checkpoint } : null,
-    );
-    runs.push(run);
-    checkpoint = run.checkpoint ?? checkpoint;
-  }
-  return runs;
-}
-
-describe('ContactsService: re-sends of the look-back window stop', () => {
-  const lookback = { incrementalLookbackSeconds: 30, contactsPageSize: 4 };
-
-  it('two incremental syncs in a row over unchanged data send nothing, even with contacts within the window of the last one', async () => {
-    // The newest contacts share one second and the ones before lie within 30 s of them.
-    const t = T0 - 3 * 86_400_000;
-    const contacts = [
-      ...Array.from({ length: 6 }, (_, i) => contact(i + 1, t - (20 - i) * SECOND)),
-      ...Array.from({ length: 5 }, (_, i) => contact(i + 10, t)),
-    ];
-    const { service } = setup(lookback, new FakeContactsPort(contacts));
-
-    const [full, first, second, third] = await syncsInARow(service, [
-      T0,
-      T0 + 5 * SECOND,
-      T0 + 10 * SECOND,
-      T0 + 3600 * SECOND,
-    ]);
-
-    expect(full.ids).toEqual(expectedIds(contacts));
-    expect(first.ids).toEqual([]);
-    expect(second.ids).toEqual([]);
-    expect(third.ids).toEqual([]);
-    expect(positionIn(third.checkpoint)).toEqual(positionOf(contacts[10]));
-  });
-
-  it('a contact changed just before a run is re-sent by the next sync, and never again', async () => {
-    const contacts = [contact(1, T0 - 600 * SECOND), contact(2, T0 - 5 * SECOND)];
-    const { service } = setup(lookback, new FakeContactsPort(contacts));
-
-    const runs = await syncsInARow(service, [
-      T0,
-      T0 + 60 * SECOND,
-      T0 + 120 * SECOND,
-      T0 + 180 * SECOND,
-    ]);
-
-    expect(runs.map((r) => r.ids)).toEqual([['1', '2'], ['2'], [], []]);
-  });
-
-  it('syncs closer together than the look-back re-send it only while the sync before started within the window of its change', async () => {
-    const contacts = [contact(1, T0 - 5 * SECOND)];
-    const { service } = setup(lookback, new FakeContactsPort(contacts));
-
-    // Runs at T0, +10 s, +20 s, +40 s, +80 s: a run re-reads from 30 s before the previous run's start.
-    const runs = await syncsInARow(
-      service,
-      [0, 10, 20, 40, 80, 90].map((s) => T0 + s * SECOND),
-    );
-
-    expect(runs.map((r) => r.ids.length)).toEqual([1, 1, 1, 1, 0, 0]);
-  });
-
-  it('a write that commits late, within the look-back of its update time, still arrives', async () => {
-    const port = new FakeContactsPort([contact(1, T0 - 600 * SECOND), contact(2, T0 - 2 * SECOND)]);
-    const { service } = setup(lookback, port);
-    const [full] = await syncsInARow(service, [T0]);
-    // Stamped 10 s before the run started, before the checkpoint's position; visible only after
-    // the run (committed within 30 s of its update time).
-    port.store.push(contact(3, T0 - 10 * SECOND));
-
-    const [next, after] = await syncsInARow(
-      service,
-      [T0 + 40 * SECOND, T0 + 100 * SECOND],
-      full.checkpoint,
-    );
-
-    expect(full.ids).toEqual(['1', '2']);
-    expect(next.ids).toEqual(['3', '2']);
-    expect(after.ids).toEqual([]);
-  });
-
-  it('a write that commits late is not lost by a run interrupted after a page either', async () => {
-    const contacts = Array.from({ length: 10 }, (_, i) => contact(i + 1, T0 - (10 - i) * SECOND));
-    const port = new FakeContactsPort(contacts);
-    const { service } = setup(lookback, port);
-    const first = await service.sync(AUTH, null, budget());
-    // The run stops after its first page; a write stamped before that page's last contact commits.
-    port.store.push(contact(20, T0 - 9500));
-
-    const [resumed] = await syncsInARow(
-      service,
-      [T0 + 20 * SECOND],
-      first.synchronization_checkpoint,
-    );
-
-    expect(resumed.ids).toContain('20');
-    expect(new Set([...idsOf(first), ...resumed.ids])).toEqual(new Set(expectedIds(port.store)));
-  });
-});
-
-describe('ContactsService: look-back window', () => {
-  const checkpointAt = { updatedAt: T0 - 120 * SECOND, id: '50' };
-
-  it('with INCREMENTAL_LOOKBACK_SECONDS=30 and a checkpoint read up to its position, re-sends a contact changed up to 30 s before it, not one older', async () => {
-    const contacts = [
-      contact(1, checkpointAt.updatedAt - 30 * SECOND), // at the edge of the window
-      contact(2, checkpointAt.updatedAt - 30 * SECOND - 1), // just outside
-      contact(3, checkpointAt.updatedAt - 5 * SECOND),
-      contact(4, checkpointAt.updatedAt + 10 * SECOND),
-    ];
-    const { sut: service, config } = newTestService(ContactsService, {
-      env: { INCREMENTAL_LOOKBACK_SECONDS: '30' },
-      config: { contactsPageSize: 50 },
-      ports: { contacts: new FakeContactsPort(contacts) },
-    });
-
-    const page = await service.sync(
-      AUTH,
-      { synchronization_checkpoint: encodeCheckpoint(checkpointAt) },
-      budget(),
-    );
-
-    expect(config.incrementalLookbackSeconds).toBe(30);
-    expect(idsOf(page)).toEqual(['1', '3', '4']);
-    expect(positionIn(page.synchronization_checkpoint)).toEqual(positionOf(contacts[3]));
-  });
-
-  it('never moves the checkpoint backwards when the window holds only contacts before it', async () => {
-    const contacts = [
-      contact(1, checkpointAt.updatedAt - 20 * SECOND),
-      contact(2, checkpointAt.updatedAt - 10 * SECOND),
-      contact(3, checkpointAt.updatedAt - 5 * SECOND),
-    ];
-    const { service } = setup(
-      { incrementalLookbackSeconds: 30, contactsPageSize: 1 },
-      new FakeContactsPort(contacts),
-    );
-    const checkpoint = encodeCheckpoint(checkpointAt);
-
-    const run = await syncRun(service, { synchronization_checkpoint: checkpoint });
-
-    expect(run.ids).toEqual(['1', '2', '3']);
-    // The very string it got while the run pages; at its end, the position with the run's bound.
-    const last = run.pages[run.pages.length - 1];
-    for (const page of run.pages.slice(0, -1)) {
-      expect(page.synchronization_checkpoint).toBe(checkpoint);
-    }
-    expect(decodeCheckpoint(last.synchronization_checkpoint)).toEqual({
-      ...checkpointAt,
-      readTo: T0,
-    });
-  });
-
-  it('never moves the checkpoint backwards, not even to a contact of the same instant that sorts before it', async () => {
-    // The checkpoint's own contact is gone; one of the same instant, before it in id order, remains.
-    const contacts = [contact(40, checkpointAt.updatedAt)];
-    const { service } = setup({ incrementalLookbackSeconds: 30 }, new FakeContactsPort(contacts));
-    const checkpoint = encodeCheckpoint(checkpointAt);
-
-    const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-
-    expect(idsOf(page)).toEqual(['40']);
-    const after = decodeCheckpoint(page.synchronization_checkpoint);
-    expect(after && compare(after, checkpointAt)).toBeGreaterThanOrEqual(0);
-    expect(positionIn(page.synchronization_checkpoint)).toEqual(checkpointAt);
   });
 });
 
@@ -662,39 +341,6 @@ describe('ContactsService: unreadable tokens', () => {
 
     expect(idsOf(second)).toEqual(['3', '4']);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/context/));
-  });
-});
-
-describe('ContactsService: a run that lost its context', () => {
-  const store = () => [1, 2, 3, 4].map((id) => contact(id, T0 - (10 - id) * SECOND));
-
-  it('claims no later read instant than its earlier pages can have read: the offset’s, or the checkpoint’s', async () => {
-    const { service } = setup({ contactsPageSize: 2 }, new FakeContactsPort(store()));
-    const first = await service.sync(AUTH, null, budget());
-    now = T0 + 60 * SECOND;
-
-    const second = await service.sync(
-      AUTH,
-      { offset: first.next_offset, context: 'lost' },
-      budget(),
-    );
-    const incoming = encodeCheckpoint({
-      updatedAt: T0 - 9 * SECOND,
-      id: '1',
-      readTo: T0 - 20 * SECOND,
-    });
-    const third = await service.sync(
-      AUTH,
-      { synchronization_checkpoint: incoming, offset: first.next_offset, context: null },
-      budget(),
-    );
-
-    expect(idsOf(second)).toEqual(['3', '4']);
-    expect(decodeCheckpoint(second.synchronization_checkpoint)).toEqual({
-      ...positionOf(store()[3]),
-      readTo: T0 - 8 * SECOND,
-    });
-    expect(decodeCheckpoint(third.synchronization_checkpoint)?.readTo).toBe(T0 - 20 * SECOND);
   });
 });
 
@@ -873,184 +519,5 @@ describe('ContactsService: a connector that can only list every contact', () => 
     const page = await service.sync(AUTH, null, budget());
     expect(idsOf(page)).toEqual(['1']);
     expect(port.calls).toBe(2);
-  });
-});
-
-describe('ContactsService: the connector’s own look-back window', () => {
-  it('applies when longer than INCREMENTAL_LOOKBACK_SECONDS', async () => {
-    const port = new FakeContactsPort([contact(1, T0 - 10 * SECOND)]);
-    const { service } = setupWith(new FakeConnectorPort({ minimumLookbackMs: 120_000 }), port, {
-      incrementalLookbackSeconds: 30,
-    });
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 5 * SECOND, id: '1' });
-    await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-    expect(port.queries[0].changedSince).toBe(T0 - 5 * SECOND - 120_000);
-  });
-});
-
-describe('ContactsService: a source whose update times are whole seconds', () => {
-  const seconds = () => new FakeConnectorPort({ updatedAtPrecisionMs: 1000 });
-
-  it('bounds the run by the last whole second before it started: contacts changed again in that second are not sent twice', async () => {
-    const start = T0 + 500;
-    const earlier = Array.from({ length: 10 }, (_, i) => contact(i + 1, T0 - (60 - i) * SECOND));
-    // 20 contacts stamped with the run's start second (written before the run started).
-    const sameSecond = Array.from({ length: 20 }, (_, i) => contact(i + 100, T0));
-    const port = new FakeContactsPort([...earlier, ...sameSecond]);
-    const { service } = setupWith(seconds(), port, { contactsPageSize: 3 });
-    now = start;
-
-    const run = await syncRun(service, null, (_page, index) => {
-      // While the run pages, contacts it already sent change again, within its start second.
-      if (index === 0) ['1', '2', '3'].forEach((id) => port.touch(id, T0));
-      now += 10;
-    });
-
-    expect(new Set(run.ids).size).toBe(run.ids.length);
-    // The 10 earlier contacts once each; the start second waits for the next run.
-    expect(run.ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
-    expect(port.queries.every((q) => q.changedUntil === T0 - SECOND)).toBe(true);
-    expect(decodeContext(run.pages[0].context)?.until).toBe(T0 - SECOND);
-    expect(decodeCheckpoint(run.checkpoint)?.readTo).toBe(T0 - SECOND);
-
-    // The next sync sends that second whole, once: nothing is lost.
-    const [next] = await syncsInARow(service, [T0 + 60 * SECOND], run.checkpoint);
-    expect(new Set(next.ids).size).toBe(next.ids.length);
-    expect(new Set([...run.ids, ...next.ids])).toEqual(new Set(expectedIds(port.store)));
-    expect(next.ids).toEqual(expectedIds(port.store, (c) => c.updatedAt === T0));
-  });
-
-  it('at millisecond precision (the default) the bound is the start instant itself', async () => {
-    const port = new FakeContactsPort([contact(1, T0), contact(2, T0 + 1)]);
-    const { service } = setup({}, port);
-
-    const page = await service.sync(AUTH, null, budget());
-
-    expect(port.queries[0].changedUntil).toBe(T0);
-    expect(idsOf(page)).toEqual(['1']);
-  });
-
-  it('truncates the look-back’s start to the second', async () => {
-    const port = new FakeContactsPort([contact(1, T0 - 100 * SECOND)]);
-    const { service } = setupWith(seconds(), port, { incrementalLookbackSeconds: 30 });
-    // A checkpoint read up to an instant with milliseconds (as one issued over another connector).
-    const checkpoint = encodeCheckpoint({
-      updatedAt: T0 - 100 * SECOND,
-      id: '1',
-      readTo: T0 - 80 * SECOND + 250,
-    });
-
-    await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-
-    expect(port.queries[0].changedSince).toBe(T0 - 110 * SECOND);
-  });
-});
-
-/** Lists the store's contacts changed in the run's bounds in the order given, paged by its own cursor. */
-class OwnOrderPort extends ContactsPort {
-  readonly queries: ContactQuery[] = [];
-  constructor(
-    private readonly ordered: ContactRecord[],
-    private readonly perCall: number,
-  ) {
-    super();
-  }
-
-  async listContacts(_account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
-    this.queries.push({ ...query });
-    const from = typeof query.resume === 'number' ? query.resume : 0;
-    const matching = this.ordered.filter(
-      (c) =>
-        c.updatedAt <= query.changedUntil &&
-        (query.changedSince === undefined || c.updatedAt >= query.changedSince),
-    );
-    const take = Math.min(query.limit, this.perCall);
-    const records = matching.slice(from, from + take).map((c) => ({ ...c }));
-    const next = from + take;
-    return next < matching.length
-      ? { records, hasMore: true, resume: next }
-      : { records, hasMore: false };
-  }
-}
-
-describe('ContactsService: the order guard', () => {
-  const inOrder = Array.from({ length: 6 }, (_, i) => contact(i + 1, T0 - (60 - i) * SECOND));
-
-  it('a batch out of (updatedAt, id) order is upstream_order_violated naming the connector and both positions, logged, and nothing is answered', async () => {
-    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    // The third contact comes before the second.
-    const listed = [inOrder[0], inOrder[2], inOrder[1], ...inOrder.slice(3)];
-    const port = new OwnOrderPort(listed, 10);
-    const { service } = setupWith(new FakeConnectorPort(), port, { contactsPageSize: 10 });
-
-    const attempt = service.sync(AUTH, null, budget());
-
-    await expect(attempt).rejects.toMatchObject({ code: 'upstream_order_violated', status: 502 });
-    const message = await attempt.catch((e: Error) => e.message);
-    expect(message).toContain('fake');
-    expect(message).toContain(`(${new Date(inOrder[1].updatedAt).toISOString()}, id "2")`);
-    expect(message).toContain(`(${new Date(inOrder[2].updatedAt).toISOString()}, id "3")`);
-    expect(error).toHaveBeenCalledWith(message);
-  });
-
-  it('a batch that starts before the position it was asked to follow is refused too, and no checkpoint passes what was sent', async () => {
-    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    // Each batch is in order, but the second starts before the end of the first.
-    const listed = [inOrder[0], inOrder[1], inOrder[4], inOrder[2], inOrder[3], inOrder[5]];
-    const port = new OwnOrderPort(listed, 3);
-    const { service } = setupWith(new FakeConnectorPort(), port, { contactsPageSize: 3 });
-    const sent: string[] = [];
-    const checkpoints: string[] = [];
-
-    let page = await service.sync(AUTH, null, budget());
-    sent.push(...idsOf(page));
-    checkpoints.push(page.synchronization_checkpoint!);
-    const next = service.sync(AUTH, { offset: page.next_offset, context: page.context }, budget());
-
-    await expect(next).rejects.toMatchObject({ code: 'upstream_order_violated' });
-    expect(sent).toEqual(['1', '2', '5']);
-    // The only checkpoint issued is the last contact sent; the second page answered none.
-    expect(positionIn(checkpoints[0])).toEqual(positionOf(inOrder[4]));
-    // Within one page, a later batch out of order keeps the earlier batch from being answered.
-    const onePage = setupWith(new FakeConnectorPort(), new OwnOrderPort(listed, 3), {
-      contactsPageSize: 6,
-    }).service;
-    await expect(onePage.sync(AUTH, null, budget())).rejects.toMatchObject({
-      code: 'upstream_order_violated',
-    });
-    page = await setupWith(new FakeConnectorPort(), new OwnOrderPort(inOrder, 3), {
-      contactsPageSize: 6,
-    }).service.sync(AUTH, null, budget());
-    expect(idsOf(page)).toEqual(['1', '2', '3', '4', '5', '6']);
-  });
-
-  it('a repeated contact (the same position twice) is out of order, and an update time that is not a number too', async () => {
-    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const twice = new OwnOrderPort([inOrder[0], inOrder[1], inOrder[1]], 10);
-    class BrokenPort extends ContactsPort {
-      async listContacts(): Promise<ContactBatch> {
-        return { records: [inOrder[0], { ...inOrder[1], updatedAt: Number.NaN }], hasMore: false };
-      }
-    }
-    const broken = new BrokenPort();
-    for (const port of [twice, broken]) {
-      const { service } = setupWith(new FakeConnectorPort(), port, { contactsPageSize: 10 });
-      await expect(service.sync(AUTH, null, budget())).rejects.toMatchObject({
-        code: 'upstream_order_violated',
-      });
-    }
-  });
-
-  it('does not apply to a connector that lists every contact in its own order', async () => {
-    const listed = [inOrder[3], inOrder[0], inOrder[5]];
-    const { service } = setupWith(
-      new FakeConnectorPort({ contactSync: 'full' }),
-      new OwnOrderPort(listed, 10),
-      { contactsPageSize: 10 },
-    );
-
-    const page = await service.sync(AUTH, null, budget());
-
-    expect(idsOf(page)).toEqual(['4', '1', '6']);
   });
 });
