@@ -179,6 +179,40 @@ describe('ContactsService: re-sends of the look-back window stop', () => {
     expect(resumed.ids).toContain('20');
     expect(new Set([...idsOf(first), ...resumed.ids])).toEqual(new Set(expectedIds(port.store)));
   });
+
+  it('an incremental run interrupted once past its checkpoint’s position resumes from its own checkpoint without loss', async () => {
+    const port = new FakeContactsPort([
+      contact(1, T0 - 60 * SECOND),
+      contact(5, T0 - 50 * SECOND),
+      contact(6, T0 - 30 * SECOND),
+      contact(7, T0 - 20 * SECOND),
+    ]);
+    const { service } = setup({ incrementalLookbackSeconds: 30, contactsPageSize: 2 }, port);
+    const incoming = encodeCheckpoint({
+      updatedAt: T0 - 50 * SECOND,
+      id: '5',
+      readTo: T0 - 40 * SECOND,
+    });
+
+    // The window re-reads from 70 s back: the first page is 1 and 5, the checkpoint's own contact.
+    const first = await service.sync(AUTH, { synchronization_checkpoint: incoming }, budget());
+    expect(idsOf(first)).toEqual(['1', '5']);
+    expect(decodeCheckpoint(first.synchronization_checkpoint)).toEqual({
+      updatedAt: T0 - 50 * SECOND,
+      id: '5',
+      readTo: T0,
+    });
+    // The run stops there; a write stamped 25 s before it started commits.
+    port.store.push(contact(20, T0 - 25 * SECOND));
+
+    const [resumed] = await syncsInARow(
+      service,
+      [T0 + 10 * SECOND],
+      first.synchronization_checkpoint,
+    );
+
+    expect(resumed.ids).toEqual(['6', '20', '7']);
+  });
 });
 
 describe('ContactsService: look-back window', () => {
