@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { toE164 } from '../src/talkdesk/contract/phone';
 import { findAccountId, insertContacts } from '../src/connectors/sql/sql-writer';
+import { Database, openDatabase } from '../src/connectors/sql/database';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/contacts/contact-sync-tokens';
 import { newContact } from './factories';
 import {
   ContactSyncRun,
@@ -14,6 +16,13 @@ import {
 import { DEMO, OTHER, Reply, useTestApp } from './support/test-app';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** The position a checkpoint carries, without the instant its run read up to. */
+const positionIn = (token: unknown) => {
+  const checkpoint = decodeCheckpoint(token);
+  if (!checkpoint) throw new Error('not a checkpoint');
+  return { updatedAt: checkpoint.updatedAt, id: checkpoint.id };
+};
 
 describe('POST /contacts/sync', () => {
   /** A full run over the demo account, made first. */
@@ -191,8 +200,9 @@ describe('POST /contacts/sync', () => {
       expect(run.checkpoint).not.toBe(checkpoint);
     });
 
-    it('hands back the same checkpoint when nothing changed', async () => {
+    it('hands back the same position when nothing changed, read up to the run’s start', async () => {
       const checkpoint = await drain(full.checkpoint);
+      const before = Date.now();
       const res = await t.post('/contacts/sync', {
         auth: DEMO,
         meta: { synchronization_checkpoint: checkpoint, offset: null, context: null },
@@ -200,7 +210,10 @@ describe('POST /contacts/sync', () => {
       expect(res.status).toBe(200);
       expectJson(res);
       expect(res.body.contacts).toEqual([]);
-      expect(res.body.synchronization_checkpoint).toBe(checkpoint);
+      expect(positionIn(res.body.synchronization_checkpoint)).toEqual(positionIn(checkpoint));
+      expect(decodeCheckpoint(res.body.synchronization_checkpoint)!.readTo).toBeGreaterThanOrEqual(
+        before,
+      );
       expect(res.body).not.toHaveProperty('next_offset');
       expect(res.body.context).toBeNull();
     });
@@ -260,6 +273,43 @@ describe('POST /contacts/sync', () => {
       expect(current[lastIndex + 1].updatedAt).toBe(current[lastIndex].updatedAt);
       const resumed = await syncContacts(t, DEMO, page2.body.synchronization_checkpoint);
       expect(ids(resumed.contacts)).toEqual(ids(current.slice(lastIndex + 1)));
+      expect([...sent, ...ids(resumed.contacts)]).toEqual(ids(current));
+    });
+  });
+
+  describe('an adapter out of order', () => {
+    it('answers 502 upstream_order_violated naming the connector, with no checkpoint past what was sent, and a resumed sync loses nothing', async () => {
+      const current = await contactRows();
+      const port = t.app.get(SqlContactsAdapter);
+      const original = port.listContacts.bind(port);
+      let calls = 0;
+      // The second batch comes with two contacts swapped.
+      const spy = jest.spyOn(port, 'listContacts').mockImplementation(async (...args) => {
+        const batch = await original(...args);
+        if (++calls === 2)
+          [batch.records[0], batch.records[1]] = [batch.records[1], batch.records[0]];
+        return batch;
+      });
+      let first: Reply;
+      let second: Reply;
+      try {
+        first = await firstPage();
+        second = await t.post('/contacts/sync', {
+          auth: DEMO,
+          meta: { offset: first.body.next_offset, context: first.body.context },
+        });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(first.status).toBe(200);
+      expectError(second, 502);
+      expect(second.body.code).toBe('upstream_order_violated');
+      expect(second.body.message).toContain('sql');
+      expect(second.body).not.toHaveProperty('synchronization_checkpoint');
+      // The checkpoint Talkdesk keeps is the last contact it received.
+      const sent = ids(first.body.contacts);
+      expect(positionIn(first.body.synchronization_checkpoint).id).toBe(sent[sent.length - 1]);
+      const resumed = await syncContacts(t, DEMO, first.body.synchronization_checkpoint);
       expect([...sent, ...ids(resumed.contacts)]).toEqual(ids(current));
     });
   });
@@ -390,36 +440,80 @@ describe('POST /contacts/sync', () => {
 describe('POST /contacts/sync with the default look-back window', () => {
   const t = useTestApp();
 
-  /** Ids of the demo contacts changed at or after `since`, in sync order. */
-  const changedSince = async (since: number) => {
-    const accountId = await findAccountId(t.db(), DEMO.username);
-    const found = await t
-      .db()
-      .selectFrom('contacts')
-      .select('id')
-      .where('account_id', '=', accountId ?? -1)
-      .where('updated_at', '>=', since)
-      .orderBy('updated_at')
-      .orderBy('id')
-      .execute();
-    return found.map((r) => String(r.id));
-  };
+  /** A second connection to the external system's database, for writes of another client. */
+  let writer: Database;
+  let demoId: number;
+  beforeAll(async () => {
+    writer = openDatabase(t.database.url, t.dataDir);
+    demoId = (await findAccountId(t.db(), DEMO.username)) as number;
+  });
+  afterAll(() => writer.destroy());
 
-  it('re-sends only the window before the checkpoint and hands the same checkpoint back when nothing changed', async () => {
+  const ids = (run: ContactSyncRun) => run.contacts.map((c) => c.id as string);
+
+  it('two incremental syncs in a row over unchanged data send nothing', async () => {
     const full = await syncContacts(t, DEMO);
-    const lastId = full.contacts[full.contacts.length - 1].id;
-    const last = await t
-      .db()
-      .selectFrom('contacts')
-      .select('updated_at')
-      .where('id', '=', Number(lastId))
-      .executeTakeFirstOrThrow();
-    const again = await syncContacts(t, DEMO, full.checkpoint);
-    expect(again.checkpoint).toBe(full.checkpoint);
-    expect(again.contacts.map((c) => c.id)).toEqual(
-      await changedSince(Number(last.updated_at) - t.config.incrementalLookbackSeconds * 1000),
+    expect(full.contacts).toHaveLength(1500);
+    const first = await syncContacts(t, DEMO, full.checkpoint);
+    const second = await syncContacts(t, DEMO, first.checkpoint);
+    const third = await syncContacts(t, DEMO, second.checkpoint);
+    expect([ids(first), ids(second), ids(third)]).toEqual([[], [], []]);
+    // The position stays the last contact of the full sync; only the read instant moves on.
+    expect(positionIn(third.checkpoint)).toEqual(positionIn(full.checkpoint));
+    expect(decodeCheckpoint(third.checkpoint)!.readTo).toBeGreaterThan(
+      decodeCheckpoint(full.checkpoint)!.readTo,
     );
-    expect(again.contacts.length).toBeLessThan(full.contacts.length);
+  });
+
+  it('a checkpoint issued before the read instant was carried still reads, re-sending its window once', async () => {
+    const full = await syncContacts(t, DEMO);
+    const at = positionIn(full.checkpoint);
+    const old = encodeCheckpoint(at);
+    const window = (
+      await t
+        .db()
+        .selectFrom('contacts')
+        .select('id')
+        .where('account_id', '=', demoId)
+        .where('updated_at', '>=', at.updatedAt - t.config.incrementalLookbackSeconds * 1000)
+        .where('updated_at', '<=', at.updatedAt)
+        .orderBy('updated_at')
+        .orderBy('id')
+        .execute()
+    ).map((r) => String(r.id));
+    const first = await syncContacts(t, DEMO, old);
+    const second = await syncContacts(t, DEMO, first.checkpoint);
+    expect(ids(first)).toEqual(window);
+    expect(ids(second)).toEqual([]);
+  });
+
+  it('a write whose transaction commits late, within the look-back of its update time, arrives', async () => {
+    // The account's newest contact is recent: the late write is stamped before its position.
+    const start = await syncContacts(t, DEMO);
+    const [recent] = await insertContacts(
+      t.db(),
+      demoId,
+      [newContact({ name: `Recent ${randomUUID()}`, updatedAt: Date.now() })],
+      t.config.defaultPhoneRegion,
+    );
+    let late = 0;
+    let during: ContactSyncRun | undefined;
+    await writer.transaction().execute(async (trx) => {
+      [late] = await insertContacts(
+        trx,
+        demoId,
+        [newContact({ name: `Late ${randomUUID()}`, updatedAt: Date.now() - 5_000 })],
+        t.config.defaultPhoneRegion,
+      );
+      // A sync while the transaction is open does not see the write, and moves past it.
+      during = await syncContacts(t, DEMO, start.checkpoint);
+    });
+    expect(ids(during!)).toContain(String(recent));
+    expect(ids(during!)).not.toContain(String(late));
+    expect(decodeCheckpoint(during!.checkpoint)?.id).toBe(String(recent));
+
+    const next = await syncContacts(t, DEMO, during!.checkpoint);
+    expect(ids(next)).toContain(String(late));
   });
 
   it('returns a contact created after the checkpoint', async () => {
@@ -431,9 +525,7 @@ describe('POST /contacts/sync with the default look-back window', () => {
     expect(created.status).toBe(201);
     const next = await syncContacts(t, DEMO, full.checkpoint);
     expect(next.contacts.map((c) => c.id)).toContain(created.body.contact_external_id);
-    expect(next.checkpoint).not.toBe(full.checkpoint);
-    const after = await syncContacts(t, DEMO, next.checkpoint);
-    expect(after.checkpoint).toBe(next.checkpoint);
+    expect(decodeCheckpoint(next.checkpoint)?.id).toBe(created.body.contact_external_id);
   });
 });
 

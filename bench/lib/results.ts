@@ -233,8 +233,8 @@ CPU-bound on the hash. \`/actions/create_ticket\` writes a ticket per request.
 
 A fresh bridge process serves the sync; the simulator follows every \`next_offset\`, checks each
 page against the contract, then runs an incremental sync from the last checkpoint
-(${n(sync.incrementalRecords)} contacts re-sent: the look-back window re-reads the 30 s
-before the checkpoint, and the seed writes three contacts per millisecond). Peak RSS is the
+(${n(sync.incrementalRecords)} contacts sent: the look-back window re-reads the 30 s before the
+instant the full sync read up to, not before its last contact). Peak RSS is the
 kernel's high-water mark (\`VmHWM\` in \`/proc/<pid>/status\`) of the bridge process at the end
 of the sync. Target under ${RSS_TARGET_MB} MB: **${rssMet}**.
 

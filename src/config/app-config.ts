@@ -168,7 +168,7 @@ export class AppConfig {
   @Max(500)
   interactionsLimit = 50;
 
-  /** INCREMENTAL_LOOKBACK_SECONDS: incremental syncs re-read this much before the checkpoint. */
+  /** INCREMENTAL_LOOKBACK_SECONDS: incremental syncs re-read this much before the instant the previous run read up to. */
   @Type(() => Number)
   @IsInt()
   @Min(0)

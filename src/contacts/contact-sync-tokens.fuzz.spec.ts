@@ -56,11 +56,13 @@ describe('contact sync tokens under hostile input', () => {
     fc.assert(
       fc.property(position, fc.integer({ min: 0, max: 2 ** 48 }), (p, until) => {
         expect(decodeOffset(encodeOffset(p))).toEqual(p);
-        expect(decodeCheckpoint(encodeCheckpoint(p))).toEqual(p);
-        expect(decodeContext(encodeContext({ until, since: until - 5, checkpoint: p }))).toEqual({
+        const checkpoint = { ...p, readTo: until };
+        expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual(checkpoint);
+        expect(decodeCheckpoint(encodeCheckpoint(p))).toEqual({ ...p, readTo: p.updatedAt });
+        expect(decodeContext(encodeContext({ until, since: until - 5, checkpoint }))).toEqual({
           until,
           since: until - 5,
-          checkpoint: p,
+          checkpoint,
         });
         // Tokens of one kind are never read as another.
         expect(decodeCheckpoint(encodeOffset(p))).toBeNull();

@@ -10,6 +10,8 @@ import {
 } from './contact-sync-tokens';
 
 const position = { updatedAt: 1767960000123, id: '42' };
+/** A checkpoint: the position, and the instant its run read up to. */
+const checkpointAt = { ...position, readTo: 1767960060000 };
 const raw = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
 const decoders = { decodeOffset, decodeCheckpoint, decodeContext };
 
@@ -30,17 +32,33 @@ describe('contact sync tokens', () => {
       expect(decodeOffset(encodeOffset(position))).toEqual(position);
     });
 
-    it('a checkpoint decodes to the position it was made from', () => {
-      expect(decodeCheckpoint(encodeCheckpoint(position))).toEqual(position);
+    it('a checkpoint decodes to the position and the read instant it was made from', () => {
+      expect(decodeCheckpoint(encodeCheckpoint(checkpointAt))).toEqual(checkpointAt);
+    });
+
+    it('a checkpoint as 0.2.0 issued it (a position only) stays readable: read up to its position', () => {
+      const v = TOKEN_VERSION;
+      const old = raw(`{"k":"contacts.checkpoint","v":${v},"at":{"u":1767960000123,"i":"42"}}`);
+      expect(encodeCheckpoint(position)).toBe(old);
+      expect(decodeCheckpoint(old)).toEqual({ ...position, readTo: position.updatedAt });
+    });
+
+    it('a checkpoint whose read instant is not a number is unreadable', () => {
+      const v = TOKEN_VERSION;
+      for (const r of ['"1"', 'null', '[]', '{}']) {
+        const token = raw(`{"k":"contacts.checkpoint","v":${v},"at":{"u":1,"i":"1"},"r":${r}}`);
+        expect(decodeCheckpoint(token)).toBeNull();
+      }
     });
 
     it.each<[string, SyncRun]>([
       ['a full run', { until: 1767960000000 }],
-      ['an incremental run', { until: 1767960000000, checkpoint: position }],
+      ['an incremental run', { until: 1767960000000, checkpoint: checkpointAt }],
       [
         'an incremental run with a look-back window',
-        { until: 1767960000000, since: 1767959970000, checkpoint: position },
+        { until: 1767960000000, since: 1767959970000, checkpoint: checkpointAt },
       ],
+      ['a run that lost its context', { until: 1767960000000, readTo: 1767959000000 }],
     ])('a context of %s decodes to that run', (_case, run) => {
       expect(decodeContext(encodeContext(run))).toEqual(run);
     });
@@ -56,7 +74,7 @@ describe('contact sync tokens', () => {
       for (const token of [
         encodeOffset(position),
         encodeCheckpoint(position),
-        encodeContext({ until: position.updatedAt, checkpoint: position }),
+        encodeContext({ until: position.updatedAt, checkpoint: checkpointAt }),
       ]) {
         expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
         expect(token).not.toContain(String(position.updatedAt));
@@ -84,7 +102,7 @@ describe('contact sync tokens', () => {
     it('a token of another kind: a checkpoint used as offset, and every other mix-up', () => {
       const offset = encodeOffset(position);
       const checkpoint = encodeCheckpoint(position);
-      const context = encodeContext({ until: 1, checkpoint: position });
+      const context = encodeContext({ until: 1, checkpoint: checkpointAt });
 
       expect(decodeOffset(checkpoint)).toBeNull();
       expect(decodeOffset(context)).toBeNull();
@@ -110,6 +128,7 @@ describe('contact sync tokens', () => {
       expect(decodeCheckpoint(raw(`{"k":"contacts.checkpoint","v":${v},"at":${wire}}`))).toEqual({
         updatedAt: 1,
         id: '1',
+        readTo: 1,
       });
       expect(decodeContext(raw(`{"k":"contacts.context","v":${v},"until":1}`))).toEqual({
         until: 1,
@@ -268,7 +287,7 @@ describe('contact sync tokens', () => {
       const decoded = decodeContext(raw(json));
 
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      expect(decoded).toEqual({ until: 5, checkpoint: { updatedAt: 1, id: '1' } });
+      expect(decoded).toEqual({ until: 5, checkpoint: { updatedAt: 1, id: '1', readTo: 1 } });
       expect((decoded as unknown as Record<string, unknown>).polluted).toBeUndefined();
     });
   });

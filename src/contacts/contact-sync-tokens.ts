@@ -2,6 +2,18 @@ import { TOKEN_KINDS } from '../talkdesk/contract/tokens';
 import { ContactPosition, ResumeState } from '../connectors/ports';
 import { decodeToken, encodeToken } from '../talkdesk/token-codec';
 
+/**
+ * What a `synchronization_checkpoint` says: every contact up to this position was sent, and
+ * every change up to `readTo` was read (a write committed late within the look-back excepted).
+ */
+export interface SyncCheckpoint extends ContactPosition {
+  /**
+   * The upper bound (epoch ms) of the run that issued it: the next sync's look-back is taken
+   * from here. Checkpoints issued before it was carried read as their position's update time.
+   */
+  readTo: number;
+}
+
 /** The run's fixed bounds, handed back by Talkdesk as `context` on every next page. */
 export interface SyncRun {
   /** Contacts changed after this instant (epoch ms) wait for the next sync. */
@@ -9,10 +21,17 @@ export interface SyncRun {
   /** Incremental syncs with a look-back window start at this instant (inclusive). */
   since?: number;
   /** The checkpoint the run started from (incremental syncs). */
-  checkpoint?: ContactPosition;
+  checkpoint?: SyncCheckpoint;
+  /**
+   * Set when a page lost the run's context, so that `until` is later than the instant the run
+   * started reading at: its checkpoints claim no more than this instant as read.
+   */
+  readTo?: number;
 }
 
 type Position = { u: number; i: string };
+/** A checkpoint on the wire: its position and, since it is carried, the instant read up to. */
+type CheckpointWire = Position & { r?: number };
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isPosition = (v: unknown): v is Position =>
@@ -24,6 +43,14 @@ const isPosition = (v: unknown): v is Position =>
 
 const toWire = (p: ContactPosition): Position => ({ u: p.updatedAt, i: p.id });
 const fromWire = (p: Position): ContactPosition => ({ updatedAt: p.u, id: p.i });
+const isCheckpointWire = (v: unknown): v is CheckpointWire =>
+  isPosition(v) &&
+  ((v as CheckpointWire).r === undefined || isFiniteNumber((v as CheckpointWire).r));
+const checkpointToWire = (c: SyncCheckpoint): CheckpointWire => ({ ...toWire(c), r: c.readTo });
+const checkpointFromWire = (c: CheckpointWire): SyncCheckpoint => ({
+  ...fromWire(c),
+  readTo: c.r ?? c.u,
+});
 
 export function encodeOffset(after: ContactPosition): string {
   return encodeToken(TOKEN_KINDS.contactsOffset, { after: toWire(after) });
@@ -66,38 +93,56 @@ export function decodeOffsetState(token: unknown): OffsetState | null {
   };
 }
 
-export function encodeCheckpoint(position: ContactPosition): string {
-  return encodeToken(TOKEN_KINDS.contactsCheckpoint, { at: toWire(position) });
+/** A checkpoint token; without `readTo`, one as bridges issued before it was carried. */
+export function encodeCheckpoint(checkpoint: ContactPosition & { readTo?: number }): string {
+  return encodeToken(TOKEN_KINDS.contactsCheckpoint, {
+    at: toWire(checkpoint),
+    ...(checkpoint.readTo !== undefined && { r: checkpoint.readTo }),
+  });
 }
 
-export function decodeCheckpoint(token: unknown): ContactPosition | null {
-  const payload = decodeToken<{ at: Position }>(TOKEN_KINDS.contactsCheckpoint, token, (v) =>
-    isPosition(v.at),
+/**
+ * The checkpoint, or null. One without `r` (issued before the read instant was carried) reads
+ * with its position's update time as `readTo`: the look-back it had then.
+ */
+export function decodeCheckpoint(token: unknown): SyncCheckpoint | null {
+  const payload = decodeToken<{ at: Position; r?: number }>(
+    TOKEN_KINDS.contactsCheckpoint,
+    token,
+    (v) => isPosition(v.at) && (v.r === undefined || isFiniteNumber(v.r)),
   );
-  return payload ? fromWire(payload.at) : null;
+  return payload ? checkpointFromWire({ ...payload.at, r: payload.r }) : null;
 }
 
 export function encodeContext(run: SyncRun): string {
   return encodeToken(TOKEN_KINDS.contactsContext, {
     until: run.until,
     ...(run.since !== undefined && { since: run.since }),
-    ...(run.checkpoint && { checkpoint: toWire(run.checkpoint) }),
+    ...(run.checkpoint && { checkpoint: checkpointToWire(run.checkpoint) }),
+    ...(run.readTo !== undefined && { rt: run.readTo }),
   });
 }
 
 export function decodeContext(token: unknown): SyncRun | null {
-  const payload = decodeToken<{ until: number; since?: number; checkpoint?: Position }>(
+  const payload = decodeToken<{
+    until: number;
+    since?: number;
+    checkpoint?: CheckpointWire;
+    rt?: number;
+  }>(
     TOKEN_KINDS.contactsContext,
     token,
     (v) =>
       isFiniteNumber(v.until) &&
       (v.since === undefined || isFiniteNumber(v.since)) &&
-      (v.checkpoint === undefined || isPosition(v.checkpoint)),
+      (v.rt === undefined || isFiniteNumber(v.rt)) &&
+      (v.checkpoint === undefined || isCheckpointWire(v.checkpoint)),
   );
   if (!payload) return null;
   return {
     until: payload.until,
     ...(payload.since !== undefined && { since: payload.since }),
-    ...(payload.checkpoint && { checkpoint: fromWire(payload.checkpoint) }),
+    ...(payload.checkpoint && { checkpoint: checkpointFromWire(payload.checkpoint) }),
+    ...(payload.rt !== undefined && { readTo: payload.rt }),
   };
 }

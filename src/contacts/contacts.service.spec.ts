@@ -1,18 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/ports/errors';
 import {
   AccountRef,
-  ConnectorPort,
   ContactBatch,
-  ContactPosition,
   ContactQuery,
   ContactRecord,
   ContactsPort,
 } from '../connectors/ports';
 import { TimeBudget } from '../common/time-budget';
-import { newContactRecord, TEST_AUTH } from '../../test/factories';
 import {
   compareContacts as compare,
   FakeConnectorPort,
@@ -20,7 +16,6 @@ import {
 } from '../../test/support/fakes';
 import { budget, newTestService } from '../../test/support/test-service';
 import {
-  decodeCheckpoint,
   decodeContext,
   decodeOffset,
   decodeOffsetState,
@@ -28,98 +23,24 @@ import {
   encodeOffset,
 } from './contact-sync-tokens';
 import { ContactsService, ContactSyncMeta, ContactSyncPage } from './contacts.service';
+import {
+  AUTH,
+  clock,
+  contact,
+  expectedIds,
+  idsOf,
+  positionIn,
+  positionOf,
+  SECOND,
+  setup,
+  setupWith,
+  syncRun,
+  T0,
+  useContactSyncClock,
+  slowContactsPort,
+} from '../../test/support/contact-sync-harness';
 
-const AUTH = TEST_AUTH;
-/** The instant the tests' runs start (Date.now is pinned to `now`). */
-const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
-const SECOND = 1000;
-
-/** Answers at most `batch` records per call, each call taking `delayMs`. */
-const slowContactsPort = (store: ContactRecord[], batch: number, delayMs: number) =>
-  new FakeContactsPort(store, { batch, delayMs });
-
-const contact = (id: number, updatedAt: number): ContactRecord =>
-  newContactRecord({ id: String(id), updatedAt });
-
-const idsOf = (page: ContactSyncPage) => page.contacts.map((c) => c.id);
-const positionOf = (c: ContactRecord): ContactPosition => ({ updatedAt: c.updatedAt, id: c.id });
-/** Ids in (updatedAt, id) order of the store's contacts that `keep` selects. */
-const expectedIds = (store: ContactRecord[], keep: (c: ContactRecord) => boolean = () => true) =>
-  store
-    .filter(keep)
-    .sort(compare)
-    .map((c) => c.id);
-
-let now = T0;
-
-/** The service over `port` (and, when given, a connector), three contacts a page, no look-back. */
-function setupWith(
-  connector: ConnectorPort | undefined,
-  port: ContactsPort,
-  overrides: Partial<AppConfig> = {},
-) {
-  const { sut: service, config } = newTestService(ContactsService, {
-    config: { contactsPageSize: 3, incrementalLookbackSeconds: 0, ...overrides },
-    ports: { contacts: port, ...(connector && { connector }) },
-  });
-  return { service, config };
-}
-
-function setup(overrides: Partial<AppConfig> = {}, port = new FakeContactsPort()) {
-  return { ...setupWith(undefined, port, overrides), port };
-}
-
-interface Run {
-  pages: ContactSyncPage[];
-  ids: string[];
-  /** The checkpoint Talkdesk stores at the end of the run. */
-  checkpoint?: string;
-}
-
-/**
- * Plays Talkdesk: sends `meta`, then follows next_offset and context (with the run's incoming
- * checkpoint) until a page has no next_offset. `between` runs after each page.
- */
-async function syncRun(
-  service: ContactsService,
-  meta: ContactSyncMeta | null | undefined,
-  between: (page: ContactSyncPage, index: number) => void = () => undefined,
-  newBudget: () => TimeBudget = budget,
-): Promise<Run> {
-  const pages: ContactSyncPage[] = [];
-  let page = await service.sync(AUTH, meta, newBudget());
-  pages.push(page);
-  while (page.next_offset !== undefined) {
-    if (pages.length > 100) throw new Error('the run does not end');
-    between(page, pages.length - 1);
-    page = await service.sync(
-      AUTH,
-      {
-        synchronization_checkpoint: meta?.synchronization_checkpoint ?? null,
-        offset: page.next_offset,
-        context: page.context,
-      },
-      newBudget(),
-    );
-    pages.push(page);
-  }
-  const withCheckpoint = pages.filter((p) => p.synchronization_checkpoint !== undefined);
-  return {
-    pages,
-    ids: pages.flatMap(idsOf),
-    checkpoint: withCheckpoint[withCheckpoint.length - 1]?.synchronization_checkpoint,
-  };
-}
-
-beforeEach(() => {
-  now = T0;
-  jest.spyOn(Date, 'now').mockImplementation(() => now);
-  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-});
+useContactSyncClock();
 
 describe('ContactsService: the four synchronization situations', () => {
   // Not in id order: the order is by updatedAt, then id.
@@ -141,7 +62,7 @@ describe('ContactsService: the four synchronization situations', () => {
     expect(idsOf(page)).toEqual(['7', '1', '5']);
     expect(page.next_offset).toEqual(expect.any(String));
     expect(page.context).toEqual(expect.any(String));
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({
+    expect(positionIn(page.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 50 * SECOND,
       id: '5',
     });
@@ -166,7 +87,7 @@ describe('ContactsService: the four synchronization situations', () => {
     expect(idsOf(third)).toEqual(['4']);
     expect(third.next_offset).toBeUndefined();
     expect(third.context).toBeNull();
-    expect(decodeCheckpoint(third.synchronization_checkpoint)).toEqual({
+    expect(positionIn(third.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 10 * SECOND,
       id: '4',
     });
@@ -191,7 +112,7 @@ describe('ContactsService: the four synchronization situations', () => {
     expect(idsOf(page)).toEqual(expectedIds(contacts, (c) => compare(c, at) > 0));
     expect(idsOf(page)).toEqual(['10', '2', '6', '3', '4']);
     expect(page.next_offset).toBeUndefined();
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({
+    expect(positionIn(page.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 10 * SECOND,
       id: '4',
     });
@@ -295,7 +216,7 @@ describe('ContactsService: keyset paging', () => {
 
     expect(run.pages.map((p) => p.contacts.length)).toEqual([3, 3, 3, 1]);
     expect(run.ids).toEqual(expectedIds(contacts));
-    expect(decodeCheckpoint(run.checkpoint)).toEqual({ updatedAt: t, id: '10' });
+    expect(positionIn(run.checkpoint)).toEqual({ updatedAt: t, id: '10' });
   });
 
   it('every page stays within the page size and the port is never asked for more', async () => {
@@ -323,19 +244,19 @@ describe('ContactsService: contacts changing while a sync pages', () => {
         port.touch('2', changedAt); // already sent
         port.touch('8', changedAt); // not sent yet
       }
-      now += 10 * SECOND;
+      clock.now += 10 * SECOND;
     });
 
     // The run's upper bound is the instant it started: what changed later waits for the next sync.
     expect(run.ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '9', '10']);
     expect(run.pages[run.pages.length - 1].next_offset).toBeUndefined();
 
-    now = T0 + 60 * SECOND;
+    clock.now = T0 + 60 * SECOND;
     const incremental = await syncRun(service, { synchronization_checkpoint: run.checkpoint });
 
     expect(incremental.ids).toEqual(['2', '8']);
     expect(new Set([...run.ids, ...incremental.ids])).toEqual(new Set(expectedIds(store())));
-    expect(decodeCheckpoint(incremental.checkpoint)).toEqual({ updatedAt: changedAt, id: '8' });
+    expect(positionIn(incremental.checkpoint)).toEqual({ updatedAt: changedAt, id: '8' });
   });
 
   it('carries the upper bound in context, and later pages keep it', async () => {
@@ -343,7 +264,7 @@ describe('ContactsService: contacts changing while a sync pages', () => {
     const { service } = setup({ contactsPageSize: 3 }, port);
 
     const first = await service.sync(AUTH, null, budget());
-    now = T0 + 30 * SECOND;
+    clock.now = T0 + 30 * SECOND;
     const second = await service.sync(
       AUTH,
       { offset: first.next_offset, context: first.context },
@@ -359,120 +280,12 @@ describe('ContactsService: contacts changing while a sync pages', () => {
     const { service } = setup({ contactsPageSize: 4 }, new FakeContactsPort(store()));
 
     const first = await service.sync(AUTH, null, budget());
-    now = T0 + 60 * SECOND;
+    clock.now = T0 + 60 * SECOND;
     const resumed = await syncRun(service, {
       synchronization_checkpoint: first.synchronization_checkpoint,
     });
 
     expect([...idsOf(first), ...resumed.ids]).toEqual(expectedIds(store()));
-  });
-});
-
-describe('ContactsService: an incremental sync that finds nothing', () => {
-  const store = () => [contact(1, T0 - 600 * SECOND), contact(2, T0 - 500 * SECOND)];
-
-  it('hands the incoming checkpoint back unchanged (no look-back)', async () => {
-    const { service } = setup({ incrementalLookbackSeconds: 0 }, new FakeContactsPort(store()));
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 500 * SECOND, id: '2' });
-
-    const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-
-    expect(page.contacts).toEqual([]);
-    expect(page.next_offset).toBeUndefined();
-    expect(page.synchronization_checkpoint).toBe(checkpoint);
-  });
-
-  it('hands the incoming checkpoint back unchanged (look-back, nothing in the window)', async () => {
-    const { service, port } = setup(
-      { incrementalLookbackSeconds: 30 },
-      new FakeContactsPort(store()),
-    );
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 400 * SECOND, id: '7' });
-
-    const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-
-    expect(port.queries[0].changedSince).toBe(T0 - 430 * SECOND);
-    expect(page.contacts).toEqual([]);
-    expect(page.synchronization_checkpoint).toBe(checkpoint);
-  });
-
-  it.each([0, 30])(
-    'hands back the very string it got, not a re-encoding of it (look-back %i s)',
-    async (incrementalLookbackSeconds) => {
-      const { service } = setup({ incrementalLookbackSeconds }, new FakeContactsPort(store()));
-      // A readable checkpoint written with its keys in another order than the bridge writes them.
-      const checkpoint = Buffer.from(
-        JSON.stringify({ at: { i: '2', u: T0 - 400 * SECOND }, v: 1, k: 'contacts.checkpoint' }),
-      ).toString('base64url');
-      expect(decodeCheckpoint(checkpoint)).toEqual({ updatedAt: T0 - 400 * SECOND, id: '2' });
-
-      const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-
-      expect(page.contacts).toEqual([]);
-      expect(page.synchronization_checkpoint).toBe(checkpoint);
-    },
-  );
-});
-
-describe('ContactsService: look-back window', () => {
-  const checkpointAt = { updatedAt: T0 - 120 * SECOND, id: '50' };
-
-  it('with INCREMENTAL_LOOKBACK_SECONDS=30, re-sends a contact changed up to 30 s before the checkpoint, not one older', async () => {
-    const contacts = [
-      contact(1, checkpointAt.updatedAt - 30 * SECOND), // at the edge of the window
-      contact(2, checkpointAt.updatedAt - 30 * SECOND - 1), // just outside
-      contact(3, checkpointAt.updatedAt - 5 * SECOND),
-      contact(4, checkpointAt.updatedAt + 10 * SECOND),
-    ];
-    const { sut: service, config } = newTestService(ContactsService, {
-      env: { INCREMENTAL_LOOKBACK_SECONDS: '30' },
-      config: { contactsPageSize: 50 },
-      ports: { contacts: new FakeContactsPort(contacts) },
-    });
-
-    const page = await service.sync(
-      AUTH,
-      { synchronization_checkpoint: encodeCheckpoint(checkpointAt) },
-      budget(),
-    );
-
-    expect(config.incrementalLookbackSeconds).toBe(30);
-    expect(idsOf(page)).toEqual(['1', '3', '4']);
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual(positionOf(contacts[3]));
-  });
-
-  it('never moves the checkpoint backwards when the window holds only contacts before it', async () => {
-    const contacts = [
-      contact(1, checkpointAt.updatedAt - 20 * SECOND),
-      contact(2, checkpointAt.updatedAt - 10 * SECOND),
-      contact(3, checkpointAt.updatedAt - 5 * SECOND),
-    ];
-    const { service } = setup(
-      { incrementalLookbackSeconds: 30, contactsPageSize: 1 },
-      new FakeContactsPort(contacts),
-    );
-    const checkpoint = encodeCheckpoint(checkpointAt);
-
-    const run = await syncRun(service, { synchronization_checkpoint: checkpoint });
-
-    expect(run.ids).toEqual(['1', '2', '3']);
-    for (const page of run.pages) {
-      expect(page.synchronization_checkpoint).toBe(checkpoint);
-    }
-  });
-
-  it('never moves the checkpoint backwards, not even to a contact of the same instant that sorts before it', async () => {
-    // The checkpoint's own contact is gone; one of the same instant, before it in id order, remains.
-    const contacts = [contact(40, checkpointAt.updatedAt)];
-    const { service } = setup({ incrementalLookbackSeconds: 30 }, new FakeContactsPort(contacts));
-    const checkpoint = encodeCheckpoint(checkpointAt);
-
-    const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-
-    expect(idsOf(page)).toEqual(['40']);
-    const after = decodeCheckpoint(page.synchronization_checkpoint);
-    expect(after && compare(after, checkpointAt)).toBeGreaterThanOrEqual(0);
-    expect(page.synchronization_checkpoint).toBe(checkpoint);
   });
 });
 
@@ -510,7 +323,7 @@ describe('ContactsService: unreadable tokens', () => {
     );
 
     expect(idsOf(page)).toEqual(['1', '2', '3', '4']);
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual(positionOf(store()[3]));
+    expect(positionIn(page.synchronization_checkpoint)).toEqual(positionOf(store()[3]));
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/synchronization_checkpoint/));
     expect(warn.mock.calls.flat().join(' ')).not.toContain('2012-11-20');
   });
@@ -706,17 +519,5 @@ describe('ContactsService: a connector that can only list every contact', () => 
     const page = await service.sync(AUTH, null, budget());
     expect(idsOf(page)).toEqual(['1']);
     expect(port.calls).toBe(2);
-  });
-});
-
-describe('ContactsService: the connector’s own look-back window', () => {
-  it('applies when longer than INCREMENTAL_LOOKBACK_SECONDS', async () => {
-    const port = new FakeContactsPort([contact(1, T0 - 10 * SECOND)]);
-    const { service } = setupWith(new FakeConnectorPort({ minimumLookbackMs: 120_000 }), port, {
-      incrementalLookbackSeconds: 30,
-    });
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 5 * SECOND, id: '1' });
-    await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
-    expect(port.queries[0].changedSince).toBe(T0 - 5 * SECOND - 120_000);
   });
 });

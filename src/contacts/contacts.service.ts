@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { UpstreamError } from '../connectors/ports/errors';
 import {
   AuthFields,
+  compareContactPositions,
   ConnectorPort,
   ContactPosition,
   ContactRecord,
@@ -21,8 +22,10 @@ import {
   encodeCheckpoint,
   encodeContext,
   encodeOffsetState,
+  SyncCheckpoint,
   SyncRun,
 } from './contact-sync-tokens';
+import { checkContactOrder } from './contact-order-guard';
 import { PhoneStats, TalkdeskContact, toTalkdeskContact } from './contact-normalizer';
 
 export interface ContactSyncMeta {
@@ -51,13 +54,17 @@ const isBlank = (v: unknown) => v === undefined || v === null || v === '';
 const sameState = (a: ResumeState | undefined, b: ResumeState | undefined) =>
   JSON.stringify(a) === JSON.stringify(b);
 
+const positionOf = (p: ContactPosition): ContactPosition => ({ updatedAt: p.updatedAt, id: p.id });
+
 /**
  * Talkdesk's contact synchronization over the contacts port: keyset pages in ascending
- * (updatedAt, id) order, a run bounded by the instant it started, checkpoints that never
- * skip a contact, and pages cut short rather than answered late. An adapter's own paging
- * state (ContactBatch.resume) travels inside next_offset. With a connector that can only
- * list every contact (capabilities.contactSync 'full'), every sync is a full sync and no
- * checkpoint is issued, so that no contact is ever skipped.
+ * (updatedAt, id) order, checked batch by batch; a run bounded by the instant it started, at
+ * the source's precision; checkpoints that never skip a contact, carrying the instant the run
+ * read up to, from which the next sync's look-back is taken; and pages cut short rather than
+ * answered late. An adapter's own paging state (ContactBatch.resume) travels inside
+ * next_offset. With a connector that can only list every contact (capabilities.contactSync
+ * 'full'), every sync is a full sync and no checkpoint is issued, so that no contact is ever
+ * skipped. docs/contact-sync.md gives the rules and their reasons.
  */
 @Injectable()
 export class ContactsService {
@@ -74,6 +81,31 @@ export class ContactsService {
   /** The connector cannot filter contacts by update time: every sync is a full one. */
   private get fullSyncOnly(): boolean {
     return this.connector?.capabilities.contactSync === 'full';
+  }
+
+  /** The precision (ms) of the source's update times: 1 unless the connector declares more. */
+  private get precisionMs(): number {
+    const declared = this.connector?.capabilities.updatedAtPrecisionMs;
+    return declared !== undefined && Number.isSafeInteger(declared) && declared > 0 ? declared : 1;
+  }
+
+  /**
+   * A run's upper bound (inclusive): the start of the last unit of the source's precision that
+   * has ended by now (for milliseconds, now itself). A write later in the current unit is stamped
+   * with a time the source cannot tell from the bound, so the whole unit waits for the next run:
+   * no contact re-stamped during the run comes back within it.
+   */
+  private runUntil(): number {
+    const unit = this.precisionMs;
+    return Math.floor((Date.now() + 1) / unit) * unit - unit;
+  }
+
+  /** The look-back window (ms): the larger of the setting and the connector's own minimum. */
+  private get lookbackMs(): number {
+    return Math.max(
+      this.config.incrementalLookbackSeconds * 1000,
+      this.connector?.capabilities.minimumLookbackMs ?? 0,
+    );
   }
 
   async sync(
@@ -111,23 +143,24 @@ export class ContactsService {
     // Without an update-time filter there is nothing a checkpoint could skip: none is issued,
     // so Talkdesk's next sync is a full one again.
     if (this.fullSyncOnly) return page;
-    const checkpoint = this.checkpointAfter(
-      last,
-      start.run.checkpoint,
-      start.run.since !== undefined,
-    );
-    if (checkpoint) {
-      page.synchronization_checkpoint =
-        checkpoint === start.run.checkpoint && incomingCheckpoint
-          ? incomingCheckpoint
-          : encodeCheckpoint(checkpoint);
+    const checkpoint = this.checkpointAfter(start.run, last, !hasMore);
+    if (checkpoint === start.run.checkpoint && incomingCheckpoint) {
+      page.synchronization_checkpoint = incomingCheckpoint;
+    } else if (checkpoint) {
+      page.synchronization_checkpoint = encodeCheckpoint(checkpoint);
     }
     return page;
   }
 
-  /** First page of a run: a full sync, or an incremental one from a readable checkpoint. */
+  /**
+   * First page of a run: a full sync, or an incremental one from a readable checkpoint. The
+   * incremental run reads every contact after the checkpoint's position and, with a look-back
+   * window, every contact changed since the window before the instant the checkpoint's run read
+   * up to (a write that committed late, after that run had read past it): by time alone when the
+   * window reaches back before the position, else after the position.
+   */
   private startRun(incomingCheckpoint: string | undefined): PageStart {
-    const until = Date.now();
+    const until = this.runUntil();
     if (incomingCheckpoint === undefined) return { run: { until } };
     if (this.fullSyncOnly) {
       this.logger.debug(
@@ -142,14 +175,13 @@ export class ContactsService {
       );
       return { run: { until } };
     }
-    const lookbackMs = Math.max(
-      this.config.incrementalLookbackSeconds * 1000,
-      this.connector?.capabilities.minimumLookbackMs ?? 0,
-    );
+    const lookbackMs = this.lookbackMs;
     if (lookbackMs > 0) {
-      return { run: { until, since: checkpoint.updatedAt - lookbackMs, checkpoint } };
+      const unit = this.precisionMs;
+      const since = Math.floor((checkpoint.readTo - lookbackMs) / unit) * unit;
+      if (since <= checkpoint.updatedAt) return { run: { until, since, checkpoint } };
     }
-    return { run: { until, checkpoint }, after: checkpoint };
+    return { run: { until, checkpoint }, after: positionOf(checkpoint) };
   }
 
   private resumeRun(
@@ -167,12 +199,23 @@ export class ContactsService {
     const { after, resume } = state;
     const run = decodeContext(context);
     if (run) return { run, after, resume };
-    // Paging after the offset stays lossless; only the run's upper bound is gone.
+    // Paging after the offset stays lossless; only the run's upper bound is gone. The pages
+    // before read up to an instant no earlier than the offset's update time or the checkpoint's
+    // read instant: no checkpoint of this run claims more (with neither, nothing: 0).
     this.logger.warn(
       'meta.context is missing or unreadable: continuing the run without its upper bound',
     );
     const checkpoint = incomingCheckpoint ? decodeCheckpoint(incomingCheckpoint) : null;
-    return { run: { until: Date.now(), ...(checkpoint && { checkpoint }) }, after, resume };
+    const readTo = Math.min(after?.updatedAt ?? Infinity, checkpoint?.readTo ?? Infinity);
+    return {
+      run: {
+        until: this.runUntil(),
+        ...(checkpoint && { checkpoint }),
+        readTo: Number.isFinite(readTo) ? readTo : 0,
+      },
+      after,
+      resume,
+    };
   }
 
   /** Fills one page, in as many adapter calls as it takes, until full, exhausted or out of time. */
@@ -225,6 +268,8 @@ export class ContactsService {
         progressed = true;
         continue;
       }
+      // A batch out of order would move next_offset and the checkpoint past contacts not sent.
+      if (!this.fullSyncOnly) this.checkOrder(batch.records, last);
       records.push(...batch.records);
       const tail = batch.records[batch.records.length - 1];
       last = { updatedAt: tail.updatedAt, id: String(tail.id) };
@@ -232,24 +277,34 @@ export class ContactsService {
     return { records, hasMore, last, resume };
   }
 
+  private checkOrder(records: ContactRecord[], after: ContactPosition | undefined): void {
+    try {
+      checkContactOrder(this.connector?.kind ?? 'unknown', records, after);
+    } catch (error) {
+      this.logger.error((error as Error).message);
+      throw error;
+    }
+  }
+
   /**
-   * The checkpoint after this page: the last contact sent, unless the run started from a later
-   * checkpoint (a look-back window re-reads contacts before it), which then stays. A look-back
-   * run also keeps it for a last contact of the same instant: only the adapter knows how ids
-   * order, and such a run reads by time alone, so keeping it loses nothing.
+   * The checkpoint after this page. Once the run has reached its starting checkpoint's position
+   * (or had none): the last contact sent, read up to the run's upper bound, since everything up
+   * to that position was read after the run started. Before that (a look-back window re-reading
+   * contacts before the position), the incoming checkpoint stays until the run ends, when its
+   * read instant moves to the run's bound. A run that lost its context claims no more than what
+   * its earlier pages can have read.
    */
   private checkpointAfter(
+    run: SyncRun,
     last: ContactPosition | undefined,
-    incoming: ContactPosition | undefined,
-    lookBack: boolean,
-  ): ContactPosition | undefined {
-    if (!last) return incoming;
-    if (
-      incoming &&
-      (last.updatedAt < incoming.updatedAt || (lookBack && last.updatedAt === incoming.updatedAt))
-    ) {
-      return incoming;
+    complete: boolean,
+  ): SyncCheckpoint | undefined {
+    const readTo = Math.min(run.until, run.readTo ?? Infinity);
+    const incoming = run.checkpoint;
+    if (last && (!incoming || compareContactPositions(last, incoming) >= 0)) {
+      return { ...positionOf(last), readTo: Math.max(readTo, incoming?.readTo ?? -Infinity) };
     }
-    return last;
+    if (incoming && complete && readTo > incoming.readTo) return { ...incoming, readTo };
+    return incoming;
   }
 }

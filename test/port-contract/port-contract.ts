@@ -834,6 +834,14 @@ export function describePortContract(
           expect(typeof type).toBe('string');
         }
       });
+
+      it('contacts’ update times are whole multiples of the precision it declares', () => {
+        const precision = ports.connector.capabilities.updatedAtPrecisionMs ?? 1;
+        expect(Number.isSafeInteger(precision) && precision > 0).toBe(true);
+        for (const records of snapshot) {
+          expect(records.filter((r) => r.updatedAt % precision !== 0)).toEqual([]);
+        }
+      });
     });
   });
 }

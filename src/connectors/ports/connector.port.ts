@@ -31,6 +31,13 @@ export interface ConnectorCapabilities {
    * makes changes visible late; the larger of it and INCREMENTAL_LOOKBACK_SECONDS applies.
    */
   minimumLookbackMs?: number;
+  /**
+   * The precision of contacts' update times (ms): 1 (the default) for epoch milliseconds, 1000
+   * for a system that keeps whole seconds. Contacts' `updatedAt` is a multiple of it, and the
+   * bridge truncates a run's bounds and its checkpoints to it: an instant the system cannot tell
+   * apart from the run's start is never inside a run.
+   */
+  updatedAtPrecisionMs?: number;
 }
 
 /** What the external system is and can do, for the integration configuration and health checks. */

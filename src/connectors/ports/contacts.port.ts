@@ -7,6 +7,32 @@ export interface ContactPosition {
   id: string;
 }
 
+const INTEGER = /^\d+$/;
+const LEADING_ZEROS = /^0+/;
+
+/** Ids compare as numbers when both are integers, else as strings (UTF-16 code units). */
+export function compareContactIds(a: string, b: string): number {
+  if (INTEGER.test(a) && INTEGER.test(b)) {
+    const x = a.replace(LEADING_ZEROS, '');
+    const y = b.replace(LEADING_ZEROS, '');
+    if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The (updatedAt, id) order every adapter of an incremental connector lists contacts in:
+ * negative when `a` comes first, 0 for the same position.
+ */
+export function compareContactPositions(a: ContactPosition, b: ContactPosition): number {
+  return a.updatedAt !== b.updatedAt
+    ? a.updatedAt < b.updatedAt
+      ? -1
+      : 1
+    : compareContactIds(a.id, b.id);
+}
+
 export interface ContactRecord extends ContactPosition {
   name?: string | null;
   title?: string | null;
@@ -45,7 +71,10 @@ export interface ContactQuery {
 }
 
 export interface ContactBatch {
-  /** In ascending (updatedAt, id) order. */
+  /**
+   * In ascending (updatedAt, id) order (compareContactPositions), each after the query's `after`:
+   * the contacts service refuses a batch out of order (`upstream_order_violated`).
+   */
   records: ContactRecord[];
   /** True when more contacts match the query after the last record. */
   hasMore: boolean;

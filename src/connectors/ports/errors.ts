@@ -59,6 +59,16 @@ export class RetryableUpstreamError extends UpstreamError {
 }
 
 /**
+ * An adapter handed over contacts out of the (updatedAt, id) order the contacts port promises
+ * (`upstream_order_violated`, 502): going on could skip contacts, so the synchronization stops.
+ */
+export class UpstreamOrderError extends UpstreamError {
+  constructor(message: string) {
+    super(message, false, 'upstream_order_violated');
+  }
+}
+
+/**
  * The external system is not being called for now: its circuit breaker is open after repeated
  * failures, or it asked for a pause longer than the request's budget (`upstream_unavailable`,
  * answered 503 with Retry-After, rounded up to whole seconds).

@@ -34,6 +34,9 @@ export class SqlConnectorAdapter extends ConnectorPort {
     contacts: true,
     agents: true,
     interactionTypes: [...SQL_INTERACTION_TYPES],
+    contactSync: 'incremental',
+    // contacts.updated_at is a bigint of epoch milliseconds.
+    updatedAtPrecisionMs: 1,
   };
 
   constructor(private readonly sqlDatabase: SqlDatabase) {

@@ -116,6 +116,12 @@ export const ERRORS = [
     message: 'The external system refused the calls as too many (HTTP 429)',
   },
   {
+    code: 'upstream_order_violated',
+    status: 502,
+    message:
+      'The external system listed contacts out of (update time, id) order: the synchronization stopped before it could skip any',
+  },
+  {
     code: 'upstream_unavailable',
     status: 503,
     message: 'The external system is not being called for now: retry after the Retry-After header',

@@ -9,6 +9,7 @@ import {
   InvalidPositionError,
   RetryableUpstreamError,
   UpstreamError,
+  UpstreamOrderError,
 } from '../../ports/errors';
 import {
   AccountRef,
@@ -169,6 +170,12 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** An instant as people read it (the number itself when no date can say it). */
+const instantText = (ms: number) =>
+  Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+const positionText = (p: { updatedAt: number; id: string }) =>
+  `(${instantText(p.updatedAt)}, id ${JSON.stringify(p.id)})`;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const canonical = (value: Record<string, unknown>) =>
@@ -232,6 +239,7 @@ export class RestConnector {
       ...(m.contacts?.incremental?.lookbackMs && {
         minimumLookbackMs: m.contacts.incremental.lookbackMs,
       }),
+      ...(m.contacts?.incremental && { updatedAtPrecisionMs: m.contacts.incremental.precisionMs }),
     };
   }
 
@@ -709,6 +717,7 @@ export class RestConnector {
     const lower = Math.max(query.changedSince ?? -Infinity, query.after?.updatedAt ?? -Infinity);
     const since = resumed ? resumed.q : Number.isFinite(lower) ? lower : null;
     const step = granularityMs(inc.format);
+    const unit = inc.precisionMs;
     const sinceParam =
       since === null ? undefined : formatDate(inc.inclusive ? since : since - step, inc.format);
     const untilParam = formatDate(query.changedUntil, inc.format);
@@ -732,6 +741,7 @@ export class RestConnector {
     const candidates = new Map<string, Candidate>();
     const full = (raw: unknown) => toContact(contacts.fields, raw, { auth: account.auth }, true);
     let frontier = -Infinity;
+    let previous: { id: string; updatedAt: number } | undefined;
     let ended = false;
     let next: PageState | null;
     for (let pages = 0; ;) {
@@ -754,6 +764,15 @@ export class RestConnector {
       let beyond = false;
       for (const { index, value } of keys) {
         if (!value) continue;
+        // Update times at the manifest's precision: the order the bridge pages and bounds in.
+        value.updatedAt = Math.floor(value.updatedAt / unit) * unit;
+        if (previous && value.updatedAt < previous.updatedAt) {
+          // Reading oldest first is what tells which records are final: not an order to page in.
+          throw new UpstreamOrderError(
+            `The connector ${this.kind} read the contact at ${positionText(value)} after the one at ${positionText(previous)}: an incremental manifest needs an upstream that lists records oldest first`,
+          );
+        }
+        previous = value;
         frontier = value.updatedAt;
         if (value.updatedAt > query.changedUntil) {
           beyond = true;
@@ -808,7 +827,9 @@ export class RestConnector {
       full,
       false,
     );
-    const records = mapped.flatMap((m) => (m.value ? [m.value] : []));
+    const records = mapped.flatMap((m) =>
+      m.value ? [{ ...m.value, updatedAt: Math.floor(m.value.updatedAt / unit) * unit }] : [],
+    );
     if (!hasMore) return { records, hasMore: false };
     if (records.length === 0) {
       throw new UpstreamError('Every contact of this batch failed its field mapping: see the log');

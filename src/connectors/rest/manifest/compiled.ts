@@ -78,6 +78,11 @@ export interface CompiledIncremental {
   untilParam?: string;
   inclusive: boolean;
   lookbackMs: number;
+  /**
+   * The precision of the contacts' update times (ms): what the `updated_at` field's format can
+   * say, and what the upper bound's format can (when `untilParam` sends it); 1 for `auto`.
+   */
+  precisionMs: number;
 }
 
 export interface CompiledLookup {

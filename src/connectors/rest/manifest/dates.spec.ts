@@ -1,4 +1,4 @@
-import { formatDate, granularityMs, isDateFormat, parseDate } from './dates';
+import { formatDate, granularityMs, isDateFormat, parseDate, updatePrecisionMs } from './dates';
 
 describe('dates of HTTP APIs', () => {
   const ms = Date.UTC(2024, 4, 1, 12, 30, 15, 250);
@@ -15,6 +15,19 @@ describe('dates of HTTP APIs', () => {
     expect(granularityMs('YYYY-MM-DD HH:mm')).toBe(60_000);
     expect(isDateFormat('YYYYMMDD')).toBe(true);
     expect(isDateFormat('unix')).toBe(false);
+  });
+
+  it('tells the precision of update times from the field’s format and the upper bound’s', () => {
+    expect(updatePrecisionMs(undefined)).toBe(1);
+    expect(updatePrecisionMs('auto')).toBe(1);
+    expect(updatePrecisionMs('iso')).toBe(1);
+    expect(updatePrecisionMs('iso_seconds')).toBe(1000);
+    expect(updatePrecisionMs('epoch_seconds')).toBe(1000);
+    expect(updatePrecisionMs('YYYY-MM-DD HH:mm:ss')).toBe(1000);
+    expect(updatePrecisionMs('YYYY-MM-DDTHH:mm:ss.SSS')).toBe(1);
+    // An upper bound sent in seconds cannot split a second either.
+    expect(updatePrecisionMs('iso', 'epoch_seconds')).toBe(1000);
+    expect(updatePrecisionMs(undefined, 'date')).toBe(86_400_000);
   });
 
   it('reads ISO text, epochs by size, patterns, and zoneless text as UTC', () => {

@@ -41,6 +41,16 @@ export function granularityMs(format: string): number {
   return 86_400_000;
 }
 
+/**
+ * The precision of update times read in `readFormat` (a field's format; `auto` or none reads
+ * whatever the text says: milliseconds) and bounded in `boundFormat` (the format an upper bound
+ * is sent in, if any): the coarser of the two.
+ */
+export function updatePrecisionMs(readFormat?: string, boundFormat?: string): number {
+  const read = readFormat === undefined || readFormat === 'auto' ? 1 : granularityMs(readFormat);
+  return Math.max(read, boundFormat === undefined ? 1 : granularityMs(boundFormat));
+}
+
 /** An instant (epoch ms) written in `format`, truncated to what the format can say. */
 export function formatDate(ms: number, format: string): string | number {
   const date = new Date(ms);

@@ -14,7 +14,7 @@ import {
   CompiledStream,
   CompiledValue,
 } from './compiled';
-import { isDateFormat } from './dates';
+import { isDateFormat, updatePrecisionMs } from './dates';
 import { Expression, ExpressionError } from './expression';
 import { MANIFEST_SCHEMA } from './manifest.schema';
 import {
@@ -323,6 +323,10 @@ class Compiler {
             ...(inc.until_param && { untilParam: inc.until_param }),
             inclusive: inc.inclusive ?? true,
             lookbackMs: (inc.lookback_seconds ?? 0) * 1000,
+            precisionMs: updatePrecisionMs(
+              stream.fields.updated_at?.format,
+              inc.until_param ? format : undefined,
+            ),
           },
         };
       }

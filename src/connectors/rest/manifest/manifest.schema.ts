@@ -337,7 +337,7 @@ export const MANIFEST_SCHEMA: Schema = {
           format: {
             type: 'string',
             description:
-              'For dates (`updated_at`, `date`): how the upstream writes them: `auto` (default), `iso`, `epoch_seconds`, `epoch_ms`, `date` or a pattern such as `YYYY-MM-DD HH:mm:ss`.',
+              'For dates (`updated_at`, `date`): how the upstream writes them: `auto` (default), `iso`, `iso_seconds`, `epoch_seconds`, `epoch_ms`, `date` or a pattern such as `YYYY-MM-DD HH:mm:ss`. For `updated_at` it also says the precision of update times (e.g. whole seconds for `iso_seconds`), to which syncs truncate their bounds: name it when the upstream keeps whole seconds.',
           },
         },
       },
@@ -493,7 +493,7 @@ export const MANIFEST_SCHEMA: Schema = {
           maximum: 604800,
           default: 0,
           description:
-            'Least look-back window this upstream needs (it makes changes visible late); incremental syncs re-read at least this much before the checkpoint (or `INCREMENTAL_LOOKBACK_SECONDS` when larger).',
+            'Least look-back window this upstream needs (it makes changes visible late); incremental syncs re-read at least this much before the instant the previous run read up to (or `INCREMENTAL_LOOKBACK_SECONDS` when larger).',
         },
       },
     },
