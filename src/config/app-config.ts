@@ -94,7 +94,7 @@ export class AppConfig {
   })
   databaseUrl?: string;
 
-  /** DATA_DIR: where the embedded SQLite database lives. */
+  /** DATA_DIR: where the embedded SQLite database lives, and the token secret generated without TOKEN_SECRET. */
   @IsString()
   @MinLength(1)
   dataDir = './data';
@@ -291,6 +291,18 @@ export class AppConfig {
   @MinLength(16)
   bridgeToken?: string;
 
+  /** TOKEN_SECRET: signs next_offset, context and checkpoints (32+ characters, shared by every replica); empty: a secret kept in DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  tokenSecret?: string;
+
+  /** TOKEN_SECRET_PREVIOUS: the secret before a rotation: its tokens are still accepted. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  tokenSecretPrevious?: string;
+
   /** IP_ALLOWLIST: comma-separated addresses / CIDR blocks allowed to call the webhooks; empty allows any. */
   @IsOptional()
   @IsAddressList()
@@ -389,6 +401,8 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   idempotencyKeyTtlSeconds: 'IDEMPOTENCY_KEY_TTL_SECONDS',
   interactionsCacheSeconds: 'INTERACTIONS_CACHE_SECONDS',
   bridgeToken: 'BRIDGE_TOKEN',
+  tokenSecret: 'TOKEN_SECRET',
+  tokenSecretPrevious: 'TOKEN_SECRET_PREVIOUS',
   ipAllowlist: 'IP_ALLOWLIST',
   trustProxy: 'TRUST_PROXY',
   rateLimitMax: 'RATE_LIMIT_MAX',
@@ -403,7 +417,12 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
 };
 
 /** Settings whose values are secrets: never repeated in error messages. */
-const SECRET_SETTINGS = new Set<string>(['bridgeToken', 'redisUrl']);
+const SECRET_SETTINGS = new Set<string>([
+  'bridgeToken',
+  'redisUrl',
+  'tokenSecret',
+  'tokenSecretPrevious',
+]);
 
 function describe(errors: ValidationError[]): string {
   return errors

@@ -1,6 +1,6 @@
 import { TOKEN_KINDS } from '../talkdesk/contract/tokens';
 import { ContactPosition, ResumeState } from '../connectors/ports';
-import { decodeToken, encodeToken } from '../talkdesk/token-codec';
+import { decodeToken, encodeToken, TokenScope } from '../talkdesk/token-codec';
 
 /** The run's fixed bounds, handed back by Talkdesk as `context` on every next page. */
 export interface SyncRun {
@@ -25,12 +25,12 @@ const isPosition = (v: unknown): v is Position =>
 const toWire = (p: ContactPosition): Position => ({ u: p.updatedAt, i: p.id });
 const fromWire = (p: Position): ContactPosition => ({ updatedAt: p.u, id: p.i });
 
-export function encodeOffset(after: ContactPosition): string {
-  return encodeToken(TOKEN_KINDS.contactsOffset, { after: toWire(after) });
+export function encodeOffset(scope: TokenScope, after: ContactPosition): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsOffset, { after: toWire(after) });
 }
 
-export function decodeOffset(token: unknown): ContactPosition | null {
-  const payload = decodeToken<{ after: Position }>(TOKEN_KINDS.contactsOffset, token, (v) =>
+export function decodeOffset(scope: TokenScope, token: unknown): ContactPosition | null {
+  const payload = decodeToken<{ after: Position }>(scope, TOKEN_KINDS.contactsOffset, token, (v) =>
     isPosition(v.after),
   );
   return payload ? fromWire(payload.after) : null;
@@ -43,16 +43,17 @@ export interface OffsetState {
   resume?: ResumeState;
 }
 
-export function encodeOffsetState(state: OffsetState): string {
-  return encodeToken(TOKEN_KINDS.contactsOffset, {
+export function encodeOffsetState(scope: TokenScope, state: OffsetState): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsOffset, {
     ...(state.after && { after: toWire(state.after) }),
     ...(state.resume !== undefined && { r: state.resume }),
   });
 }
 
 /** An offset of either shape (with or without the adapter's paging state), or null. */
-export function decodeOffsetState(token: unknown): OffsetState | null {
+export function decodeOffsetState(scope: TokenScope, token: unknown): OffsetState | null {
   const payload = decodeToken<{ after?: Position; r?: ResumeState }>(
+    scope,
     TOKEN_KINDS.contactsOffset,
     token,
     (v) =>
@@ -66,27 +67,28 @@ export function decodeOffsetState(token: unknown): OffsetState | null {
   };
 }
 
-export function encodeCheckpoint(position: ContactPosition): string {
-  return encodeToken(TOKEN_KINDS.contactsCheckpoint, { at: toWire(position) });
+export function encodeCheckpoint(scope: TokenScope, position: ContactPosition): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsCheckpoint, { at: toWire(position) });
 }
 
-export function decodeCheckpoint(token: unknown): ContactPosition | null {
-  const payload = decodeToken<{ at: Position }>(TOKEN_KINDS.contactsCheckpoint, token, (v) =>
+export function decodeCheckpoint(scope: TokenScope, token: unknown): ContactPosition | null {
+  const payload = decodeToken<{ at: Position }>(scope, TOKEN_KINDS.contactsCheckpoint, token, (v) =>
     isPosition(v.at),
   );
   return payload ? fromWire(payload.at) : null;
 }
 
-export function encodeContext(run: SyncRun): string {
-  return encodeToken(TOKEN_KINDS.contactsContext, {
+export function encodeContext(scope: TokenScope, run: SyncRun): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsContext, {
     until: run.until,
     ...(run.since !== undefined && { since: run.since }),
     ...(run.checkpoint && { checkpoint: toWire(run.checkpoint) }),
   });
 }
 
-export function decodeContext(token: unknown): SyncRun | null {
+export function decodeContext(scope: TokenScope, token: unknown): SyncRun | null {
   const payload = decodeToken<{ until: number; since?: number; checkpoint?: Position }>(
+    scope,
     TOKEN_KINDS.contactsContext,
     token,
     (v) =>

@@ -18,7 +18,7 @@ import {
   FakeConnectorPort,
   FakeContactsPort,
 } from '../../test/support/fakes';
-import { budget, newTestService } from '../../test/support/test-service';
+import { budget, newTestService, TEST_TOKENS } from '../../test/support/test-service';
 import {
   decodeCheckpoint,
   decodeContext,
@@ -141,7 +141,7 @@ describe('ContactsService: the four synchronization situations', () => {
     expect(idsOf(page)).toEqual(['7', '1', '5']);
     expect(page.next_offset).toEqual(expect.any(String));
     expect(page.context).toEqual(expect.any(String));
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({
+    expect(decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 50 * SECOND,
       id: '5',
     });
@@ -166,7 +166,7 @@ describe('ContactsService: the four synchronization situations', () => {
     expect(idsOf(third)).toEqual(['4']);
     expect(third.next_offset).toBeUndefined();
     expect(third.context).toBeNull();
-    expect(decodeCheckpoint(third.synchronization_checkpoint)).toEqual({
+    expect(decodeCheckpoint(TEST_TOKENS, third.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 10 * SECOND,
       id: '4',
     });
@@ -184,14 +184,14 @@ describe('ContactsService: the four synchronization situations', () => {
 
     const page = await service.sync(
       AUTH,
-      { synchronization_checkpoint: encodeCheckpoint(at) },
+      { synchronization_checkpoint: encodeCheckpoint(TEST_TOKENS, at) },
       budget(),
     );
 
     expect(idsOf(page)).toEqual(expectedIds(contacts, (c) => compare(c, at) > 0));
     expect(idsOf(page)).toEqual(['10', '2', '6', '3', '4']);
     expect(page.next_offset).toBeUndefined();
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({
+    expect(decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 10 * SECOND,
       id: '4',
     });
@@ -201,7 +201,7 @@ describe('ContactsService: the four synchronization situations', () => {
     const contacts = [...store(), contact(8, T0 - 15 * SECOND), contact(9, T0 - 5 * SECOND)];
     const { service } = setup({ contactsPageSize: 2 }, new FakeContactsPort(contacts));
     const at = { updatedAt: T0 - 45 * SECOND, id: '1' };
-    const checkpoint = encodeCheckpoint(at);
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, at);
 
     const first = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
     const second = await service.sync(
@@ -295,7 +295,7 @@ describe('ContactsService: keyset paging', () => {
 
     expect(run.pages.map((p) => p.contacts.length)).toEqual([3, 3, 3, 1]);
     expect(run.ids).toEqual(expectedIds(contacts));
-    expect(decodeCheckpoint(run.checkpoint)).toEqual({ updatedAt: t, id: '10' });
+    expect(decodeCheckpoint(TEST_TOKENS, run.checkpoint)).toEqual({ updatedAt: t, id: '10' });
   });
 
   it('every page stays within the page size and the port is never asked for more', async () => {
@@ -335,7 +335,10 @@ describe('ContactsService: contacts changing while a sync pages', () => {
 
     expect(incremental.ids).toEqual(['2', '8']);
     expect(new Set([...run.ids, ...incremental.ids])).toEqual(new Set(expectedIds(store())));
-    expect(decodeCheckpoint(incremental.checkpoint)).toEqual({ updatedAt: changedAt, id: '8' });
+    expect(decodeCheckpoint(TEST_TOKENS, incremental.checkpoint)).toEqual({
+      updatedAt: changedAt,
+      id: '8',
+    });
   });
 
   it('carries the upper bound in context, and later pages keep it', async () => {
@@ -350,8 +353,8 @@ describe('ContactsService: contacts changing while a sync pages', () => {
       budget(),
     );
 
-    expect(decodeContext(first.context)?.until).toBe(T0);
-    expect(decodeContext(second.context)?.until).toBe(T0);
+    expect(decodeContext(TEST_TOKENS, first.context)?.until).toBe(T0);
+    expect(decodeContext(TEST_TOKENS, second.context)?.until).toBe(T0);
     expect(port.queries.map((q) => q.changedUntil)).toEqual([T0, T0]);
   });
 
@@ -373,7 +376,7 @@ describe('ContactsService: an incremental sync that finds nothing', () => {
 
   it('hands the incoming checkpoint back unchanged (no look-back)', async () => {
     const { service } = setup({ incrementalLookbackSeconds: 0 }, new FakeContactsPort(store()));
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 500 * SECOND, id: '2' });
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, { updatedAt: T0 - 500 * SECOND, id: '2' });
 
     const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
 
@@ -387,7 +390,7 @@ describe('ContactsService: an incremental sync that finds nothing', () => {
       { incrementalLookbackSeconds: 30 },
       new FakeContactsPort(store()),
     );
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 400 * SECOND, id: '7' });
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, { updatedAt: T0 - 400 * SECOND, id: '7' });
 
     const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
 
@@ -401,10 +404,15 @@ describe('ContactsService: an incremental sync that finds nothing', () => {
     async (incrementalLookbackSeconds) => {
       const { service } = setup({ incrementalLookbackSeconds }, new FakeContactsPort(store()));
       // A readable checkpoint written with its keys in another order than the bridge writes them.
-      const checkpoint = Buffer.from(
-        JSON.stringify({ at: { i: '2', u: T0 - 400 * SECOND }, v: 1, k: 'contacts.checkpoint' }),
-      ).toString('base64url');
-      expect(decodeCheckpoint(checkpoint)).toEqual({ updatedAt: T0 - 400 * SECOND, id: '2' });
+      const checkpoint = TEST_TOKENS.seal(
+        Buffer.from(
+          JSON.stringify({ at: { i: '2', u: T0 - 400 * SECOND }, v: 1, k: 'contacts.checkpoint' }),
+        ).toString('base64url'),
+      );
+      expect(decodeCheckpoint(TEST_TOKENS, checkpoint)).toEqual({
+        updatedAt: T0 - 400 * SECOND,
+        id: '2',
+      });
 
       const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
 
@@ -432,13 +440,15 @@ describe('ContactsService: look-back window', () => {
 
     const page = await service.sync(
       AUTH,
-      { synchronization_checkpoint: encodeCheckpoint(checkpointAt) },
+      { synchronization_checkpoint: encodeCheckpoint(TEST_TOKENS, checkpointAt) },
       budget(),
     );
 
     expect(config.incrementalLookbackSeconds).toBe(30);
     expect(idsOf(page)).toEqual(['1', '3', '4']);
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual(positionOf(contacts[3]));
+    expect(decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint)).toEqual(
+      positionOf(contacts[3]),
+    );
   });
 
   it('never moves the checkpoint backwards when the window holds only contacts before it', async () => {
@@ -451,7 +461,7 @@ describe('ContactsService: look-back window', () => {
       { incrementalLookbackSeconds: 30, contactsPageSize: 1 },
       new FakeContactsPort(contacts),
     );
-    const checkpoint = encodeCheckpoint(checkpointAt);
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, checkpointAt);
 
     const run = await syncRun(service, { synchronization_checkpoint: checkpoint });
 
@@ -465,12 +475,12 @@ describe('ContactsService: look-back window', () => {
     // The checkpoint's own contact is gone; one of the same instant, before it in id order, remains.
     const contacts = [contact(40, checkpointAt.updatedAt)];
     const { service } = setup({ incrementalLookbackSeconds: 30 }, new FakeContactsPort(contacts));
-    const checkpoint = encodeCheckpoint(checkpointAt);
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, checkpointAt);
 
     const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
 
     expect(idsOf(page)).toEqual(['40']);
-    const after = decodeCheckpoint(page.synchronization_checkpoint);
+    const after = decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint);
     expect(after && compare(after, checkpointAt)).toBeGreaterThanOrEqual(0);
     expect(page.synchronization_checkpoint).toBe(checkpoint);
   });
@@ -481,7 +491,10 @@ describe('ContactsService: unreadable tokens', () => {
 
   it.each([
     ['garbage', 'not-a-token'],
-    ['a checkpoint used as offset', encodeCheckpoint({ updatedAt: T0 - 9 * SECOND, id: '1' })],
+    [
+      'a checkpoint used as offset',
+      encodeCheckpoint(TEST_TOKENS, { updatedAt: T0 - 9 * SECOND, id: '1' }),
+    ],
     [
       'a token of another version',
       Buffer.from('{"k":"contacts.offset","v":2,"after":{"u":1,"i":"1"}}').toString('base64url'),
@@ -510,7 +523,9 @@ describe('ContactsService: unreadable tokens', () => {
     );
 
     expect(idsOf(page)).toEqual(['1', '2', '3', '4']);
-    expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual(positionOf(store()[3]));
+    expect(decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint)).toEqual(
+      positionOf(store()[3]),
+    );
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/synchronization_checkpoint/));
     expect(warn.mock.calls.flat().join(' ')).not.toContain('2012-11-20');
   });
@@ -617,7 +632,7 @@ describe('ContactsService: offsets', () => {
 
     const page = await service.sync(AUTH, null, budget());
 
-    expect(decodeOffset(page.next_offset)).toEqual(positionOf(contacts[1]));
+    expect(decodeOffset(TEST_TOKENS, page.next_offset)).toEqual(positionOf(contacts[1]));
   });
 });
 
@@ -656,7 +671,7 @@ describe('ContactsService: the adapter’s own paging state', () => {
 
     expect(run.ids).toEqual(store.map((c) => c.id));
     expect(port.queries.map((q) => q.resume)).toEqual([undefined, 2, 3, 5, 6]);
-    expect(decodeOffsetState(run.pages[0].next_offset)).toEqual({
+    expect(decodeOffsetState(TEST_TOKENS, run.pages[0].next_offset)).toEqual({
       after: positionOf(store[2]),
       resume: 3,
     });
@@ -668,7 +683,7 @@ describe('ContactsService: the adapter’s own paging state', () => {
     const { service } = setup({ contactsPageSize: 2 }, port);
     const page = await service.sync(
       AUTH,
-      { offset: encodeOffset(positionOf(contacts[1])), context: null },
+      { offset: encodeOffset(TEST_TOKENS, positionOf(contacts[1])), context: null },
       budget(),
     );
     expect(idsOf(page)).toEqual(['3', '4']);
@@ -685,7 +700,7 @@ describe('ContactsService: a connector that can only list every contact', () => 
     expect(first.ids).toEqual(['4', '2', '6', '1']);
     expect(first.pages.every((p) => p.synchronization_checkpoint === undefined)).toBe(true);
 
-    const checkpoint = encodeCheckpoint({ updatedAt: T0, id: '6' });
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, { updatedAt: T0, id: '6' });
     const again = await syncRun(service, { synchronization_checkpoint: checkpoint });
     expect(again.ids).toEqual(['4', '2', '6', '1']);
     expect(port.queries[port.queries.length - 1].changedSince).toBeUndefined();
@@ -715,7 +730,7 @@ describe('ContactsService: the connector’s own look-back window', () => {
     const { service } = setupWith(new FakeConnectorPort({ minimumLookbackMs: 120_000 }), port, {
       incrementalLookbackSeconds: 30,
     });
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 5 * SECOND, id: '1' });
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, { updatedAt: T0 - 5 * SECOND, id: '1' });
     await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
     expect(port.queries[0].changedSince).toBe(T0 - 5 * SECOND - 120_000);
   });

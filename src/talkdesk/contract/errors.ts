@@ -38,6 +38,12 @@ export const ERRORS = [
       'meta.offset is not a next_offset issued by this bridge: restart the synchronization without an offset',
   },
   {
+    code: 'token_invalid',
+    status: 400,
+    message:
+      'meta.offset or meta.context failed the bridge’s signature check: restart the synchronization without an offset',
+  },
+  {
     code: 'offset_invalid',
     status: 400,
     message:

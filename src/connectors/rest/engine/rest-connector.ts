@@ -577,6 +577,14 @@ export class RestConnector {
       accept?: ReadonlySet<number>;
     } = {},
   ): Promise<{ records: unknown[]; next: PageState | null; status: number }> {
+    const origin = this.baseUrlOf(account.auth).origin;
+    // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
+    // account's credentials only on the account's own host, whatever the token says.
+    if (state.k === 'url' && new URL(state.url).origin !== origin) {
+      throw new InvalidPositionError(
+        'meta.offset points at a page on another host than the account’s: restart the synchronization without an offset',
+      );
+    }
     const answer = await this.exchange(account, stream.request, scope, signal, {
       label,
       paging: {
@@ -601,7 +609,6 @@ export class RestConnector {
       }
       records = [];
     } else records = [selected];
-    const origin = this.baseUrlOf(account.auth).origin;
     const next = nextState(
       stream.paginator,
       state,
