@@ -247,6 +247,41 @@ export class AppConfig {
   @Max(64 * 1024 * 1024)
   bodyLimitBytes = 1024 * 1024;
 
+  /** HTTP_HEADERS_TIMEOUT_MS: a request's headers must have arrived this long after it began; else 408 and the connection closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  httpHeadersTimeoutMs = 5000;
+
+  /** HTTP_REQUEST_TIMEOUT_MS: the whole request, body included, must have arrived this long after it began; else 408 and closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  httpRequestTimeoutMs = 10_000;
+
+  /** HTTP_KEEP_ALIVE_TIMEOUT_MS: an idle kept-alive connection is closed after this. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  httpKeepAliveTimeoutMs = 72_000;
+
+  /** HTTP_MAX_REQUESTS_PER_SOCKET: requests one kept-alive connection may carry before it is closed; 0 no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  httpMaxRequestsPerSocket = 0;
+
+  /** HTTP_MAX_CONNECTIONS: open connections one process accepts; beyond, new ones are closed at once; 0 no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  httpMaxConnections = 1024;
+
   /** CREDENTIALS_CACHE_SECONDS: how long verified credentials are trusted without re-checking; 0 disables. */
   @Type(() => Number)
   @IsInt()
@@ -394,6 +429,11 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   jsonMaxDepth: 'JSON_MAX_DEPTH',
   defaultPhoneRegion: 'DEFAULT_PHONE_REGION',
   bodyLimitBytes: 'BODY_LIMIT_BYTES',
+  httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
+  httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
+  httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  httpMaxRequestsPerSocket: 'HTTP_MAX_REQUESTS_PER_SOCKET',
+  httpMaxConnections: 'HTTP_MAX_CONNECTIONS',
   credentialsCacheSeconds: 'CREDENTIALS_CACHE_SECONDS',
   redisUrl: 'REDIS_URL',
   redisKeyPrefix: 'REDIS_KEY_PREFIX',
@@ -438,6 +478,11 @@ function describe(errors: ValidationError[]): string {
 /** Rules that span settings or touch the file system. */
 function crossCheck(config: AppConfig): string[] {
   const problems: string[] = [];
+  if (config.httpRequestTimeoutMs < config.httpHeadersTimeoutMs) {
+    problems.push(
+      'HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS: the headers are part of the request',
+    );
+  }
   if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }

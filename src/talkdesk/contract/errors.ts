@@ -17,6 +17,11 @@ export const ERRORS = [
   // 400: the request cannot be served as sent.
   { code: 'bad_request', status: 400, message: 'Bad request' },
   { code: 'url_malformed', status: 400, message: 'The URL is not valid' },
+  {
+    code: 'http_malformed',
+    status: 400,
+    message: 'The request is not valid HTTP/1.1 (its framing or header bytes)',
+  },
   { code: 'json_malformed', status: 400, message: 'Malformed JSON body' },
   {
     code: 'json_too_deep',
@@ -80,6 +85,11 @@ export const ERRORS = [
     message: 'Unknown action: GET /integration/actions lists the actions',
   },
   {
+    code: 'request_timeout',
+    status: 408,
+    message: 'The request did not arrive in time: its headers or body came too slowly',
+  },
+  {
     code: 'action_in_flight',
     status: 409,
     message:
@@ -103,6 +113,7 @@ export const ERRORS = [
     status: 429,
     message: 'Too many requests for this account: slow down and retry after the Retry-After header',
   },
+  { code: 'headers_too_large', status: 431, message: 'The request headers are too large' },
   // 5xx: the bridge, or what it depends on.
   {
     code: 'internal_error',
