@@ -22,6 +22,7 @@ import {
   MAX_AGENTS_PAGE_SIZE,
   MAX_CONTACTS_PAGE_SIZE,
   MAX_REQUEST_BUDGET_MS,
+  TALKDESK_TIMEOUT_MS,
 } from '../talkdesk/contract/limits';
 import { DEFAULT_PHONE_REGION } from '../talkdesk/contract/phone';
 import { CONNECTORS, ConnectorKind } from '../connectors/connector-binding';
@@ -299,12 +300,16 @@ export class AppConfig {
   @MinLength(1)
   redisKeyPrefix = 'talkdesk-bridge:';
 
-  /** IDEMPOTENCY_WINDOW_SECONDS: an identical action (account, name, payload) within this window runs once; 0 disables. */
+  /**
+   * IDEMPOTENCY_WINDOW_SECONDS: without an Idempotency-Key, an identical action (account, name,
+   * payload) within this long of the first one's answer runs once; 0 disables. The default
+   * spans a retry Talkdesk sends after its 10 s timeout, with 5 s to spare.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(24 * 3600)
-  idempotencyWindowSeconds = 120;
+  idempotencyWindowSeconds = TALKDESK_TIMEOUT_MS / 1000 + 5;
 
   /** IDEMPOTENCY_KEY_TTL_SECONDS: how long the result of an action sent with an Idempotency-Key header is kept. */
   @Type(() => Number)
