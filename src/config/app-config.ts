@@ -359,6 +359,20 @@ export class AppConfig {
   @Max(1_000_000)
   rateLimitMax = 6000;
 
+  /** AUTH_FAILURE_LIMIT: rejected credentials of one identity from one address, per window, before a 429; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  authFailureLimit = 10;
+
+  /** AUTH_FAILURE_WINDOW_SECONDS: the back-off lasts until this long has passed without a failure. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  authFailureWindowSeconds = 60;
+
   /** RATE_LIMIT_WINDOW_SECONDS */
   @Type(() => Number)
   @IsInt()
@@ -452,6 +466,8 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   trustProxy: 'TRUST_PROXY',
   rateLimitMax: 'RATE_LIMIT_MAX',
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
+  authFailureLimit: 'AUTH_FAILURE_LIMIT',
+  authFailureWindowSeconds: 'AUTH_FAILURE_WINDOW_SECONDS',
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
   logLevel: 'LOG_LEVEL',

@@ -113,6 +113,12 @@ export const ERRORS = [
     status: 429,
     message: 'Too many requests for this account: slow down and retry after the Retry-After header',
   },
+  {
+    code: 'credentials_backoff',
+    status: 429,
+    message:
+      'Too many rejected credentials for this account from this address: retry after the Retry-After header',
+  },
   { code: 'headers_too_large', status: 431, message: 'The request headers are too large' },
   // 5xx: the bridge, or what it depends on.
   {

@@ -256,6 +256,19 @@ export class RestConnector {
     return false;
   }
 
+  /**
+   * Who credentials claim to be: the manifest's authentication fields that are not secret (a
+   * subdomain, an email), trimmed and lower-cased; undefined when every field is secret.
+   */
+  identityOf(auth: AuthFields): string | undefined {
+    const named = this.manifest.authenticationFields
+      .filter((f) => !f.secret)
+      .map((f) => [f.field_name, auth[f.field_name]] as const)
+      .filter((entry): entry is readonly [string, string] => typeof entry[1] === 'string');
+    if (named.length === 0) return undefined;
+    return canonical(Object.fromEntries(named.map(([k, v]) => [k, v.trim().toLowerCase()])));
+  }
+
   private account(auth: AuthFields, identity?: string): RestAccount {
     const base = this.baseUrlOf(auth).toString();
     const declared = this.manifest.authenticationFields.map((f) => f.field_name);
