@@ -18,6 +18,7 @@ describe('GET /health/*', () => {
     expectJson(res);
     expect(res.body.status).toBe('ok');
     expect(res.body.info.external_system).toEqual({ status: 'up', connector: 'sql' });
+    expect(res.body.info.store).toEqual({ status: 'up', kind: 'memory' });
   });
 
   it('ready answers 503 JSON when the external system does not answer, and live stays 200', async () => {

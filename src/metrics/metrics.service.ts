@@ -133,6 +133,14 @@ export class MetricsService implements OnModuleDestroy {
     this.metrics?.cacheRequests.labels(cache, hit ? 'hit' : 'miss').inc();
   }
 
+  /**
+   * Whether a dependency answered the last readiness check: `external_system`, or `store`
+   * (Redis, when REDIS_URL is set). 1 up, 0 down.
+   */
+  dependencyUp(dependency: 'external_system' | 'store', up: boolean): void {
+    this.metrics?.dependencyUp.labels(dependency).set(up ? 1 : 0);
+  }
+
   onModuleDestroy(): void {
     this.registry.clear();
     this.httpSeries.clear();
@@ -212,6 +220,12 @@ function createMetrics(registry: Registry, circuitState: () => BreakerState | un
       name: 'bridge_cache_requests_total',
       help: 'Cache lookups, by cache and result (hit, miss)',
       labelNames: ['cache', 'result'] as const,
+      registers,
+    }),
+    dependencyUp: new Gauge({
+      name: 'bridge_dependency_up',
+      help: 'Whether a dependency answered the last readiness check (1) or not (0): external_system, store (Redis)',
+      labelNames: ['dependency'] as const,
       registers,
     }),
   };
