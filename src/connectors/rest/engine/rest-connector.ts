@@ -345,7 +345,7 @@ export class RestConnector {
 
   async ping(signal: AbortSignal): Promise<void> {
     const health = this.manifest.health;
-    if (!health) return;
+    if (!health) return this.reach(signal);
     let base: URL;
     try {
       base = renderBaseUrl(this.manifest.baseUrl, { auth: {} });
@@ -381,6 +381,34 @@ export class RestConnector {
         `The external system's health request answered HTTP ${answer.status}`,
       );
     }
+  }
+
+  /**
+   * Without a health request: the base URL's host answers HTTP at all (any status; only a
+   * refused, broken or timed-out connection is down). A base URL that needs the account's
+   * fields names no host before a request: nothing to check then.
+   */
+  private async reach(signal: AbortSignal): Promise<void> {
+    let base: URL;
+    try {
+      base = renderBaseUrl(this.manifest.baseUrl, { auth: {} });
+    } catch {
+      return;
+    }
+    if (base.hostname.includes('{') || base.hostname === '') return;
+    await send(
+      this.dispatcher,
+      {
+        // HEAD, which no manifest request uses: the answer has no body to read.
+        method: 'HEAD' as OutgoingRequest['method'],
+        url: new URL('/', base),
+        headers: {},
+        idempotent: true,
+        label: 'reachability',
+      },
+      signal,
+      this.manifest.maxResponseBytes,
+    );
   }
 
   // ---------------------------------------------------------------- requests
