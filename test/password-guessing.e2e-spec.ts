@@ -83,3 +83,18 @@ describe('password guessing: timing', () => {
     expect(median(unknown)).toBeLessThan(median(known) * 2);
   });
 });
+
+describe('the limit per client address (RATE_LIMIT_ADDRESS_MAX)', () => {
+  const t = useTestApp({ rateLimitAddressMax: 3, authFailureLimit: 0 });
+
+  it('counts every account of one address together; another address has its own budget', async () => {
+    const from = (remoteAddress: string, auth: Record<string, unknown>) =>
+      t.inject({ method: 'POST', url: '/auth/validate', remoteAddress, payload: { auth } });
+    const statuses = [];
+    for (const auth of [DEMO, OTHER, { username: 'x@example.com', password: 'y' }, DEMO]) {
+      statuses.push((await from('10.1.1.1', auth)).status);
+    }
+    expect(statuses).toEqual([204, 204, 401, 429]);
+    expect((await from('10.1.1.2', DEMO)).status).toBe(204);
+  });
+});

@@ -359,6 +359,13 @@ export class AppConfig {
   @Max(1_000_000)
   rateLimitMax = 6000;
 
+  /** RATE_LIMIT_ADDRESS_MAX: requests one client address may make to one webhook per window, all accounts together; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  rateLimitAddressMax = 0;
+
   /** AUTH_FAILURE_LIMIT: rejected credentials of one identity from one address, per window, before a 429; 0 disables. */
   @Type(() => Number)
   @IsInt()
@@ -466,6 +473,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   trustProxy: 'TRUST_PROXY',
   rateLimitMax: 'RATE_LIMIT_MAX',
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
+  rateLimitAddressMax: 'RATE_LIMIT_ADDRESS_MAX',
   authFailureLimit: 'AUTH_FAILURE_LIMIT',
   authFailureWindowSeconds: 'AUTH_FAILURE_WINDOW_SECONDS',
   tlsCertFile: 'TLS_CERT_FILE',

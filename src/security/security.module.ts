@@ -26,12 +26,25 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
         );
         return {
           throttlers: [
-            { ttl: config.rateLimitWindowSeconds * 1000, limit: Math.max(1, config.rateLimitMax) },
+            {
+              name: 'default',
+              ttl: config.rateLimitWindowSeconds * 1000,
+              limit: Math.max(1, config.rateLimitMax),
+              skipIf: () => config.rateLimitMax === 0,
+            },
+            // Every account of one caller together: off by default, since Talkdesk calls every
+            // account's webhooks from the same few addresses.
+            {
+              name: 'address',
+              ttl: config.rateLimitWindowSeconds * 1000,
+              limit: Math.max(1, config.rateLimitAddressMax),
+              skipIf: () => config.rateLimitAddressMax === 0,
+              getTracker: (request: { ip?: string }) => `ip:${request.ip ?? ''}`,
+            },
           ],
           ...(redis && {
             storage: new RedisThrottlerStorage(redis, `${config.redisKeyPrefix}rate-limit:`),
           }),
-          skipIf: () => config.rateLimitMax === 0,
           getTracker: (request: { body?: unknown; ip?: string }) => tracker.track(request),
           errorMessage:
             'Too many requests for this account: slow down and retry after the Retry-After header',
