@@ -127,6 +127,7 @@ export class ContactsService {
       this.metrics.recordsDropped('contact', 'no_id', records.length - contacts.length);
     }
     this.metrics.contactsSynced(contacts.length);
+    if (!hasMore && last) this.metrics.newestContactChange(last.updatedAt);
     this.metrics.phonesProcessed(phones.normalized, phones.unparsed);
 
     const page: ContactSyncPage = {

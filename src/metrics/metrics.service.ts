@@ -103,6 +103,15 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   /** Contacts sent to Talkdesk in a sync page. */
+  /**
+   * The age of the newest change a finished contact-sync run read: how far behind now the newest
+   * readable change is. Growing while contacts keep changing means changes become readable late
+   * (long transactions): size INCREMENTAL_LOOKBACK_SECONDS above it.
+   */
+  newestContactChange(updatedAt: number): void {
+    this.metrics?.newestContactChangeAge.set(Math.max(0, (Date.now() - updatedAt) / 1000));
+  }
+
   contactsSynced(count: number): void {
     if (count > 0) this.metrics?.contactsSynced.inc(count);
   }
@@ -193,6 +202,11 @@ function createMetrics(registry: Registry, circuitState: () => BreakerState | un
           this.labels(state).set(state === current ? 1 : 0);
         }
       },
+    }),
+    newestContactChangeAge: new Gauge({
+      name: 'bridge_contacts_newest_change_age_seconds',
+      help: 'Age of the newest contact change the last finished contact-sync run read (seconds)',
+      registers,
     }),
     contactsSynced: new Counter({
       name: 'bridge_contacts_synced_total',
