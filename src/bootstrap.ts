@@ -13,8 +13,10 @@ import { buildOpenApiDocument } from './openapi/openapi-document';
 import { ShutdownState } from './lifecycle/shutdown-state';
 import { fastifyTrustProxy } from './security/address-list';
 import { httpsOptions, registerSecurityHeaders } from './security/http-hardening';
+import { capConnections, fastifyServerOptions, nodeServerOptions } from './security/http-limits';
 import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter, sendFrameworkError } from './talkdesk/all-exceptions.filter';
+import { answerClientError } from './talkdesk/client-errors';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
 import { installRequestLogRoute } from './talkdesk/request-log';
@@ -47,6 +49,13 @@ export interface CreateAppOptions {
   instantiate?: (module: DynamicModule, adapter: FastifyAdapter) => Promise<NestFastifyApplication>;
 }
 
+/** Node's server options, for HTTP (`http`) or, with TLS_CERT_FILE, HTTPS (`https`). */
+function serverOptions(config: AppConfig): { http: object } | { https: object } {
+  const node = nodeServerOptions(config);
+  const tls = httpsOptions(config);
+  return 'https' in tls ? { https: { ...tls.https, ...node } } : { http: node };
+}
+
 /** The bridge, fully configured but not listening: used by main, the tests and the spec export. */
 export async function createApp(
   config: AppConfig,
@@ -61,7 +70,11 @@ export async function createApp(
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Malformed URLs and over-long route parameters: JSON errors with a code, like the rest.
     frameworkErrors: sendFrameworkError,
-    ...httpsOptions(config),
+    // What Node's parser refuses (bad framing or bytes, 431, 408): JSON with a code too.
+    clientErrorHandler: answerClientError,
+    // Slow clients: timeouts for headers and the whole request, keep-alive limits.
+    ...fastifyServerOptions(config),
+    ...serverOptions(config),
   });
   const module = await AppModule.forRoot(config, { logDestination: options.logDestination });
   const app = options.instantiate
@@ -72,6 +85,7 @@ export async function createApp(
   registerSecurityHeaders(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
+  capConnections(fastify.server, config);
   const shutdown = app.get(ShutdownState);
   fastify.addHook('onRequest', (request, reply, done) => {
     request.budget = new TimeBudget(config.requestBudgetMs, performance.now());

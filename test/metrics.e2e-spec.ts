@@ -100,6 +100,22 @@ describe('GET /metrics', () => {
       ).toBeGreaterThanOrEqual(1);
     });
 
+    it('reports the age of the newest change the finished contact run read', async () => {
+      const accountId = await findAccountId(t.db(), DEMO.username);
+      const row = await t
+        .db()
+        .selectFrom('contacts')
+        .select(({ fn }) => fn.max('updated_at').as('newest'))
+        .where('account_id', '=', accountId ?? -1)
+        .executeTakeFirstOrThrow();
+      const ageNow = (Date.now() - Number(row.newest)) / 1000;
+      const age = total(samples, 'bridge_contacts_newest_change_age_seconds');
+      // Set when the run ended, scraped a moment later.
+      expect(age).toBeGreaterThan(0);
+      expect(age).toBeLessThanOrEqual(ageNow);
+      expect(age).toBeGreaterThan(ageNow - 60);
+    });
+
     it('counts contacts and agents synced, agents dropped and phones normalized or kept', () => {
       expect(total(samples, 'bridge_contacts_synced_total')).toBe(traffic.contacts);
       expect(total(samples, 'bridge_agents_synced_total')).toBe(traffic.agents);

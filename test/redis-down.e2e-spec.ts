@@ -40,7 +40,20 @@ describe('Redis unavailable', () => {
     }
   }, 60_000);
 
-  it('still answers health probes', async () => {
+  it('still answers health probes: ready, with the store reported unreachable in the details and the metric', async () => {
     expect((await call(t.app, 'GET', '/health/live')).status).toBe(200);
+    const ready = await call(t.app, 'GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.details.store).toEqual({
+      status: 'up',
+      kind: 'redis',
+      reachable: false,
+      message: expect.stringContaining('actions answer 503'),
+    });
+    const metrics = await call(t.app, 'GET', '/metrics');
+    expect(String(metrics.body)).toMatch(/^bridge_dependency_up\{dependency="store"\} 0$/m);
+    expect(String(metrics.body)).toMatch(
+      /^bridge_dependency_up\{dependency="external_system"\} 1$/m,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { decodeOffsetState } from '../src/contacts/contact-sync-tokens';
-import { syncAgents, syncContacts } from './support/talkdesk';
+import { syncAgents, syncContacts, tokensOf } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import { FakeHttpServer, json } from './support/upstreams/fake-http';
 
@@ -122,7 +122,7 @@ describe('REST connector paging strategies', () => {
     const run = await syncContacts(t, auth);
     expect(run.contacts.map((c) => c.id)).toEqual(rows.map((r) => String(r.id)));
     expect(run.checkpoint).toBeUndefined();
-    const offset = decodeOffsetState(run.pages[0].body.next_offset);
+    const offset = decodeOffsetState(await tokensOf(t, auth), run.pages[0].body.next_offset);
     expect(offset?.resume).toEqual({
       s: { k: 'url', url: `${server.origin}/people?from=5` },
       k: 2,

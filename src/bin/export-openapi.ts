@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createApp } from '../bootstrap';
@@ -10,7 +11,16 @@ export const OPENAPI_FILE = resolve(__dirname, '../../openapi/openapi.json');
 /** The spec as committed: generated from the code, keys sorted, independent of the environment. */
 export async function generateOpenApiJson(): Promise<string> {
   const app = await createApp(
-    loadConfig({}, { databaseUrl: 'sqlite::memory:', seedDemo: false, logLevel: 'silent' }),
+    loadConfig(
+      {},
+      {
+        databaseUrl: 'sqlite::memory:',
+        seedDemo: false,
+        logLevel: 'silent',
+        // Signs nothing: given, so that no secret is generated in DATA_DIR.
+        tokenSecret: randomBytes(32).toString('hex'),
+      },
+    ),
   );
   try {
     return `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;

@@ -22,6 +22,7 @@ import {
   MAX_AGENTS_PAGE_SIZE,
   MAX_CONTACTS_PAGE_SIZE,
   MAX_REQUEST_BUDGET_MS,
+  TALKDESK_TIMEOUT_MS,
 } from '../talkdesk/contract/limits';
 import { DEFAULT_PHONE_REGION } from '../talkdesk/contract/phone';
 import { CONNECTORS, ConnectorKind } from '../connectors/connector-binding';
@@ -97,7 +98,7 @@ export class AppConfig {
   })
   databaseUrl?: string;
 
-  /** DATA_DIR: where the embedded SQLite database lives. */
+  /** DATA_DIR: where the embedded SQLite database lives, and the token secret generated without TOKEN_SECRET. */
   @IsString()
   @MinLength(1)
   dataDir = './data';
@@ -250,6 +251,41 @@ export class AppConfig {
   @Max(64 * 1024 * 1024)
   bodyLimitBytes = 1024 * 1024;
 
+  /** HTTP_HEADERS_TIMEOUT_MS: a request's headers must have arrived this long after it began; else 408 and the connection closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  httpHeadersTimeoutMs = 5000;
+
+  /** HTTP_REQUEST_TIMEOUT_MS: the whole request, body included, must have arrived this long after it began; else 408 and closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  httpRequestTimeoutMs = 10_000;
+
+  /** HTTP_KEEP_ALIVE_TIMEOUT_MS: an idle kept-alive connection is closed after this. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  httpKeepAliveTimeoutMs = 72_000;
+
+  /** HTTP_MAX_REQUESTS_PER_SOCKET: requests one kept-alive connection may carry before it is closed; 0 no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  httpMaxRequestsPerSocket = 0;
+
+  /** HTTP_MAX_CONNECTIONS: open connections one process accepts; beyond, new ones are closed at once; 0 no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  httpMaxConnections = 1024;
+
   /** CREDENTIALS_CACHE_SECONDS: how long verified credentials are trusted without re-checking; 0 disables. */
   @Type(() => Number)
   @IsInt()
@@ -267,12 +303,16 @@ export class AppConfig {
   @MinLength(1)
   redisKeyPrefix = 'talkdesk-bridge:';
 
-  /** IDEMPOTENCY_WINDOW_SECONDS: an identical action (account, name, payload) within this window runs once; 0 disables. */
+  /**
+   * IDEMPOTENCY_WINDOW_SECONDS: without an Idempotency-Key, an identical action (account, name,
+   * payload) within this long of the first one's answer runs once; 0 disables. The default
+   * spans a retry Talkdesk sends after its 10 s timeout, with 5 s to spare.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(24 * 3600)
-  idempotencyWindowSeconds = 120;
+  idempotencyWindowSeconds = TALKDESK_TIMEOUT_MS / 1000 + 5;
 
   /** IDEMPOTENCY_KEY_TTL_SECONDS: how long the result of an action sent with an Idempotency-Key header is kept. */
   @Type(() => Number)
@@ -294,6 +334,18 @@ export class AppConfig {
   @MinLength(16)
   bridgeToken?: string;
 
+  /** TOKEN_SECRET: signs next_offset, context and checkpoints (32+ characters, shared by every replica); empty: a secret kept in DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  tokenSecret?: string;
+
+  /** TOKEN_SECRET_PREVIOUS: the secret before a rotation: its tokens are still accepted. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  tokenSecretPrevious?: string;
+
   /** IP_ALLOWLIST: comma-separated addresses / CIDR blocks allowed to call the webhooks; empty allows any. */
   @IsOptional()
   @IsAddressList()
@@ -309,6 +361,27 @@ export class AppConfig {
   @Min(0)
   @Max(1_000_000)
   rateLimitMax = 6000;
+
+  /** RATE_LIMIT_ADDRESS_MAX: requests one client address may make to one webhook per window, all accounts together; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  rateLimitAddressMax = 0;
+
+  /** AUTH_FAILURE_LIMIT: rejected credentials of one identity from one address, per window, before a 429; 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  authFailureLimit = 10;
+
+  /** AUTH_FAILURE_WINDOW_SECONDS: the back-off lasts until this long has passed without a failure. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  authFailureWindowSeconds = 60;
 
   /** RATE_LIMIT_WINDOW_SECONDS */
   @Type(() => Number)
@@ -390,6 +463,11 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   jsonMaxDepth: 'JSON_MAX_DEPTH',
   defaultPhoneRegion: 'DEFAULT_PHONE_REGION',
   bodyLimitBytes: 'BODY_LIMIT_BYTES',
+  httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
+  httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
+  httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  httpMaxRequestsPerSocket: 'HTTP_MAX_REQUESTS_PER_SOCKET',
+  httpMaxConnections: 'HTTP_MAX_CONNECTIONS',
   credentialsCacheSeconds: 'CREDENTIALS_CACHE_SECONDS',
   redisUrl: 'REDIS_URL',
   redisKeyPrefix: 'REDIS_KEY_PREFIX',
@@ -397,10 +475,15 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   idempotencyKeyTtlSeconds: 'IDEMPOTENCY_KEY_TTL_SECONDS',
   interactionsCacheSeconds: 'INTERACTIONS_CACHE_SECONDS',
   bridgeToken: 'BRIDGE_TOKEN',
+  tokenSecret: 'TOKEN_SECRET',
+  tokenSecretPrevious: 'TOKEN_SECRET_PREVIOUS',
   ipAllowlist: 'IP_ALLOWLIST',
   trustProxy: 'TRUST_PROXY',
   rateLimitMax: 'RATE_LIMIT_MAX',
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
+  rateLimitAddressMax: 'RATE_LIMIT_ADDRESS_MAX',
+  authFailureLimit: 'AUTH_FAILURE_LIMIT',
+  authFailureWindowSeconds: 'AUTH_FAILURE_WINDOW_SECONDS',
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
   logLevel: 'LOG_LEVEL',
@@ -412,7 +495,12 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
 };
 
 /** Settings whose values are secrets: never repeated in error messages. */
-const SECRET_SETTINGS = new Set<string>(['bridgeToken', 'redisUrl']);
+const SECRET_SETTINGS = new Set<string>([
+  'bridgeToken',
+  'redisUrl',
+  'tokenSecret',
+  'tokenSecretPrevious',
+]);
 
 function describe(errors: ValidationError[]): string {
   return errors
@@ -428,6 +516,11 @@ function describe(errors: ValidationError[]): string {
 /** Rules that span settings or touch the file system. */
 function crossCheck(config: AppConfig): string[] {
   const problems: string[] = [];
+  if (config.httpRequestTimeoutMs < config.httpHeadersTimeoutMs) {
+    problems.push(
+      'HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS: the headers are part of the request',
+    );
+  }
   if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }

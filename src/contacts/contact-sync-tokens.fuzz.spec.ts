@@ -8,6 +8,7 @@ import {
   encodeContext,
   encodeOffset,
 } from './contact-sync-tokens';
+import { TEST_TOKENS } from '../../test/support/test-service';
 
 const position = fc.record({
   updatedAt: fc.integer({ min: 0, max: 2 ** 48 }),
@@ -21,7 +22,7 @@ const forged = (kind: string) =>
       fc.constantFrom('after', 'at', 'until', 'since', 'checkpoint', '__proto__', 'u', 'i'),
       fc.jsonValue(),
     )
-    .map((payload) => encodeToken(kind, payload));
+    .map((payload) => encodeToken(TEST_TOKENS, kind, payload));
 
 describe('contact sync tokens under hostile input', () => {
   const before = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -42,9 +43,9 @@ describe('contact sync tokens under hostile input', () => {
         typeof (p as { id: string }).id === 'string');
     fc.assert(
       fc.property(input, (token) => {
-        expect(wellFormed(decodeOffset(token))).toBe(true);
-        expect(wellFormed(decodeCheckpoint(token))).toBe(true);
-        const run = decodeContext(token);
+        expect(wellFormed(decodeOffset(TEST_TOKENS, token))).toBe(true);
+        expect(wellFormed(decodeCheckpoint(TEST_TOKENS, token))).toBe(true);
+        const run = decodeContext(TEST_TOKENS, token);
         expect(run === null || Number.isFinite(run.until)).toBe(true);
         if (run?.checkpoint) expect(wellFormed(run.checkpoint)).toBe(true);
       }),
@@ -55,18 +56,28 @@ describe('contact sync tokens under hostile input', () => {
   it('round-trips positions and runs', () => {
     fc.assert(
       fc.property(position, fc.integer({ min: 0, max: 2 ** 48 }), (p, until) => {
-        expect(decodeOffset(encodeOffset(p))).toEqual(p);
+        expect(decodeOffset(TEST_TOKENS, encodeOffset(TEST_TOKENS, p))).toEqual(p);
         const checkpoint = { ...p, readTo: until };
-        expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual(checkpoint);
-        expect(decodeCheckpoint(encodeCheckpoint(p))).toEqual({ ...p, readTo: p.updatedAt });
-        expect(decodeContext(encodeContext({ until, since: until - 5, checkpoint }))).toEqual({
+        expect(decodeCheckpoint(TEST_TOKENS, encodeCheckpoint(TEST_TOKENS, checkpoint))).toEqual(
+          checkpoint,
+        );
+        expect(decodeCheckpoint(TEST_TOKENS, encodeCheckpoint(TEST_TOKENS, p))).toEqual({
+          ...p,
+          readTo: p.updatedAt,
+        });
+        expect(
+          decodeContext(
+            TEST_TOKENS,
+            encodeContext(TEST_TOKENS, { until, since: until - 5, checkpoint }),
+          ),
+        ).toEqual({
           until,
           since: until - 5,
           checkpoint,
         });
         // Tokens of one kind are never read as another.
-        expect(decodeCheckpoint(encodeOffset(p))).toBeNull();
-        expect(decodeOffset(encodeCheckpoint(p))).toBeNull();
+        expect(decodeCheckpoint(TEST_TOKENS, encodeOffset(TEST_TOKENS, p))).toBeNull();
+        expect(decodeOffset(TEST_TOKENS, encodeCheckpoint(TEST_TOKENS, p))).toBeNull();
       }),
     );
   });

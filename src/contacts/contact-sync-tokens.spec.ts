@@ -8,11 +8,13 @@ import {
   encodeOffset,
   SyncRun,
 } from './contact-sync-tokens';
+import { TEST_TOKENS } from '../../test/support/test-service';
 
 const position = { updatedAt: 1767960000123, id: '42' };
 /** A checkpoint: the position, and the instant its run read up to. */
 const checkpointAt = { ...position, readTo: 1767960060000 };
-const raw = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
+/** A token signed for the test account whose body is `json`. */
+const raw = (json: string) => TEST_TOKENS.seal(Buffer.from(json, 'utf8').toString('base64url'));
 const decoders = { decodeOffset, decodeCheckpoint, decodeContext };
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
@@ -29,25 +31,30 @@ function random(seed: number): () => number {
 describe('contact sync tokens', () => {
   describe('round trip', () => {
     it('an offset decodes to the position it was made from', () => {
-      expect(decodeOffset(encodeOffset(position))).toEqual(position);
+      expect(decodeOffset(TEST_TOKENS, encodeOffset(TEST_TOKENS, position))).toEqual(position);
     });
 
     it('a checkpoint decodes to the position and the read instant it was made from', () => {
-      expect(decodeCheckpoint(encodeCheckpoint(checkpointAt))).toEqual(checkpointAt);
+      expect(decodeCheckpoint(TEST_TOKENS, encodeCheckpoint(TEST_TOKENS, checkpointAt))).toEqual(
+        checkpointAt,
+      );
     });
 
     it('a checkpoint as 0.2.0 issued it (a position only) stays readable: read up to its position', () => {
       const v = TOKEN_VERSION;
       const old = raw(`{"k":"contacts.checkpoint","v":${v},"at":{"u":1767960000123,"i":"42"}}`);
-      expect(encodeCheckpoint(position)).toBe(old);
-      expect(decodeCheckpoint(old)).toEqual({ ...position, readTo: position.updatedAt });
+      expect(encodeCheckpoint(TEST_TOKENS, position)).toBe(old);
+      expect(decodeCheckpoint(TEST_TOKENS, old)).toEqual({
+        ...position,
+        readTo: position.updatedAt,
+      });
     });
 
     it('a checkpoint whose read instant is not a number is unreadable', () => {
       const v = TOKEN_VERSION;
       for (const r of ['"1"', 'null', '[]', '{}']) {
         const token = raw(`{"k":"contacts.checkpoint","v":${v},"at":{"u":1,"i":"1"},"r":${r}}`);
-        expect(decodeCheckpoint(token)).toBeNull();
+        expect(decodeCheckpoint(TEST_TOKENS, token)).toBeNull();
       }
     });
 
@@ -60,38 +67,39 @@ describe('contact sync tokens', () => {
       ],
       ['a run that lost its context', { until: 1767960000000, readTo: 1767959000000 }],
     ])('a context of %s decodes to that run', (_case, run) => {
-      expect(decodeContext(encodeContext(run))).toEqual(run);
+      expect(decodeContext(TEST_TOKENS, encodeContext(TEST_TOKENS, run))).toEqual(run);
     });
 
     it('keeps ids of any characters intact', () => {
       const odd = { updatedAt: 0, id: 'ä/"\\ 💡 <id>' };
-      expect(decodeOffset(encodeOffset(odd))).toEqual(odd);
+      expect(decodeOffset(TEST_TOKENS, encodeOffset(TEST_TOKENS, odd))).toEqual(odd);
     });
   });
 
   describe('opaque and versioned', () => {
     it('tokens are URL-safe text that does not show the position in clear', () => {
       for (const token of [
-        encodeOffset(position),
-        encodeCheckpoint(position),
-        encodeContext({ until: position.updatedAt, checkpoint: checkpointAt }),
+        encodeOffset(TEST_TOKENS, position),
+        encodeCheckpoint(TEST_TOKENS, position),
+        encodeContext(TEST_TOKENS, { until: position.updatedAt, checkpoint: checkpointAt }),
       ]) {
-        expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+        expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
         expect(token).not.toContain(String(position.updatedAt));
       }
     });
 
     it('tokens carry their kind and the current version', () => {
-      const json = (token: string) => JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-      expect(json(encodeOffset(position))).toMatchObject({
+      const json = (token: string) =>
+        JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
+      expect(json(encodeOffset(TEST_TOKENS, position))).toMatchObject({
         k: 'contacts.offset',
         v: TOKEN_VERSION,
       });
-      expect(json(encodeCheckpoint(position))).toMatchObject({
+      expect(json(encodeCheckpoint(TEST_TOKENS, position))).toMatchObject({
         k: 'contacts.checkpoint',
         v: TOKEN_VERSION,
       });
-      expect(json(encodeContext({ until: 1 }))).toMatchObject({
+      expect(json(encodeContext(TEST_TOKENS, { until: 1 }))).toMatchObject({
         k: 'contacts.context',
         v: TOKEN_VERSION,
       });
@@ -100,37 +108,51 @@ describe('contact sync tokens', () => {
 
   describe('unreadable tokens are null', () => {
     it('a token of another kind: a checkpoint used as offset, and every other mix-up', () => {
-      const offset = encodeOffset(position);
-      const checkpoint = encodeCheckpoint(position);
-      const context = encodeContext({ until: 1, checkpoint: checkpointAt });
+      const offset = encodeOffset(TEST_TOKENS, position);
+      const checkpoint = encodeCheckpoint(TEST_TOKENS, position);
+      const context = encodeContext(TEST_TOKENS, { until: 1, checkpoint: checkpointAt });
 
-      expect(decodeOffset(checkpoint)).toBeNull();
-      expect(decodeOffset(context)).toBeNull();
-      expect(decodeCheckpoint(offset)).toBeNull();
-      expect(decodeCheckpoint(context)).toBeNull();
-      expect(decodeContext(offset)).toBeNull();
-      expect(decodeContext(checkpoint)).toBeNull();
+      expect(decodeOffset(TEST_TOKENS, checkpoint)).toBeNull();
+      expect(decodeOffset(TEST_TOKENS, context)).toBeNull();
+      expect(decodeCheckpoint(TEST_TOKENS, offset)).toBeNull();
+      expect(decodeCheckpoint(TEST_TOKENS, context)).toBeNull();
+      expect(decodeContext(TEST_TOKENS, offset)).toBeNull();
+      expect(decodeContext(TEST_TOKENS, checkpoint)).toBeNull();
     });
 
     it('a token of another kind, even one carrying the payload this kind expects', () => {
       const wire = JSON.stringify({ u: 1, i: '1' });
       const v = TOKEN_VERSION;
 
-      expect(decodeOffset(raw(`{"k":"contacts.checkpoint","v":${v},"after":${wire}}`))).toBeNull();
-      expect(decodeOffset(raw(`{"k":"agents.offset","v":${v},"after":${wire}}`))).toBeNull();
-      expect(decodeCheckpoint(raw(`{"k":"contacts.offset","v":${v},"at":${wire}}`))).toBeNull();
-      expect(decodeContext(raw(`{"k":"contacts.offset","v":${v},"until":1}`))).toBeNull();
+      expect(
+        decodeOffset(TEST_TOKENS, raw(`{"k":"contacts.checkpoint","v":${v},"after":${wire}}`)),
+      ).toBeNull();
+      expect(
+        decodeOffset(TEST_TOKENS, raw(`{"k":"agents.offset","v":${v},"after":${wire}}`)),
+      ).toBeNull();
+      expect(
+        decodeCheckpoint(TEST_TOKENS, raw(`{"k":"contacts.offset","v":${v},"at":${wire}}`)),
+      ).toBeNull();
+      expect(
+        decodeContext(TEST_TOKENS, raw(`{"k":"contacts.offset","v":${v},"until":1}`)),
+      ).toBeNull();
       // The same payloads with the right kind are readable.
-      expect(decodeOffset(raw(`{"k":"contacts.offset","v":${v},"after":${wire}}`))).toEqual({
+      expect(
+        decodeOffset(TEST_TOKENS, raw(`{"k":"contacts.offset","v":${v},"after":${wire}}`)),
+      ).toEqual({
         updatedAt: 1,
         id: '1',
       });
-      expect(decodeCheckpoint(raw(`{"k":"contacts.checkpoint","v":${v},"at":${wire}}`))).toEqual({
+      expect(
+        decodeCheckpoint(TEST_TOKENS, raw(`{"k":"contacts.checkpoint","v":${v},"at":${wire}}`)),
+      ).toEqual({
         updatedAt: 1,
         id: '1',
         readTo: 1,
       });
-      expect(decodeContext(raw(`{"k":"contacts.context","v":${v},"until":1}`))).toEqual({
+      expect(
+        decodeContext(TEST_TOKENS, raw(`{"k":"contacts.context","v":${v},"until":1}`)),
+      ).toEqual({
         until: 1,
       });
     });
@@ -138,13 +160,22 @@ describe('contact sync tokens', () => {
     it.each([0, 2, TOKEN_VERSION + 1, '1', null])('a token of another version (%p)', (v) => {
       const after = JSON.stringify({ u: 1, i: '1' });
       expect(
-        decodeOffset(raw(`{"k":"contacts.offset","v":${JSON.stringify(v)},"after":${after}}`)),
+        decodeOffset(
+          TEST_TOKENS,
+          raw(`{"k":"contacts.offset","v":${JSON.stringify(v)},"after":${after}}`),
+        ),
       ).toBeNull();
       expect(
-        decodeCheckpoint(raw(`{"k":"contacts.checkpoint","v":${JSON.stringify(v)},"at":${after}}`)),
+        decodeCheckpoint(
+          TEST_TOKENS,
+          raw(`{"k":"contacts.checkpoint","v":${JSON.stringify(v)},"at":${after}}`),
+        ),
       ).toBeNull();
       expect(
-        decodeContext(raw(`{"k":"contacts.context","v":${JSON.stringify(v)},"until":1}`)),
+        decodeContext(
+          TEST_TOKENS,
+          raw(`{"k":"contacts.context","v":${JSON.stringify(v)},"until":1}`),
+        ),
       ).toBeNull();
     });
 
@@ -173,9 +204,9 @@ describe('contact sync tokens', () => {
         raw(`{"k":"contacts.offset","v":${TOKEN_VERSION},"after":{"u":1,"i":1}}`),
       ],
     ])('garbage: %s', (_case, token) => {
-      expect(decodeOffset(token)).toBeNull();
-      expect(decodeCheckpoint(token)).toBeNull();
-      expect(decodeContext(token)).toBeNull();
+      expect(decodeOffset(TEST_TOKENS, token)).toBeNull();
+      expect(decodeCheckpoint(TEST_TOKENS, token)).toBeNull();
+      expect(decodeContext(TEST_TOKENS, token)).toBeNull();
     });
 
     it.each([
@@ -187,17 +218,17 @@ describe('contact sync tokens', () => {
         raw(`{"k":"contacts.context","v":${TOKEN_VERSION},"until":1,"checkpoint":{"u":1}}`),
       ],
     ])('a context with %s', (_case, token) => {
-      expect(decodeContext(token)).toBeNull();
+      expect(decodeContext(TEST_TOKENS, token)).toBeNull();
     });
 
     it('a token too long to be one of ours, while a long id under the limit still decodes', () => {
-      const short = encodeOffset({ updatedAt: 1, id: 'x'.repeat(2000) });
-      const long = encodeOffset({ updatedAt: 1, id: 'x'.repeat(4000) });
+      const short = encodeOffset(TEST_TOKENS, { updatedAt: 1, id: 'x'.repeat(2000) });
+      const long = encodeOffset(TEST_TOKENS, { updatedAt: 1, id: 'x'.repeat(4000) });
 
       expect(short.length).toBeLessThanOrEqual(4096);
-      expect(decodeOffset(short)).toEqual({ updatedAt: 1, id: 'x'.repeat(2000) });
+      expect(decodeOffset(TEST_TOKENS, short)).toEqual({ updatedAt: 1, id: 'x'.repeat(2000) });
       expect(long.length).toBeGreaterThan(4096);
-      expect(decodeOffset(long)).toBeNull();
+      expect(decodeOffset(TEST_TOKENS, long)).toBeNull();
     });
 
     it.each([
@@ -205,12 +236,12 @@ describe('contact sync tokens', () => {
       ['null', null],
       ['undefined', undefined],
       ['an object', { after: { u: 1, i: '1' } }],
-      ['an array', [encodeOffset(position)]],
+      ['an array', [encodeOffset(TEST_TOKENS, position)]],
       ['a boolean', true],
     ])('a value that is not a string: %s', (_case, value) => {
-      expect(decodeOffset(value)).toBeNull();
-      expect(decodeCheckpoint(value)).toBeNull();
-      expect(decodeContext(value)).toBeNull();
+      expect(decodeOffset(TEST_TOKENS, value)).toBeNull();
+      expect(decodeCheckpoint(TEST_TOKENS, value)).toBeNull();
+      expect(decodeContext(TEST_TOKENS, value)).toBeNull();
     });
   });
 
@@ -224,9 +255,9 @@ describe('contact sync tokens', () => {
       const next = random(20260110);
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.{}":, ';
       const valid = [
-        encodeOffset(position),
-        encodeCheckpoint(position),
-        encodeContext({ until: 1 }),
+        encodeOffset(TEST_TOKENS, position),
+        encodeCheckpoint(TEST_TOKENS, position),
+        encodeContext(TEST_TOKENS, { until: 1 }),
       ];
       const inputs: string[] = [];
       for (let n = 0; n < 1000; n++) {
@@ -248,7 +279,7 @@ describe('contact sync tokens', () => {
       for (const input of inputs) {
         for (const decode of Object.values(decoders)) {
           try {
-            decode(input);
+            decode(TEST_TOKENS, input);
           } catch {
             thrown.push(input);
           }
@@ -272,7 +303,7 @@ describe('contact sync tokens', () => {
         `{"k":"contacts.offset","v":${TOKEN_VERSION},"constructor":{"prototype":{"polluted":"yes"}},"after":{"u":1,"i":"1"}}`,
       ],
     ])('never pollutes Object.prototype: "__proto__" %s', (_case, json) => {
-      const decoded = decodeOffset(raw(json));
+      const decoded = decodeOffset(TEST_TOKENS, raw(json));
 
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(Object.prototype).not.toHaveProperty('polluted');
@@ -284,7 +315,7 @@ describe('contact sync tokens', () => {
     it('never pollutes Object.prototype through a context', () => {
       const json = `{"k":"contacts.context","v":${TOKEN_VERSION},"until":5,"__proto__":{"polluted":"yes"},"checkpoint":{"u":1,"i":"1","__proto__":{"polluted":"yes"}}}`;
 
-      const decoded = decodeContext(raw(json));
+      const decoded = decodeContext(TEST_TOKENS, raw(json));
 
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(decoded).toEqual({ until: 5, checkpoint: { updatedAt: 1, id: '1', readTo: 1 } });

@@ -1,6 +1,6 @@
 import { TOKEN_KINDS } from '../talkdesk/contract/tokens';
 import { ContactPosition, ResumeState } from '../connectors/ports';
-import { decodeToken, encodeToken } from '../talkdesk/token-codec';
+import { decodeToken, encodeToken, TokenScope } from '../talkdesk/token-codec';
 
 /**
  * What a `synchronization_checkpoint` says: every contact up to this position was sent, and
@@ -52,12 +52,12 @@ const checkpointFromWire = (c: CheckpointWire): SyncCheckpoint => ({
   readTo: c.r ?? c.u,
 });
 
-export function encodeOffset(after: ContactPosition): string {
-  return encodeToken(TOKEN_KINDS.contactsOffset, { after: toWire(after) });
+export function encodeOffset(scope: TokenScope, after: ContactPosition): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsOffset, { after: toWire(after) });
 }
 
-export function decodeOffset(token: unknown): ContactPosition | null {
-  const payload = decodeToken<{ after: Position }>(TOKEN_KINDS.contactsOffset, token, (v) =>
+export function decodeOffset(scope: TokenScope, token: unknown): ContactPosition | null {
+  const payload = decodeToken<{ after: Position }>(scope, TOKEN_KINDS.contactsOffset, token, (v) =>
     isPosition(v.after),
   );
   return payload ? fromWire(payload.after) : null;
@@ -70,16 +70,17 @@ export interface OffsetState {
   resume?: ResumeState;
 }
 
-export function encodeOffsetState(state: OffsetState): string {
-  return encodeToken(TOKEN_KINDS.contactsOffset, {
+export function encodeOffsetState(scope: TokenScope, state: OffsetState): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsOffset, {
     ...(state.after && { after: toWire(state.after) }),
     ...(state.resume !== undefined && { r: state.resume }),
   });
 }
 
 /** An offset of either shape (with or without the adapter's paging state), or null. */
-export function decodeOffsetState(token: unknown): OffsetState | null {
+export function decodeOffsetState(scope: TokenScope, token: unknown): OffsetState | null {
   const payload = decodeToken<{ after?: Position; r?: ResumeState }>(
+    scope,
     TOKEN_KINDS.contactsOffset,
     token,
     (v) =>
@@ -94,8 +95,11 @@ export function decodeOffsetState(token: unknown): OffsetState | null {
 }
 
 /** A checkpoint token; without `readTo`, one as bridges issued before it was carried. */
-export function encodeCheckpoint(checkpoint: ContactPosition & { readTo?: number }): string {
-  return encodeToken(TOKEN_KINDS.contactsCheckpoint, {
+export function encodeCheckpoint(
+  scope: TokenScope,
+  checkpoint: ContactPosition & { readTo?: number },
+): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsCheckpoint, {
     at: toWire(checkpoint),
     ...(checkpoint.readTo !== undefined && { r: checkpoint.readTo }),
   });
@@ -105,8 +109,9 @@ export function encodeCheckpoint(checkpoint: ContactPosition & { readTo?: number
  * The checkpoint, or null. One without `r` (issued before the read instant was carried) reads
  * with its position's update time as `readTo`: the look-back it had then.
  */
-export function decodeCheckpoint(token: unknown): SyncCheckpoint | null {
+export function decodeCheckpoint(scope: TokenScope, token: unknown): SyncCheckpoint | null {
   const payload = decodeToken<{ at: Position; r?: number }>(
+    scope,
     TOKEN_KINDS.contactsCheckpoint,
     token,
     (v) => isPosition(v.at) && (v.r === undefined || isFiniteNumber(v.r)),
@@ -114,8 +119,8 @@ export function decodeCheckpoint(token: unknown): SyncCheckpoint | null {
   return payload ? checkpointFromWire({ ...payload.at, r: payload.r }) : null;
 }
 
-export function encodeContext(run: SyncRun): string {
-  return encodeToken(TOKEN_KINDS.contactsContext, {
+export function encodeContext(scope: TokenScope, run: SyncRun): string {
+  return encodeToken(scope, TOKEN_KINDS.contactsContext, {
     until: run.until,
     ...(run.since !== undefined && { since: run.since }),
     ...(run.checkpoint && { checkpoint: checkpointToWire(run.checkpoint) }),
@@ -123,13 +128,14 @@ export function encodeContext(run: SyncRun): string {
   });
 }
 
-export function decodeContext(token: unknown): SyncRun | null {
+export function decodeContext(scope: TokenScope, token: unknown): SyncRun | null {
   const payload = decodeToken<{
     until: number;
     since?: number;
     checkpoint?: CheckpointWire;
     rt?: number;
   }>(
+    scope,
     TOKEN_KINDS.contactsContext,
     token,
     (v) =>

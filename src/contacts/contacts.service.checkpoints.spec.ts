@@ -3,7 +3,7 @@ import {
   FakeConnectorPort,
   FakeContactsPort,
 } from '../../test/support/fakes';
-import { budget, newTestService } from '../../test/support/test-service';
+import { budget, newTestService, TEST_TOKENS } from '../../test/support/test-service';
 import {
   AUTH,
   clock,
@@ -35,13 +35,16 @@ describe('ContactsService: an incremental sync that finds nothing', () => {
     async (incrementalLookbackSeconds) => {
       const { service } = setup({ incrementalLookbackSeconds }, new FakeContactsPort(store()));
       const at = { updatedAt: T0 - 500 * SECOND, id: '2' };
-      const checkpoint = encodeCheckpoint({ ...at, readTo: T0 - 100 * SECOND });
+      const checkpoint = encodeCheckpoint(TEST_TOKENS, { ...at, readTo: T0 - 100 * SECOND });
 
       const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
 
       expect(page.contacts).toEqual([]);
       expect(page.next_offset).toBeUndefined();
-      expect(decodeCheckpoint(page.synchronization_checkpoint)).toEqual({ ...at, readTo: T0 });
+      expect(decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint)).toEqual({
+        ...at,
+        readTo: T0,
+      });
     },
   );
 
@@ -53,8 +56,16 @@ describe('ContactsService: an incremental sync that finds nothing', () => {
     const far = { updatedAt: T0 - 500 * SECOND, id: '2', readTo: T0 - 100 * SECOND };
     const near = { updatedAt: T0 - 110 * SECOND, id: '2', readTo: T0 - 100 * SECOND };
 
-    await service.sync(AUTH, { synchronization_checkpoint: encodeCheckpoint(far) }, budget());
-    await service.sync(AUTH, { synchronization_checkpoint: encodeCheckpoint(near) }, budget());
+    await service.sync(
+      AUTH,
+      { synchronization_checkpoint: encodeCheckpoint(TEST_TOKENS, far) },
+      budget(),
+    );
+    await service.sync(
+      AUTH,
+      { synchronization_checkpoint: encodeCheckpoint(TEST_TOKENS, near) },
+      budget(),
+    );
 
     // The window [readTo - 30 s, ...] lies after the position: only what follows the position.
     expect(port.queries[0]).toMatchObject({ after: { updatedAt: far.updatedAt, id: '2' } });
@@ -69,7 +80,7 @@ describe('ContactsService: an incremental sync that finds nothing', () => {
       { incrementalLookbackSeconds: 30 },
       new FakeContactsPort([contact(1, T0 - 410 * SECOND), contact(2, T0 - 400 * SECOND)]),
     );
-    const old = encodeCheckpoint({ updatedAt: T0 - 400 * SECOND, id: '2' });
+    const old = encodeCheckpoint(TEST_TOKENS, { updatedAt: T0 - 400 * SECOND, id: '2' });
 
     const first = await service.sync(AUTH, { synchronization_checkpoint: old }, budget());
     clock.now = T0 + 60 * SECOND;
@@ -81,7 +92,7 @@ describe('ContactsService: an incremental sync that finds nothing', () => {
 
     expect(port.queries[0].changedSince).toBe(T0 - 430 * SECOND);
     expect(idsOf(first)).toEqual(['1', '2']);
-    expect(decodeCheckpoint(first.synchronization_checkpoint)).toEqual({
+    expect(decodeCheckpoint(TEST_TOKENS, first.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 400 * SECOND,
       id: '2',
       readTo: T0,
@@ -188,7 +199,7 @@ describe('ContactsService: re-sends of the look-back window stop', () => {
       contact(7, T0 - 20 * SECOND),
     ]);
     const { service } = setup({ incrementalLookbackSeconds: 30, contactsPageSize: 2 }, port);
-    const incoming = encodeCheckpoint({
+    const incoming = encodeCheckpoint(TEST_TOKENS, {
       updatedAt: T0 - 50 * SECOND,
       id: '5',
       readTo: T0 - 40 * SECOND,
@@ -197,7 +208,7 @@ describe('ContactsService: re-sends of the look-back window stop', () => {
     // The window re-reads from 70 s back: the first page is 1 and 5, the checkpoint's own contact.
     const first = await service.sync(AUTH, { synchronization_checkpoint: incoming }, budget());
     expect(idsOf(first)).toEqual(['1', '5']);
-    expect(decodeCheckpoint(first.synchronization_checkpoint)).toEqual({
+    expect(decodeCheckpoint(TEST_TOKENS, first.synchronization_checkpoint)).toEqual({
       updatedAt: T0 - 50 * SECOND,
       id: '5',
       readTo: T0,
@@ -233,7 +244,7 @@ describe('ContactsService: look-back window', () => {
 
     const page = await service.sync(
       AUTH,
-      { synchronization_checkpoint: encodeCheckpoint(checkpointAt) },
+      { synchronization_checkpoint: encodeCheckpoint(TEST_TOKENS, checkpointAt) },
       budget(),
     );
 
@@ -252,7 +263,7 @@ describe('ContactsService: look-back window', () => {
       { incrementalLookbackSeconds: 30, contactsPageSize: 1 },
       new FakeContactsPort(contacts),
     );
-    const checkpoint = encodeCheckpoint(checkpointAt);
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, checkpointAt);
 
     const run = await syncRun(service, { synchronization_checkpoint: checkpoint });
 
@@ -262,7 +273,7 @@ describe('ContactsService: look-back window', () => {
     for (const page of run.pages.slice(0, -1)) {
       expect(page.synchronization_checkpoint).toBe(checkpoint);
     }
-    expect(decodeCheckpoint(last.synchronization_checkpoint)).toEqual({
+    expect(decodeCheckpoint(TEST_TOKENS, last.synchronization_checkpoint)).toEqual({
       ...checkpointAt,
       readTo: T0,
     });
@@ -272,12 +283,12 @@ describe('ContactsService: look-back window', () => {
     // The checkpoint's own contact is gone; one of the same instant, before it in id order, remains.
     const contacts = [contact(40, checkpointAt.updatedAt)];
     const { service } = setup({ incrementalLookbackSeconds: 30 }, new FakeContactsPort(contacts));
-    const checkpoint = encodeCheckpoint(checkpointAt);
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, checkpointAt);
 
     const page = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
 
     expect(idsOf(page)).toEqual(['40']);
-    const after = decodeCheckpoint(page.synchronization_checkpoint);
+    const after = decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint);
     expect(after && compare(after, checkpointAt)).toBeGreaterThanOrEqual(0);
     expect(positionIn(page.synchronization_checkpoint)).toEqual(checkpointAt);
   });
@@ -296,7 +307,7 @@ describe('ContactsService: a run that lost its context', () => {
       { offset: first.next_offset, context: 'lost' },
       budget(),
     );
-    const incoming = encodeCheckpoint({
+    const incoming = encodeCheckpoint(TEST_TOKENS, {
       updatedAt: T0 - 9 * SECOND,
       id: '1',
       readTo: T0 - 20 * SECOND,
@@ -308,11 +319,13 @@ describe('ContactsService: a run that lost its context', () => {
     );
 
     expect(idsOf(second)).toEqual(['3', '4']);
-    expect(decodeCheckpoint(second.synchronization_checkpoint)).toEqual({
+    expect(decodeCheckpoint(TEST_TOKENS, second.synchronization_checkpoint)).toEqual({
       ...positionOf(store()[3]),
       readTo: T0 - 8 * SECOND,
     });
-    expect(decodeCheckpoint(third.synchronization_checkpoint)?.readTo).toBe(T0 - 20 * SECOND);
+    expect(decodeCheckpoint(TEST_TOKENS, third.synchronization_checkpoint)?.readTo).toBe(
+      T0 - 20 * SECOND,
+    );
   });
 });
 
@@ -322,7 +335,7 @@ describe('ContactsService: the connector’s own look-back window', () => {
     const { service } = setupWith(new FakeConnectorPort({ minimumLookbackMs: 120_000 }), port, {
       incrementalLookbackSeconds: 30,
     });
-    const checkpoint = encodeCheckpoint({ updatedAt: T0 - 5 * SECOND, id: '1' });
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, { updatedAt: T0 - 5 * SECOND, id: '1' });
     await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
     expect(port.queries[0].changedSince).toBe(T0 - 5 * SECOND - 120_000);
   });
@@ -350,8 +363,8 @@ describe('ContactsService: a source whose update times are whole seconds', () =>
     // The 10 earlier contacts once each; the start second waits for the next run.
     expect(run.ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     expect(port.queries.every((q) => q.changedUntil === T0 - SECOND)).toBe(true);
-    expect(decodeContext(run.pages[0].context)?.until).toBe(T0 - SECOND);
-    expect(decodeCheckpoint(run.checkpoint)?.readTo).toBe(T0 - SECOND);
+    expect(decodeContext(TEST_TOKENS, run.pages[0].context)?.until).toBe(T0 - SECOND);
+    expect(decodeCheckpoint(TEST_TOKENS, run.checkpoint)?.readTo).toBe(T0 - SECOND);
 
     // The next sync sends that second whole, once: nothing is lost.
     const [next] = await syncsInARow(service, [T0 + 60 * SECOND], run.checkpoint);
@@ -374,7 +387,7 @@ describe('ContactsService: a source whose update times are whole seconds', () =>
     const port = new FakeContactsPort([contact(1, T0 - 100 * SECOND)]);
     const { service } = setupWith(seconds(), port, { incrementalLookbackSeconds: 30 });
     // A checkpoint read up to an instant with milliseconds (as one issued over another connector).
-    const checkpoint = encodeCheckpoint({
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, {
       updatedAt: T0 - 100 * SECOND,
       id: '1',
       readTo: T0 - 80 * SECOND + 250,

@@ -14,7 +14,7 @@ import {
   FakeConnectorPort,
   FakeContactsPort,
 } from '../../test/support/fakes';
-import { budget, newTestService } from '../../test/support/test-service';
+import { budget, newTestService, TEST_TOKENS } from '../../test/support/test-service';
 import {
   decodeContext,
   decodeOffset,
@@ -105,7 +105,7 @@ describe('ContactsService: the four synchronization situations', () => {
 
     const page = await service.sync(
       AUTH,
-      { synchronization_checkpoint: encodeCheckpoint(at) },
+      { synchronization_checkpoint: encodeCheckpoint(TEST_TOKENS, at) },
       budget(),
     );
 
@@ -122,7 +122,7 @@ describe('ContactsService: the four synchronization situations', () => {
     const contacts = [...store(), contact(8, T0 - 15 * SECOND), contact(9, T0 - 5 * SECOND)];
     const { service } = setup({ contactsPageSize: 2 }, new FakeContactsPort(contacts));
     const at = { updatedAt: T0 - 45 * SECOND, id: '1' };
-    const checkpoint = encodeCheckpoint(at);
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, at);
 
     const first = await service.sync(AUTH, { synchronization_checkpoint: checkpoint }, budget());
     const second = await service.sync(
@@ -271,8 +271,8 @@ describe('ContactsService: contacts changing while a sync pages', () => {
       budget(),
     );
 
-    expect(decodeContext(first.context)?.until).toBe(T0);
-    expect(decodeContext(second.context)?.until).toBe(T0);
+    expect(decodeContext(TEST_TOKENS, first.context)?.until).toBe(T0);
+    expect(decodeContext(TEST_TOKENS, second.context)?.until).toBe(T0);
     expect(port.queries.map((q) => q.changedUntil)).toEqual([T0, T0]);
   });
 
@@ -294,7 +294,10 @@ describe('ContactsService: unreadable tokens', () => {
 
   it.each([
     ['garbage', 'not-a-token'],
-    ['a checkpoint used as offset', encodeCheckpoint({ updatedAt: T0 - 9 * SECOND, id: '1' })],
+    [
+      'a checkpoint used as offset',
+      encodeCheckpoint(TEST_TOKENS, { updatedAt: T0 - 9 * SECOND, id: '1' }),
+    ],
     [
       'a token of another version',
       Buffer.from('{"k":"contacts.offset","v":2,"after":{"u":1,"i":"1"}}').toString('base64url'),
@@ -430,7 +433,7 @@ describe('ContactsService: offsets', () => {
 
     const page = await service.sync(AUTH, null, budget());
 
-    expect(decodeOffset(page.next_offset)).toEqual(positionOf(contacts[1]));
+    expect(decodeOffset(TEST_TOKENS, page.next_offset)).toEqual(positionOf(contacts[1]));
   });
 });
 
@@ -469,7 +472,7 @@ describe('ContactsService: the adapter’s own paging state', () => {
 
     expect(run.ids).toEqual(store.map((c) => c.id));
     expect(port.queries.map((q) => q.resume)).toEqual([undefined, 2, 3, 5, 6]);
-    expect(decodeOffsetState(run.pages[0].next_offset)).toEqual({
+    expect(decodeOffsetState(TEST_TOKENS, run.pages[0].next_offset)).toEqual({
       after: positionOf(store[2]),
       resume: 3,
     });
@@ -481,7 +484,7 @@ describe('ContactsService: the adapter’s own paging state', () => {
     const { service } = setup({ contactsPageSize: 2 }, port);
     const page = await service.sync(
       AUTH,
-      { offset: encodeOffset(positionOf(contacts[1])), context: null },
+      { offset: encodeOffset(TEST_TOKENS, positionOf(contacts[1])), context: null },
       budget(),
     );
     expect(idsOf(page)).toEqual(['3', '4']);
@@ -498,7 +501,7 @@ describe('ContactsService: a connector that can only list every contact', () => 
     expect(first.ids).toEqual(['4', '2', '6', '1']);
     expect(first.pages.every((p) => p.synchronization_checkpoint === undefined)).toBe(true);
 
-    const checkpoint = encodeCheckpoint({ updatedAt: T0, id: '6' });
+    const checkpoint = encodeCheckpoint(TEST_TOKENS, { updatedAt: T0, id: '6' });
     const again = await syncRun(service, { synchronization_checkpoint: checkpoint });
     expect(again.ids).toEqual(['4', '2', '6', '1']);
     expect(port.queries[port.queries.length - 1].changedSince).toBeUndefined();

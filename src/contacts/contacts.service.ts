@@ -15,6 +15,7 @@ import { AccountResolver } from '../talkdesk/account-resolver.service';
 import { OUT_OF_TIME, PageFiller } from '../talkdesk/page-filler';
 import { TimeBudget } from '../common/time-budget';
 import { BridgeError } from '../talkdesk/contract/errors';
+import { TokenScope, TokenSigner } from '../talkdesk/token-codec';
 import {
   decodeCheckpoint,
   decodeContext,
@@ -56,6 +57,27 @@ const sameState = (a: ResumeState | undefined, b: ResumeState | undefined) =>
 
 const positionOf = (p: ContactPosition): ContactPosition => ({ updatedAt: p.updatedAt, id: p.id });
 
+/** Why a token was not accepted, for a message: `meta.offset ${whyRefused(...)}`. */
+function whyRefused(scope: TokenScope, token: unknown): string {
+  switch (scope.check(token)) {
+    case 'forged':
+      return 'failed its signature check (altered, issued to another account, or signed with a token secret no longer configured)';
+    case 'unsigned':
+      return 'was issued by an earlier version of the bridge, before tokens were signed';
+    default:
+      return 'is not one this bridge issued (corrupted, or of another kind or version)';
+  }
+}
+
+/** The 400 for an offset that cannot be used: `token_invalid` when its signature fails. */
+function offsetRefused(scope: TokenScope, token: unknown): BridgeError {
+  const code = scope.check(token) === 'forged' ? 'token_invalid' : 'offset_unreadable';
+  return new BridgeError(
+    code,
+    `meta.offset ${whyRefused(scope, token)}: restart the synchronization without an offset`,
+  );
+}
+
 /**
  * Talkdesk's contact synchronization over the contacts port: keyset pages in ascending
  * (updatedAt, id) order, checked batch by batch; a run bounded by the instant it started, at
@@ -74,6 +96,7 @@ export class ContactsService {
     private readonly accounts: AccountResolver,
     private readonly contacts: ContactsPort,
     private readonly config: AppConfig,
+    private readonly tokens: TokenSigner,
     @Optional() private readonly connector?: ConnectorPort,
     @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
   ) {}
@@ -116,10 +139,12 @@ export class ContactsService {
     const incomingCheckpoint = isBlank(meta?.synchronization_checkpoint)
       ? undefined
       : String(meta?.synchronization_checkpoint);
-    const start = isBlank(meta?.offset)
-      ? this.startRun(incomingCheckpoint)
-      : this.resumeRun(meta?.offset, meta?.context, incomingCheckpoint);
     const { account } = await this.accounts.resolve(auth, budget);
+    // Tokens verify only for the account they were issued to.
+    const scope = this.tokens.forAccount(account.key);
+    const start = isBlank(meta?.offset)
+      ? this.startRun(scope, incomingCheckpoint)
+      : this.resumeRun(scope, meta?.offset, meta?.context, incomingCheckpoint);
 
     const { records, hasMore, last, resume } = await this.collectPage(account, start, budget);
 
@@ -134,20 +159,29 @@ export class ContactsService {
       this.metrics.recordsDropped('contact', 'no_id', records.length - contacts.length);
     }
     this.metrics.contactsSynced(contacts.length);
+    if (!hasMore && last) this.metrics.newestContactChange(last.updatedAt);
     this.metrics.phonesProcessed(phones.normalized, phones.unparsed);
 
-    const page: ContactSyncPage = { contacts, context: hasMore ? encodeContext(start.run) : null };
+    const page: ContactSyncPage = {
+      contacts,
+      context: hasMore ? encodeContext(scope, start.run) : null,
+    };
     if (hasMore && (last || resume !== undefined)) {
-      page.next_offset = encodeOffsetState({ after: last, resume });
+      page.next_offset = encodeOffsetState(scope, { after: last, resume });
     }
     // Without an update-time filter there is nothing a checkpoint could skip: none is issued,
     // so Talkdesk's next sync is a full one again.
     if (this.fullSyncOnly) return page;
     const checkpoint = this.checkpointAfter(start.run, last, !hasMore);
-    if (checkpoint === start.run.checkpoint && incomingCheckpoint) {
+    // The incoming checkpoint is handed back as it came, unless a previous secret signed it.
+    if (
+      checkpoint === start.run.checkpoint &&
+      incomingCheckpoint &&
+      scope.check(incomingCheckpoint) === 'current'
+    ) {
       page.synchronization_checkpoint = incomingCheckpoint;
     } else if (checkpoint) {
-      page.synchronization_checkpoint = encodeCheckpoint(checkpoint);
+      page.synchronization_checkpoint = encodeCheckpoint(scope, checkpoint);
     }
     return page;
   }
@@ -159,7 +193,7 @@ export class ContactsService {
    * up to (a write that committed late, after that run had read past it): by time alone when the
    * window reaches back before the position, else after the position.
    */
-  private startRun(incomingCheckpoint: string | undefined): PageStart {
+  private startRun(scope: TokenScope, incomingCheckpoint: string | undefined): PageStart {
     const until = this.runUntil();
     if (incomingCheckpoint === undefined) return { run: { until } };
     if (this.fullSyncOnly) {
@@ -168,10 +202,12 @@ export class ContactsService {
       );
       return { run: { until } };
     }
-    const checkpoint = decodeCheckpoint(incomingCheckpoint);
+    const checkpoint = decodeCheckpoint(scope, incomingCheckpoint);
     if (!checkpoint) {
+      // Never a 400: Talkdesk would send the same checkpoint again on every sync. A full sync
+      // loses nothing, and sends only the account's own contacts.
       this.logger.warn(
-        'synchronization_checkpoint is not one this bridge issued (older version or corrupted): running a full sync',
+        `synchronization_checkpoint ${whyRefused(scope, incomingCheckpoint)}: running a full sync`,
       );
       return { run: { until } };
     }
@@ -185,27 +221,30 @@ export class ContactsService {
   }
 
   private resumeRun(
+    scope: TokenScope,
     offset: unknown,
     context: unknown,
     incomingCheckpoint: string | undefined,
   ): PageStart {
-    const state = decodeOffsetState(typeof offset === 'number' ? String(offset) : offset);
-    if (!state) {
+    const token = typeof offset === 'number' ? String(offset) : offset;
+    const state = decodeOffsetState(scope, token);
+    if (!state) throw offsetRefused(scope, token);
+    const { after, resume } = state;
+    const run = decodeContext(scope, context);
+    if (run) return { run, after, resume };
+    if (scope.check(context) === 'forged') {
       throw new BridgeError(
-        'offset_unreadable',
-        'meta.offset is not a next_offset issued by this bridge (corrupted, or from another version): restart the synchronization without an offset',
+        'token_invalid',
+        `meta.context ${whyRefused(scope, context)}: restart the synchronization without an offset`,
       );
     }
-    const { after, resume } = state;
-    const run = decodeContext(context);
-    if (run) return { run, after, resume };
     // Paging after the offset stays lossless; only the run's upper bound is gone. The pages
     // before read up to an instant no earlier than the offset's update time or the checkpoint's
     // read instant: no checkpoint of this run claims more (with neither, nothing: 0).
     this.logger.warn(
       'meta.context is missing or unreadable: continuing the run without its upper bound',
     );
-    const checkpoint = incomingCheckpoint ? decodeCheckpoint(incomingCheckpoint) : null;
+    const checkpoint = incomingCheckpoint ? decodeCheckpoint(scope, incomingCheckpoint) : null;
     const readTo = Math.min(after?.updatedAt ?? Infinity, checkpoint?.readTo ?? Infinity);
     return {
       run: {

@@ -156,6 +156,24 @@ describe.each(['memory', 'redis'] as const)('IdempotencyService (%s)', (kind) =>
     expect(task.runs()).toBe(1);
   });
 
+  it('merges an identical payload only within IDEMPOTENCY_WINDOW_SECONDS of the first answer', async () => {
+    const idempotency = service({ IDEMPOTENCY_WINDOW_SECONDS: '1' });
+    const task = controllable();
+    const first = idempotency.run(scope, budget(), task.work);
+    await settle();
+    await task.finish();
+    expect((await first).replayed).toBe(false);
+    expect((await idempotency.run(scope, budget(), task.work)).replayed).toBe(true);
+
+    // After the window, the same payload is a new action.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const later = idempotency.run(scope, budget(), task.work);
+    await settle();
+    await task.finish();
+    expect((await later).replayed).toBe(false);
+    expect(task.runs()).toBe(2);
+  });
+
   it('runs every time when the window is 0 and no key is sent', async () => {
     const idempotency = service({ IDEMPOTENCY_WINDOW_SECONDS: '0' });
     const task = controllable();

@@ -39,6 +39,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const POLL_MS = 50;
 /** Time a waiting duplicate keeps to answer 409 before its own budget runs out. */
 const ANSWER_RESERVE_MS = 100;
+/** Pause between two attempts to settle a claim whose outcome is unknown. */
+const SETTLE_RETRY_MS = 250;
 
 /**
  * Runs an action at most once per account, action and payload within a window (or per
@@ -117,7 +119,17 @@ export class IdempotencyService {
   ): Promise<IdempotentRun> {
     const claim = JSON.stringify({ state: 'running', token: randomUUID(), fingerprint });
     for (;;) {
-      if (await this.store.setIfAbsent(key, claim, this.claimTtlMs)) {
+      let claimed: boolean;
+      try {
+        claimed = await this.store.setIfAbsent(key, claim, this.claimTtlMs);
+      } catch (error) {
+        // No answer is not no claim: the command may have reached Redis and run later (a
+        // paused or slow server). The action is not run, so the claim must not stay: its
+        // release follows it on the same connection, and is retried until Redis answers.
+        this.settle('release an unconfirmed claim', () => this.store.deleteIfEquals(key, claim));
+        throw error;
+      }
+      if (claimed) {
         return {
           response: await this.runClaimed(key, claim, ttlMs, fingerprint, work),
           replayed: false,
@@ -148,7 +160,8 @@ export class IdempotencyService {
     } catch (error) {
       // Not recorded: the external system refused or failed, so a retry may run it again.
       await this.store.deleteIfEquals(key, claim).catch((release: unknown) => {
-        this.logger.warn(`Could not release an idempotency claim: ${String(release)}`);
+        this.logger.warn(`Could not release an idempotency claim yet: ${String(release)}`);
+        this.settle('release a claim', () => this.store.deleteIfEquals(key, claim));
       });
       throw error;
     }
@@ -158,10 +171,35 @@ export class IdempotencyService {
         this.logger.warn('An idempotency claim expired before its action finished');
       }
     } catch (error) {
-      // The action ran: answer it. Duplicates get 409 until the claim expires.
-      this.logger.error(`Could not record an action result: ${String(error)}`);
+      // The action ran: answer it, and record it once Redis answers again, so that duplicates
+      // get its result rather than 409 until the claim expires.
+      this.logger.error(`Could not record an action result yet: ${String(error)}`);
+      this.settle('record an action result', () =>
+        this.store.replaceIfEquals(key, claim, record, ttlMs),
+      );
     }
     return response;
+  }
+
+  /**
+   * Repeats `operation` (a compare-and-set on this request's own claim, so harmless when it
+   * finds nothing) in the background until the store answers, for as long as a claim lives.
+   */
+  private settle(what: string, operation: () => Promise<unknown>): void {
+    const giveUpAt = Date.now() + this.claimTtlMs;
+    const attempt = (): void => {
+      operation().then(
+        () => undefined,
+        (error: unknown) => {
+          if (Date.now() >= giveUpAt) {
+            this.logger.error(`Gave up trying to ${what}: ${String(error)}`);
+            return;
+          }
+          setTimeout(attempt, SETTLE_RETRY_MS).unref();
+        },
+      );
+    };
+    attempt();
   }
 }
 

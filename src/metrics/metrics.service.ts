@@ -104,6 +104,15 @@ export class MetricsService implements OnModuleDestroy {
   }
 
   /** Contacts sent to Talkdesk in a sync page. */
+  /**
+   * The age of the newest change a finished contact-sync run read: how far behind now the newest
+   * readable change is. Growing while contacts keep changing means changes become readable late
+   * (long transactions): size INCREMENTAL_LOOKBACK_SECONDS above it.
+   */
+  newestContactChange(updatedAt: number): void {
+    this.metrics?.newestContactChangeAge.set(Math.max(0, (Date.now() - updatedAt) / 1000));
+  }
+
   contactsSynced(count: number): void {
     if (count > 0) this.metrics?.contactsSynced.inc(count);
   }
@@ -140,6 +149,14 @@ export class MetricsService implements OnModuleDestroy {
     if (!m) return;
     m.buildInfo.reset();
     m.buildInfo.labels(info).set(1);
+  }
+
+  /**
+   * Whether a dependency answered the last readiness check: `external_system`, or `store`
+   * (Redis, when REDIS_URL is set). 1 up, 0 down.
+   */
+  dependencyUp(dependency: 'external_system' | 'store', up: boolean): void {
+    this.metrics?.dependencyUp.labels(dependency).set(up ? 1 : 0);
   }
 
   onModuleDestroy(): void {
@@ -201,6 +218,11 @@ function createMetrics(registry: Registry, circuitState: () => BreakerState | un
         }
       },
     }),
+    newestContactChangeAge: new Gauge({
+      name: 'bridge_contacts_newest_change_age_seconds',
+      help: 'Age of the newest contact change the last finished contact-sync run read (seconds)',
+      registers,
+    }),
     contactsSynced: new Counter({
       name: 'bridge_contacts_synced_total',
       help: 'Contacts sent to Talkdesk by contact synchronization',
@@ -227,6 +249,12 @@ function createMetrics(registry: Registry, circuitState: () => BreakerState | un
       name: 'bridge_cache_requests_total',
       help: 'Cache lookups, by cache and result (hit, miss)',
       labelNames: ['cache', 'result'] as const,
+      registers,
+    }),
+    dependencyUp: new Gauge({
+      name: 'bridge_dependency_up',
+      help: 'Whether a dependency answered the last readiness check (1) or not (0): external_system, store (Redis)',
+      labelNames: ['dependency'] as const,
       registers,
     }),
   };

@@ -1,10 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { canonicalJson } from '../common/canonical-json';
+import type { CredentialsPort } from '../connectors/ports';
 
 /**
- * Who a request counts against: the account, as an HMAC of its canonical `auth` (never the
- * credentials themselves), or the caller's address when the body carries no `auth`. The HMAC key
+ * Who a request counts against: the account, as an HMAC of its identity (the adapter's
+ * CredentialsPort.identityOf, e.g. the normalized username: a new password, a changed case or
+ * an extra field is the same account), of its canonical `auth` when the adapter names no
+ * identity (never the credentials themselves), or the caller's address when the body carries
+ * no `auth`. The HMAC key
  * is a random salt; with Redis it is created once in Redis (SET NX) so every replica counts the
  * same account under the same name.
  */
@@ -15,6 +19,7 @@ export class RateLimitTracker {
   constructor(
     private readonly redis: Redis | null,
     private readonly saltKey: string,
+    private readonly credentials?: Pick<CredentialsPort, 'identityOf'>,
   ) {}
 
   async track(request: { body?: unknown; ip?: string }): Promise<string> {
@@ -22,7 +27,9 @@ export class RateLimitTracker {
     const auth = body && typeof body === 'object' ? body.auth : undefined;
     if (!auth || typeof auth !== 'object' || Array.isArray(auth)) return `ip:${request.ip ?? ''}`;
     const key = await this.key();
-    return `account:${createHmac('sha256', key).update(canonicalJson(auth)).digest('base64url')}`;
+    const identity = this.credentials?.identityOf(auth as Record<string, unknown>);
+    const named = identity !== undefined ? `identity:${identity}` : canonicalJson(auth);
+    return `account:${createHmac('sha256', key).update(named).digest('base64url')}`;
   }
 
   private async key(): Promise<Buffer> {

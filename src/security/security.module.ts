@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { RedisClient } from '../store/redis-client';
 import { AccountThrottlerGuard } from './account-throttler.guard';
+import { CredentialBackoffInterceptor } from './credential-backoff.interceptor';
+import { CredentialsPort } from '../connectors/ports';
 import { InboundGuard } from './inbound.guard';
 import { RateLimitTracker } from './rate-limit-tracker';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -15,17 +17,34 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig, RedisClient],
-      useFactory: (config: AppConfig, { redis }: RedisClient) => {
-        const tracker = new RateLimitTracker(redis, `${config.redisKeyPrefix}rate-limit:salt`);
+      inject: [AppConfig, RedisClient, { token: CredentialsPort, optional: true }],
+      useFactory: (config: AppConfig, { redis }: RedisClient, credentials?: CredentialsPort) => {
+        const tracker = new RateLimitTracker(
+          redis,
+          `${config.redisKeyPrefix}rate-limit:salt`,
+          credentials,
+        );
         return {
           throttlers: [
-            { ttl: config.rateLimitWindowSeconds * 1000, limit: Math.max(1, config.rateLimitMax) },
+            {
+              name: 'default',
+              ttl: config.rateLimitWindowSeconds * 1000,
+              limit: Math.max(1, config.rateLimitMax),
+              skipIf: () => config.rateLimitMax === 0,
+            },
+            // Every account of one caller together: off by default, since Talkdesk calls every
+            // account's webhooks from the same few addresses.
+            {
+              name: 'address',
+              ttl: config.rateLimitWindowSeconds * 1000,
+              limit: Math.max(1, config.rateLimitAddressMax),
+              skipIf: () => config.rateLimitAddressMax === 0,
+              getTracker: (request: { ip?: string }) => `ip:${request.ip ?? ''}`,
+            },
           ],
           ...(redis && {
             storage: new RedisThrottlerStorage(redis, `${config.redisKeyPrefix}rate-limit:`),
           }),
-          skipIf: () => config.rateLimitMax === 0,
           getTracker: (request: { body?: unknown; ip?: string }) => tracker.track(request),
           errorMessage:
             'Too many requests for this account: slow down and retry after the Retry-After header',
@@ -36,6 +55,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
   providers: [
     { provide: APP_GUARD, useClass: InboundGuard },
     { provide: APP_GUARD, useClass: AccountThrottlerGuard },
+    { provide: APP_INTERCEPTOR, useClass: CredentialBackoffInterceptor },
   ],
 })
 export class SecurityModule {}

@@ -159,13 +159,15 @@ describeIfKubectl('Kubernetes manifests (deploy/kubernetes)', () => {
       }
     });
 
-    it('takes settings from the ConfigMap and DATABASE_URL, REDIS_URL from the Secret', () => {
+    it('takes settings from the ConfigMap and DATABASE_URL, REDIS_URL, TOKEN_SECRET from the Secret', () => {
       expect(container.envFrom).toEqual([
         { configMapRef: { name: find(objects, 'ConfigMap').metadata.name } },
         { secretRef: { name: find(objects, 'Secret').metadata.name } },
       ]);
       expect(container.env).toBeUndefined();
-      expect(Object.keys(secrets).sort()).toEqual(['DATABASE_URL', 'REDIS_URL']);
+      expect(Object.keys(secrets).sort()).toEqual(['DATABASE_URL', 'REDIS_URL', 'TOKEN_SECRET']);
+      // Shared by every replica: without it each pod would refuse the others' tokens.
+      expect(secrets.TOKEN_SECRET.length).toBeGreaterThanOrEqual(32);
       expect(secrets.DATABASE_URL).toMatch(/^postgres:\/\/[^:]+:[^@]+@[^:/]+:5432\/\w+$/);
       expect(secrets.REDIS_URL).toMatch(/^redis:\/\//);
       for (const key of Object.keys(settings)) {

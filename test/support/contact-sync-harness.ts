@@ -15,7 +15,7 @@ import {
 } from '../../src/contacts/contacts.service';
 import { newContactRecord, TEST_AUTH } from '../factories';
 import { compareContacts as compare, FakeContactsPort } from './fakes';
-import { budget, newTestService } from './test-service';
+import { budget, newTestService, TEST_TOKENS } from './test-service';
 
 /**
  * What the contacts service's specs share: a pinned clock (Date.now answers `clock.now`), the
@@ -37,7 +37,7 @@ export const contact = (id: number, updatedAt: number): ContactRecord =>
 export const idsOf = (page: ContactSyncPage) => page.contacts.map((c) => c.id);
 /** The position a checkpoint token carries (without the instant its run read up to). */
 export const positionIn = (token: unknown): ContactPosition | null => {
-  const checkpoint = decodeCheckpoint(token);
+  const checkpoint = decodeCheckpoint(TEST_TOKENS, token);
   return checkpoint && { updatedAt: checkpoint.updatedAt, id: checkpoint.id };
 };
 export const positionOf = (c: ContactRecord): ContactPosition => ({

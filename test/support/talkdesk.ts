@@ -1,4 +1,13 @@
+import { TimeBudget } from '../../src/common/time-budget';
+import { AccountResolver } from '../../src/talkdesk/account-resolver.service';
+import { TokenScope, TokenSigner } from '../../src/talkdesk/token-codec';
 import { Reply, TestApp } from './test-app';
+
+/** The scope the app signs the tokens of the account `auth` names with (to read or forge them). */
+export async function tokensOf(t: TestApp, auth: Record<string, unknown>): Promise<TokenScope> {
+  const { account } = await t.app.get(AccountResolver).resolve(auth, new TimeBudget(5000));
+  return t.app.get(TokenSigner).forAccount(account.key);
+}
 
 /** Every response with a body is JSON. */
 export function expectJson(res: Reply): void {

@@ -8,6 +8,8 @@ import { KeyValueStores } from '../../src/store/key-value-store';
 import { MemoryKeyValueStores } from '../../src/store/memory-key-value.store';
 import { AccountResolver } from '../../src/talkdesk/account-resolver.service';
 import { TimeBudget } from '../../src/common/time-budget';
+import { TokenSigner } from '../../src/talkdesk/token-codec';
+import { newAccount } from '../factories';
 import {
   FakeActionsPort,
   FakeAgentsPort,
@@ -20,6 +22,12 @@ import { PORT_TOKENS, PortSet } from './ports';
 
 /** A fresh request budget, long enough for any unit test (5 s). */
 export const budget = (ms = 5000): TimeBudget => new TimeBudget(ms);
+
+/** The token secret of services under test. */
+export const TEST_TOKEN_SIGNER = new TokenSigner('the test token secret, 32 characters or more');
+
+/** The scope of the tokens of the fake credentials port's account (`newAccount()`). */
+export const TEST_TOKENS = TEST_TOKEN_SIGNER.forAccount(newAccount().key);
 
 /** The fake of each port a service under test gets unless the test passes its own. */
 export interface FakePorts {
@@ -108,6 +116,7 @@ export function newTestService<T, P extends Partial<PortSet> = Record<never, nev
       ports[name],
     ]),
     [AccountResolver, accounts],
+    [TokenSigner, TEST_TOKEN_SIGNER],
     [KeyValueStores, stores],
     [IdempotencyService, new IdempotencyService(stores, config)],
     [InteractionsCache, new InteractionsCache(stores, config)],

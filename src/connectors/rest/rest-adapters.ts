@@ -67,6 +67,10 @@ export class RestCredentialsAdapter extends CredentialsPort {
     super();
   }
 
+  override identityOf(auth: AuthFields): string | undefined {
+    return this.rest.identityOf(auth);
+  }
+
   authenticate(auth: AuthFields, options: CallOptions): Promise<AuthenticatedAccount | null> {
     return this.rest.authenticate(auth, options.signal);
   }

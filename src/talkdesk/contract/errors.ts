@@ -17,6 +17,11 @@ export const ERRORS = [
   // 400: the request cannot be served as sent.
   { code: 'bad_request', status: 400, message: 'Bad request' },
   { code: 'url_malformed', status: 400, message: 'The URL is not valid' },
+  {
+    code: 'http_malformed',
+    status: 400,
+    message: 'The request is not valid HTTP/1.1 (its framing or header bytes)',
+  },
   { code: 'json_malformed', status: 400, message: 'Malformed JSON body' },
   {
     code: 'json_too_deep',
@@ -36,6 +41,12 @@ export const ERRORS = [
     status: 400,
     message:
       'meta.offset is not a next_offset issued by this bridge: restart the synchronization without an offset',
+  },
+  {
+    code: 'token_invalid',
+    status: 400,
+    message:
+      'meta.offset or meta.context failed the bridge’s signature check: restart the synchronization without an offset',
   },
   {
     code: 'offset_invalid',
@@ -74,6 +85,11 @@ export const ERRORS = [
     message: 'Unknown action: GET /integration/actions lists the actions',
   },
   {
+    code: 'request_timeout',
+    status: 408,
+    message: 'The request did not arrive in time: its headers or body came too slowly',
+  },
+  {
     code: 'action_in_flight',
     status: 409,
     message:
@@ -97,6 +113,13 @@ export const ERRORS = [
     status: 429,
     message: 'Too many requests for this account: slow down and retry after the Retry-After header',
   },
+  {
+    code: 'credentials_backoff',
+    status: 429,
+    message:
+      'Too many rejected credentials for this account from this address: retry after the Retry-After header',
+  },
+  { code: 'headers_too_large', status: 431, message: 'The request headers are too large' },
   // 5xx: the bridge, or what it depends on.
   {
     code: 'internal_error',

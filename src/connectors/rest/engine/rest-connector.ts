@@ -268,6 +268,19 @@ export class RestConnector {
     return false;
   }
 
+  /**
+   * Who credentials claim to be: the manifest's authentication fields that are not secret (a
+   * subdomain, an email), trimmed and lower-cased; undefined when every field is secret.
+   */
+  identityOf(auth: AuthFields): string | undefined {
+    const named = this.manifest.authenticationFields
+      .filter((f) => !f.secret)
+      .map((f) => [f.field_name, auth[f.field_name]] as const)
+      .filter((entry): entry is readonly [string, string] => typeof entry[1] === 'string');
+    if (named.length === 0) return undefined;
+    return canonical(Object.fromEntries(named.map(([k, v]) => [k, v.trim().toLowerCase()])));
+  }
+
   private account(auth: AuthFields, identity?: string): RestAccount {
     const base = this.baseUrlOf(auth).toString();
     const declared = this.manifest.authenticationFields.map((f) => f.field_name);
@@ -344,7 +357,7 @@ export class RestConnector {
 
   async ping(signal: AbortSignal): Promise<void> {
     const health = this.manifest.health;
-    if (!health) return;
+    if (!health) return this.reach(signal);
     let base: URL;
     try {
       base = renderBaseUrl(this.manifest.baseUrl, { auth: {} });
@@ -380,6 +393,34 @@ export class RestConnector {
         `The external system's health request answered HTTP ${answer.status}`,
       );
     }
+  }
+
+  /**
+   * Without a health request: the base URL's host answers HTTP at all (any status; only a
+   * refused, broken or timed-out connection is down). A base URL that needs the account's
+   * fields names no host before a request: nothing to check then.
+   */
+  private async reach(signal: AbortSignal): Promise<void> {
+    let base: URL;
+    try {
+      base = renderBaseUrl(this.manifest.baseUrl, { auth: {} });
+    } catch {
+      return;
+    }
+    if (base.hostname.includes('{') || base.hostname === '') return;
+    await send(
+      this.dispatcher,
+      {
+        // HEAD, which no manifest request uses: the answer has no body to read.
+        method: 'HEAD' as OutgoingRequest['method'],
+        url: new URL('/', base),
+        headers: {},
+        idempotent: true,
+        label: 'reachability',
+      },
+      signal,
+      this.manifest.maxResponseBytes,
+    );
   }
 
   // ---------------------------------------------------------------- requests
@@ -589,6 +630,14 @@ export class RestConnector {
       accept?: ReadonlySet<number>;
     } = {},
   ): Promise<{ records: unknown[]; next: PageState | null; status: number }> {
+    const origin = this.baseUrlOf(account.auth).origin;
+    // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
+    // account's credentials only on the account's own host, whatever the token says.
+    if (state.k === 'url' && new URL(state.url).origin !== origin) {
+      throw new InvalidPositionError(
+        'meta.offset points at a page on another host than the account’s: restart the synchronization without an offset',
+      );
+    }
     const answer = await this.exchange(account, stream.request, scope, signal, {
       label,
       paging: {
@@ -613,7 +662,6 @@ export class RestConnector {
       }
       records = [];
     } else records = [selected];
-    const origin = this.baseUrlOf(account.auth).origin;
     const next = nextState(
       stream.paginator,
       state,

@@ -89,7 +89,7 @@ export const MANIFEST_SCHEMA: Schema = {
     health: {
       type: 'object',
       description:
-        'An unauthenticated request the readiness probe sends (any answer below 500 means up). Without it the probe only checks that the connector loaded.',
+        'An unauthenticated request the readiness probe sends (any answer below 500 means up). Without it the probe sends `HEAD /` to the base URL’s host: any HTTP answer means up, a refused or timed-out connection down (a base URL that needs auth fields is not probed).',
       required: ['request'],
       additionalProperties: false,
       properties: { request: ref('request') },

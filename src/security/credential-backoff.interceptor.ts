@@ -1,0 +1,79 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  Optional,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { FastifyRequest } from 'fastify';
+import { from, Observable, throwError } from 'rxjs';
+import { catchError, mergeMap } from 'rxjs/operators';
+import { digest } from '../common/canonical-json';
+import { AppConfig } from '../config/app-config';
+import { CredentialsPort } from '../connectors/ports';
+import { KeyValueStore, KeyValueStores } from '../store/key-value-store';
+import { BridgeError } from '../talkdesk/contract/errors';
+import { isPublicEndpoint } from './public-endpoint.decorator';
+
+/**
+ * Back-off after rejected credentials: once an identity (the adapter's CredentialsPort.identityOf:
+ * a normalized username, never the password) has had AUTH_FAILURE_LIMIT rejected credentials
+ * from one client address within AUTH_FAILURE_WINDOW_SECONDS, further requests of it from that
+ * address are a 429 `credentials_backoff`, without a password being checked, until the window
+ * passes without a failure. Keyed by identity and address together, so a guesser elsewhere
+ * cannot lock Talkdesk out of an account; counters live in the shared store (Redis when set).
+ */
+@Injectable()
+export class CredentialBackoffInterceptor implements NestInterceptor {
+  private readonly failures: KeyValueStore;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly reflector: Reflector,
+    stores: KeyValueStores,
+    @Optional() private readonly credentials?: CredentialsPort,
+  ) {
+    this.failures = stores.open('auth-failures', { maxEntries: 100_000 });
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const key = this.keyOf(context);
+    if (key === undefined) return next.handle();
+    return from(this.checkNotLocked(key)).pipe(
+      mergeMap(() => next.handle()),
+      catchError((error: unknown) =>
+        error instanceof BridgeError && error.code === 'credentials_rejected'
+          ? from(this.recordFailure(key)).pipe(mergeMap(() => throwError(() => error)))
+          : throwError(() => error),
+      ),
+    );
+  }
+
+  private keyOf(context: ExecutionContext): string | undefined {
+    if (this.config.authFailureLimit === 0 || context.getType() !== 'http') return undefined;
+    if (isPublicEndpoint(this.reflector, context)) return undefined;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const body = request.body as { auth?: unknown } | undefined;
+    const auth = body && typeof body === 'object' ? body.auth : undefined;
+    if (!auth || typeof auth !== 'object' || Array.isArray(auth)) return undefined;
+    const identity = this.credentials?.identityOf(auth as Record<string, unknown>);
+    // Credentials that name no one but their secret (an API key) count by the address alone.
+    return digest(`${identity ?? ''}\n${request.ip}`);
+  }
+
+  private async checkNotLocked(key: string): Promise<void> {
+    const count = Number((await this.failures.get(key).catch(() => null)) ?? 0);
+    if (count < this.config.authFailureLimit) return;
+    throw new BridgeError('credentials_backoff', undefined, {
+      responseHeaders: { 'retry-after': String(this.config.authFailureWindowSeconds) },
+    });
+  }
+
+  private async recordFailure(key: string): Promise<void> {
+    // The store down: no back-off rather than no answer.
+    await this.failures
+      .increment(key, this.config.authFailureWindowSeconds * 1000)
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,100 @@
+import { performance } from 'node:perf_hooks';
+import { expectError } from './support/talkdesk';
+import { DEMO, OTHER, useTestApp } from './support/test-app';
+
+/**
+ * Password guessing: the rate limit counts by identity (the normalized username), so an extra
+ * field, a changed case or a new password each time is the same budget; rejected credentials
+ * back off per identity and address; an unknown username costs the same hash as a known one.
+ */
+
+describe('password guessing: the rate limit counts by identity', () => {
+  const t = useTestApp({ rateLimitMax: 5, authFailureLimit: 0, credentialsCacheSeconds: 0 });
+
+  it('new passwords, case changes and extra fields share one budget, then 429', async () => {
+    const variants = [
+      { ...DEMO, password: 'guess-1' },
+      { ...DEMO, password: 'guess-2' },
+      { username: DEMO.username.toUpperCase(), password: 'guess-3' },
+      { username: ` ${DEMO.username} `, password: 'guess-4' },
+      { ...DEMO, password: 'guess-5', extra: 'x' },
+      { ...DEMO, password: 'guess-6', another: 1 },
+    ];
+    const statuses: number[] = [];
+    for (const auth of variants) statuses.push((await t.post('/auth/validate', { auth })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // Another account has its own budget.
+    expect((await t.post('/auth/validate', { auth: OTHER })).status).toBe(204);
+  });
+});
+
+describe('password guessing: back-off after rejected credentials', () => {
+  const t = useTestApp({
+    authFailureLimit: 3,
+    authFailureWindowSeconds: 60,
+    credentialsCacheSeconds: 0,
+  });
+
+  it('after AUTH_FAILURE_LIMIT rejections, that identity from that address is a 429 with Retry-After, even with the right password', async () => {
+    for (const password of ['a', 'b', 'c']) {
+      const res = await t.post('/auth/validate', { auth: { ...DEMO, password } });
+      expectError(res, 401);
+    }
+    const locked = await t.post('/auth/validate', { auth: DEMO });
+    expectError(locked, 429);
+    expect(locked.body.code).toBe('credentials_backoff');
+    expect(locked.headers['retry-after']).toBe('60');
+    const upper = await t.post('/auth/validate', {
+      auth: { ...DEMO, username: DEMO.username.toUpperCase() },
+    });
+    expect(upper.body.code).toBe('credentials_backoff');
+
+    // Not from another address (Talkdesk's), and not for another identity.
+    const elsewhere = await t.inject({
+      method: 'POST',
+      url: '/auth/validate',
+      remoteAddress: '10.9.8.7',
+      payload: { auth: DEMO },
+    });
+    expect(elsewhere.status).toBe(204);
+    expect((await t.post('/auth/validate', { auth: OTHER })).status).toBe(204);
+  });
+});
+
+describe('password guessing: timing', () => {
+  const t = useTestApp({ rateLimitMax: 0, authFailureLimit: 0, credentialsCacheSeconds: 0 });
+
+  it('an unknown username takes as long as a known one with a wrong password', async () => {
+    const timeOf = async (username: string) => {
+      const started = performance.now();
+      const res = await t.post('/auth/validate', { auth: { username, password: 'wrong' } });
+      expect(res.status).toBe(401);
+      return performance.now() - started;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      known.push(await timeOf(DEMO.username));
+      unknown.push(await timeOf(`nobody-${i}@example.com`));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    // Before: 33 ms against 2 ms. Now both pay the scrypt hash.
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
+    expect(median(unknown)).toBeLessThan(median(known) * 2);
+  });
+});
+
+describe('the limit per client address (RATE_LIMIT_ADDRESS_MAX)', () => {
+  const t = useTestApp({ rateLimitAddressMax: 3, authFailureLimit: 0 });
+
+  it('counts every account of one address together; another address has its own budget', async () => {
+    const from = (remoteAddress: string, auth: Record<string, unknown>) =>
+      t.inject({ method: 'POST', url: '/auth/validate', remoteAddress, payload: { auth } });
+    const statuses = [];
+    for (const auth of [DEMO, OTHER, { username: 'x@example.com', password: 'y' }, DEMO]) {
+      statuses.push((await from('10.1.1.1', auth)).status);
+    }
+    expect(statuses).toEqual([204, 204, 401, 429]);
+    expect((await from('10.1.1.2', DEMO)).status).toBe(204);
+  });
+});
