@@ -24,6 +24,9 @@ import { isPublicEndpoint } from './public-endpoint.decorator';
  * passes without a failure. Keyed by identity and address together, so a guesser elsewhere
  * cannot lock Talkdesk out of an account; counters live in the shared store (Redis when set).
  */
+/** The longest the back-off check waits for the store. */
+const CHECK_TIMEOUT_MS = 250;
+
 @Injectable()
 export class CredentialBackoffInterceptor implements NestInterceptor {
   private readonly failures: KeyValueStore;
@@ -63,17 +66,24 @@ export class CredentialBackoffInterceptor implements NestInterceptor {
   }
 
   private async checkNotLocked(key: string): Promise<void> {
-    const count = Number((await this.failures.get(key).catch(() => null)) ?? 0);
+    // A store slow to answer is not waited for (no back-off rather than a late answer): the
+    // request's budget is for the work, and Redis already bounds every other call.
+    const stored = await Promise.race([
+      this.failures.get(key).catch(() => null),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), CHECK_TIMEOUT_MS).unref()),
+    ]);
+    const count = Number(stored ?? 0);
     if (count < this.config.authFailureLimit) return;
     throw new BridgeError('credentials_backoff', undefined, {
       responseHeaders: { 'retry-after': String(this.config.authFailureWindowSeconds) },
     });
   }
 
-  private async recordFailure(key: string): Promise<void> {
-    // The store down: no back-off rather than no answer.
-    await this.failures
+  private recordFailure(key: string): Promise<void> {
+    // Not waited for: the 401 leaves at once. The store down means no back-off, not no answer.
+    void this.failures
       .increment(key, this.config.authFailureWindowSeconds * 1000)
       .catch(() => undefined);
+    return Promise.resolve();
   }
 }
