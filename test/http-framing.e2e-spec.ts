@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { ERRORS } from '../src/talkdesk/contract/errors';
 import { parseResponse, rawClient } from './support/raw-http';
 import { DEMO, startTestApp, TestApp } from './support/test-app';
+import { seededRandom } from '../src/common/seeded-random';
 
 /**
  * Requests Node's HTTP parser refuses, over raw sockets: malformed framing, bytes not allowed
@@ -11,17 +12,6 @@ import { DEMO, startTestApp, TestApp } from './support/test-app';
  */
 
 const STATUS_OF = new Map<string, number>(ERRORS.map((e) => [e.code, e.status]));
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const body = JSON.stringify({ auth: DEMO });
 const valid =
@@ -150,7 +140,7 @@ describe('errors at the HTTP layer', () => {
   });
 
   it('300 requests mutated at random from a valid one: every error answer is in the contract', async () => {
-    const next = random(20261201);
+    const next = seededRandom(20261201);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
     const bytes = ['\r', '\n', '\0', ' ', ':', '\u0001', '\u007f', '\u00ff', 'x', '%', '"', '{'];
     const mutate = (text: string): string => {

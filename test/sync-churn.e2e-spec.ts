@@ -1,5 +1,5 @@
 import { Database, openDatabase } from '../src/connectors/sql/database';
-import { seededRandom } from '../src/connectors/sql/demo-data';
+import { seededRandom } from '../src/common/seeded-random';
 import { createAccount, insertContacts } from '../src/connectors/sql/sql-writer';
 import { newContact } from './factories';
 import { startTestApp, TestApp } from './support/test-app';

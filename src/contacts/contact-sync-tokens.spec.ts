@@ -9,6 +9,7 @@ import {
   SyncRun,
 } from './contact-sync-tokens';
 import { TEST_TOKENS } from '../../test/support/test-service';
+import { seededRandom } from '../common/seeded-random';
 
 const position = { updatedAt: 1767960000123, id: '42' };
 /** A checkpoint: the position, and the instant its run read up to. */
@@ -16,17 +17,6 @@ const checkpointAt = { ...position, readTo: 1767960060000 };
 /** A token signed for the test account whose body is `json`. */
 const raw = (json: string) => TEST_TOKENS.seal(Buffer.from(json, 'utf8').toString('base64url'));
 const decoders = { decodeOffset, decodeCheckpoint, decodeContext };
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('contact sync tokens', () => {
   describe('round trip', () => {
@@ -252,7 +242,7 @@ describe('contact sync tokens', () => {
     });
 
     it('never throws, whatever the text', () => {
-      const next = random(20260110);
+      const next = seededRandom(20260110);
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.{}":, ';
       const valid = [
         encodeOffset(TEST_TOKENS, position),

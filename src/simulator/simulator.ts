@@ -12,6 +12,7 @@ import {
 import { postJson } from './http';
 import { OpenApiContract } from './openapi-contract';
 import { COMMON_INTERACTION_TYPES } from '../talkdesk/contract/interactions';
+import { seededRandom } from '../common/seeded-random';
 
 /** The parts of a simulation, in the order Talkdesk would call them. */
 export const STEPS = ['auth', 'contacts', 'incremental', 'agents', 'interactions'] as const;
@@ -111,18 +112,6 @@ interface SampledContact {
 
 const OK = [200];
 
-/** A deterministic pseudo-random sequence (mulberry32), so samples are the same run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Credentials that the external system must reject: every string field altered. */
 export function wrongCredentials(auth: Record<string, unknown>): Record<string, unknown> {
   const suffix = `-wrong-${Math.random().toString(36).slice(2, 10)}`;
@@ -161,7 +150,7 @@ export class Simulator {
   private readonly maxPages: number;
   private readonly base: string;
   private readonly sample: SampledContact[] = [];
-  private readonly random = seeded(20121120);
+  private readonly random = seededRandom(20121120);
   private seenForSample = 0;
   private reached = false;
   private current?: PhaseStats;

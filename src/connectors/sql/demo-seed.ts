@@ -1,12 +1,7 @@
 import { sql } from 'kysely';
 import { Database, sqlDialect } from './database';
-import {
-  demoContact,
-  demoInteractions,
-  demoTimestamps,
-  demoUsers,
-  seededRandom,
-} from './demo-data';
+import { seededRandom } from '../../common/seeded-random';
+import { demoContact, demoInteractions, demoTimestamps, demoUsers } from './demo-data';
 import { createAccount, insertContacts, insertInteractions, insertUsers } from './sql-writer';
 
 export interface DemoAccount {

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { ERRORS } from '../../talkdesk/contract/errors';
+import { seededRandom } from '../../common/seeded-random';
 
 /**
  * A fuzzer of the bridge's HTTP surface over raw sockets: requests to every endpoint, valid at
@@ -47,20 +48,9 @@ export interface FuzzReport {
   violations: { request: string; answer: string }[];
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The requests of a run, the same for the same seed. */
 export function generateRequests(count: number, seed = 1): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const bytes = ['\r', '\n', '\r\n', '\0', ' ', ':', '\u0001', '\u007f', '\u00ff', 'x', '%', '"'];
   const valid = (): string => {
