@@ -43,6 +43,7 @@ const databaseFree = [
   '/build-info\\.e2e-spec\\.ts$',
   '/simulator\\.e2e-spec\\.ts$',
   '/loaded-libraries\\.e2e-spec\\.ts$',
+  '/upstreams/',
 ];
 const serverOnly = ['/sql-server\\.e2e-spec\\.ts$'];
 
