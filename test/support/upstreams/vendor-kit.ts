@@ -24,7 +24,8 @@ export class RateWindows {
 
   constructor(private readonly clock: Clock) {}
 
-  take(key: string, limit: number, windowMs: number): WindowTake {
+  /** Counts `cost` units against `key` (some APIs charge a request more than one). */
+  take(key: string, limit: number, windowMs: number, cost = 1): WindowTake {
     const now = this.clock();
     let w = this.windows.get(key);
     if (!w || now - w.start >= windowMs) {
@@ -32,8 +33,8 @@ export class RateWindows {
       this.windows.set(key, w);
     }
     const resetMs = Math.max(0, w.start + windowMs - now);
-    if (w.used >= limit) return { allowed: false, limit, remaining: 0, resetMs };
-    w.used++;
+    if (w.used + cost > limit) return { allowed: false, limit, remaining: limit - w.used, resetMs };
+    w.used += cost;
     return { allowed: true, limit, remaining: limit - w.used, resetMs };
   }
 
