@@ -22,7 +22,7 @@ const AWKWARD = [
   '</script><b>bold</b>',
   'Emoji 📞☎️',
   'Bell\u0007char',
-  'Nul\u0000char',
+  'Escape\u001bchar',
   '  padded  ',
   '   ',
   'Ünïcödé ñ',
