@@ -30,7 +30,7 @@ export const ROOTS = {
   actionRequest: ['auth', 'data', 'meta'],
   health: [],
   recordValue: ['record', 'auth'],
-  actionValue: ['record', 'auth', 'data', 'meta'],
+  actionValue: ['record', 'auth', 'data', 'meta', 'headers'],
 } as const;
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);

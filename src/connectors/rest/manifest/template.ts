@@ -1,4 +1,5 @@
 import { JsonPath, PathError } from './paths';
+import { TYPED_FILTERS, typedValue } from './typed-filters';
 
 /**
  * The manifest's logic-less templates: text with `{{ root.path | filter }}` placeholders, e.g.
@@ -32,6 +33,7 @@ const FILTERS: Record<string, { arg: boolean; doc: string }> = {
   first: { arg: false, doc: 'the first element of a list' },
   join: { arg: true, doc: 'joins a list with the given separator, e.g. join(",")' },
   default: { arg: true, doc: 'the given text when the value is missing, e.g. default("open")' },
+  ...TYPED_FILTERS,
 };
 
 /** Filter names and what they do, for the manifest reference. */
@@ -51,6 +53,7 @@ export function textOf(value: unknown): string {
 }
 
 function applyFilter(value: unknown, filter: Filter): unknown {
+  if (Object.hasOwn(TYPED_FILTERS, filter.name)) return typedValue(filter.name, value);
   switch (filter.name) {
     case 'default':
       return isMissing(value) || value === '' ? filter.arg : value;
