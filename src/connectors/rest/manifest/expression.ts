@@ -124,19 +124,23 @@ const MAX_RESULT_DEPTH = 64;
 
 /** JSON data only: functions (JSONata lambdas included) and other host values become undefined. */
 function plain(value: unknown, depth = 0): unknown {
-  if (value === null || value === undefined) return value ?? undefined;
-  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-    return undefined;
-  }
-  if (typeof value !== 'object') return value;
+  if (value === null || value === undefined) return undefined;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') return undefined;
   const v = value as Record<string, unknown>;
   if (v._jsonata_lambda || v._jsonata_function || depth > MAX_RESULT_DEPTH) return undefined;
   if (Array.isArray(value)) {
-    return value.map((item) => plain(item, depth + 1)).filter((item) => item !== undefined);
+    const list: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const p = plain(value[i], depth + 1);
+      if (p !== undefined) list.push(p);
+    }
+    return list;
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(v)) {
-    const p = plain(item, depth + 1);
+  for (const key of Object.keys(v)) {
+    const p = plain(v[key], depth + 1);
     if (p !== undefined && !FORBIDDEN_NAMES.has(key)) out[key] = p;
   }
   return out;
