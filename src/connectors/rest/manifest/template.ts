@@ -80,6 +80,7 @@ export const ESCAPING_FILTERS: ReadonlySet<string> = new Set([
   'zendesk_search',
   'hubspot_search',
   'digits',
+  'guid',
 ]);
 
 /** Filter names and what they do, for the manifest reference. */

@@ -27,4 +27,13 @@ describe('typed template filters', () => {
   it('are text inside a longer template', () => {
     expect(value('priority {{ data.p | integer }}', { p: '2' })).toBe('priority 2');
   });
+
+  it('guid keeps a GUID (lower case, braces dropped) and makes anything else the nil GUID', () => {
+    expect(
+      value('/contacts({{ data.id | guid }})', { id: '{3B0B3AD1-0000-4000-8000-0000000000AA}' }),
+    ).toBe('/contacts(3b0b3ad1-0000-4000-8000-0000000000aa)');
+    expect(value('/contacts({{ data.id | guid }})', { id: "x)/systemusers('y" })).toBe(
+      '/contacts(00000000-0000-0000-0000-000000000000)',
+    );
+  });
 });

@@ -12,7 +12,14 @@ export const TYPED_FILTERS: Readonly<Record<string, { arg: false; doc: string }>
     arg: false,
     doc: 'the text as a JSON boolean (`true`/`false`, `yes`/`no`, `1`/`0`), for strict APIs',
   },
+  guid: {
+    arg: false,
+    doc: 'a GUID in lower case, anything else the nil GUID (matching no row): an OData key or GUID literal, `/contacts({{ contact.id | guid }})`',
+  },
 };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const NIL_GUID = '00000000-0000-0000-0000-000000000000';
 
 const TRUE = new Set(['true', 'yes', '1']);
 const FALSE = new Set(['false', 'no', '0']);
@@ -33,6 +40,11 @@ export function typedValue(name: string, value: unknown): unknown {
     case 'boolean': {
       const lower = text.toLowerCase();
       return TRUE.has(lower) ? true : FALSE.has(lower) ? false : value;
+    }
+    case 'guid': {
+      // Safe inside OData text as an unquoted literal: only hex digits and hyphens get through.
+      const lower = text.toLowerCase().replace(/^\{(.*)\}$/, '$1');
+      return GUID.test(lower) ? lower : NIL_GUID;
     }
     default:
       return value;
