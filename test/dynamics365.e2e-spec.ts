@@ -73,7 +73,6 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
     expect(ids).toHaveLength(CONTACTS);
     expect(new Set(ids).size).toBe(CONTACTS);
     const used = contactReads() - before;
-    // eslint-disable-next-line no-console
     console.log(
       `Dynamics 365 full sync of ${CONTACTS}: ${used} contact requests (minimum ${Math.ceil(CONTACTS / 5000)})`,
     );

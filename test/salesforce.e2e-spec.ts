@@ -62,7 +62,6 @@ describe('Salesforce (connectors/salesforce.yaml)', () => {
     expect(ids).toHaveLength(CONTACTS);
     expect(new Set(ids).size).toBe(CONTACTS);
     const used = queries() - before;
-    // eslint-disable-next-line no-console
     console.log(
       `Salesforce full sync of ${CONTACTS}: ${used} query requests (minimum ${Math.ceil(CONTACTS / 2000)})`,
     );
