@@ -6,14 +6,12 @@ import { createApp } from './bootstrap';
 import { ConfigError } from './common/config-error';
 import { loadConfig } from './config/app-config';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
-import { tracingRequested } from './tracing/tracing-switch';
+import { tracingFromEnvironment } from './tracing/tracing-switch';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   // The OpenTelemetry SDK is loaded only when an OTLP endpoint is set.
-  const tracing = tracingRequested(process.env)
-    ? (await import('./tracing/start-tracing.js')).startTracing()
-    : undefined;
+  const tracing = await tracingFromEnvironment();
   const app = await createApp(config, { tracing });
   installGracefulShutdown(app, config, app.get(Logger));
   await app.listen({ port: config.port, host: config.host });

@@ -1,6 +1,9 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { Logger } from '@nestjs/common';
 import {
   context,
+  diag,
+  DiagLogLevel,
   isSpanContextValid,
   propagation,
   trace,
@@ -68,6 +71,15 @@ function nameRequestSpan(span: Span, request: FastifyRequest): void {
 export function startTracing(): BridgeTracing {
   const env = process.env;
   checkProtocol(env);
+  // The SDK's own troubles (a collector that does not answer, spans dropped): warnings in the log.
+  const logger = new Logger('Tracing');
+  const log = (message: string, ...args: unknown[]) =>
+    logger.warn([message, ...args.map(String)].join(' '));
+  const quiet = () => undefined;
+  diag.setLogger(
+    { error: log, warn: log, info: quiet, debug: quiet, verbose: quiet },
+    DiagLogLevel.WARN,
+  );
   const resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': NAME, 'service.version': packageVersion() }))
     .merge(detectResources({ detectors: [envDetector] }));
@@ -132,6 +144,7 @@ export function startTracing(): BridgeTracing {
       } finally {
         propagation.disable();
         context.disable();
+        diag.disable();
       }
     },
   };

@@ -1,3 +1,5 @@
+import type { BridgeTracing } from './bridge-tracing';
+
 /**
  * The standard OpenTelemetry variables that turn tracing on: an OTLP endpoint
  * (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` to which `/v1/traces`
@@ -10,4 +12,15 @@ export function tracingRequested(env: Record<string, string | undefined>): boole
   return Boolean(
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim(),
   );
+}
+
+/**
+ * Tracing as the environment asks for it: started (the SDK loaded) when `tracingRequested`,
+ * else undefined, and nothing of OpenTelemetry is loaded.
+ */
+export async function tracingFromEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): Promise<BridgeTracing | undefined> {
+  if (!tracingRequested(env)) return undefined;
+  return (await import('./start-tracing.js')).startTracing();
 }
