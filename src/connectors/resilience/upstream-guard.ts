@@ -53,7 +53,10 @@ function isRejection(error: unknown): boolean {
 }
 
 function outcomeOf(error: unknown): UpstreamOutcome {
-  if (error instanceof UpstreamError) return error.timeout ? 'timeout' : 'error';
+  if (error instanceof UpstreamError) {
+    if (error.timeout) return 'timeout';
+    return error.code === 'upstream_rate_limited' ? 'rate_limited' : 'error';
+  }
   return isRejection(error) ? 'rejected' : 'error';
 }
 
