@@ -117,7 +117,7 @@ function settings(): Settings {
     restRounds: num(values['rest-rounds'], smoke ? 1 : 5),
     only: values.only as 'rest' | 'tracing' | undefined,
     tracingContacts: num(values['tracing-contacts'], smoke ? 2_000 : 100_000),
-    tracingRounds: num(values['tracing-rounds'], smoke ? 1 : 5),
+    tracingRounds: num(values['tracing-rounds'], smoke ? 1 : 9),
     out: smoke ? values.out : (values.out ?? join(ROOT, 'bench', 'RESULTS.md')),
   };
 }
@@ -504,7 +504,11 @@ async function measureTracing(dataDir: string, s: Settings): Promise<void> {
   );
   for (const line of tracingLines(cost)) console.log(line);
   if (s.out) {
-    const command = `npm run ${s.smoke ? 'bench:smoke' : 'bench'} -- ${process.argv.slice(2).join(' ')}`;
+    // The command as a reader would run it: without --out and the file it names.
+    const args = process.argv
+      .slice(2)
+      .filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out');
+    const command = `npm run ${s.smoke ? 'bench:smoke' : 'bench'} -- ${args.join(' ')}`;
     writeTracingSection(s.out, tracingSection(cost, command.replace(/ -- $/, ''), loadStart));
     log(`wrote the tracing section of ${s.out}`);
   }

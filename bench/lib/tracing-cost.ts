@@ -159,6 +159,9 @@ export function tracingLines(t: TracingCostResult): string[] {
   ];
 }
 
+/** (max - min) / median: how far one mode's rounds stray from each other. */
+const spread = (values: number[]) => (Math.max(...values) - Math.min(...values)) / median(values);
+
 export function tracingSection(t: TracingCostResult, command: string, loadAverage: number): string {
   const met = t.overhead < TRACING_TARGET ? 'met' : 'NOT met';
   const rounds = (values: number[]) => values.map((v) => v.toFixed(4)).join(', ');
@@ -176,6 +179,8 @@ fresh; the receiver's own work is not counted.
 | on | ${t.onCpuMsPerContact.toFixed(4)} | ${rounds(t.onRounds)} |
 
 Tracing costs **${pct(t.overhead)}** more CPU per contact (target: under ${pct(TRACING_TARGET)}, ${met}).
+The rounds without tracing spread over ${pct(spread(t.offRounds))} of their median: a difference
+smaller than that is within the noise of the machine.
 The receiver took ${t.exportRequests} export request(s), ${(t.exportedBytes / 1024).toFixed(0)} KiB.
 Measured by \`${command}\` on ${new Date().toISOString()} (one-minute load average ${loadAverage.toFixed(2)}).
 `;
@@ -186,7 +191,7 @@ export function writeTracingSection(file: string, section: string): void {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const start = current.indexOf(TRACING_HEADING);
   if (start < 0) {
-    writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+    writeFileSync(file, current.trim() === '' ? section : `${current.trimEnd()}\n\n${section}`);
     return;
   }
   const next = current.indexOf('\n## ', start + TRACING_HEADING.length);

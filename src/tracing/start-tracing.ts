@@ -71,6 +71,7 @@ function nameRequestSpan(span: Span, request: FastifyRequest): void {
 export function startTracing(): BridgeTracing {
   const env = process.env;
   checkProtocol(env);
+  const sampler = samplerFromEnvironment(env);
   // The SDK's own troubles (a collector that does not answer, spans dropped): warnings in the log.
   const logger = new Logger('Tracing');
   const log = (message: string, ...args: unknown[]) =>
@@ -85,12 +86,13 @@ export function startTracing(): BridgeTracing {
     .merge(detectResources({ detectors: [envDetector] }));
   const provider = new TracerProvider({
     resource,
-    sampler: samplerFromEnvironment(env),
+    sampler,
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   if (!context.setGlobalContextManager(contextManager)) {
     contextManager.disable();
+    diag.disable();
     throw new Error('OpenTelemetry is already started in this process');
   }
   const propagator: TextMapPropagator = new CompositePropagator({
