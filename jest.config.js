@@ -8,6 +8,7 @@ const esmOnly = [
   'content-disposition',
   'cookie',
   'light-my-request',
+  'typebox',
   '@opentelemetry/otlp-exporter-base',
 ];
 const common = {

@@ -45,7 +45,7 @@ async function packagesLoadedWith(env: Record<string, string>): Promise<Set<stri
 }
 
 const SERVER_DRIVERS = ['pg', 'mysql2', 'ioredis'];
-const REST_LIBRARIES = ['undici', 'jsonata', 'yaml'];
+const REST_LIBRARIES = ['undici', 'jsonata', 'yaml', 'typebox'];
 /** The tracing SDK and instrumentations (prom-client loads the API itself, for its exemplars). */
 const tracingLibraries = (loaded: Set<string>) =>
   [...loaded].filter(
@@ -63,7 +63,7 @@ describe('libraries a bridge loads (only those of the connector and database it 
     expect(tracingLibraries(loaded)).toEqual([]);
   });
 
-  it('with the REST connector: its HTTP client, JSONata and YAML, and no SQL driver but SQLite', async () => {
+  it('with the REST connector: its HTTP client, JSONata, YAML and TypeBox, and no SQL driver but SQLite', async () => {
     const loaded = await packagesLoadedWith({
       CONNECTOR: 'rest',
       CONNECTOR_MANIFEST: 'connectors/helpdesk.yaml',
