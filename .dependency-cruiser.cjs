@@ -5,7 +5,7 @@
  */
 const FEATURES = '(auth|contacts|agents|interactions|actions|integration|health)';
 /** An adapter folder: one connector each, plus the toolkit they share. */
-const ADAPTERS = '^src/connectors/(sql|rest|resilience)/';
+const ADAPTERS = '^src/connectors/(sql|rest|resilience|lookup)/';
 
 module.exports = {
   forbidden: [
@@ -34,7 +34,7 @@ module.exports = {
       name: 'adapters-use-ports-common-and-their-own-folder',
       severity: 'error',
       comment:
-        'A connector imports only the ports, common/, the shared connector toolkit (resilience), ' +
+        'A connector imports only the ports, common/, the shared connector toolkit (resilience, lookup), ' +
         'its own folder, and from the Talkdesk contract only the parts an external system is mapped ' +
         'onto (phones, interaction enumerations, the coded errors). Settings arrive through its ' +
         'module options; observers through port tokens.',
@@ -44,6 +44,7 @@ module.exports = {
         pathNot: [
           '^src/connectors/ports/',
           '^src/connectors/resilience/',
+          '^src/connectors/lookup/',
           '^src/connectors/connector-binding\\.ts$',
           '^src/common/',
           '^src/talkdesk/contract/(phone|interactions|errors)\\.ts$',

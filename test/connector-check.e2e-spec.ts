@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CheckOptions, runConnectorCheck } from '../src/tools/connector-check/connector-check';
 import { credentialsOf, FakeHelpdesk } from './support/upstreams/fake-helpdesk';
 
@@ -99,7 +100,7 @@ describe('connector:check', () => {
     );
     const run = spawnSync(
       process.execPath,
-      ['--no-warnings', '-r', './test/support/register-ts.js', 'src/bin/connector-check.ts', file],
+      ['--no-warnings', '-r', './scripts/register-ts.js', 'src/bin/connector-check.ts', file],
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(run.status).toBe(1);
@@ -108,16 +109,39 @@ describe('connector:check', () => {
     );
     const help = spawnSync(
       process.execPath,
-      [
-        '--no-warnings',
-        '-r',
-        './test/support/register-ts.js',
-        'src/bin/connector-check.ts',
-        '--help',
-      ],
+      ['--no-warnings', '-r', './scripts/register-ts.js', 'src/bin/connector-check.ts', '--help'],
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run connector:check -- <manifest> \[options\]/);
+  }, 120_000);
+
+  it('`npm run connector:check` runs the sources without building them (no dist/ needed or made)', () => {
+    const root = resolve(__dirname, '..');
+    const scripts = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts['preconnector:check']).toBeUndefined();
+    expect(scripts['connector:check']).not.toMatch(/\bbuild\b|\bdist\//);
+    // A checkout without dist/ and without the build's configuration (tsconfig, nest-cli.json):
+    // a build could not even start there, and would leave a dist/ behind if it did.
+    const clone = join(dir, 'clone');
+    mkdirSync(clone);
+    for (const entry of ['node_modules', 'src', 'scripts', 'connectors'])
+      symlinkSync(join(root, entry), join(clone, entry));
+    copyFileSync(join(root, 'package.json'), join(clone, 'package.json'));
+    const run = spawnSync(
+      'npm',
+      ['run', '--silent', 'connector:check', '--', 'connectors/helpdesk.yaml'],
+      { cwd: clone, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Manifest connectors\/helpdesk\.yaml is valid: connector rest:helpdesk/,
+    );
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
   }, 120_000);
 });

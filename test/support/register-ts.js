@@ -1,31 +1,3 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS require hook */
-// Runs the TypeScript sources in a child process without a build: `node -r ./test/support/register-ts.js src/main.ts`.
-// The same swc transform as jest's; Node itself loads the ES-module-only dependencies.
-const { readFileSync } = require('node:fs');
-const Module = require('node:module');
-const { transformSync } = require('@swc/core');
-
-// Dynamic imports name the compiled file ('./x.js', what Node loads from dist/); here it is './x.ts'.
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  try {
-    return resolveFilename.call(this, request, ...rest);
-  } catch (error) {
-    if (!/^\.{1,2}\/.*\.js$/.test(request)) throw error;
-    return resolveFilename.call(this, `${request.slice(0, -3)}.ts`, ...rest);
-  }
-};
-
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  });
-  module._compile(code, filename);
-};
+// The TypeScript require hook of the tools (scripts/register-ts.js), for the specs that start a child process.
+require('../../scripts/register-ts.js');

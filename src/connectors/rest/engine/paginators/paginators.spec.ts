@@ -1,8 +1,8 @@
-import { CompiledPaginator } from '../manifest/compiled';
-import { JsonPath } from '../manifest/paths';
-import { UpstreamAnswer } from './http';
-import { initialState, isPageState, linkOf, nextState, PageState, pagingParams } from './paginator';
-import { Secrets } from './secrets';
+import { CompiledPaginator } from '../../manifest/compiled';
+import { JsonPath } from '../../manifest/paths';
+import { UpstreamAnswer } from '../http';
+import { initialState, isPageState, linkOf, nextState, PageState, pagingParams } from './index';
+import { Secrets } from '../secrets';
 
 const paginator = (p: Partial<CompiledPaginator>): CompiledPaginator => ({
   type: 'none',

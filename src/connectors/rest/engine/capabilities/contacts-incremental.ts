@@ -1,0 +1,169 @@
+import { ContactBatch, ContactQuery } from '../../../ports';
+import { UpstreamError, UpstreamOrderError } from '../../../ports/errors';
+import { CompiledManifest } from '../../manifest/compiled';
+import { formatDate, granularityMs } from '../../manifest/dates';
+import { Scope, toContact, toContactKey } from '../mapper';
+import { initialState, isPageState, PageState, stateKey } from '../paginators';
+import { RestAccount } from '../rest-account';
+import { RestClient } from '../rest-client';
+import { checkedResume, positionCompare, positionText, REPEATED_PAGE } from '../resume';
+
+export type ContactsStream = NonNullable<CompiledManifest['contacts']>;
+
+/** Contacts' paging state carried in next_offset (incremental syncs). */
+interface KeysetResume {
+  /** The last record handed out: the resume is only valid after it. */
+  a: [number, string];
+  /** The page holding the next record. */
+  s: PageState;
+  /** The lower bound the paging started from (the filter every page repeats). */
+  q: number | null;
+}
+
+function readKeysetResume(query: ContactQuery): KeysetResume | undefined {
+  const r = query.resume as Partial<KeysetResume> | undefined;
+  if (!r || typeof r !== 'object' || !Array.isArray(r.a) || !isPageState(r.s)) return undefined;
+  if (!(r.q === null || typeof r.q === 'number')) return undefined;
+  const [u, id] = r.a;
+  if (!query.after || query.after.updatedAt !== u || query.after.id !== id) return undefined;
+  return r as KeysetResume;
+}
+
+/**
+ * Contacts in (updatedAt, id) order from an upstream that lists records changed since an
+ * instant, oldest first. Pages are read until the first `limit` records are final: a group
+ * of records sharing the last update time is read to its end before it is sorted by id.
+ */
+export async function listIncremental(
+  client: RestClient,
+  account: RestAccount,
+  contacts: ContactsStream,
+  query: ContactQuery,
+  signal: AbortSignal,
+): Promise<ContactBatch> {
+  const maxPages = client.manifest.maxPagesPerCall;
+  const inc = contacts.incremental!;
+  const resumed = readKeysetResume(query);
+  const lower = Math.max(query.changedSince ?? -Infinity, query.after?.updatedAt ?? -Infinity);
+  const since = resumed ? resumed.q : Number.isFinite(lower) ? lower : null;
+  const step = granularityMs(inc.format);
+  const unit = inc.precisionMs;
+  const sinceParam =
+    since === null ? undefined : formatDate(inc.inclusive ? since : since - step, inc.format);
+  const untilParam = formatDate(query.changedUntil, inc.format);
+  const scope: Scope = {
+    auth: account.auth,
+    limit: query.limit,
+    ...(sinceParam !== undefined && { since: sinceParam }),
+    until: untilParam,
+  };
+  const bounds = {
+    params: {
+      ...(inc.param && sinceParam !== undefined && { [inc.param]: sinceParam }),
+      ...(inc.untilParam && { [inc.untilParam]: untilParam }),
+    },
+    in: inc.paramIn,
+  };
+  let state: PageState = resumed?.s ?? initialState(contacts.paginator);
+  const seen = new Set([stateKey(state)]);
+  const pageStates: PageState[] = [];
+  type Candidate = { record: { id: string; updatedAt: number }; raw: unknown; page: number };
+  const candidates = new Map<string, Candidate>();
+  const full = (raw: unknown) => toContact(contacts.fields, raw, { auth: account.auth }, true);
+  let frontier = -Infinity;
+  let previous: { id: string; updatedAt: number } | undefined;
+  let ended = false;
+  let next: PageState | null;
+  for (let pages = 0; ;) {
+    const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
+      bounds,
+    });
+    pageStates.push(state);
+    pages++;
+    // Only ids and update times for now: the other fields wait until a record is handed out.
+    const keys = await client.mapAll(
+      'contacts',
+      page.records,
+      0,
+      (r) => toContactKey(contacts.fields, r, { auth: account.auth }),
+      false,
+    );
+    if (client.options.observer?.page) {
+      await client.mapAll('contacts', page.records, 0, full).catch(() => undefined);
+    }
+    let beyond = false;
+    for (const { index, value } of keys) {
+      if (!value) continue;
+      // Update times at the manifest's precision: the order the bridge pages and bounds in.
+      value.updatedAt = Math.floor(value.updatedAt / unit) * unit;
+      if (previous && value.updatedAt < previous.updatedAt) {
+        // Reading oldest first is what tells which records are final: not an order to page in.
+        throw new UpstreamOrderError(
+          `The connector ${client.kind} read the contact at ${positionText(value)} after the one at ${positionText(previous)}: an incremental manifest needs an upstream that lists records oldest first`,
+        );
+      }
+      previous = value;
+      frontier = value.updatedAt;
+      if (value.updatedAt > query.changedUntil) {
+        beyond = true;
+        continue;
+      }
+      if (query.changedSince !== undefined && value.updatedAt < query.changedSince) continue;
+      if (query.after && positionCompare(value, query.after) <= 0) continue;
+      const known = candidates.get(value.id);
+      // The same contact listed twice (changed while paging): its latest version counts.
+      if (!known || positionCompare(value, known.record) > 0) {
+        candidates.set(value.id, {
+          record: value,
+          raw: page.records[index],
+          page: pageStates.length - 1,
+        });
+      }
+    }
+    next = page.next;
+    if (!next || beyond) {
+      ended = true;
+      break;
+    }
+    if (candidates.size > query.limit) {
+      const sorted = [...candidates.values()].sort((a, b) => positionCompare(a.record, b.record));
+      if (sorted[query.limit - 1].record.updatedAt < frontier) break;
+    }
+    const key = stateKey(next);
+    if (seen.has(key)) throw new UpstreamError(REPEATED_PAGE);
+    seen.add(key);
+    if (pages >= maxPages) break;
+    state = next;
+  }
+  const sorted = [...candidates.values()].sort((a, b) => positionCompare(a.record, b.record));
+  const final = ended ? sorted : sorted.filter((c) => c.record.updatedAt < frontier);
+  const returned = final.slice(0, query.limit);
+  const rest = sorted.slice(returned.length);
+  const hasMore = rest.length > 0 || !ended;
+  if (hasMore && returned.length === 0) {
+    throw new UpstreamError(
+      `More than ${maxPages} pages of contacts share one update time: raise limits.max_pages_per_call`,
+    );
+  }
+  // The other fields, for the records handed out only.
+  const mapped = await client.mapAll(
+    'contacts',
+    returned.map((c) => c.raw),
+    0,
+    full,
+    false,
+  );
+  const records = mapped.flatMap((m) =>
+    m.value ? [{ ...m.value, updatedAt: Math.floor(m.value.updatedAt / unit) * unit }] : [],
+  );
+  if (!hasMore) return { records, hasMore: false };
+  if (records.length === 0) {
+    throw new UpstreamError('Every contact of this batch failed its field mapping: see the log');
+  }
+  const firstPage = rest.length > 0 ? Math.min(...rest.map((c) => c.page)) : -1;
+  const resumeAt = firstPage >= 0 ? pageStates[firstPage] : next;
+  const last = records[records.length - 1];
+  if (!resumeAt) return { records, hasMore };
+  const resume: KeysetResume = { a: [last.updatedAt, last.id], s: resumeAt, q: since };
+  return { records, hasMore, resume: checkedResume(resume) };
+}

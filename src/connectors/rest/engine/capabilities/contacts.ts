@@ -1,0 +1,99 @@
+import { AccountRef, ContactBatch, ContactQuery, ContactRecord, ResumeState } from '../../../ports';
+import { InvalidPositionError, UpstreamError } from '../../../ports/errors';
+import { Scope, toContact } from '../mapper';
+import { initialState, isPageState, PageState, stateKey } from '../paginators';
+import { RestAccount, restAccount } from '../rest-account';
+import { RestClient } from '../rest-client';
+import { checkedResume, recentIds, REPEATED_PAGE } from '../resume';
+import { ContactsStream, listIncremental } from './contacts-incremental';
+
+/** Contacts' paging state carried in next_offset (full syncs). */
+interface FullResume {
+  s: PageState;
+  /** Records of that page already handed out. */
+  k: number;
+  /** Ids handed out last: an upstream listing a record again soon after is not repeated. */
+  d?: string[];
+}
+
+/**
+ * Contact synchronization: in ascending update time from an upstream that can list changes
+ * (`contacts.incremental`, contacts-incremental.ts), else in the upstream's own order.
+ */
+export class ContactsCapability {
+  constructor(private readonly client: RestClient) {}
+
+  async listContacts(
+    account: AccountRef,
+    query: ContactQuery,
+    signal: AbortSignal,
+  ): Promise<ContactBatch> {
+    const contacts = this.client.manifest.contacts;
+    if (!contacts) throw new UpstreamError('This connector’s manifest has no contacts section');
+    const acc = restAccount(account);
+    return contacts.incremental
+      ? listIncremental(this.client, acc, contacts, query, signal)
+      : this.listFull(acc, contacts, query, signal);
+  }
+
+  /** Contacts in the upstream's own order, for an upstream that cannot filter by update time. */
+  private async listFull(
+    account: RestAccount,
+    contacts: ContactsStream,
+    query: ContactQuery,
+    signal: AbortSignal,
+  ): Promise<ContactBatch> {
+    const r = query.resume as Partial<FullResume> | undefined;
+    const valid =
+      !!r &&
+      typeof r === 'object' &&
+      isPageState(r.s) &&
+      Number.isSafeInteger(r.k) &&
+      (r.k ?? -1) >= 0;
+    if (!valid && query.after) {
+      throw new InvalidPositionError(
+        'This offset does not carry the external system’s paging state: restart the synchronization without an offset',
+      );
+    }
+    let state: PageState = valid ? r.s! : initialState(contacts.paginator);
+    let skip = valid ? r.k! : 0;
+    const seen = new Set([stateKey(state)]);
+    const records: ContactRecord[] = [];
+    const previous =
+      valid && Array.isArray(r.d) ? r.d.filter((id): id is string => typeof id === 'string') : [];
+    const ids = new Set<string>(previous);
+    const resumeAt = (at: Omit<FullResume, 'd'>): ResumeState =>
+      checkedResume({ ...at, d: recentIds([...previous, ...records.map((c) => c.id)]) });
+    const scope: Scope = { auth: account.auth, limit: query.limit };
+    for (let pages = 0; ;) {
+      const page = await this.client.readPage(account, contacts, scope, state, signal, 'contacts');
+      pages++;
+      const mapped = await this.client.mapAll('contacts', page.records, skip, (rec) =>
+        toContact(contacts.fields, rec, { auth: account.auth }, false),
+      );
+      for (const { index, value } of mapped) {
+        if (value && !ids.has(value.id)) {
+          ids.add(value.id);
+          records.push(value);
+        }
+        if (records.length >= query.limit) {
+          if (index + 1 >= page.records.length && !page.next) return { records, hasMore: false };
+          const at =
+            index + 1 < page.records.length
+              ? { s: state, k: index + 1 }
+              : { s: page.next ?? state, k: 0 };
+          return { records, hasMore: true, resume: resumeAt(at) };
+        }
+      }
+      if (!page.next) return { records, hasMore: false };
+      const key = stateKey(page.next);
+      if (seen.has(key)) throw new UpstreamError(REPEATED_PAGE);
+      seen.add(key);
+      state = page.next;
+      skip = 0;
+      if (pages >= this.client.manifest.maxPagesPerCall) {
+        return { records, hasMore: true, resume: resumeAt({ s: state, k: 0 }) };
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { AccountRef, ContactLookup, InteractionQuery, InteractionRecord } from '../../../ports';
+import { DEFAULT_PHONE_REGION, phoneLookupForms } from '../../../../talkdesk/contract/phone';
+import { CompiledInteractionStream, CompiledLookup } from '../../manifest/compiled';
+import { Scope, text, toInteraction } from '../mapper';
+import { initialState, stateKey } from '../paginators';
+import { RestAccount, restAccount } from '../rest-account';
+import { RestClient } from '../rest-client';
+import { compareIds } from '../resume';
+
+/** Most emails, and most phones, of one contact tried in lookups. */
+const MAX_LOOKUP_VALUES = 5;
+
+type Found = { id: string; record: unknown };
+
+/**
+ * Interaction retrieval: find the contact (by id, else email, else phone), then read its
+ * interactions from each stream that yields a requested type; newest first.
+ */
+export class InteractionsCapability {
+  constructor(private readonly client: RestClient) {}
+
+  private async lookup(
+    account: RestAccount,
+    spec: CompiledLookup,
+    lookup: Record<string, unknown>,
+    signal: AbortSignal,
+    label: string,
+  ): Promise<Found | null> {
+    const answer = await this.client.exchange(
+      account,
+      spec.request,
+      { auth: account.auth, lookup, limit: 1 },
+      signal,
+      {
+        label,
+        accept: spec.notFound,
+      },
+    );
+    if (spec.notFound.has(answer.status)) return null;
+    const selected = spec.selector.get(answer.body);
+    const record = Array.isArray(selected) ? selected[0] : selected;
+    if (record === undefined || record === null) return null;
+    const id = text(this.client.manifest.interactions!.idField.get(record));
+    return id === null ? null : { id, record };
+  }
+
+  async findInteractions(
+    account: AccountRef,
+    contact: ContactLookup,
+    query: InteractionQuery,
+    signal: AbortSignal,
+  ): Promise<InteractionRecord[] | null> {
+    const spec = this.client.manifest.interactions;
+    if (!spec) return null;
+    const acc = restAccount(account);
+    const base: Record<string, unknown> = { ...(contact.name && { name: contact.name }) };
+    let found: Found | null = null;
+    let trusted = false;
+    if (contact.contactId) {
+      if (spec.byId) {
+        found = await this.lookup(
+          acc,
+          spec.byId,
+          { ...base, id: contact.contactId },
+          signal,
+          'contact lookup by id',
+        );
+      } else {
+        found = { id: contact.contactId, record: null };
+        trusted = true;
+      }
+    }
+    if (!found && spec.byEmail) {
+      for (const email of contact.emails.slice(0, MAX_LOOKUP_VALUES)) {
+        found = await this.lookup(
+          acc,
+          spec.byEmail,
+          { ...base, email: email.trim() },
+          signal,
+          'contact lookup by email',
+        );
+        if (found) break;
+      }
+    }
+    if (!found && spec.byPhone) {
+      const region = this.client.options.defaultPhoneRegion ?? DEFAULT_PHONE_REGION;
+      for (const phone of contact.phones.slice(0, MAX_LOOKUP_VALUES)) {
+        found = await this.lookup(
+          acc,
+          spec.byPhone,
+          { ...base, ...phoneLookupForms(phone, region) },
+          signal,
+          'contact lookup by phone',
+        );
+        if (found) break;
+      }
+    }
+    if (!found) return null;
+    const types = query.types.filter((t) => spec.types.includes(t));
+    const streams = spec.streams.filter((s) => s.types.some((t) => types.includes(t)));
+    const scope: Scope = {
+      auth: acc.auth,
+      contact: found,
+      lookup: { ...base, id: found.id },
+      limit: query.limit,
+    };
+    const results = await Promise.all(
+      streams.map((s) => this.readInteractions(acc, s, scope, query.limit, signal)),
+    );
+    if (trusted && results.some((r) => r === null)) return null;
+    const byKey = new Map<string, InteractionRecord>();
+    for (const list of results) {
+      for (const record of list ?? []) {
+        if (types.includes(record.type)) byKey.set(`${record.type}\n${String(record.id)}`, record);
+      }
+    }
+    return [...byKey.values()]
+      .sort((a, b) => Number(b.date) - Number(a.date) || compareIds(String(b.id), String(a.id)))
+      .slice(0, query.limit);
+  }
+
+  /** A stream's interactions (null when the upstream does not know the contact). */
+  private async readInteractions(
+    account: RestAccount,
+    stream: CompiledInteractionStream,
+    scope: Scope,
+    limit: number,
+    signal: AbortSignal,
+  ): Promise<InteractionRecord[] | null> {
+    const notFound = this.client.manifest.interactions!.notFound;
+    const defaultType = stream.types.length === 1 ? stream.types[0] : undefined;
+    const out: InteractionRecord[] = [];
+    let state = initialState(stream.paginator);
+    const seen = new Set([stateKey(state)]);
+    for (let pages = 0; pages < stream.maxPages; pages++) {
+      const page = await this.client.readPage(
+        account,
+        stream,
+        scope,
+        state,
+        signal,
+        'interactions',
+        { accept: notFound },
+      );
+      if (notFound.has(page.status)) return pages === 0 ? null : out;
+      const mapped = await this.client.mapAll('interactions', page.records, 0, (r) =>
+        toInteraction(stream.fields, r, { auth: account.auth }, defaultType),
+      );
+      for (const { value } of mapped) if (value) out.push(value);
+      if (!page.next || out.length >= limit) break;
+      const key = stateKey(page.next);
+      if (seen.has(key)) break;
+      seen.add(key);
+      state = page.next;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,311 @@
+import { Logger } from '@nestjs/common';
+import { Dispatcher } from 'undici';
+import {
+  CredentialsRejectedError,
+  InvalidPositionError,
+  RetryableUpstreamError,
+  UpstreamError,
+} from '../../ports/errors';
+import { createUpstreamAgent, httpStatusCode } from '../../resilience/http-upstream';
+import { parseRetryAfter } from '../../resilience/retry-after';
+import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
+import { ExpressionError } from '../manifest/expression';
+import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
+import { OutgoingRequest, send, UpstreamAnswer } from './http';
+import { Mapped, Scope } from './mapper';
+import { nextState, PageState, pagingParams } from './paginators';
+import { buildRequest, encodeBody } from './request-builder';
+import { baseUrlOf, RestAccount } from './rest-account';
+import { SessionStore } from './session-store';
+
+/** What the check tool (`npm run connector:check`) is told as the connector works. */
+export interface ConnectorObserver {
+  request?(event: {
+    label: string;
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body?: string;
+  }): void;
+  response?(event: { label: string; status: number; ms: number }): void;
+  page?(event: {
+    label: string;
+    records: unknown[];
+    mapped: unknown[];
+    dropped: { index: number; reason: string }[];
+  }): void;
+}
+
+export interface RestConnectorOptions {
+  /** Connection pool (a keep-alive undici Agent by default). */
+  dispatcher?: Dispatcher;
+  observer?: ConnectorObserver;
+  defaultPhoneRegion?: string;
+  logger?: Pick<Logger, 'log' | 'warn' | 'debug' | 'error'>;
+}
+
+/** Parameters added to a request besides its template: paging, incremental bounds. */
+export interface ExtraParams {
+  params: Record<string, unknown>;
+  in: 'query' | 'body';
+}
+
+export interface ExchangeOptions {
+  label: string;
+  /** Statuses answered to the caller rather than raised (besides 2xx). */
+  accept?: ReadonlySet<number>;
+  authenticate?: boolean;
+  paging?: ExtraParams & { url?: string };
+  bounds?: ExtraParams;
+}
+
+export interface Page {
+  records: unknown[];
+  /** The next page, null at the end. */
+  next: PageState | null;
+  status: number;
+}
+
+/**
+ * What every capability shares: the manifest, the connection pool, the account's credentials
+ * (one strategy per authentication type), sending a request and reading its status, reading a
+ * page of a list, and mapping records with the observer told.
+ */
+export class RestClient {
+  readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  readonly sessions = new SessionStore();
+  readonly logger: NonNullable<RestConnectorOptions['logger']>;
+  private readonly auth: AuthStrategy;
+
+  constructor(
+    readonly manifest: CompiledManifest,
+    readonly options: RestConnectorOptions = {},
+  ) {
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher = options.dispatcher ?? createUpstreamAgent();
+    this.logger = options.logger ?? new Logger('RestConnector');
+    this.auth = authStrategyFor(manifest.authentication, {
+      sessions: this.sessions,
+      sendUnauthenticated: (account, request, signal, label, accept) =>
+        this.exchange(account, request, { auth: account.auth }, signal, {
+          label,
+          authenticate: false,
+          accept,
+        }),
+    });
+  }
+
+  get kind(): string {
+    return `rest:${this.manifest.name}`;
+  }
+
+  async close(): Promise<void> {
+    this.sessions.clear();
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  /**
+   * Sends one request of the manifest with the account's credentials and reads the answer's
+   * status: statuses in `accept` and 2xx are returned; 401/403 are rejected credentials (after
+   * one renewal of credentials that can be renewed, such as a session); retryable statuses are
+   * RetryableUpstreamError with the upstream's Retry-After; anything else is an UpstreamError
+   * naming the status.
+   */
+  async exchange(
+    account: RestAccount,
+    request: CompiledRequest,
+    scope: Scope,
+    signal: AbortSignal,
+    options: ExchangeOptions,
+  ): Promise<UpstreamAnswer & { url: URL }> {
+    const baseUrl = baseUrlOf(this.manifest, account.auth);
+    const extra = { query: {} as Record<string, unknown>, body: {} as Record<string, unknown> };
+    for (const part of [options.paging, options.bounds]) {
+      if (part) Object.assign(part.in === 'body' ? extra.body : extra.query, part.params);
+    }
+    let built;
+    try {
+      built = await buildRequest(
+        request,
+        baseUrl,
+        this.manifest.headers,
+        scope,
+        extra,
+        options.paging?.url,
+      );
+    } catch (error) {
+      if (error instanceof ExpressionError)
+        throw new UpstreamError(account.secrets.mask(error.message));
+      throw error;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const creds: AppliedCredentials =
+        options.authenticate === false
+          ? { headers: {}, query: {} }
+          : await this.auth.apply(account, signal);
+      const url = new URL(built.url);
+      for (const [name, value] of Object.entries(creds.query)) url.searchParams.set(name, value);
+      const headers = { ...built.headers, ...creds.headers };
+      let body: string | undefined;
+      if (built.body !== undefined && request.method !== 'GET') {
+        const encoded = encodeBody(built.body, request.bodyFormat);
+        body = encoded.text;
+        headers['content-type'] = encoded.contentType;
+      }
+      const outgoing: OutgoingRequest = {
+        method: request.method,
+        url,
+        headers,
+        body,
+        idempotent: request.idempotent,
+        label: options.label,
+      };
+      this.options.observer?.request?.({
+        label: options.label,
+        method: request.method,
+        url: account.secrets.mask(url.toString()),
+        headers: account.secrets.maskHeaders(headers),
+        ...(body !== undefined && { body: account.secrets.mask(body) }),
+      });
+      let answer: UpstreamAnswer;
+      try {
+        answer = await send(this.dispatcher, outgoing, signal, this.manifest.maxResponseBytes);
+      } catch (error) {
+        if (error instanceof Error) error.message = account.secrets.mask(error.message);
+        throw error;
+      }
+      this.options.observer?.response?.({
+        label: options.label,
+        status: answer.status,
+        ms: answer.ms,
+      });
+      this.logger.debug(
+        `${options.label}: ${request.method} ${account.secrets.mask(url.pathname)} answered ${answer.status} in ${Math.round(answer.ms)} ms`,
+      );
+      const status = answer.status;
+      if ((status === 401 || status === 403) && creds.renew && attempt === 0) {
+        // The session may have expired early: log in again, once.
+        creds.renew();
+        continue;
+      }
+      if (options.accept?.has(status) || (status >= 200 && status < 300)) return { ...answer, url };
+      if (status === 401 || status === 403) {
+        throw new CredentialsRejectedError(
+          `The external system rejected the credentials (HTTP ${status} to the ${options.label} request)`,
+        );
+      }
+      const message = `The external system answered HTTP ${status} to the ${options.label} request`;
+      const code = httpStatusCode(status);
+      if (status === 429 || (request.idempotent && this.manifest.retryStatuses.has(status))) {
+        throw new RetryableUpstreamError(
+          message,
+          parseRetryAfter(answer.headers['retry-after']),
+          code,
+        );
+      }
+      throw new UpstreamError(message, false, code);
+    }
+  }
+
+  /** One page of a list: its records, and the state of the next page (null at the end). */
+  async readPage(
+    account: RestAccount,
+    stream: CompiledStream,
+    scope: Scope,
+    state: PageState,
+    signal: AbortSignal,
+    label: string,
+    options: { bounds?: ExtraParams; accept?: ReadonlySet<number> } = {},
+  ): Promise<Page> {
+    const origin = baseUrlOf(this.manifest, account.auth).origin;
+    // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
+    // account's credentials only on the account's own host, whatever the token says.
+    if (state.k === 'url' && new URL(state.url).origin !== origin) {
+      throw new InvalidPositionError(
+        'meta.offset points at a page on another host than the account’s: restart the synchronization without an offset',
+      );
+    }
+    const answer = await this.exchange(account, stream.request, scope, signal, {
+      label,
+      paging: {
+        params: pagingParams(stream.paginator, state),
+        in: stream.paginator.paramIn,
+        ...(state.k === 'url' && { url: state.url }),
+      },
+      bounds: options.bounds,
+      accept: options.accept,
+    });
+    if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
+      return { records: [], next: null, status: answer.status };
+    }
+    const selected = stream.selector.get(answer.body);
+    let records: unknown[];
+    if (Array.isArray(selected)) records = selected;
+    else if (selected === undefined || selected === null) {
+      if (selected === undefined && answer.body !== null) {
+        this.logger.warn(
+          `The ${label} answer has nothing at ${stream.where}.record_selector: read as an empty page`,
+        );
+      }
+      records = [];
+    } else records = [selected];
+    const next = nextState(
+      stream.paginator,
+      state,
+      answer,
+      records.length,
+      answer.url,
+      origin,
+      label,
+    );
+    return { records, next, status: answer.status };
+  }
+
+  /**
+   * Maps records from index `from` on; a record that cannot be mapped is dropped (logged, and
+   * told to the observer) rather than failing the batch.
+   */
+  async mapAll<T>(
+    label: string,
+    records: unknown[],
+    from: number,
+    map: (record: unknown) => Promise<Mapped<T>>,
+    observe = true,
+  ): Promise<{ index: number; value?: T }[]> {
+    const out: { index: number; value?: T }[] = [];
+    const dropped: { index: number; reason: string }[] = [];
+    for (let i = from; i < records.length; i++) {
+      let mapped: Mapped<T>;
+      try {
+        mapped = await map(records[i]);
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        mapped = { problem: error.message };
+      }
+      if ('record' in mapped) out.push({ index: i, value: mapped.record });
+      else {
+        dropped.push({ index: i, reason: mapped.problem });
+        out.push({ index: i });
+      }
+    }
+    if (observe) {
+      this.options.observer?.page?.({
+        label,
+        records: records.slice(from),
+        mapped: out.filter((o) => o.value !== undefined).map((o) => o.value),
+        dropped,
+      });
+    }
+    this.logDropped(label, dropped);
+    return out;
+  }
+
+  private logDropped(label: string, dropped: { index: number; reason: string }[]): void {
+    if (dropped.length === 0) return;
+    const shown = dropped.slice(0, 5).map((d) => `#${d.index}: ${d.reason}`);
+    this.logger.warn(
+      `Dropped ${dropped.length} ${label} record(s) that cannot be sent to Talkdesk (${shown.join('; ')}${dropped.length > 5 ? '; ...' : ''})`,
+    );
+  }
+}
