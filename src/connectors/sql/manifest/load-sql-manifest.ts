@@ -110,11 +110,14 @@ function crossCheck(m: SqlManifest): string[] {
     });
   };
   const time = (where: string, t: SqlTimeColumn) => {
-    if (t.type === 'text' && (!t.format || !isDateFormat(t.format) || !/YYYY/.test(t.format))) {
+    if (t.type === 'text' && (!t.format || !isDateFormat(t.format))) {
       out.push(`${where}.format: type text needs a pattern such as YYYY-MM-DD HH:mm:ss`);
     }
-    if (t.type !== 'text' && t.format !== undefined) {
-      out.push(`${where}.format: only with type text`);
+    if (t.type.startsWith('epoch') && t.format !== undefined) {
+      out.push(`${where}.format: epoch columns are numbers and take no format`);
+    }
+    if (t.format !== undefined && !/YYYY/.test(t.format)) {
+      out.push(`${where}.format: "${t.format}" is not a pattern of YYYY MM DD HH mm ss SSS`);
     }
   };
   const c = m.credentials;
@@ -144,6 +147,11 @@ function crossCheck(m: SqlManifest): string[] {
     names.add(a.name);
     if ((a.insert === undefined) === (a.update === undefined)) {
       out.push(`actions[${i}]: give \`insert\` or \`update\`, exactly one`);
+    }
+    for (const [column, form] of Object.entries((a.insert ?? a.update)?.now ?? {})) {
+      if (!isDateFormat(form)) {
+        out.push(`actions[${i}].${a.insert ? 'insert' : 'update'}.now.${column}: "${form}" is not a date format`);
+      }
     }
     const keys = new Set<string>();
     a.inputs.forEach((input, n) => {

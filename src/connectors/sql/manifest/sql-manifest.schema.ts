@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PHONE_FORMS } from '../../lookup/phone-forms';
 import { FIELD_LIST_SPEC, VALUE_SPEC } from '../../manifest-common';
 
 /**
@@ -84,7 +85,7 @@ export const TIME_COLUMN = z.strictObject({
     .string()
     .optional()
     .describe(
-      'With `text`: a pattern of YYYY MM DD HH mm ss SSS that sorts as text, e.g. `YYYY-MM-DD HH:mm:ss`.',
+      'With `text`: a pattern of YYYY MM DD HH mm ss SSS that sorts as text, e.g. `YYYY-MM-DD HH:mm:ss`. On SQLite, which keeps dates as text, also how `timestamp`, `timestamptz` and `datetime` columns are written (default `YYYY-MM-DD HH:mm:ss.SSS`).',
     ),
   precision_ms: z
     .number()
@@ -160,6 +161,13 @@ const COLUMN_VALUES = z
     'Column → value over `data`, `meta`, `contact.id`, `agent.id` and `account.tenant` (bound parameters, never SQL text).',
   );
 
+const NOW = z
+  .record(IDENTIFIER, z.string().min(1))
+  .default({})
+  .describe(
+    'Columns set to the current time (UTC), each in a date format: `epoch_seconds`, `epoch_ms`, `iso`, or a pattern such as `YYYY-MM-DD HH:mm:ss.SSS` (what a timestamp column takes).',
+  );
+
 export const SQL_ACTION = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
   display: z.string().min(1),
@@ -170,10 +178,7 @@ export const SQL_ACTION = z.strictObject({
     .strictObject({
       table: IDENTIFIER,
       values: COLUMN_VALUES,
-      now: z
-        .record(IDENTIFIER, z.enum(['timestamp', 'epoch_seconds', 'epoch_ms', 'iso']))
-        .default({})
-        .describe('Columns set to the current time, in the given form.'),
+      now: NOW,
       returning: IDENTIFIER.describe('The generated id column (RETURNING, or the insert id on MySQL).'),
       tenant_column: IDENTIFIER.optional().describe('Set to the account’s tenant key.'),
     })
@@ -182,15 +187,25 @@ export const SQL_ACTION = z.strictObject({
     .strictObject({
       table: IDENTIFIER,
       set: COLUMN_VALUES,
-      now: z.record(IDENTIFIER, z.enum(['timestamp', 'epoch_seconds', 'epoch_ms', 'iso'])).default({}),
+      now: NOW,
       key: z.strictObject({ column: IDENTIFIER, value: VALUE_SPEC }).describe('The row to update.'),
       tenant_column: IDENTIFIER.optional().describe('Only a row of the account’s tenant is updated.'),
     })
     .optional(),
   response: z
-    .strictObject({ message: VALUE_SPEC.optional(), external_id: VALUE_SPEC.optional() })
+    .strictObject({
+      message: VALUE_SPEC.optional(),
+      external_id: VALUE_SPEC.optional().describe('Default: the new or updated row’s id.'),
+      contact_external_id: VALUE_SPEC.optional().describe(
+        'The contact the action concerns, e.g. `id` for an action that creates contacts (default: the request’s contact).',
+      ),
+      contact_external_type: VALUE_SPEC.optional(),
+      contact_external_url: VALUE_SPEC.optional(),
+    })
     .default({})
-    .describe('The answer, over `id` (the new or updated row’s id), `data` and `meta`.'),
+    .describe(
+      'The answer to Talkdesk, each a value over `id` (the new or updated row’s id), `data`, `contact`, `agent` and `account`.',
+    ),
 });
 
 const INTERACTION_STREAM = z.strictObject({
@@ -282,8 +297,19 @@ export const SQL_MANIFEST = z
               .array(IDENTIFIER)
               .default([])
               .describe('Contacts’ columns holding phones; each phone form is tried in order.'),
+            phone_forms: z
+              .array(z.enum(PHONE_FORMS))
+              .min(1)
+              .default(['e164', 'national', 'international', 'national_digits', 'digits'])
+              .describe(
+                'The written forms of the caller’s number looked for, in order, until one matches (`e164`, `international`, `national`, `national_digits`, `digits`, `last_digits`).',
+              ),
           })
-          .default({ email_columns: [], phone_columns: [] }),
+          .default({
+            email_columns: [],
+            phone_columns: [],
+            phone_forms: ['e164', 'national', 'international', 'national_digits', 'digits'],
+          }),
         streams: z.array(INTERACTION_STREAM).min(1),
       })
       .optional(),

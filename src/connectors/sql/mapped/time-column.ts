@@ -54,15 +54,16 @@ export function timeColumn(spec: SqlTimeColumn, dialect: SqlDialect): TimeColumn
       };
     }
     default: {
-      // SQLite has no date type: its dates are text (CURRENT_TIMESTAMP writes `YYYY-MM-DD HH:mm:ss`).
-      const write =
-        dialect === 'sqlite' ? (ms: number) => sqlTimestamp(ms).replace(/\.000$/, '') : sqlTimestamp;
+      if (dialect === 'sqlite') {
+        // SQLite has no date type: its dates are text, in one format that sorts as text.
+        return timeColumn({ ...spec, type: 'text', format: spec.format ?? 'YYYY-MM-DD HH:mm:ss.SSS' }, dialect);
+      }
       return {
         column,
         precisionMs,
         toMs: (v) => truncate(v instanceof Date ? v.getTime() : parseDate(v)),
-        atOrAfter: (ms) => write(ceilTo(ms, precisionMs)),
-        atOrBefore: (ms) => write(floorTo(ms, precisionMs)),
+        atOrAfter: (ms) => sqlTimestamp(ceilTo(ms, precisionMs)),
+        atOrBefore: (ms) => sqlTimestamp(floorTo(ms, precisionMs)),
       };
     }
   }

@@ -62,7 +62,8 @@ export class TableCredentials {
     const given = auth[secret.field];
     if (typeof given !== 'string' || given === '') return undefined;
     const columns = [secret.column, ...(tenantColumn ? [tenantColumn] : [])];
-    let select = selectFrom(this.client, this.spec, columns, undefined);
+    // The tenant column is what the row yields here, not a scope: the tenant is not known yet.
+    let select = selectFrom(this.client, { ...this.spec, tenant_column: undefined }, columns, undefined);
     if (identity) {
       const name = this.identityOf(auth);
       if (name === undefined || name === '') return undefined;
