@@ -38,7 +38,10 @@ describePortContract(`SQL manifest: legacy CRM (${TEST_DATABASE})`, async () => 
       invalidCredentials: [
         { label: 'wrong password', auth: { ...acme, password: 'not-the-password' } },
         { label: 'the other tenant’s password', auth: { ...acme, password: globex.password } },
-        { label: 'unknown user', auth: { username: 'nobody@acme.example', password: 'acme-secret' } },
+        {
+          label: 'unknown user',
+          auth: { username: 'nobody@acme.example', password: 'acme-secret' },
+        },
         { label: 'an inactive user', auth: CRM_INACTIVE_USER },
         { label: 'password only', auth: { password: acme.password } },
       ],

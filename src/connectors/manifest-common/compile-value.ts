@@ -57,7 +57,11 @@ export function compileValue(
     const path = attempt(ctx, `${where}.path`, () => new JsonPath(spec.path!));
     if (path) source = { kind: 'path', path };
   } else if (spec.template !== undefined) {
-    const template = attempt(ctx, `${where}.template`, () => new Template(spec.template!, ctx.roots));
+    const template = attempt(
+      ctx,
+      `${where}.template`,
+      () => new Template(spec.template!, ctx.roots),
+    );
     if (template) source = { kind: 'template', template };
   } else if (spec.expression !== undefined) {
     const expression = attempt(

@@ -18,7 +18,8 @@ export function zodIssuesToMistakes(issues: readonly z.core.$ZodIssue[], input: 
   const out: string[] = [];
   const valueAt = (path: readonly PropertyKey[]) =>
     path.reduce<unknown>(
-      (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+      (v, key) =>
+        v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined,
       input,
     );
   const visit = (issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]) => {

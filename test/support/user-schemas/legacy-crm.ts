@@ -4,8 +4,6 @@ import { seededRandom } from '../../../src/common/seeded-random';
 import { TestDatabase } from '../test-database';
 import { pad, serialKey, textSeconds } from './user-database';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 /**
  * A legacy CRM's own schema, nothing like the bridge's: upper-case table and column names,
  * three phone columns written as people typed them, dates as `YYYY-MM-DD HH:mm:ss` text, a
@@ -80,8 +78,28 @@ export async function createLegacyCrm(db: Kysely<any>, kind: TestDatabase['kind'
     .execute();
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Radia', 'Linus', 'Frances', 'Donald'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson', 'Perlman', 'Torvalds'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Ken',
+  'Radia',
+  'Linus',
+  'Frances',
+  'Donald',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Thompson',
+  'Perlman',
+  'Torvalds',
+];
 
 /** Fills the CRM: two tenants whose customers interleave, with ties, deleted rows and activities. */
 export async function seedLegacyCrm(db: Kysely<any>): Promise<void> {
@@ -123,7 +141,10 @@ export async function seedLegacyCrm(db: Kysely<any>): Promise<void> {
         FIRST_NAME: first,
         LAST_NAME: `${last} ${n}`,
         COMPANY_NAME: random() < 0.7 ? `${pick(LAST)} Ltd` : null,
-        EMAIL: random() < 0.9 ? `${first}.${last}.${n}@${tenant.slice(2).toLowerCase()}.example`.toLowerCase() : null,
+        EMAIL:
+          random() < 0.9
+            ? `${first}.${last}.${n}@${tenant.slice(2).toLowerCase()}.example`.toLowerCase()
+            : null,
         EMAIL_2: random() < 0.2 ? `alt.${n}@mail.example` : null,
         PHONE_HOME: random() < 0.6 ? forms[n % 3] : null,
         PHONE_WORK: random() < 0.5 ? `(646) 556-${pad(n, 4)}` : null,
@@ -135,7 +156,10 @@ export async function seedLegacyCrm(db: Kysely<any>): Promise<void> {
     }
   }
   for (let i = 0; i < customers.length; i += 100) {
-    await db.insertInto('CUSTOMERS').values(customers.slice(i, i + 100)).execute();
+    await db
+      .insertInto('CUSTOMERS')
+      .values(customers.slice(i, i + 100))
+      .execute();
   }
   const staff = CRM_TENANTS.flatMap(({ tenant }, t) =>
     Array.from({ length: 12 }, (_, i) => ({

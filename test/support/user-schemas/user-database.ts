@@ -3,8 +3,6 @@ import { Kysely } from 'kysely';
 import { openDatabase } from '../../../src/connectors/sql/database';
 import { createTestDatabase, TestDatabase } from '../test-database';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 /**
  * A database of the kind TEST_DATABASE names holding a schema the bridge did not create, as a
  * company's own application keeps it: the DATABASE_URL the bridge is given, and a writable
@@ -44,4 +42,5 @@ export function serialKey(kind: TestDatabase['kind']) {
 export const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** `YYYY-MM-DD HH:mm:ss` in UTC. */
-export const textSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+export const textSeconds = (ms: number) =>
+  new Date(ms).toISOString().slice(0, 19).replace('T', ' ');

@@ -43,7 +43,9 @@ export function parseSqlManifest(text: string, file: string): LoadedSqlManifest 
     try {
       document = JSON.parse(text);
     } catch (error) {
-      throw new SqlManifestError(`The SQL manifest ${file} is not JSON: ${(error as Error).message}`);
+      throw new SqlManifestError(
+        `The SQL manifest ${file} is not JSON: ${(error as Error).message}`,
+      );
     }
   } else {
     const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -138,7 +140,9 @@ function crossCheck(m: SqlManifest): string[] {
     source(`interactions.streams[${i}]`, s);
     time(`interactions.streams[${i}].date`, s.date);
     if (s.types.length > 1 && !s.fields.type) {
-      out.push(`interactions.streams[${i}].fields.type: is required when the stream yields several types`);
+      out.push(
+        `interactions.streams[${i}].fields.type: is required when the stream yields several types`,
+      );
     }
   });
   const names = new Set<string>();
@@ -150,12 +154,15 @@ function crossCheck(m: SqlManifest): string[] {
     }
     for (const [column, form] of Object.entries((a.insert ?? a.update)?.now ?? {})) {
       if (!isDateFormat(form)) {
-        out.push(`actions[${i}].${a.insert ? 'insert' : 'update'}.now.${column}: "${form}" is not a date format`);
+        out.push(
+          `actions[${i}].${a.insert ? 'insert' : 'update'}.now.${column}: "${form}" is not a date format`,
+        );
       }
     }
     const keys = new Set<string>();
     a.inputs.forEach((input, n) => {
-      if (keys.has(input.key)) out.push(`actions[${i}].inputs[${n}].key: "${input.key}" is used twice`);
+      if (keys.has(input.key))
+        out.push(`actions[${i}].inputs[${n}].key: "${input.key}" is used twice`);
       keys.add(input.key);
     });
   });
@@ -167,7 +174,9 @@ function crossCheck(m: SqlManifest): string[] {
     m.contacts.tenant_column,
   ];
   if (m.credentials.type === 'table' && tenants[0] === undefined && tenants[1] !== undefined) {
-    out.push('contacts.tenant_column: needs credentials.tenant_column, which yields the tenant key');
+    out.push(
+      'contacts.tenant_column: needs credentials.tenant_column, which yields the tenant key',
+    );
   }
   return out;
 }

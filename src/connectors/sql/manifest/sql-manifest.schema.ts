@@ -29,7 +29,9 @@ export const FILTER = z
     is_null: z
       .boolean()
       .optional()
-      .describe('`true`: only rows where the column is NULL (e.g. `DELETED_AT`); `false`: not NULL.'),
+      .describe(
+        '`true`: only rows where the column is NULL (e.g. `DELETED_AT`); `false`: not NULL.',
+      ),
   })
   .describe(
     'A condition rows must meet (e.g. a soft-delete flag); exactly one of `equals`, `not_equals`, `in`, `is_null`. Values are bound parameters.',
@@ -124,7 +126,9 @@ const TABLE_CREDENTIALS = z.strictObject({
         .describe('`lower`: trimmed and lower-cased before the lookup; `trim`; `none`.'),
     })
     .optional()
-    .describe('Who the credentials claim to be; leave out for a table of API keys (`sha256` only).'),
+    .describe(
+      'Who the credentials claim to be; leave out for a table of API keys (`sha256` only).',
+    ),
   secret: z.strictObject({
     column: IDENTIFIER.describe('The column with the stored hash.'),
     field: z.string().default('password').describe('The `auth` field holding the secret.'),
@@ -146,7 +150,11 @@ const STATIC_TOKENS = z.strictObject({
     .describe(
       'Environment variable with the tokens’ SHA-256 (hex), one per line or comma, each optionally followed by a space and the tenant key it yields.',
     ),
-  hashes_file: z.string().min(1).optional().describe('A file (a mounted secret) in the same format.'),
+  hashes_file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A file (a mounted secret) in the same format.'),
 });
 
 const ACTION_INPUT = z.strictObject({
@@ -179,7 +187,9 @@ export const SQL_ACTION = z.strictObject({
       table: IDENTIFIER,
       values: COLUMN_VALUES,
       now: NOW,
-      returning: IDENTIFIER.describe('The generated id column (RETURNING, or the insert id on MySQL).'),
+      returning: IDENTIFIER.describe(
+        'The generated id column (RETURNING, or the insert id on MySQL).',
+      ),
       tenant_column: IDENTIFIER.optional().describe('Set to the account’s tenant key.'),
     })
     .optional(),
@@ -189,7 +199,9 @@ export const SQL_ACTION = z.strictObject({
       set: COLUMN_VALUES,
       now: NOW,
       key: z.strictObject({ column: IDENTIFIER, value: VALUE_SPEC }).describe('The row to update.'),
-      tenant_column: IDENTIFIER.optional().describe('Only a row of the account’s tenant is updated.'),
+      tenant_column: IDENTIFIER.optional().describe(
+        'Only a row of the account’s tenant is updated.',
+      ),
     })
     .optional(),
   response: z
@@ -248,7 +260,9 @@ export const SQL_MANIFEST = z
           .int()
           .min(1)
           .optional()
-          .describe('The server cancels a statement running longer (default: DATABASE_QUERY_TIMEOUT_MS or the request budget).'),
+          .describe(
+            'The server cancels a statement running longer (default: DATABASE_QUERY_TIMEOUT_MS or the request budget).',
+          ),
       })
       .default({}),
     talkdesk: z
@@ -292,7 +306,10 @@ export const SQL_MANIFEST = z
       .strictObject({
         lookup: z
           .strictObject({
-            email_columns: z.array(IDENTIFIER).default([]).describe('Contacts’ columns holding emails.'),
+            email_columns: z
+              .array(IDENTIFIER)
+              .default([])
+              .describe('Contacts’ columns holding emails.'),
             phone_columns: z
               .array(IDENTIFIER)
               .default([])

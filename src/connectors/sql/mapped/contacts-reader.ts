@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ContactBatch, ContactQuery, ContactRecord } from '../../ports';
-import { InvalidPositionError } from '../../ports/errors';
-import { text, texts, ValueCompileContext } from '../../manifest-common';
+import { InvalidPositionError, UpstreamError } from '../../ports/errors';
+import { ExpressionError, text, texts, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import { Reader, RowShape } from './row-shape';
 import type { Row, SqlClient } from './sql-client';
@@ -12,6 +12,26 @@ type Contacts = LoadedSqlManifest['contacts'];
 
 const INTEGER = /^-?\d+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An id from a request as the id column holds it, or undefined when it cannot be one (a value
+ * the column's type would refuse never reaches the database).
+ */
+export function idOfType(
+  type: 'integer' | 'text' | 'uuid',
+  id: string,
+): string | number | undefined {
+  switch (type) {
+    case 'integer': {
+      const n = Number(id);
+      return INTEGER.test(id) && Number.isSafeInteger(n) ? n : undefined;
+    }
+    case 'uuid':
+      return UUID.test(id) ? id.toLowerCase() : undefined;
+    case 'text':
+      return id;
+  }
+}
 
 /** Custom fields as the contacts port hands them. */
 function customFieldsOf(values: unknown[], keys: readonly string[]) {
@@ -49,7 +69,9 @@ export class ContactsReader {
     for (const [name, value] of Object.entries(spec.fields)) {
       if (value === undefined) continue;
       const where = `contacts.fields.${name}`;
-      this.fields[name as keyof Contacts['fields']] = ['emails', 'phones', 'websites'].includes(name)
+      this.fields[name as keyof Contacts['fields']] = ['emails', 'phones', 'websites'].includes(
+        name,
+      )
         ? this.shape.listReader(where, value)
         : this.shape.reader(where, value as Exclude<typeof value, unknown[]>);
     }
@@ -64,20 +86,10 @@ export class ContactsReader {
 
   /** The id of a position, as the id column compares; a position that cannot be one is refused. */
   private idValue(id: string): string | number {
-    switch (this.spec.id.type) {
-      case 'integer': {
-        const n = Number(id);
-        if (!INTEGER.test(id) || !Number.isSafeInteger(n)) {
-          throw new InvalidPositionError('contact id is not an integer');
-        }
-        return n;
-      }
-      case 'uuid':
-        if (!UUID.test(id)) throw new InvalidPositionError('contact id is not a uuid');
-        return id.toLowerCase();
-      case 'text':
-        return id;
-    }
+    const value = idOfType(this.spec.id.type, id);
+    if (value === undefined)
+      throw new InvalidPositionError(`contact id is not of type ${this.spec.id.type}`);
+    return value;
   }
 
   /** The keyset query of one page (one row more than the limit, to tell whether more follow). */
@@ -86,7 +98,9 @@ export class ContactsReader {
     const col = sql.ref(t.column);
     const textIds = this.spec.id.type === 'text' && this.client.dialect === 'postgres';
     // Text ids sort as the contacts port compares them (code units), whatever the collation.
-    const id = textIds ? sql`${sql.ref(this.spec.id.column)} collate "C"` : sql.ref(this.spec.id.column);
+    const id = textIds
+      ? sql`${sql.ref(this.spec.id.column)} collate "C"`
+      : sql.ref(this.spec.id.column);
     let select = selectFrom(this.client, this.spec, this.shape.columns, tenant).where(
       col,
       '<=',
@@ -116,13 +130,24 @@ export class ContactsReader {
       .compile();
   }
 
+  /** Whether the tenant has this contact (deleted or filtered out ones do not count). */
+  async exists(tenant: unknown, id: string): Promise<boolean> {
+    const value = idOfType(this.spec.id.type, id);
+    if (value === undefined) return false;
+    const query = selectFrom(this.client, this.spec, [this.spec.id.column], tenant)
+      .where(sql.ref(this.spec.id.column), '=', value)
+      .limit(1)
+      .compile();
+    return (await this.client.all(query)).length > 0;
+  }
+
   async list(tenant: unknown, query: ContactQuery): Promise<ContactBatch> {
     const rows = await this.client.all(this.pageQuery(tenant, query));
     const hasMore = rows.length > query.limit;
     const take = hasMore ? query.limit : rows.length;
     const records: ContactRecord[] = [];
     for (let i = 0; i < take; i++) {
-      const record = this.async ? await this.mapAsync(rows[i]) : this.map(rows[i]);
+      const record = this.async ? await this.mapOrFail(rows[i]) : this.map(rows[i]);
       if (record) records.push(record);
     }
     return { records, hasMore };
@@ -160,6 +185,16 @@ export class ContactsReader {
         this.customKeys,
       ),
     };
+  }
+
+  /** An expression failing on a row fails the page, naming it: a contact is never left out silently. */
+  private async mapOrFail(row: Row): Promise<ContactRecord | undefined> {
+    try {
+      return await this.mapAsync(row);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      throw new UpstreamError(`contact ${String(row[this.idAt])}: ${error.message}`);
+    }
   }
 
   private async mapAsync(row: Row): Promise<ContactRecord | undefined> {

@@ -4,6 +4,7 @@ import { phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlInteractionStream } from '../manifest/sql-manifest.schema';
+import { idOfType } from './contacts-reader';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
 import { AnySelect, selectFrom } from './source-query';
@@ -64,18 +65,23 @@ export class InteractionsReader {
     condition: (select: AnySelect) => AnySelect,
   ): Promise<unknown> {
     const contacts = this.manifest.contacts;
-    const select = condition(selectFrom(this.client, contacts, [contacts.id.column], tenant)).limit(1);
+    const select = condition(selectFrom(this.client, contacts, [contacts.id.column], tenant)).limit(
+      1,
+    );
     const rows = await this.client.all(select.compile());
     return rows[0]?.[0];
   }
 
   private async findContact(tenant: unknown, lookup: ContactLookup): Promise<unknown> {
     const contacts = this.manifest.contacts;
-    const { email_columns: emailColumns, phone_columns: phoneColumns, phone_forms: forms } =
-      this.manifest.interactions!.lookup;
+    const {
+      email_columns: emailColumns,
+      phone_columns: phoneColumns,
+      phone_forms: forms,
+    } = this.manifest.interactions!.lookup;
     if (lookup.contactId !== undefined) {
       const id = lookup.contactId;
-      const typed = contacts.id.type === 'integer' ? (/^-?\d{1,15}$/.test(id) ? Number(id) : undefined) : id;
+      const typed = idOfType(contacts.id.type, id);
       if (typed !== undefined) {
         const found = await this.contactWhere(tenant, (s) =>
           s.where(sql.ref(contacts.id.column), '=', typed),
@@ -95,7 +101,9 @@ export class InteractionsReader {
     for (const phone of lookup.phones) {
       if (phoneColumns.length === 0) continue;
       // As Talkdesk sent it first, then each declared form in order.
-      const values = [...new Set([phone.trim(), ...phoneForms(phone, this.region, forms).map((f) => f.value)])];
+      const values = [
+        ...new Set([phone.trim(), ...phoneForms(phone, this.region, forms).map((f) => f.value)]),
+      ];
       for (const value of values.filter(Boolean)) {
         const found = await this.contactWhere(tenant, (s) =>
           s.where((eb) => eb.or(phoneColumns.map((c) => eb(sql.ref(c), '=', value)))),
@@ -133,7 +141,8 @@ export class InteractionsReader {
         const type = f.type ? await read(f.type) : stream.spec.types[0];
         const at = stream.date.toMs(row[stream.dateAt]);
         const id = row[stream.idAt];
-        if (!type || !wanted.has(type) || at === undefined || id === null || id === undefined) continue;
+        if (!type || !wanted.has(type) || at === undefined || id === null || id === undefined)
+          continue;
         out.push({
           id: typeof id === 'number' ? id : String(id),
           type,

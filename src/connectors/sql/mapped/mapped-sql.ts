@@ -55,9 +55,19 @@ export class MappedSql implements OnModuleInit, OnModuleDestroy {
     this.contacts = new ContactsReader(client, m.contacts, ctx(['record']));
     if (m.agents) this.agents = new AgentsReader(client, m.agents, ctx(['record']));
     if (m.interactions) {
-      this.interactions = new InteractionsReader(client, m, ctx(['record']), options.defaultPhoneRegion);
+      this.interactions = new InteractionsReader(
+        client,
+        m,
+        ctx(['record']),
+        options.defaultPhoneRegion,
+      );
     }
-    this.actions = new ActionsWriter(client, m.actions, ctx(['data', 'meta', 'contact', 'agent', 'account', 'id']));
+    this.actions = new ActionsWriter(
+      client,
+      m.actions,
+      ctx(['data', 'meta', 'contact', 'agent', 'account', 'id']),
+      (tenant, id) => this.contacts.exists(tenant, id),
+    );
     if (mistakes.length > 0) {
       throw new SqlManifestError(
         `The SQL manifest ${m.file} has ${mistakes.length} mistake${mistakes.length === 1 ? '' : 's'}:\n${mistakes.map((x) => `  - ${x}`).join('\n')}`,
@@ -77,7 +87,9 @@ export class MappedSql implements OnModuleInit, OnModuleDestroy {
 
   account(tenant: string | number | null): TenantAccount {
     const key =
-      tenant === null ? `sql:${this.manifest.name}` : `sql:${this.manifest.name}:${typeof tenant}:${tenant}`;
+      tenant === null
+        ? `sql:${this.manifest.name}`
+        : `sql:${this.manifest.name}:${typeof tenant}:${tenant}`;
     return { key, tenant };
   }
 

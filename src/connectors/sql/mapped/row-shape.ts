@@ -17,7 +17,8 @@ import type { Row } from './sql-client';
 export type Reader = (row: Row, record: () => Record<string, unknown>) => unknown;
 
 /** Columns a template reads as `{{ record.COLUMN }}`. */
-const TEMPLATE_COLUMN = /\{\{\s*record\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_$]*)|\[\s*["']([^"']+)["']\s*\])/g;
+const TEMPLATE_COLUMN =
+  /\{\{\s*record\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_$]*)|\[\s*["']([^"']+)["']\s*\])/g;
 
 export class RowShape {
   readonly columns: string[] = [];

@@ -58,7 +58,8 @@ export interface SqlClient extends SqlSession {
   close(): Promise<void>;
 }
 
-function builderFor(dialect: SqlDialect): Kysely<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function builderFor(dialect: SqlDialect): Kysely<any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const parts = {
     sqlite: [SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler],
     postgres: [PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler],
@@ -151,7 +152,8 @@ async function openPostgresClient(url: string, options: ClientOptions): Promise<
         if (format === 'binary') return types.getTypeParser(oid, format);
         // bigint ids and epoch numbers as numbers; timestamps without a zone read as UTC.
         if (oid === types.builtins.INT8) return (v: string) => Number(v);
-        if (oid === types.builtins.TIMESTAMP) return (v: string) => new Date(`${v.replace(' ', 'T')}Z`);
+        if (oid === types.builtins.TIMESTAMP)
+          return (v: string) => new Date(`${v.replace(' ', 'T')}Z`);
         return types.getTypeParser(oid, format);
       }) as typeof types.getTypeParser,
     },
@@ -228,7 +230,9 @@ async function openMysqlClient(url: string, options: ClientOptions): Promise<Sql
   });
   const on = (client: MysqlPool | PoolConnection): SqlSession => ({
     all: async (query) =>
-      (await client.query({ sql: query.sql, values: [...query.parameters], rowsAsArray: true }))[0] as Row[],
+      (
+        await client.query({ sql: query.sql, values: [...query.parameters], rowsAsArray: true })
+      )[0] as Row[],
     write: async (query) => {
       const [result] = await client.query({
         sql: query.sql,
@@ -263,7 +267,10 @@ async function openMysqlClient(url: string, options: ClientOptions): Promise<Sql
 }
 
 /** Opens the database DATABASE_URL names (see databaseTarget). */
-export async function openSqlClient(databaseUrl: string, options: ClientOptions): Promise<SqlClient> {
+export async function openSqlClient(
+  databaseUrl: string,
+  options: ClientOptions,
+): Promise<SqlClient> {
   const target = databaseTarget(databaseUrl, '.');
   switch (target.dialect) {
     case 'sqlite':

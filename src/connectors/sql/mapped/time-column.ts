@@ -38,7 +38,12 @@ export function timeColumn(spec: SqlTimeColumn, dialect: SqlDialect): TimeColumn
       return {
         column,
         precisionMs,
-        toMs: (v) => truncate(typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint' ? Number(v) * unit : undefined),
+        toMs: (v) =>
+          truncate(
+            typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint'
+              ? Number(v) * unit
+              : undefined,
+          ),
         atOrAfter: (ms) => ceilTo(ms, precisionMs) / unit,
         atOrBefore: (ms) => floorTo(ms, precisionMs) / unit,
       };
@@ -56,7 +61,10 @@ export function timeColumn(spec: SqlTimeColumn, dialect: SqlDialect): TimeColumn
     default: {
       if (dialect === 'sqlite') {
         // SQLite has no date type: its dates are text, in one format that sorts as text.
-        return timeColumn({ ...spec, type: 'text', format: spec.format ?? 'YYYY-MM-DD HH:mm:ss.SSS' }, dialect);
+        return timeColumn(
+          { ...spec, type: 'text', format: spec.format ?? 'YYYY-MM-DD HH:mm:ss.SSS' },
+          dialect,
+        );
       }
       return {
         column,

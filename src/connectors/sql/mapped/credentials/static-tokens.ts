@@ -21,7 +21,9 @@ export function parseTokenHashes(text: string, origin: string): Entry[] {
     if (!line) continue;
     const [hash, tenant, extra] = line.split(/\s+/);
     if (!/^[0-9a-fA-F]{64}$/.test(hash) || extra !== undefined) {
-      throw new ConfigError(`${origin}: each entry must be a SHA-256 in hex, optionally followed by a tenant key`);
+      throw new ConfigError(
+        `${origin}: each entry must be a SHA-256 in hex, optionally followed by a tenant key`,
+      );
     }
     entries.push({ hash: Buffer.from(hash.toLowerCase(), 'hex'), tenant: tenant ?? null });
   }
@@ -52,7 +54,9 @@ export class StaticTokens {
       try {
         text = readFileSync(spec.hashes_file!, 'utf8');
       } catch (error) {
-        throw new ConfigError(`${origin}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw new ConfigError(
+          `${origin}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
       this.entries = parseTokenHashes(text, origin);
     }

@@ -9,7 +9,8 @@ import { verifyPassword } from '../../passwords';
  */
 export type HashAlgorithm = 'bcrypt' | 'argon2' | 'scrypt' | 'pbkdf2' | 'sha256';
 
-export const sha256Hex = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
+export const sha256Hex = (secret: string) =>
+  createHash('sha256').update(secret, 'utf8').digest('hex');
 
 function equalText(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -21,7 +22,14 @@ function verifyPbkdf2(secret: string, stored: string): Promise<boolean> {
   const [scheme, iterations, salt, hash] = stored.split('$');
   const digest = /^pbkdf2_(sha256|sha512|sha1)$/.exec(scheme ?? '')?.[1];
   const rounds = Number(iterations);
-  if (!digest || !salt || !hash || !Number.isSafeInteger(rounds) || rounds < 1 || rounds > 10_000_000) {
+  if (
+    !digest ||
+    !salt ||
+    !hash ||
+    !Number.isSafeInteger(rounds) ||
+    rounds < 1 ||
+    rounds > 10_000_000
+  ) {
     return Promise.resolve(false);
   }
   const expected = Buffer.from(hash, 'base64');
@@ -81,15 +89,33 @@ export async function decoyHash(algorithm: HashAlgorithm, like?: string): Promis
     case 'scrypt': {
       const parts = (like ?? '').split('$');
       if (parts[0] === 'scrypt' && parts.length === 6) {
-        return [...parts.slice(0, 4), randomBytes(16).toString('base64'), randomBytes(32).toString('base64')].join('$');
+        return [
+          ...parts.slice(0, 4),
+          randomBytes(16).toString('base64'),
+          randomBytes(32).toString('base64'),
+        ].join('$');
       }
-      return ['scrypt', 16384, 8, 1, randomBytes(16).toString('base64'), randomBytes(32).toString('base64')].join('$');
+      return [
+        'scrypt',
+        16384,
+        8,
+        1,
+        randomBytes(16).toString('base64'),
+        randomBytes(32).toString('base64'),
+      ].join('$');
     }
     case 'pbkdf2': {
       const parts = (like ?? '').split('$');
-      const scheme = /^pbkdf2_(sha256|sha512|sha1)$/.test(parts[0] ?? '') ? parts[0] : 'pbkdf2_sha256';
+      const scheme = /^pbkdf2_(sha256|sha512|sha1)$/.test(parts[0] ?? '')
+        ? parts[0]
+        : 'pbkdf2_sha256';
       const rounds = Number(parts[1]) > 0 ? parts[1] : '600000';
-      return [scheme, rounds, randomBytes(12).toString('hex'), randomBytes(32).toString('base64')].join('$');
+      return [
+        scheme,
+        rounds,
+        randomBytes(12).toString('hex'),
+        randomBytes(32).toString('base64'),
+      ].join('$');
     }
     case 'sha256':
       return randomBytes(32).toString('hex');

@@ -42,7 +42,12 @@ export class TableCredentials {
    * the table's own hashes (any row: every tenant's), so that both cost the same.
    */
   async prepare(): Promise<void> {
-    const sample = selectFrom(this.client, { ...this.spec, tenant_column: undefined }, [this.spec.secret.column], undefined)
+    const sample = selectFrom(
+      this.client,
+      { ...this.spec, tenant_column: undefined },
+      [this.spec.secret.column],
+      undefined,
+    )
       .where(sql.ref(this.spec.secret.column), 'is not', null)
       .limit(1)
       .compile();
@@ -63,7 +68,12 @@ export class TableCredentials {
     if (typeof given !== 'string' || given === '') return undefined;
     const columns = [secret.column, ...(tenantColumn ? [tenantColumn] : [])];
     // The tenant column is what the row yields here, not a scope: the tenant is not known yet.
-    let select = selectFrom(this.client, { ...this.spec, tenant_column: undefined }, columns, undefined);
+    let select = selectFrom(
+      this.client,
+      { ...this.spec, tenant_column: undefined },
+      columns,
+      undefined,
+    );
     if (identity) {
       const name = this.identityOf(auth);
       if (name === undefined || name === '') return undefined;
