@@ -29,9 +29,12 @@ export function idOfType(
     case 'uuid':
       return UUID.test(id) ? id.toLowerCase() : undefined;
     case 'text':
-      return id;
+      return holdable(id) ? id : undefined;
   }
 }
+
+/** Text a column can hold: PostgreSQL's text holds no NUL character (it refuses the statement). */
+export const holdable = (value: string) => !value.includes('\u0000');
 
 /** Custom fields as the contacts port hands them. */
 function customFieldsOf(values: unknown[], keys: readonly string[]) {

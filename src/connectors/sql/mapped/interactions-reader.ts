@@ -4,7 +4,7 @@ import { phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlInteractionStream } from '../manifest/sql-manifest.schema';
-import { idOfType } from './contacts-reader';
+import { holdable, idOfType } from './contacts-reader';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
 import { AnySelect, selectFrom } from './source-query';
@@ -91,7 +91,9 @@ export class InteractionsReader {
       }
     }
     for (const email of lookup.emails) {
-      const values = [...new Set([email.trim(), email.trim().toLowerCase()])].filter(Boolean);
+      const values = [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
+        (v) => v && holdable(v),
+      );
       if (values.length === 0 || emailColumns.length === 0) continue;
       const found = await this.contactWhere(tenant, (s) =>
         s.where((eb) => eb.or(emailColumns.map((c) => eb(sql.ref(c), 'in', values)))),
@@ -104,7 +106,7 @@ export class InteractionsReader {
       const values = [
         ...new Set([phone.trim(), ...phoneForms(phone, this.region, forms).map((f) => f.value)]),
       ];
-      for (const value of values.filter(Boolean)) {
+      for (const value of values.filter((v) => v && holdable(v))) {
         const found = await this.contactWhere(tenant, (s) =>
           s.where((eb) => eb.or(phoneColumns.map((c) => eb(sql.ref(c), '=', value)))),
         );

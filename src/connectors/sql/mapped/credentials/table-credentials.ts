@@ -65,7 +65,8 @@ export class TableCredentials {
   async check(auth: AuthFields): Promise<CredentialsResult | undefined> {
     const { identity, secret, tenant_column: tenantColumn } = this.spec;
     const given = auth[secret.field];
-    if (typeof given !== 'string' || given === '') return undefined;
+    // A NUL character is in no stored identity or hash (PostgreSQL's text cannot even hold one).
+    if (typeof given !== 'string' || given === '' || given.includes('\u0000')) return undefined;
     const columns = [secret.column, ...(tenantColumn ? [tenantColumn] : [])];
     // The tenant column is what the row yields here, not a scope: the tenant is not known yet.
     let select = selectFrom(
@@ -76,7 +77,7 @@ export class TableCredentials {
     );
     if (identity) {
       const name = this.identityOf(auth);
-      if (name === undefined || name === '') return undefined;
+      if (name === undefined || name === '' || name.includes('\u0000')) return undefined;
       select = select.where(sql.ref(identity.column), '=', name);
     } else {
       select = select.where(sql.ref(secret.column), '=', sha256Hex(given));
