@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PHONE_REGION } from '../talkdesk/contract/phone';
 import { CheckOptions, runConnectorCheck } from '../tools/connector-check/connector-check';
@@ -8,6 +9,10 @@ const USAGE = `Usage: npm run connector:check -- <manifest> [options]
 Validates a connector manifest (YAML or JSON). Given credentials, runs each capability against
 the live external system and prints every request (secrets masked), the answer's status, the
 records extracted and the records as Talkdesk will receive them, page by page.
+
+An SQL manifest is checked against the database of DATABASE_URL (or DATABASE_URL_FILE), read
+only: the plan of the contacts' keyset query (EXPLAIN), with the index to create when the
+database would scan or sort, and given --auth the credentials and the first contacts.
 
 Options:
   --auth '<json>'        the auth fields, as Talkdesk would send them
@@ -22,6 +27,13 @@ Options:
   --data '<json>'        the action's data
   --meta '<json>'        the action's meta ({"contact_external_id": "...", "agent_external_id": "..."})
   --timeout-ms <ms>      time allowed per capability (default 30000)`;
+
+/** An SQL manifest's database: DATABASE_URL, or the file DATABASE_URL_FILE names. */
+function databaseUrl(): string | undefined {
+  const file = process.env.DATABASE_URL_FILE;
+  if (file) return readFileSync(file, 'utf8').trim();
+  return process.env.DATABASE_URL || undefined;
+}
 
 function json<T>(text: string | undefined, name: string): T | undefined {
   if (text === undefined) return undefined;
@@ -78,6 +90,7 @@ async function main(): Promise<number> {
     meta: json(values.meta, '--meta'),
     defaultPhoneRegion: process.env.DEFAULT_PHONE_REGION ?? DEFAULT_PHONE_REGION,
     timeoutMs,
+    ...(databaseUrl() && { databaseUrl: databaseUrl() }),
   };
   return runConnectorCheck(options, (line) => console.log(line));
 }

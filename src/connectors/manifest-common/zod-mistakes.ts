@@ -30,10 +30,16 @@ export function zodIssuesToMistakes(issues: readonly z.core.$ZodIssue[], input: 
         for (const key of issue.keys) out.push(`${dotted([...path, key])}: unknown key`);
         return;
       case 'invalid_union': {
-        // The branch that got furthest says the most: the one with the fewest mistakes.
+        // The branch that got furthest says the most: the deepest mistakes, then the fewest.
+        const depth = (b: readonly z.core.$ZodIssue[]) => Math.max(...b.map((i) => i.path.length));
         const branches = issue.errors.filter((b) => b.length > 0);
-        const best = branches.sort((a, b) => a.length - b.length)[0];
-        if (!best || branches.every((b) => b.length === 1 && b[0].code === 'invalid_type')) {
+        const best = branches.sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+        if (
+          !best ||
+          branches.every(
+            (b) => b.length === 1 && b[0].code === 'invalid_type' && b[0].path.length === 0,
+          )
+        ) {
           out.push(`${at}: ${issue.message} (got ${kindOf(valueAt(path))})`);
           return;
         }

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../../../common/config-error';
 import type { AuthenticationField } from '../../ports';
-import { isDateFormat, zodIssuesToMistakes } from '../../manifest-common';
+import { compileValue, isDateFormat, ValueSpec, zodIssuesToMistakes } from '../../manifest-common';
 import { SQL_MANIFEST, SqlFilter, SqlManifest, SqlTimeColumn } from './sql-manifest.schema';
 
 /** An SQL manifest that cannot be used; the message lists every mistake with its path. */
@@ -93,8 +93,46 @@ function authenticationFields(m: SqlManifest): AuthenticationField[] {
   ];
 }
 
+/** The template roots of values read from rows, and of actions' values. */
+export const RECORD_ROOTS = ['record'] as const;
+export const ACTION_ROOTS = ['data', 'meta', 'contact', 'agent', 'account', 'id'] as const;
+
+/** Every value spec of the manifest, with where it is and the roots its templates may read. */
+function* valuesOf(m: SqlManifest): Generator<readonly [string, ValueSpec, readonly string[]]> {
+  const each = function* (where: string, specs: Record<string, unknown>, roots: readonly string[]) {
+    for (const [key, spec] of Object.entries(specs)) {
+      if (spec === undefined) continue;
+      if (Array.isArray(spec)) {
+        for (const [i, s] of spec.entries())
+          yield [`${where}.${key}[${i}]`, s as ValueSpec, roots] as const;
+      } else yield [`${where}.${key}`, spec as ValueSpec, roots] as const;
+    }
+  };
+  yield* each('contacts.fields', m.contacts.fields, RECORD_ROOTS);
+  yield* each('contacts.custom_fields', m.contacts.custom_fields, RECORD_ROOTS);
+  if (m.agents) yield* each('agents.fields', m.agents.fields, RECORD_ROOTS);
+  for (const [i, s] of (m.interactions?.streams ?? []).entries()) {
+    yield* each(`interactions.streams[${i}].fields`, s.fields, RECORD_ROOTS);
+  }
+  for (const [i, a] of m.actions.entries()) {
+    if (a.insert) yield* each(`actions[${i}].insert.values`, a.insert.values, ACTION_ROOTS);
+    if (a.update) {
+      yield* each(`actions[${i}].update.set`, a.update.set, ACTION_ROOTS);
+      yield [`actions[${i}].update.key.value`, a.update.key.value, ACTION_ROOTS];
+    }
+    yield* each(`actions[${i}].response`, a.response, ACTION_ROOTS);
+  }
+}
+
 function crossCheck(m: SqlManifest): string[] {
   const out: string[] = [];
+  for (const [where, spec, roots] of valuesOf(m)) {
+    compileValue(
+      { fail: (at, message) => out.push(`${at}: ${message}`), roots, expressionTimeoutMs: 1 },
+      where,
+      spec,
+    );
+  }
   const source = (where: string, s: { table?: string; query?: string; where: SqlFilter[] }) => {
     if ((s.table === undefined) === (s.query === undefined)) {
       out.push(`${where}: give \`table\` or \`query\`, exactly one`);

@@ -133,6 +133,29 @@ export class ContactsReader {
       .compile();
   }
 
+  get idType(): 'integer' | 'text' | 'uuid' {
+    return this.spec.id.type;
+  }
+
+  /** The index the keyset query reads, as a statement to create it. */
+  indexAdvice(): string {
+    const quote = (name: string) =>
+      name
+        .split('.')
+        .map((part) => (this.client.dialect === 'mysql' ? `\`${part}\`` : `"${part}"`))
+        .join('.');
+    const columns = [
+      this.spec.tenant_column,
+      this.spec.updated_at.column,
+      this.spec.id.column,
+    ].filter((c): c is string => c !== undefined);
+    const table = this.spec.table;
+    if (!table)
+      return `Create an index on (${columns.join(', ')}) of the table behind contacts.query.`;
+    const name = `${table.replace(/\W/g, '_').toLowerCase()}_sync_order`;
+    return `Create the index: CREATE INDEX ${name} ON ${quote(table)} (${columns.map(quote).join(', ')})`;
+  }
+
   /** Whether the tenant has this contact (deleted or filtered out ones do not count). */
   async exists(tenant: unknown, id: string): Promise<boolean> {
     const value = idOfType(this.spec.id.type, id);

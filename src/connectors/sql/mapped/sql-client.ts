@@ -53,13 +53,16 @@ export interface SqlSession {
 export interface SqlClient extends SqlSession {
   readonly dialect: SqlDialect;
   /** Builds statements in the dialect (never runs them). */
-  readonly builder: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly builder: AnyKysely;
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-function builderFor(dialect: SqlDialect): Kysely<any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The user's schema is known only from the manifest, at run time: tables are untyped. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyKysely = Kysely<any>;
+
+function builderFor(dialect: SqlDialect): AnyKysely {
   const parts = {
     sqlite: [SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler],
     postgres: [PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler],
