@@ -76,9 +76,9 @@ module.exports = {
       name: 'connectors-never-reach-into-the-app',
       severity: 'error',
       comment:
-        'No file under src/connectors/ imports config/, metrics/, security/ or a feature module.',
+        'No file under src/connectors/ imports config/, metrics/, tracing/, security/ or a feature module.',
       from: { path: '^src/connectors/' },
-      to: { path: `^src/(config|metrics|security|store|idempotency|${FEATURES})/` },
+      to: { path: `^src/(config|metrics|tracing|security|store|idempotency|${FEATURES})/` },
     },
     {
       name: 'ports-are-the-bottom',
@@ -111,10 +111,10 @@ module.exports = {
       name: 'infrastructure-takes-only-the-contract-from-talkdesk',
       severity: 'error',
       comment:
-        'The modules beside the features (config, metrics, security, store, idempotency, lifecycle, ' +
-        'interactions-cache) use the Talkdesk contract, never the webhook plumbing of talkdesk/.',
+        'The modules beside the features (config, metrics, tracing, security, store, idempotency, ' +
+        'lifecycle, interactions-cache) use the Talkdesk contract, never the webhook plumbing of talkdesk/.',
       from: {
-        path: '^src/(config|metrics|security|store|idempotency|lifecycle|interactions-cache)/',
+        path: '^src/(config|metrics|tracing|security|store|idempotency|lifecycle|interactions-cache)/',
       },
       to: { path: '^src/talkdesk/', pathNot: '^src/talkdesk/contract/' },
     },

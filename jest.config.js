@@ -1,9 +1,19 @@
 // @nestjs/* and a few of their dependencies ship as ES modules only; swc turns them into
 // CommonJS for jest, which cannot require() ES modules on Node 20.
-const esmOnly = ['@nestjs', 'kysely', 'content-disposition', 'cookie', 'light-my-request'];
+// The OTLP exporter loads node:http with import(), which jest's CommonJS sandbox refuses: swc
+// turns it into require() too.
+const esmOnly = [
+  '@nestjs',
+  'kysely',
+  'content-disposition',
+  'cookie',
+  'light-my-request',
+  'typebox',
+  '@opentelemetry/otlp-exporter-base',
+];
 const common = {
   transform: {
-    '^.+\\.(t|j|mj)s$': [
+    '^.+\\.(t|j|mj|cj)s$': [
       '@swc/jest',
       {
         jsc: {
@@ -24,9 +34,9 @@ const common = {
 
 // TEST_DATABASE (sqlite, postgres or mariadb) chooses the database the end-to-end specs run on.
 // Specs whose subject does not depend on the database (the spec, deployment files, the browser,
-// transport and inbound guards, fake adapters) run once, in the SQLite run; specs of what only a
-// database server does (refused and ended connections, statement timeouts, deadlocks, pool
-// sizes) run on PostgreSQL and MariaDB only.
+// transport and inbound guards, fake adapters, the vendor stand-ins of test/upstreams) run once,
+// in the SQLite run; specs of what only a database server does (refused and ended connections,
+// statement timeouts, deadlocks, pool sizes) run on PostgreSQL and MariaDB only.
 const database = process.env.TEST_DATABASE || 'sqlite';
 const databaseFree = [
   '/openapi-drift\\.e2e-spec\\.ts$',
@@ -43,6 +53,7 @@ const databaseFree = [
   '/build-info\\.e2e-spec\\.ts$',
   '/simulator\\.e2e-spec\\.ts$',
   '/loaded-libraries\\.e2e-spec\\.ts$',
+  '/upstreams/',
 ];
 const serverOnly = ['/sql-server\\.e2e-spec\\.ts$'];
 

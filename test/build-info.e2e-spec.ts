@@ -56,4 +56,25 @@ describe('bridge_build_info', () => {
       await t.close();
     }
   });
+
+  it('bridge_token_secret_configured: 1 with TOKEN_SECRET, 0 when the secret is generated in DATA_DIR', async () => {
+    const cases: [{ tokenSecret?: string }, number][] = [
+      [{ tokenSecret: 'a-token-secret-of-32-characters-or-more' }, 1],
+      [{}, 0],
+    ];
+    for (const [settings, expected] of cases) {
+      const t = await startTestApp(settings);
+      try {
+        const res = await t.get('/metrics');
+        const samples = parsePrometheus(res.payload).filter(
+          (s) => s.name === 'bridge_token_secret_configured',
+        );
+        expect(samples).toEqual([
+          { name: 'bridge_token_secret_configured', labels: {}, value: expected },
+        ]);
+      } finally {
+        await t.close();
+      }
+    }
+  });
 });

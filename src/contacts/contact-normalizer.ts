@@ -1,4 +1,4 @@
-import { contactPhone } from '../talkdesk/contract/phone';
+import { toE164 } from '../talkdesk/contract/phone';
 import { ContactRecord } from '../connectors/ports';
 
 /** A contact in the shape Talkdesk stores; optional fields are left out when empty. */
@@ -23,29 +23,68 @@ function clean(value: unknown): string | undefined {
   return text === '' ? undefined : text;
 }
 
-/** Non-empty, trimmed, first occurrence of each `identity` kept. */
-function uniqueStrings(
-  values: readonly unknown[] | null | undefined,
-  normalize: (text: string) => string = (text) => text,
-  identity: (text: string) => string = (text) => text,
-): string[] {
-  const seen = new Set<string>();
+/** The values of a list field as an array (an adapter may hand over any iterable). */
+const listOf = (values: Iterable<unknown> | null | undefined): readonly unknown[] =>
+  Array.isArray(values) ? values : [...(values ?? [])];
+
+/** Past this many values, duplicates are found with a Set rather than by scanning. */
+const SCAN_LIMIT = 16;
+
+/**
+ * Whether `key` is among the first `count` keys: lists are short (a contact has a few emails),
+ * so a scan beats building a Set for every contact.
+ */
+function seen(keys: string[], key: string, set: Set<string> | undefined): boolean {
+  if (set !== undefined) return set.has(key);
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) return true;
+  return false;
+}
+
+/** Non-empty, trimmed, the first spelling of each kept; emails compared without case. */
+function uniqueTexts(values: readonly unknown[], ignoreCase: boolean): string[] {
   const out: string[] = [];
-  for (const value of values ?? []) {
-    const text = clean(value);
+  const keys: string[] = ignoreCase ? [] : out;
+  const set = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
+  for (let i = 0; i < values.length; i++) {
+    const text = clean(values[i]);
     if (text === undefined) continue;
-    const normalized = normalize(text);
-    const key = identity(normalized);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(normalized);
+    const key = ignoreCase ? text.toLowerCase() : text;
+    if (seen(keys, key, set)) continue;
+    set?.add(key);
+    if (ignoreCase) keys.push(key);
+    out.push(text);
+  }
+  return out;
+}
+
+/** E.164 where readable, else as given (trimmed); the first of each; counted in `stats`. */
+function uniquePhones(
+  values: readonly unknown[],
+  region: string,
+  stats: PhoneStats | undefined,
+): string[] {
+  const out: string[] = [];
+  const set = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
+  for (let i = 0; i < values.length; i++) {
+    const text = clean(values[i]);
+    if (text === undefined) continue;
+    const e164 = toE164(text, region);
+    const value = e164 ?? text;
+    if (seen(out, value, set)) continue;
+    set?.add(value);
+    out.push(value);
+    // One text always reads the same way, so a kept value's own reading is the one to count.
+    if (stats) {
+      if (e164 === null) stats.unparsed++;
+      else stats.normalized++;
+    }
   }
   return out;
 }
 
 function customFields(fields: ContactRecord['customFields']): { key: string; value: string }[] {
   const out: { key: string; value: string }[] = [];
-  for (const field of fields ?? []) {
+  for (const field of listOf(fields) as ContactRecord['customFields'] & unknown[]) {
     const key = clean(field?.key);
     const raw = field?.value;
     if (key === undefined || raw === null || raw === undefined) continue;
@@ -76,40 +115,30 @@ export function toTalkdeskContact(
 ): TalkdeskContact | null {
   const id = clean(record.id);
   if (id === undefined) return null;
-  const emails = uniqueStrings(record.emails, undefined, (e) => e.toLowerCase());
-  let unparsed: Set<string> | undefined;
-  const phones = uniqueStrings(record.phones, (p) => {
-    const { value, normalized } = contactPhone(p, region);
-    if (!normalized) (unparsed ??= new Set()).add(value);
-    return value;
-  });
-  if (phoneStats) {
-    for (const phone of phones) {
-      if (unparsed?.has(phone)) phoneStats.unparsed++;
-      else phoneStats.normalized++;
-    }
-  }
-  const websites = uniqueStrings(record.websites);
+  const emails = uniqueTexts(listOf(record.emails), true);
+  const phones = uniquePhones(listOf(record.phones), region, phoneStats);
+  const title = clean(record.title);
+  const company = clean(record.company);
+  const photoUrl = clean(record.photoUrl);
+  const address = clean(record.address);
+  const websites = uniqueTexts(listOf(record.websites), false);
+  const twitter = clean(record.twitter);
+  const url = clean(record.url);
   const custom = customFields(record.customFields);
-  // Fields in the order Talkdesk documents them; empty ones are left out.
-  const fields: [keyof TalkdeskContact, unknown][] = [
-    ['title', clean(record.title)],
-    ['emails', emails],
-    ['phones', phones],
-    ['photo_url', clean(record.photoUrl)],
-    ['company', clean(record.company)],
-    ['address', clean(record.address)],
-    ['websites', websites],
-    ['twitter', clean(record.twitter)],
-    ['url', clean(record.url)],
-    ['custom_fields', custom],
-  ];
-  const contact: Record<string, unknown> = {
+  const contact: TalkdeskContact = {
     id,
-    name: clean(record.name) ?? emails[0] ?? phones[0] ?? clean(record.company) ?? `Contact ${id}`,
+    name: clean(record.name) ?? emails[0] ?? phones[0] ?? company ?? `Contact ${id}`,
   };
-  for (const [key, value] of fields) {
-    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) contact[key] = value;
-  }
-  return contact as unknown as TalkdeskContact;
+  // Fields in the order Talkdesk documents them; empty ones are left out.
+  if (title !== undefined) contact.title = title;
+  if (emails.length > 0) contact.emails = emails;
+  if (phones.length > 0) contact.phones = phones;
+  if (photoUrl !== undefined) contact.photo_url = photoUrl;
+  if (company !== undefined) contact.company = company;
+  if (address !== undefined) contact.address = address;
+  if (websites.length > 0) contact.websites = websites;
+  if (twitter !== undefined) contact.twitter = twitter;
+  if (url !== undefined) contact.url = url;
+  if (custom.length > 0) contact.custom_fields = custom;
+  return contact;
 }

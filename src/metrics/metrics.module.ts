@@ -25,12 +25,14 @@ export class MetricsModule {
           useFactory: (settings: AppConfig) => new MetricsService(settings.metricsEnabled),
           inject: [AppConfig],
         },
-        // bridge_build_info, once the connector (and its manifest) is known.
+        // bridge_build_info, once the connector (and its manifest) is known; with it, whether
+        // tokens are signed with the shared TOKEN_SECRET.
         {
           provide: BUILD_INFO,
           useFactory: (metrics: MetricsService, settings: AppConfig, connector?: ConnectorPort) => {
             const info = buildInfo(settings, connector);
             metrics.reportBuild(info);
+            metrics.tokenSecretConfigured(Boolean(settings.tokenSecret));
             return info;
           },
           inject: [MetricsService, AppConfig, { token: ConnectorPort, optional: true }],

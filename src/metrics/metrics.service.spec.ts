@@ -35,6 +35,7 @@ describe('MetricsService', () => {
     observer.retry('contacts.listContacts');
     observer.attempt('contacts.listContacts', 'success', 0.02);
     observer.attempt('contacts.listContacts', 'short_circuited', 0);
+    observer.attempt('contacts.listContacts', 'rate_limited', 0.005);
     metrics.contactsSynced(250);
     metrics.contactsSynced(0);
     metrics.agentsSynced(37);
@@ -50,6 +51,7 @@ describe('MetricsService', () => {
     expect(sample(text, `bridge_upstream_calls_total{${op},outcome="error"}`)).toBe(1);
     expect(sample(text, `bridge_upstream_calls_total{${op},outcome="success"}`)).toBe(1);
     expect(sample(text, `bridge_upstream_calls_total{${op},outcome="short_circuited"}`)).toBe(1);
+    expect(sample(text, `bridge_upstream_calls_total{${op},outcome="rate_limited"}`)).toBe(1);
     // A refused call never reached the external system: no latency to record.
     expect(
       sample(text, `bridge_upstream_call_duration_seconds_count{${op},outcome="short_circuited"}`),

@@ -15,9 +15,19 @@ interface ModelModule {
   kind: string;
 }
 
-/** The kubernetes-models module of an apiVersion and kind (core kinds live under `v1`). */
+/** API groups whose models are in a package of their own (custom resources). */
+const GROUP_PACKAGES: Record<string, string> = {
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+};
+
+/**
+ * The kubernetes-models module of an apiVersion and kind (core kinds live under `v1`); the
+ * Prometheus Operator's kinds come from `@kubernetes-models/prometheus-operator`.
+ */
 export function modelModule(object: Pick<KubeObject, 'apiVersion' | 'kind'>): ModelModule {
-  return { module: `kubernetes-models/${object.apiVersion}/${object.kind}`, kind: object.kind };
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  const pkg = GROUP_PACKAGES[group] ?? 'kubernetes-models';
+  return { module: `${pkg}/${object.apiVersion}/${object.kind}`, kind: object.kind };
 }
 
 /**

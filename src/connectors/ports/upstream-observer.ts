@@ -6,6 +6,8 @@ export type UpstreamOutcome =
   | 'rejected'
   /** The external system failed (an UpstreamError, retryable or not, or an unexpected error). */
   | 'error'
+  /** The external system asked to slow down (HTTP 429: `upstream_rate_limited`), retried or not. */
+  | 'rate_limited'
   /** The request's budget ran out before the adapter answered. */
   | 'timeout'
   /** The circuit breaker refused the call: the adapter was not called. */

@@ -235,6 +235,23 @@ describe('UpstreamGuard', () => {
       ]);
       expect(r.retries).toEqual([]);
     });
+
+    it('tells an external system asking to slow down (HTTP 429) from other failures', async () => {
+      const r = recorder();
+      const g = guard({ observer: r.observer, retries: 1 });
+      const limited = flaky(
+        1,
+        () => new RetryableUpstreamError('HTTP 429', undefined, 'upstream_rate_limited'),
+      );
+      await g.call('contacts.list', limited, { signal: budget().signal });
+      const refused = flaky(1, () => new UpstreamError('HTTP 429', false, 'upstream_rate_limited'));
+      await expect(g.call('actions.run', refused, { signal: budget().signal })).rejects.toThrow();
+      expect(r.attempts.map((a) => [a.operation, a.outcome])).toEqual([
+        ['contacts.list', 'rate_limited'],
+        ['contacts.list', 'success'],
+        ['actions.run', 'rate_limited'],
+      ]);
+    });
   });
 
   it('protect() routes port methods that take CallOptions through the guard', async () => {
