@@ -153,6 +153,10 @@ describe('tracing the REST connector (CRM example): upstream requests, retries, 
   let t: TestApp;
   let spans: ReceivedSpan[];
   let peopleRequests: { traceparent: string | undefined }[];
+  /** A second request, its upstream failing on every attempt. */
+  const failing = callerContext();
+  let failedStatus: number;
+  let failed: ReceivedSpan[];
 
   beforeAll(async () => {
     await receiver.start();
@@ -181,8 +185,18 @@ describe('tracing the REST connector (CRM example): upstream requests, retries, 
       .slice(before)
       .filter((r) => r.path === '/v1/people')
       .map((r) => ({ traceparent: r.headers.traceparent as string | undefined }));
+    crm.server.fail(
+      (req) => req.path === '/v1/people',
+      100,
+      (_req, res) =>
+        json(res, 503, { error: 'busy', detail: `token ${[...crm.tokens.keys()][0]}` }),
+    );
+    failedStatus = (await t.post('/contacts/sync', { auth }, { traceparent: failing.traceparent }))
+      .status;
+    crm.server.clearFaults();
     await t.close();
     spans = receiver.spans.filter((s) => s.traceId === caller.traceId);
+    failed = receiver.spans.filter((s) => s.traceId === failing.traceId);
   });
   afterAll(async () => {
     await t?.close();
@@ -224,6 +238,24 @@ describe('tracing the REST connector (CRM example): upstream requests, retries, 
     expect(attempts[1].attributes['bridge.upstream.outcome']).toBe('success');
     expect(attempts[1].attributes['bridge.upstream.retry_delay_ms']).toEqual(expect.any(Number));
     expect(attempts[0].attributes['bridge.upstream.retry_delay_ms']).toBeUndefined();
+  });
+
+  it('marks a webhook the upstream failed as an error, with the status and each attempt’s code', () => {
+    expect(failedStatus).toBeGreaterThanOrEqual(500);
+    const request = one(failed, 'POST /contacts/sync');
+    expect(request.statusCode).toBe(ERROR);
+    expect(request.attributes['http.response.status_code']).toBe(failedStatus);
+    const call = one(failed, 'upstream contacts.listContacts');
+    expect(call.statusCode).toBe(ERROR);
+    expect(call.attributes['error.type']).toEqual(expect.any(String));
+    const attempts = childrenOf(failed, call);
+    expect(attempts.length).toBe(call.attributes['bridge.upstream.attempts']);
+    expect(attempts.length).toBeGreaterThan(1);
+    for (const attempt of attempts) {
+      expect(attempt.statusCode).toBe(ERROR);
+      // The code of the error, never its message (which may quote what the upstream said).
+      expect(attempt.statusMessage).toBe(attempt.attributes['error.type']);
+    }
   });
 
   it('sends no secret anywhere: neither the password nor the session token', () => {
