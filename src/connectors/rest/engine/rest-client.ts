@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Dispatcher } from 'undici';
-import { InvalidPositionError, UpstreamError } from '../../ports/errors';
+import { CredentialsRejectedError, InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
 import { ExpressionError } from '../manifest/expression';
