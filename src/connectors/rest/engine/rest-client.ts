@@ -14,6 +14,7 @@ import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { nextState, PageState, pagingParams } from './paginators';
+import { filterRecords } from './records/record-filter';
 import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
 import { SessionStore } from './session-store';
@@ -60,7 +61,10 @@ export interface ExchangeOptions {
 }
 
 export interface Page {
+  /** The records the stream's record filter kept. */
   records: unknown[];
+  /** How many the filter left out. */
+  filtered: number;
   /** The next page, null at the end. */
   next: PageState | null;
   status: number;
@@ -237,7 +241,7 @@ export class RestClient {
       accept: options.accept,
     });
     if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
-      return { records: [], next: null, status: answer.status };
+      return { records: [], filtered: 0, next: null, status: answer.status };
     }
     const selected = stream.selector.get(answer.body);
     let records: unknown[];
@@ -259,7 +263,8 @@ export class RestClient {
       origin,
       label,
     );
-    return { records, next, status: answer.status };
+    const kept = filterRecords(stream.recordFilter, records);
+    return { records: kept.records, filtered: kept.filtered, next, status: answer.status };
   }
 
   /**

@@ -1,4 +1,7 @@
+import type { PhoneForm } from '../../lookup/phone-forms';
 import type { AuthenticationField } from '../../ports';
+import type { CompiledEnrichment } from '../engine/records/enrichment';
+import type { CompiledRecordFilter } from '../engine/records/record-filter';
 import { Expression } from './expression';
 import { HttpMethod, PaginatorType } from './manifest.types';
 import { JsonPath } from './paths';
@@ -69,6 +72,8 @@ export interface CompiledStream {
   selector: JsonPath;
   paginator: CompiledPaginator;
   fields: Record<string, CompiledValue>;
+  /** Records that fail it are left out quietly (counted, not logged). */
+  recordFilter?: CompiledRecordFilter;
 }
 
 export interface CompiledIncremental {
@@ -78,6 +83,11 @@ export interface CompiledIncremental {
   untilParam?: string;
   inclusive: boolean;
   lookbackMs: number;
+  /**
+   * The upstream refuses a first request without the lower bound (Zendesk's `start_time`): a
+   * full sync sends the earliest instant (the Unix epoch) rather than leaving it out.
+   */
+  required: boolean;
   /**
    * The precision of the contacts' update times (ms): what the `updated_at` field's format can
    * say, and what the upper bound's format can (when `untilParam` sends it); 1 for `auto`.
@@ -90,6 +100,12 @@ export interface CompiledLookup {
   request: CompiledRequest;
   selector: JsonPath;
   notFound: ReadonlySet<number>;
+  /**
+   * Phone lookups only: the written forms of the number to ask for, in order, each as
+   * `lookup.phone_form` (the first that finds the contact wins); absent, one request per number.
+   */
+  phoneForms?: readonly PhoneForm[];
+  lastDigits?: number;
 }
 
 export interface CompiledInteractionStream extends CompiledStream {
@@ -157,7 +173,10 @@ export interface CompiledManifest {
     accountKey?: Template;
     fieldsToStore: [string, CompiledValue][];
   };
-  contacts?: CompiledStream & { incremental?: CompiledIncremental };
+  contacts?: CompiledStream & {
+    incremental?: CompiledIncremental;
+    enrichments?: CompiledEnrichment[];
+  };
   agents?: CompiledStream;
   interactions?: {
     types: string[];
