@@ -1,6 +1,13 @@
 // @nestjs/* and a few of their dependencies ship as ES modules only; swc turns them into
 // CommonJS for jest, which cannot require() ES modules on Node 20.
-const esmOnly = ['@nestjs', 'kysely', 'content-disposition', 'cookie', 'light-my-request'];
+const esmOnly = [
+  '@nestjs',
+  'kysely',
+  'content-disposition',
+  'cookie',
+  'light-my-request',
+  'typebox',
+];
 const common = {
   transform: {
     '^.+\\.(t|j|mj)s$': [

@@ -36,7 +36,7 @@ async function packagesLoadedWith(env: Record<string, string>): Promise<Set<stri
 }
 
 const SERVER_DRIVERS = ['pg', 'mysql2', 'ioredis'];
-const REST_LIBRARIES = ['undici', 'jsonata', 'yaml'];
+const REST_LIBRARIES = ['undici', 'jsonata', 'yaml', 'typebox'];
 
 describe('libraries a bridge loads (only those of the connector and database it uses)', () => {
   it('on SQLite (the default): no PostgreSQL, MySQL or Redis client, nothing of the REST connector', async () => {
@@ -46,7 +46,7 @@ describe('libraries a bridge loads (only those of the connector and database it 
     for (const name of [...SERVER_DRIVERS, ...REST_LIBRARIES]) expect(loaded).not.toContain(name);
   });
 
-  it('with the REST connector: its HTTP client, JSONata and YAML, and no SQL driver but SQLite', async () => {
+  it('with the REST connector: its HTTP client, JSONata, YAML and TypeBox, and no SQL driver but SQLite', async () => {
     const loaded = await packagesLoadedWith({
       CONNECTOR: 'rest',
       CONNECTOR_MANIFEST: 'connectors/helpdesk.yaml',

@@ -40,8 +40,10 @@ describe('HTTP upstream helpers', () => {
     expect(busy).toBeInstanceOf(RetryableUpstreamError);
     expect((busy as RetryableUpstreamError).retryAfterMs).toBe(7000);
     expect(httpStatusError(503, '7', false)).not.toBeInstanceOf(RetryableUpstreamError);
-    expect(httpStatusError(500, null, true)).not.toBeInstanceOf(RetryableUpstreamError);
-    expect(httpStatusError(500, null, true)).toBeInstanceOf(UpstreamError);
+    expect(httpStatusError(500, null, true)).toBeInstanceOf(RetryableUpstreamError);
+    expect(httpStatusError(500, null, false)).not.toBeInstanceOf(RetryableUpstreamError);
+    expect(httpStatusError(404, null, true)).not.toBeInstanceOf(RetryableUpstreamError);
+    expect(httpStatusError(404, null, true)).toBeInstanceOf(UpstreamError);
   });
 
   it('codes a 429 upstream_rate_limited, other statuses upstream_failed', () => {

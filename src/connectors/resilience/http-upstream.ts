@@ -26,8 +26,11 @@ export function createUpstreamAgent(options: UpstreamAgentOptions = {}): Agent {
   });
 }
 
-/** HTTP statuses that mean "try again later" rather than "this request is wrong". */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 502, 503, 504]);
+/**
+ * HTTP statuses that mean "try again later" rather than "this request is wrong" (for an
+ * idempotent request): the one list, also the REST manifest's default `retry.statuses`.
+ */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** The code of a failed HTTP answer of the upstream: 429 is `upstream_rate_limited`. */
 export function httpStatusCode(status: number): RetryableUpstreamCode {

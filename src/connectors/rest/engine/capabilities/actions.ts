@@ -29,9 +29,11 @@ export class ActionsCapability {
       description: a.description,
       inputs: a.inputs,
     }));
+    // 4xx but the credentials' (401, 403) and those tried again (429, and retry.statuses).
+    const retried = client.manifest.retryStatuses;
     this.refusals = new Set(
       Array.from({ length: 100 }, (_, i) => 400 + i).filter(
-        (s) => ![401, 403, 408, 425, 429].includes(s),
+        (s) => s !== 401 && s !== 403 && s !== 429 && !retried.has(s),
       ),
     );
   }

@@ -1,0 +1,286 @@
+import {
+  CompiledAction,
+  CompiledBody,
+  CompiledPaginator,
+  CompiledRequest,
+  CompiledStream,
+  CompiledValue,
+} from './compiled';
+import { isDateFormat } from './dates';
+import { Expression, ExpressionError } from './expression';
+import { LimitsSchema } from './manifest.schema';
+import { ActionSpec, Manifest, PaginatorSpec, RequestSpec, ValueSpec } from './manifest.types';
+import { JsonPath, PathError } from './paths';
+import { ActionInputSchema } from './schema/actions';
+import { PaginatorSchema } from './schema/paginator';
+import { RequestSchema } from './schema/request';
+import { defaultOf } from './schema/schema-builder';
+import { Template, TemplateError } from './template';
+
+/** The template roots each place of a manifest may read. */
+export const ROOTS = {
+  connection: ['auth'],
+  authentication: ['auth'],
+  sessionInject: ['auth', 'session'],
+  credentialRequest: ['auth'],
+  accountKey: ['auth', 'response'],
+  listRequest: ['auth', 'limit', 'since', 'until'],
+  lookupRequest: ['auth', 'lookup', 'limit'],
+  streamRequest: ['auth', 'contact', 'lookup', 'limit'],
+  actionRequest: ['auth', 'data', 'meta'],
+  health: [],
+  recordValue: ['record', 'auth'],
+  actionValue: ['record', 'auth', 'data', 'meta'],
+} as const;
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);
+
+/**
+ * The parts every section of a manifest is compiled from (templates, paths, expressions,
+ * requests, values, paginators, streams, actions), each mistake collected with its path.
+ */
+export class PartsCompiler {
+  readonly errors: string[] = [];
+  protected expressionTimeoutMs = defaultOf(LimitsSchema, 'expression_timeout_ms');
+
+  constructor(protected readonly m: Manifest) {}
+
+  protected fail(where: string, message: string): void {
+    this.errors.push(`${where}: ${message}`);
+  }
+
+  protected template(where: string, source: string, roots: readonly string[]): Template {
+    try {
+      return new Template(source, roots);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      this.fail(where, error.message);
+      return new Template('', roots);
+    }
+  }
+
+  protected path(where: string, source: string): JsonPath {
+    try {
+      return new JsonPath(source);
+    } catch (error) {
+      if (!(error instanceof PathError)) throw error;
+      this.fail(where, error.message);
+      return new JsonPath('');
+    }
+  }
+
+  protected expression(where: string, source: string): Expression | undefined {
+    try {
+      return new Expression(source, this.expressionTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      this.fail(where, error.message);
+      return undefined;
+    }
+  }
+
+  protected requestReads(request: CompiledRequest, root: string): boolean {
+    const templates: Template[] = [
+      ...(request.path ? [request.path] : []),
+      ...(request.url ? [request.url] : []),
+      ...request.query.map(([, t]) => t),
+      ...request.headers.map(([, t]) => t),
+    ];
+    const walk = (body: CompiledBody | undefined): boolean => {
+      if (!body) return false;
+      switch (body.kind) {
+        case 'template':
+          return body.template.roots.has(root);
+        case 'array':
+          return body.items.some(walk);
+        case 'object':
+          return body.entries.some(([, b]) => walk(b));
+        default:
+          return false;
+      }
+    };
+    return (
+      templates.some((t) => t.roots.has(root)) || walk(request.body) || !!request.bodyExpression
+    );
+  }
+
+  request(where: string, spec: RequestSpec, roots: readonly string[]): CompiledRequest {
+    const method = spec.method ?? defaultOf(RequestSchema, 'method');
+    if (spec.path !== undefined && spec.url !== undefined) {
+      this.fail(where, 'give `path` or `url`, not both');
+    }
+    if (spec.body !== undefined && spec.body_expression !== undefined) {
+      this.fail(where, 'give `body` or `body_expression`, not both');
+    }
+    if (spec.url !== undefined && !/^https?:\/\/[^/]/i.test(spec.url)) {
+      this.fail(`${where}.url`, 'must start with http:// or https://');
+    }
+    if (spec.body_format === 'form' && spec.body !== undefined) {
+      const flat =
+        typeof spec.body === 'object' &&
+        spec.body !== null &&
+        !Array.isArray(spec.body) &&
+        Object.values(spec.body).every((v) => typeof v !== 'object' || v === null);
+      if (!flat) this.fail(`${where}.body`, 'a form body must be an object of plain values');
+    }
+    return {
+      where,
+      method,
+      ...(spec.path !== undefined && { path: this.template(`${where}.path`, spec.path, roots) }),
+      ...(spec.url !== undefined && { url: this.template(`${where}.url`, spec.url, roots) }),
+      query: Object.entries(spec.query ?? {}).map(([name, value]) => [
+        name,
+        this.template(`${where}.query.${name}`, String(value), roots),
+      ]),
+      headers: Object.entries(spec.headers ?? {}).map(([name, value]) => [
+        name,
+        this.template(`${where}.headers.${name}`, value, roots),
+      ]),
+      ...(spec.body !== undefined && { body: this.body(`${where}.body`, spec.body, roots) }),
+      ...(spec.body_expression !== undefined && {
+        bodyExpression: this.expression(`${where}.body_expression`, spec.body_expression),
+      }),
+      bodyFormat: spec.body_format ?? defaultOf(RequestSchema, 'body_format'),
+      idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(method),
+    };
+  }
+
+  private body(where: string, value: unknown, roots: readonly string[]): CompiledBody {
+    if (typeof value === 'string') {
+      return { kind: 'template', template: this.template(where, value, roots) };
+    }
+    if (Array.isArray(value)) {
+      return { kind: 'array', items: value.map((v, i) => this.body(`${where}[${i}]`, v, roots)) };
+    }
+    if (typeof value === 'object' && value !== null) {
+      return {
+        kind: 'object',
+        entries: Object.entries(value).map(([k, v]) => [k, this.body(`${where}.${k}`, v, roots)]),
+      };
+    }
+    return { kind: 'literal', value };
+  }
+
+  value(where: string, spec: ValueSpec, roots: readonly string[]): CompiledValue {
+    if (typeof spec === 'string')
+      return { where, source: { kind: 'path', path: this.path(where, spec) } };
+    const sources = (['path', 'template', 'expression', 'value'] as const).filter(
+      (key) => spec[key] !== undefined,
+    );
+    if (sources.length !== 1) {
+      this.fail(
+        where,
+        sources.length === 0
+          ? 'needs one of path, template, expression or value'
+          : `give only one of ${sources.join(', ')}`,
+      );
+    }
+    let source: CompiledValue['source'] = { kind: 'value', value: undefined };
+    if (spec.path !== undefined)
+      source = { kind: 'path', path: this.path(`${where}.path`, spec.path) };
+    else if (spec.template !== undefined) {
+      source = {
+        kind: 'template',
+        template: this.template(`${where}.template`, spec.template, roots),
+      };
+    } else if (spec.expression !== undefined) {
+      const expression = this.expression(`${where}.expression`, spec.expression);
+      if (expression) source = { kind: 'expression', expression };
+    } else if (spec.value !== undefined) source = { kind: 'value', value: spec.value };
+    if (spec.format !== undefined && spec.format !== 'auto' && !isDateFormat(spec.format)) {
+      this.fail(`${where}.format`, `"${spec.format}" is not a date format`);
+    }
+    return {
+      where,
+      source,
+      ...(spec.map && {
+        map: new Map(Object.entries(spec.map).map(([k, v]) => [k.trim().toLowerCase(), v])),
+      }),
+      ...(spec.map_default !== undefined && { mapDefault: { value: spec.map_default } }),
+      ...(spec.default !== undefined && { fallback: { value: spec.default } }),
+      ...(spec.format !== undefined && { format: spec.format }),
+    };
+  }
+
+  protected paginator(where: string, spec: PaginatorSpec | undefined): CompiledPaginator {
+    const p = spec ?? { type: 'none' as const };
+    const path = (key: keyof PaginatorSpec) => {
+      const source = p[key];
+      return typeof source === 'string' ? this.path(`${where}.${key}`, source) : undefined;
+    };
+    return {
+      type: p.type,
+      ...(p.page_size !== undefined && { pageSize: p.page_size }),
+      ...(p.page_size_param !== undefined && { pageSizeParam: p.page_size_param }),
+      paramIn: p.param_in ?? defaultOf(PaginatorSchema, 'param_in'),
+      pageParam: p.page_param ?? defaultOf(PaginatorSchema, 'page_param'),
+      startPage: p.start_page ?? defaultOf(PaginatorSchema, 'start_page'),
+      offsetParam: p.offset_param ?? defaultOf(PaginatorSchema, 'offset_param'),
+      startOffset: p.start_offset ?? defaultOf(PaginatorSchema, 'start_offset'),
+      cursorParam: p.cursor_param ?? defaultOf(PaginatorSchema, 'cursor_param'),
+      ...(p.cursor_path !== undefined && { cursorPath: path('cursor_path') }),
+      ...(p.cursor_header !== undefined && { cursorHeader: p.cursor_header.toLowerCase() }),
+      ...(p.next_url_path !== undefined && { nextUrlPath: path('next_url_path') }),
+      rel: p.rel ?? defaultOf(PaginatorSchema, 'rel'),
+      ...(p.has_more_path !== undefined && { hasMorePath: path('has_more_path') }),
+      ...(p.last_page_path !== undefined && { lastPagePath: path('last_page_path') }),
+      ...(p.total_records_path !== undefined && { totalRecordsPath: path('total_records_path') }),
+      ...(p.total_pages_path !== undefined && { totalPagesPath: path('total_pages_path') }),
+      stopOnShortPage: p.stop_on_short_page ?? defaultOf(PaginatorSchema, 'stop_on_short_page'),
+    };
+  }
+
+  protected stream(
+    where: string,
+    spec: {
+      request: RequestSpec;
+      record_selector?: string;
+      paginator?: PaginatorSpec;
+      fields: Record<string, ValueSpec>;
+    },
+    roots: readonly string[],
+  ): CompiledStream {
+    return {
+      where,
+      request: this.request(`${where}.request`, spec.request, roots),
+      selector: this.path(`${where}.record_selector`, spec.record_selector ?? ''),
+      paginator: this.paginator(`${where}.paginator`, spec.paginator),
+      fields: Object.fromEntries(
+        Object.entries(spec.fields).map(([key, value]) => [
+          key,
+          this.value(`${where}.fields.${key}`, value, ROOTS.recordValue),
+        ]),
+      ),
+    };
+  }
+
+  protected action(spec: ActionSpec, where: string): CompiledAction {
+    const keys = new Set<string>();
+    for (const [i, input] of (spec.inputs ?? []).entries()) {
+      if (keys.has(input.key))
+        this.fail(`${where}.inputs[${i}].key`, `"${input.key}" is used twice`);
+      keys.add(input.key);
+    }
+    return {
+      name: spec.name,
+      display: spec.display,
+      description: spec.description,
+      inputs: (spec.inputs ?? []).map((i) => ({
+        key: i.key,
+        name: i.name,
+        mandatory: i.mandatory ?? defaultOf(ActionInputSchema, 'mandatory'),
+      })),
+      requires: spec.requires ?? [],
+      request: this.request(`${where}.request`, spec.request, ROOTS.actionRequest),
+      response: Object.fromEntries(
+        Object.entries(spec.response ?? {}).map(([key, value]) => [
+          key,
+          this.value(`${where}.response.${key}`, value, ROOTS.actionValue),
+        ]),
+      ),
+      ...(spec.error_message_path && {
+        errorMessagePath: this.path(`${where}.error_message_path`, spec.error_message_path),
+      }),
+    };
+  }
+}

@@ -1,0 +1,220 @@
+import Type from 'typebox';
+import { fieldsOf, RequestSchema } from './request';
+import { PaginatorSchema } from './paginator';
+import { definition, described, oneOf, statuses, strict, template } from './schema-builder';
+
+const recordSelector = () =>
+  Type.Optional(Type.String({ description: 'Path of the records in the answer.' }));
+
+export const IncrementalSchema = definition(
+  'incremental',
+  strict(
+    {
+      param: Type.Optional(
+        template(
+          'Parameter carrying the lower bound (e.g. `updated_since`); alternatively write `{{ since }}` in the request yourself.',
+        ),
+      ),
+      param_in: Type.Optional(
+        oneOf(['query', 'body'], 'Where `param` and `until_param` go.', 'query'),
+      ),
+      format: Type.Optional(
+        Type.String({
+          default: 'iso',
+          description:
+            'How `since`/`until` are written: `iso`, `iso_seconds`, `epoch_seconds`, `epoch_ms`, `date` or a pattern such as `YYYY-MM-DD HH:mm:ss` (UTC); truncated to what the format can say, records are then filtered exactly.',
+        }),
+      ),
+      until_param: Type.Optional(
+        template('Parameter carrying the upper bound, when the upstream has one.'),
+      ),
+      inclusive: Type.Optional(
+        Type.Boolean({
+          default: true,
+          description:
+            'Whether the upstream includes records updated exactly at `since`; when not, the bridge asks from one step earlier.',
+        }),
+      ),
+      lookback_seconds: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 604800,
+          default: 0,
+          description:
+            'Least look-back window this upstream needs (it makes changes visible late); incremental syncs re-read at least this much before the instant the previous run read up to (or `INCREMENTAL_LOOKBACK_SECONDS` when larger).',
+        }),
+      ),
+    },
+    {
+      description:
+        'The upstream can list records changed since an instant, oldest first. The records must come in ascending `fields.updated_at` order (sort the request by it).',
+    },
+  ),
+);
+
+export const ContactsSchema = definition(
+  'contacts',
+  strict(
+    {
+      request: described(
+        RequestSchema,
+        'The list request; templates may use `auth`, `limit` (records wanted), `since` and `until` (the update-time window, written in `incremental.format`).',
+      ),
+      record_selector: recordSelector(),
+      paginator: Type.Optional(PaginatorSchema),
+      incremental: Type.Optional(IncrementalSchema),
+      fields: fieldsOf(
+        'The Talkdesk contact, field by field.',
+        {
+          id: 'The contact’s id (mandatory: records without one are dropped and logged).',
+          updated_at:
+            'Last change (mandatory with `incremental`): the sync order and checkpoint. Use `format` for how it is written.',
+          name: 'Full name.',
+          title: 'Job title.',
+          company: 'Company.',
+          emails: 'Emails: one value or a list.',
+          phones: 'Phones: one value or a list (sent to Talkdesk in E.164).',
+          websites: 'Websites: one value or a list.',
+          photo_url: 'Photo URL.',
+          address: 'Address.',
+          twitter: 'Twitter handle.',
+          url: 'Link to the contact in the external system.',
+          custom_fields:
+            'Custom fields: a list of `{key, value}`, or an object whose entries become them (typically an `expression`).',
+        },
+        ['id'],
+      ),
+    },
+    {
+      description:
+        'Contact synchronization. With `incremental`, contacts are read in ascending update time and syncs resume from Talkdesk’s checkpoint; without it, every sync reads every contact (a full sync) and no checkpoint is issued.',
+    },
+  ),
+);
+
+export const AgentsSchema = definition(
+  'agents',
+  strict(
+    {
+      request: described(RequestSchema, 'The list request (templates over `auth`, `limit`).'),
+      record_selector: recordSelector(),
+      paginator: Type.Optional(PaginatorSchema),
+      fields: fieldsOf(
+        'The Talkdesk agent.',
+        {
+          id: 'The user’s id.',
+          name: 'Name (defaults to the email’s local part).',
+          email: 'Email: how Talkdesk matches the agent.',
+        },
+        ['id', 'email'],
+      ),
+    },
+    {
+      description:
+        'Agent synchronization: the users Talkdesk matches to its agents by email. Talkdesk’s integer `offset` counts upstream records.',
+    },
+  ),
+);
+
+export const LookupSchema = definition(
+  'lookup',
+  strict(
+    {
+      request: described(
+        RequestSchema,
+        'Templates over `auth` and `lookup` (`lookup.id`, `lookup.email`, `lookup.phone` as Talkdesk sent it, `lookup.phone_e164`, `lookup.phone_digits`, `lookup.name`).',
+      ),
+      record_selector: Type.Optional(
+        template('Path of the contact (or list of contacts) in the answer.'),
+      ),
+      not_found_statuses: Type.Optional(statuses('Statuses meaning "no such contact".', [404])),
+    },
+    {
+      description:
+        'A request that finds a contact; its answer holds the contact (or a list: the first one is taken).',
+    },
+  ),
+);
+
+export const InteractionStreamSchema = definition(
+  'interaction_stream',
+  strict(
+    {
+      request: described(
+        RequestSchema,
+        'Templates over `auth`, `contact` (`contact.id`, `contact.record`), `lookup` and `limit`.',
+      ),
+      record_selector: recordSelector(),
+      paginator: Type.Optional(PaginatorSchema),
+      types: Type.Array(Type.String(), {
+        minItems: 1,
+        description:
+          'Types this stream yields; it is not read when Talkdesk asks for none of them.',
+      }),
+      max_pages: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 100,
+          default: 3,
+          description: 'Most pages read (stops earlier once enough interactions were read).',
+        }),
+      ),
+      fields: fieldsOf(
+        'The Talkdesk interaction.',
+        {
+          id: 'The interaction’s id.',
+          type: 'Its type (use `map` to translate upstream kinds); may be left out when the stream has one type.',
+          subject: 'Subject.',
+          description: 'Description.',
+          date: 'Date (mandatory; `format` says how it is written).',
+          url: 'Link to it in the external system.',
+          priority:
+            'Priority; `map` it to none, low, normal, high or urgent (common words are recognised).',
+          status:
+            'Status; `map` it to new, open, pending, solved or closed (common words are recognised).',
+        },
+        ['id', 'date'],
+      ),
+    },
+    { description: 'One list of a contact’s interactions.' },
+  ),
+);
+
+export const InteractionsContactSchema = strict(
+  {
+    by_id: Type.Optional(LookupSchema),
+    by_email: Type.Optional(LookupSchema),
+    by_phone: Type.Optional(LookupSchema),
+    id_field: Type.Optional(
+      template('Path of the contact id in a found contact.', { default: 'id' }),
+    ),
+  },
+  {
+    description:
+      'How to find the contact. Without `by_id`, the id Talkdesk sends is trusted as is.',
+  },
+);
+
+export const InteractionsSchema = definition(
+  'interactions',
+  strict(
+    {
+      types: Type.Array(Type.String({ pattern: '^[a-z0-9_-]+$' }), {
+        minItems: 1,
+        description: 'Interaction types offered to Talkdesk, e.g. `[ticket, note]`.',
+      }),
+      contact: Type.Optional(InteractionsContactSchema),
+      not_found_statuses: Type.Optional(
+        statuses('Statuses of a stream request meaning "no such contact".', [404]),
+      ),
+      streams: Type.Array(InteractionStreamSchema, {
+        minItems: 1,
+        description: 'Where the interactions are.',
+      }),
+    },
+    {
+      description:
+        'Interaction retrieval: find the contact (by id, else email, else phone), then read its interactions from one or more streams; the bridge keeps the requested types, newest first.',
+    },
+  ),
+);
