@@ -1,7 +1,9 @@
 import { CompiledField, CompiledLookup, CompiledManifest } from './compiled';
 import { isDateFormat, updatePrecisionMs } from './dates';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
-import { AuthenticationSpec, LookupSpec } from './manifest.types';
+import type { CompiledEnrichment, EnrichableField } from '../engine/records/enrichment';
+import { AuthenticationSpec, ContactsSpec, LookupSpec } from './manifest.types';
+import { EnrichmentSchema } from './schema/records';
 import { PartsCompiler, ROOTS } from './parts-compiler';
 import { CredentialCheckSchema } from './schema/actions';
 import { BearerAuthSchema, SessionAuthSchema } from './schema/authentication';
@@ -121,6 +123,7 @@ export class ManifestCompiler extends PartsCompiler {
             format,
             ...(inc.until_param && { untilParam: inc.until_param }),
             inclusive: inc.inclusive ?? defaultOf(IncrementalSchema, 'inclusive'),
+            required: inc.required ?? defaultOf(IncrementalSchema, 'required'),
             lookbackMs:
               (inc.lookback_seconds ?? defaultOf(IncrementalSchema, 'lookback_seconds')) * 1000,
             precisionMs: updatePrecisionMs(
@@ -131,6 +134,12 @@ export class ManifestCompiler extends PartsCompiler {
         };
       }
     }
+    if (m.contacts?.enrich && compiled.contacts) {
+      compiled.contacts = {
+        ...compiled.contacts,
+        enrichments: this.enrichments(m.contacts.enrich),
+      };
+    }
     if (m.agents) compiled.agents = this.stream('agents', m.agents, ROOTS.listRequest);
     if (m.interactions) {
       const i = m.interactions;
@@ -138,6 +147,15 @@ export class ManifestCompiler extends PartsCompiler {
         const spec: LookupSpec | undefined = i.contact?.[key];
         if (!spec) return undefined;
         const where = `interactions.contact.${key}`;
+        if (key !== 'by_phone' && (spec.phone_forms || spec.last_digits !== undefined)) {
+          this.fail(where, '`phone_forms` and `last_digits` belong to by_phone');
+        }
+        if (spec.phone_forms && !JSON.stringify(spec.request).includes('lookup.phone_form')) {
+          this.fail(
+            `${where}.request`,
+            'with `phone_forms`, the request must use {{ lookup.phone_form }}',
+          );
+        }
         return {
           where,
           request: this.request(`${where}.request`, spec.request, ROOTS.lookupRequest),
@@ -145,6 +163,10 @@ export class ManifestCompiler extends PartsCompiler {
           notFound: new Set(
             spec.not_found_statuses ?? defaultOf(LookupSchema, 'not_found_statuses'),
           ),
+          ...(spec.phone_forms && { phoneForms: spec.phone_forms }),
+          ...(spec.phone_forms && {
+            lastDigits: spec.last_digits ?? defaultOf(LookupSchema, 'last_digits'),
+          }),
         };
       };
       compiled.interactions = {
@@ -193,6 +215,29 @@ export class ManifestCompiler extends PartsCompiler {
       );
     }
     return compiled;
+  }
+
+  private enrichments(spec: NonNullable<ContactsSpec['enrich']>): CompiledEnrichment[] {
+    return Object.entries(spec).flatMap(([field, e]) => {
+      if (!e) return [];
+      const where = `contacts.enrich.${field}`;
+      if (!(this.m.contacts?.fields as Record<string, unknown> | undefined)?.[field]) {
+        this.fail(where, `enriches contacts.fields.${field}, which is not mapped`);
+      }
+      return [
+        {
+          where,
+          field: field as EnrichableField,
+          request: this.request(`${where}.request`, e.request, ROOTS.enrichRequest),
+          value: this.path(`${where}.value`, e.value),
+          notFound: new Set(
+            e.not_found_statuses ?? defaultOf(EnrichmentSchema, 'not_found_statuses'),
+          ),
+          cacheSize: e.cache_size ?? defaultOf(EnrichmentSchema, 'cache_size'),
+          maxRequests: e.max_requests ?? defaultOf(EnrichmentSchema, 'max_requests'),
+        },
+      ];
+    });
   }
 
   private fields(): CompiledField[] {

@@ -4,6 +4,7 @@ import { ActionSchema, CredentialCheckSchema } from './schema/actions';
 import { AuthenticationSchema } from './schema/authentication';
 import { PaginatorSchema } from './schema/paginator';
 import { RequestSchema, ValueSchema } from './schema/request';
+import { EnrichmentSchema, RecordConditionSchema } from './schema/records';
 import { statuses, strict, toJsonSchema } from './schema/schema-builder';
 import {
   AgentsSchema,
@@ -115,6 +116,8 @@ const DEFINITIONS = [
   PaginatorSchema,
   ContactsSchema,
   IncrementalSchema,
+  RecordConditionSchema,
+  EnrichmentSchema,
   AgentsSchema,
   LookupSchema,
   InteractionsSchema,

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { fieldsOf, RequestSchema } from './request';
 import { PaginatorSchema } from './paginator';
 import { definition, described, oneOf, statuses, strict, template } from './schema-builder';
+import { EnrichSchema, LastDigitsSchema, PhoneFormsSchema, RecordFilterSchema } from './records';
 
 const recordSelector = () =>
   Type.Optional(Type.String({ description: 'Path of the records in the answer.' }));
@@ -35,6 +36,13 @@ export const IncrementalSchema = definition(
             'Whether the upstream includes records updated exactly at `since`; when not, the bridge asks from one step earlier.',
         }),
       ),
+      required: Type.Optional(
+        Type.Boolean({
+          default: false,
+          description:
+            'The upstream refuses a first request without the lower bound (Zendesk’s `start_time`): a full sync sends the Unix epoch instead of leaving `param` out.',
+        }),
+      ),
       lookback_seconds: Type.Optional(
         Type.Integer({
           minimum: 0,
@@ -63,6 +71,8 @@ export const ContactsSchema = definition(
       record_selector: recordSelector(),
       paginator: Type.Optional(PaginatorSchema),
       incremental: Type.Optional(IncrementalSchema),
+      record_filter: Type.Optional(RecordFilterSchema),
+      enrich: EnrichSchema,
       fields: fieldsOf(
         'The Talkdesk contact, field by field.',
         {
@@ -99,6 +109,7 @@ export const AgentsSchema = definition(
       request: described(RequestSchema, 'The list request (templates over `auth`, `limit`).'),
       record_selector: recordSelector(),
       paginator: Type.Optional(PaginatorSchema),
+      record_filter: Type.Optional(RecordFilterSchema),
       fields: fieldsOf(
         'The Talkdesk agent.',
         {
@@ -122,12 +133,14 @@ export const LookupSchema = definition(
     {
       request: described(
         RequestSchema,
-        'Templates over `auth` and `lookup` (`lookup.id`, `lookup.email`, `lookup.phone` as Talkdesk sent it, `lookup.phone_e164`, `lookup.phone_digits`, `lookup.name`).',
+        'Templates over `auth` and `lookup` (`lookup.id`, `lookup.email`, `lookup.phone` as Talkdesk sent it, `lookup.phone_e164`, `lookup.phone_digits`, `lookup.phone_form` with `phone_forms`, `lookup.name`).',
       ),
       record_selector: Type.Optional(
         template('Path of the contact (or list of contacts) in the answer.'),
       ),
       not_found_statuses: Type.Optional(statuses('Statuses meaning "no such contact".', [404])),
+      phone_forms: PhoneFormsSchema,
+      last_digits: LastDigitsSchema,
     },
     {
       description:
