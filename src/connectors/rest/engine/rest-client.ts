@@ -14,6 +14,7 @@ import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { nextState, PageState, pagingParams } from './paginators';
+import { countOf } from './paginators/paginator-strategy';
 import { filterRecords } from './records/record-filter';
 import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
@@ -65,6 +66,8 @@ export interface Page {
   records: unknown[];
   /** How many the filter left out. */
   filtered: number;
+  /** The list's total, when the paginator reads one (`total_records_path`). */
+  total?: number;
   /** The next page, null at the end. */
   next: PageState | null;
   status: number;
@@ -264,7 +267,16 @@ export class RestClient {
       label,
     );
     const kept = filterRecords(stream.recordFilter, records);
-    return { records: kept.records, filtered: kept.filtered, next, status: answer.status };
+    const total = stream.paginator.totalRecordsPath
+      ? countOf(stream.paginator.totalRecordsPath.get(answer.body))
+      : undefined;
+    return {
+      records: kept.records,
+      filtered: kept.filtered,
+      next,
+      status: answer.status,
+      ...(total !== undefined && { total }),
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { PhoneForm } from '../../lookup/phone-forms';
 import type { AuthenticationField } from '../../ports';
+import type { CompiledSlice } from '../engine/capabilities/contacts-slices';
 import type { CompiledEnrichment } from '../engine/records/enrichment';
 import type { CompiledRecordFilter } from '../engine/records/record-filter';
 import { Expression } from './expression';
@@ -88,6 +89,8 @@ export interface CompiledIncremental {
    * full sync sends the earliest instant (the Unix epoch) rather than leaving it out.
    */
   required: boolean;
+  /** Date-range slices read whole and sorted (an upstream that does not sort by update time). */
+  slice?: CompiledSlice;
   /**
    * The precision of the contacts' update times (ms): what the `updated_at` field's format can
    * say, and what the upper bound's format can (when `untilParam` sends it); 1 for `auto`.

@@ -1,8 +1,9 @@
 import { CompiledField, CompiledLookup, CompiledManifest } from './compiled';
-import { isDateFormat, updatePrecisionMs } from './dates';
+import { granularityMs, isDateFormat, updatePrecisionMs } from './dates';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
 import type { CompiledEnrichment, EnrichableField } from '../engine/records/enrichment';
-import { AuthenticationSpec, ContactsSpec, LookupSpec } from './manifest.types';
+import type { CompiledSlice } from '../engine/capabilities/contacts-slices';
+import { AuthenticationSpec, ContactsSpec, IncrementalSpec, LookupSpec } from './manifest.types';
 import { EnrichmentSchema } from './schema/records';
 import { PartsCompiler, ROOTS } from './parts-compiler';
 import { CredentialCheckSchema } from './schema/actions';
@@ -14,6 +15,7 @@ import {
   InteractionsSchema,
   InteractionStreamSchema,
   LookupSchema,
+  SliceSchema,
 } from './schema/streams';
 import { AuthenticationFieldSchema, ConnectionSchema, TalkdeskSchema } from './schema/talkdesk';
 
@@ -124,6 +126,7 @@ export class ManifestCompiler extends PartsCompiler {
             ...(inc.until_param && { untilParam: inc.until_param }),
             inclusive: inc.inclusive ?? defaultOf(IncrementalSchema, 'inclusive'),
             required: inc.required ?? defaultOf(IncrementalSchema, 'required'),
+            ...(inc.slice && { slice: this.slice(inc.slice, format) }),
             lookbackMs:
               (inc.lookback_seconds ?? defaultOf(IncrementalSchema, 'lookback_seconds')) * 1000,
             precisionMs: updatePrecisionMs(
@@ -215,6 +218,19 @@ export class ManifestCompiler extends PartsCompiler {
       );
     }
     return compiled;
+  }
+
+  private slice(spec: NonNullable<IncrementalSpec['slice']>, format: string): CompiledSlice {
+    const where = 'contacts.incremental.slice';
+    const stepMs = spec.step_seconds * 1000;
+    const maxStepMs = (spec.max_step_seconds ?? defaultOf(SliceSchema, 'max_step_seconds')) * 1000;
+    if (stepMs % granularityMs(format) !== 0) {
+      this.fail(`${where}.step_seconds`, `must be a multiple of what "${format}" can say`);
+    }
+    if (maxStepMs < stepMs) this.fail(`${where}.max_step_seconds`, 'is less than step_seconds');
+    const startMs = Date.parse(spec.start ?? defaultOf(SliceSchema, 'start'));
+    if (!Number.isFinite(startMs)) this.fail(`${where}.start`, 'is not a date and time');
+    return { stepMs, maxStepMs, maxRecords: spec.max_records, startMs };
   }
 
   private enrichments(spec: NonNullable<ContactsSpec['enrich']>): CompiledEnrichment[] {

@@ -7,6 +7,7 @@ import { RestClient } from '../rest-client';
 import { checkedResume, recentIds, REPEATED_PAGE } from '../resume';
 import { Enricher } from '../records/enrichment';
 import { ContactsStream, listIncremental } from './contacts-incremental';
+import { listSlices } from './contacts-slices';
 
 /** Contacts' paging state carried in next_offset (full syncs). */
 interface FullResume {
@@ -37,9 +38,11 @@ export class ContactsCapability {
     const contacts = this.client.manifest.contacts;
     if (!contacts) throw new UpstreamError('This connector’s manifest has no contacts section');
     const acc = restAccount(account);
-    const batch = contacts.incremental
-      ? await listIncremental(this.client, acc, contacts, query, signal)
-      : await this.listFull(acc, contacts, query, signal);
+    const batch = contacts.incremental?.slice
+      ? await listSlices(this.client, acc, contacts, query, signal)
+      : contacts.incremental
+        ? await listIncremental(this.client, acc, contacts, query, signal)
+        : await this.listFull(acc, contacts, query, signal);
     await this.enricher?.enrich(acc, batch.records, signal);
     return batch;
   }
@@ -87,7 +90,8 @@ export class ContactsCapability {
           records.push(value);
         }
         if (records.length >= query.limit) {
-          if (index + 1 >= page.records.length && !page.next) return { records, hasMore: false, filtered };
+          if (index + 1 >= page.records.length && !page.next)
+            return { records, hasMore: false, filtered };
           const at =
             index + 1 < page.records.length
               ? { s: state, k: index + 1 }

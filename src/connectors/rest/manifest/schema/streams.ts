@@ -7,6 +7,42 @@ import { EnrichSchema, LastDigitsSchema, PhoneFormsSchema, RecordFilterSchema } 
 const recordSelector = () =>
   Type.Optional(Type.String({ description: 'Path of the records in the answer.' }));
 
+export const SliceSchema = strict(
+  {
+    step_seconds: Type.Integer({
+      minimum: 1,
+      maximum: 31_536_000,
+      description:
+        'Width of a slice; a multiple of what `format` can say (86400 for `date`). Each slice is read whole, so it must hold at most `max_records`.',
+    }),
+    max_step_seconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 315_360_000,
+        default: 31_536_000,
+        description:
+          'Widest slice: after an empty slice the next is twice as wide, up to this (back to `step_seconds` after one with records).',
+      }),
+    ),
+    max_records: Type.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      description:
+        'Most records one slice may hold (e.g. the API’s cap on a filtered query); more is the coded error `upstream_slice_too_large`, never a silent cut.',
+    }),
+    start: Type.Optional(
+      Type.String({
+        default: '2000-01-01T00:00:00Z',
+        description: 'Where a full sync’s first slice starts.',
+      }),
+    ),
+  },
+  {
+    description:
+      'Date-range slices for an upstream that filters by update time but does not sort by it: each slice (`{{ since }}` to `{{ until }}`, its last instant) is read whole and sorted by (update time, id).',
+  },
+);
+
 export const IncrementalSchema = definition(
   'incremental',
   strict(
@@ -43,6 +79,7 @@ export const IncrementalSchema = definition(
             'The upstream refuses a first request without the lower bound (Zendesk’s `start_time`): a full sync sends the Unix epoch instead of leaving `param` out.',
         }),
       ),
+      slice: Type.Optional(SliceSchema),
       lookback_seconds: Type.Optional(
         Type.Integer({
           minimum: 0,
