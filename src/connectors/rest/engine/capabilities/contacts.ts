@@ -44,6 +44,8 @@ export class ContactsCapability {
         ? await listIncremental(this.client, acc, contacts, query, signal)
         : await this.listFull(acc, contacts, query, signal);
     await this.enricher?.enrich(acc, batch.records, signal);
+    // Only a count worth telling travels in the batch.
+    if (!batch.filtered) delete batch.filtered;
     return batch;
   }
 
