@@ -4,6 +4,7 @@ import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CheckOptions, runConnectorCheck } from '../src/tools/connector-check/connector-check';
+import { CRM_USERS, FakeCrm } from './support/upstreams/fake-crm';
 import { credentialsOf, FakeHelpdesk } from './support/upstreams/fake-helpdesk';
 
 /** `npm run connector:check`: the manifest builder's dry run against a live upstream. */
@@ -73,6 +74,81 @@ describe('connector:check', () => {
       expect(text).not.toContain(secret);
     }
     helpdesk.exportMaxPageSize = 1000;
+  });
+
+  describe('the incremental sync after the full one, from its checkpoint', () => {
+    const exportRequests = () =>
+      helpdesk.server.requests.filter((r) => r.path.endsWith('/contacts/export'));
+
+    it('sends the incremental filter from the last contact read, and shows what the API answered', async () => {
+      const before = exportRequests().length;
+      const { code, text } = await check({ auth: credentialsOf(0), only: ['contacts'] });
+      expect(code).toBe(0);
+      const contacts = helpdesk.account(0).contacts;
+      const last = [...contacts].sort((a, b) => a.updated_ms - b.updated_ms || a.id - b.id)[
+        contacts.length - 1
+      ];
+      const [full, incremental, ...more] = exportRequests().slice(before);
+      expect(more).toEqual([]);
+      expect(full.url.searchParams.get('start_time')).toBeNull();
+      // Every contact is older than the look-back window: the run starts after the checkpoint's
+      // position, whose update time (in the manifest's epoch seconds) goes upstream.
+      expect(incremental.url.searchParams.get('start_time')).toBe(
+        String(Math.floor(last.updated_ms / 1000)),
+      );
+      expect(text).toMatch(
+        new RegExp(
+          `== contacts \\(incremental, from the full sync's checkpoint\\)\n {2}synchronization_checkpoint sent: after contact ${last.id} \\(changed ${new Date(last.updated_ms).toISOString().replace(/\./g, '\\.')}\\)`,
+        ),
+      );
+      expect(text).toMatch(/look-back 30 s \(INCREMENTAL_LOOKBACK_SECONDS\)/);
+      expect(text).toMatch(
+        /→ GET http:\/\/127\.0\.0\.1:\d+\/acme\/api\/v2\/contacts\/export\?per_page=100&start_time=\d+\n/,
+      );
+      expect(text).toMatch(/Talkdesk receives 0 contact\(s\) changed since the checkpoint/);
+      expect(text).toMatch(/synchronization_checkpoint answered: after contact /);
+    });
+
+    it('with contacts changed within the look-back window, asks from the window and sends them again', async () => {
+      const contacts = helpdesk.account(1).contacts;
+      const now = Date.now();
+      const recent = contacts.slice(0, 3);
+      const original = recent.map((c) => c.updated_ms);
+      recent.forEach((c, i) => (c.updated_ms = now - 5_000 + i));
+      const before = exportRequests().length;
+      try {
+        const { code, text } = await check({ auth: credentialsOf(1), only: ['contacts'] });
+        expect(code).toBe(0);
+        const [, incremental] = exportRequests().slice(before);
+        const start = Number(incremental.url.searchParams.get('start_time'));
+        // The window: 30 s before the instant the full sync read up to (after `now`).
+        expect(start * 1000).toBeGreaterThanOrEqual(now - 30_000 - 1000);
+        expect(start * 1000).toBeLessThanOrEqual(now - 5_000);
+        expect(text).toMatch(/Talkdesk receives 3 contact\(s\) changed since the checkpoint/);
+        for (const c of recent) expect(text).toContain(`{"id":"${c.id}",`);
+      } finally {
+        recent.forEach((c, i) => (c.updated_ms = original[i]));
+      }
+    });
+
+    it('says why it is skipped for a manifest without an incremental filter', async () => {
+      const crm = new FakeCrm(20);
+      await crm.start();
+      try {
+        const { code, text } = await check({
+          manifest: 'connectors/crm.yaml',
+          baseUrl: `${crm.server.origin}/v1`,
+          auth: { username: CRM_USERS[0].username, password: CRM_USERS[0].password },
+          only: ['contacts'],
+        });
+        expect(code).toBe(0);
+        expect(text).toMatch(
+          /== contacts \(incremental\)\n {2}skipped: no update-time filter \(incremental\) in the manifest: every sync is a full one/,
+        );
+      } finally {
+        await crm.stop();
+      }
+    });
   });
 
   it('runs an action only when asked, and reports refused credentials', async () => {

@@ -116,6 +116,23 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
     }
     const dates = byId.body.map((i: any) => i.date);
     expect(dates).toEqual([...dates].sort().reverse());
+    // By email, as one search phrase even with a quote inside.
+    const withEmail = zd
+      .account(0)
+      .users.find((u) => u.email && zd.account(0).tickets.some((x) => x.requester_id === u.id))!;
+    const byEmail = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_emails: [withEmail.email], contact_phones: [] },
+    });
+    expect(byEmail.body).toHaveLength(3);
+    const hostile = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_emails: [`nobody@example.com" -email:"x`], contact_phones: [] },
+    });
+    expect(hostile.status).toBe(200);
+    expect(hostile.body).toEqual([]);
     // Talkdesk sends E.164; the user's phone was typed `(212) 555-…` or stored as E.164.
     for (const prefix of ['(', '+1']) {
       const user = zd

@@ -7,7 +7,9 @@ const USAGE = `Usage: npm run connector:check -- <manifest> [options]
 
 Validates a connector manifest (YAML or JSON). Given credentials, runs each capability against
 the live external system and prints every request (secrets masked), the answer's status, the
-records extracted and the records as Talkdesk will receive them, page by page.
+records extracted and the records as Talkdesk will receive them, page by page. After the full
+contact sync, runs the incremental sync Talkdesk runs next, from the full sync's checkpoint
+(with INCREMENTAL_LOOKBACK_SECONDS, as the bridge does).
 
 Options:
   --auth '<json>'        the auth fields, as Talkdesk would send them
@@ -77,6 +79,9 @@ async function main(): Promise<number> {
     data: json(values.data, '--data'),
     meta: json(values.meta, '--meta'),
     defaultPhoneRegion: process.env.DEFAULT_PHONE_REGION ?? DEFAULT_PHONE_REGION,
+    ...(process.env.INCREMENTAL_LOOKBACK_SECONDS && {
+      lookbackSeconds: Number(process.env.INCREMENTAL_LOOKBACK_SECONDS),
+    }),
     timeoutMs,
   };
   return runConnectorCheck(options, (line) => console.log(line));

@@ -4,6 +4,7 @@ import { toTalkdeskInteraction } from '../../interactions/interaction-normalizer
 import { isAbortError } from '../../common/time-budget';
 import {
   AccountRef,
+  AuthenticatedAccount,
   AuthFields,
   ContactPosition,
   ContactRecord,
@@ -11,6 +12,8 @@ import {
 } from '../../connectors/ports';
 import { ConnectorObserver, RestConnector } from '../../connectors/rest/engine/rest-connector';
 import { loadManifest, ManifestError } from '../../connectors/rest/manifest/load-manifest';
+import { SyncCheckpoint } from '../../contacts/contact-sync-tokens';
+import { checkIncremental } from './incremental-check';
 
 /**
  * `npm run connector:check`: validates a manifest and, given credentials, runs each capability
@@ -34,6 +37,8 @@ export interface CheckOptions {
   data?: Record<string, unknown>;
   meta?: { contact_external_id?: string; agent_external_id?: string };
   defaultPhoneRegion: string;
+  /** INCREMENTAL_LOOKBACK_SECONDS of the incremental sync; the bridge's default when undefined. */
+  lookbackSeconds?: number;
   /** Per-request timeout. */
   timeoutMs: number;
 }
@@ -162,26 +167,34 @@ export async function runConnectorCheck(options: CheckOptions, out: Out): Promis
   };
   try {
     let account: AccountRef | undefined;
+    let authenticated: AuthenticatedAccount | undefined;
     await step('credentials', async (signal) => {
       const result = await connector.authenticate(options.auth!, signal);
       if (!result) throw new Error('the external system refused the credentials');
+      authenticated = result;
       account = result.account;
       out(`  accepted: account key ${result.account.key}`);
       if (result.fieldsToStore)
         out(`  fields to store (answered 200): ${JSON.stringify(result.fieldsToStore)}`);
     });
-    if (!account) return 1;
+    if (!account || !authenticated) return 1;
     const acc = account;
+    const verified = authenticated;
+    // What the full sync read: its checkpoint is where the incremental sync starts.
+    let checkpoint: SyncCheckpoint | undefined;
+    let readAll = false;
     if (capabilities.contacts && wanted('contacts')) {
       await step('contacts (a full sync)', async (signal) => {
         let after: ContactPosition | undefined;
         let resume: ResumeState | undefined;
         let total = 0;
+        // The run's upper bound, fixed for all its pages, as the bridge does.
+        const until = Date.now();
         for (;;) {
           const batch = await connector.listContacts(
             acc,
             {
-              changedUntil: Date.now(),
+              changedUntil: until,
               limit: 100,
               ...(after && { after }),
               ...(resume !== undefined && { resume }),
@@ -189,13 +202,47 @@ export async function runConnectorCheck(options: CheckOptions, out: Out): Promis
             signal,
           );
           total += batch.records.length;
-          if (!batch.hasMore) break;
           const tail = batch.records[batch.records.length - 1];
-          if (tail) after = { updatedAt: tail.updatedAt, id: tail.id };
+          if (tail) {
+            after = { updatedAt: tail.updatedAt, id: tail.id };
+            checkpoint = { ...after, readTo: until };
+          }
+          if (!batch.hasMore) break;
           resume = batch.resume;
         }
+        readAll = true;
         out(`  end of contacts: ${total} in all`);
       });
+      if (capabilities.contactSync === 'full') {
+        out('');
+        out('== contacts (incremental)');
+        out(
+          '  skipped: no update-time filter (incremental) in the manifest: every sync is a full one',
+        );
+      } else if (!checkpoint) {
+        out('');
+        out('== contacts (incremental)');
+        out('  skipped: the full sync read no contact, so it has no checkpoint to start from');
+      } else {
+        const from = checkpoint;
+        await step("contacts (incremental, from the full sync's checkpoint)", () =>
+          checkIncremental(
+            {
+              connector,
+              auth: options.auth!,
+              authenticated: verified,
+              checkpoint: from,
+              readAll,
+              ...(options.lookbackSeconds !== undefined && {
+                lookbackSeconds: options.lookbackSeconds,
+              }),
+              defaultPhoneRegion: options.defaultPhoneRegion,
+              timeoutMs: options.timeoutMs,
+            },
+            out,
+          ),
+        );
+      }
     }
     if (capabilities.agents && wanted('agents')) {
       await step('agents', async (signal) => {

@@ -20,12 +20,25 @@ describe('mapper', () => {
     expect(evaluate(constant(0), {}, {})).toBe(0);
   });
 
-  it('answers paths, templates and constants at once, and only expressions as a promise', async () => {
+  it('answers paths, templates, constants and compiled expressions at once, other expressions as a promise', async () => {
     expect(evaluate(constant('x'), {}, {})).toBe('x');
-    const pending = evaluate(expression('name'), { name: 'Ada' }, {});
+    expect(evaluate(expression('name'), { name: 'Ada' }, {})).toBe('Ada');
+    expect(evaluate(expression('missing'), {}, {})).toBeUndefined();
+    const pending = evaluate(expression('$uppercase(name)'), { name: 'Ada' }, {});
     expect(pending).toBeInstanceOf(Promise);
-    expect(await pending).toBe('Ada');
-    expect(await evaluate(expression('missing'), {}, {})).toBeUndefined();
+    expect(await pending).toBe('ADA');
+    expect(await evaluate(expression('$uppercase(missing)'), {}, {})).toBeUndefined();
+  });
+
+  it('maps a record at once when no field needs JSONata itself', () => {
+    const mapped = toContact(
+      { id: constant(7), name: expression("first & ' ' & last") },
+      { first: 'Ada', last: 'Lovelace' },
+      {},
+      false,
+    );
+    expect(mapped).not.toBeInstanceOf(Promise);
+    expect(mapped).toMatchObject({ record: { id: '7', name: 'Ada Lovelace' } });
   });
 
   it('maps a contact whose fields mix constants and expressions', async () => {

@@ -1,6 +1,7 @@
 import { ContactRecord, InteractionRecord, UserRecord } from '../../ports';
 import { CompiledValue } from '../manifest/compiled';
 import { parseDate } from '../manifest/dates';
+import { DEFERRED } from '../manifest/expression';
 import { textOf } from '../manifest/template';
 
 /** The values templates and expressions may read besides the record (auth, data, meta...). */
@@ -33,6 +34,9 @@ export function evaluate(v: CompiledValue, record: unknown, scope: Scope): unkno
     case 'template':
       return settle(v.source.template.value({ ...scope, record }), v);
     case 'expression': {
+      // Most expressions a manifest holds are compiled and answer at once (expression-compiler.ts).
+      const now = v.source.expression.evaluateNow(record, scope);
+      if (now !== DEFERRED) return settle(now, v);
       const bindings = Object.fromEntries(Object.entries(scope));
       return v.source.expression.evaluate(record, bindings).then((value) => settle(value, v));
     }
@@ -76,41 +80,49 @@ function customFields(value: unknown): { key: string; value: unknown }[] {
 
 export type Mapped<T> = { record: T } | { problem: string };
 
+/** A value or a promise of one: what a record costs is a promise only where an expression needs one. */
+type Maybe<T> = T | Promise<T>;
+
+/** `next(value)` at once for a value, after it for a promise. */
+function then<T, R>(value: Maybe<T>, next: (settled: T) => Maybe<R>): Maybe<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
 /**
- * The values of the named fields of one record. Only the fields that are expressions are awaited,
- * all together: a record costs a few promises rather than one per field, which counts on a page of
- * hundreds of records (and more so while async_hooks track every promise for the request logs).
+ * The values of the named fields of one record, at once when none is an expression JSONata has to
+ * evaluate; otherwise those are awaited, all together: a record costs a few promises rather than
+ * one per field, which counts on a page of hundreds of records.
  */
-async function read<N extends string>(
+function read<N extends string>(
   fields: Record<string, CompiledValue>,
   names: readonly N[],
   record: unknown,
   scope: Scope,
-): Promise<Record<N, unknown>> {
+): Maybe<Record<N, unknown>> {
   const values = {} as Record<N, unknown>;
-  const pending: Promise<void>[] = [];
+  let pending: Promise<void>[] | undefined;
   for (const name of names) {
     const v = fields[name];
     if (!v) continue;
     const value = evaluate(v, record, scope);
     if (value instanceof Promise) {
-      pending.push(value.then((settled: unknown) => void (values[name] = settled)));
+      (pending ??= []).push(value.then((settled: unknown) => void (values[name] = settled)));
     } else {
       values[name] = value;
     }
   }
-  if (pending.length > 0) await Promise.all(pending);
-  return values;
+  return pending ? Promise.all(pending).then(() => values) : values;
 }
 
 /** One field of a record (see read). */
-async function readOne(
+function readOne(
   fields: Record<string, CompiledValue>,
   name: string,
   record: unknown,
   scope: Scope,
-): Promise<unknown> {
-  return (await read(fields, [name], record, scope))[name];
+): unknown {
+  const v = fields[name];
+  return v ? evaluate(v, record, scope) : undefined;
 }
 
 const CONTACT_FIELDS = [
@@ -131,37 +143,50 @@ const CONTACT_FIELDS = [
  * Only what orders a contact (its id and update time): computed for every record of a page,
  * while the other fields are computed only for the records actually handed out.
  */
-export async function toContactKey(
+export function toContactKey(
   fields: Record<string, CompiledValue>,
   record: unknown,
   scope: Scope,
-): Promise<Mapped<{ id: string; updatedAt: number }>> {
-  const id = text(await readOne(fields, 'id', record, scope));
-  if (id === null) return { problem: 'no id' };
-  const rawUpdated = await readOne(fields, 'updated_at', record, scope);
-  const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
-  if (updatedAt === undefined) return { problem: `contact ${id} has no readable updated_at` };
-  return { record: { id, updatedAt } };
+): Maybe<Mapped<{ id: string; updatedAt: number }>> {
+  return then(readOne(fields, 'id', record, scope), (rawId) => {
+    const id = text(rawId);
+    if (id === null) return { problem: 'no id' };
+    return then(readOne(fields, 'updated_at', record, scope), (rawUpdated) => {
+      const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
+      if (updatedAt === undefined) return { problem: `contact ${id} has no readable updated_at` };
+      return { record: { id, updatedAt } };
+    });
+  });
 }
 
 /**
  * The upstream record as a ContactRecord, or why it cannot be one (no id; no readable update
  * time when the sync is incremental). Without an update time a full sync uses 0.
  */
-export async function toContact(
+export function toContact(
   fields: Record<string, CompiledValue>,
   record: unknown,
   scope: Scope,
   needsUpdatedAt: boolean,
-): Promise<Mapped<ContactRecord>> {
-  const id = text(await readOne(fields, 'id', record, scope));
-  if (id === null) return { problem: 'no id' };
-  const rawUpdated = await readOne(fields, 'updated_at', record, scope);
-  const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
-  if (updatedAt === undefined && needsUpdatedAt) {
-    return { problem: `contact ${id} has no readable updated_at` };
-  }
-  const f = await read(fields, CONTACT_FIELDS, record, scope);
+): Maybe<Mapped<ContactRecord>> {
+  return then(readOne(fields, 'id', record, scope), (rawId) => {
+    const id = text(rawId);
+    if (id === null) return { problem: 'no id' };
+    return then(readOne(fields, 'updated_at', record, scope), (rawUpdated) => {
+      const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
+      if (updatedAt === undefined && needsUpdatedAt) {
+        return { problem: `contact ${id} has no readable updated_at` };
+      }
+      return then(read(fields, CONTACT_FIELDS, record, scope), (f) => contactOf(id, updatedAt, f));
+    });
+  });
+}
+
+function contactOf(
+  id: string,
+  updatedAt: number | undefined,
+  f: Record<(typeof CONTACT_FIELDS)[number], unknown>,
+): Mapped<ContactRecord> {
   return {
     record: {
       id,

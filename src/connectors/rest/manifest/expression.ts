@@ -1,5 +1,8 @@
 import jsonata from 'jsonata';
+import { CompiledExpression, compileExpression, DEFERRED } from './expression-compiler';
 import { FORBIDDEN_NAMES } from './paths';
+
+export { DEFERRED } from './expression-compiler';
 
 /**
  * JSONata expressions for computed fields (`{ expression: "$join([first_name, last_name], ' ')" }`).
@@ -55,6 +58,8 @@ function check(node: unknown, source: string): void {
 
 export class Expression {
   private readonly compiled: jsonata.Expression;
+  /** The same expression as a plain function, when it is of the kinds compiled (expression-compiler.ts). */
+  private readonly direct: CompiledExpression | undefined;
 
   /** Parses and checks `source`; throws ExpressionError saying what is wrong. */
   constructor(
@@ -78,6 +83,17 @@ export class Expression {
       );
     }
     check(this.compiled.ast(), source);
+    this.direct = compileExpression(this.compiled.ast());
+  }
+
+  /**
+   * The value of the expression at once, when its compiled form can answer for this input;
+   * DEFERRED when JSONata must evaluate it (then `evaluate` gives the value).
+   */
+  evaluateNow(input: unknown, bindings: Readonly<Record<string, unknown>> = {}): unknown {
+    if (this.direct === undefined) return DEFERRED;
+    const value = this.direct(input, bindings);
+    return value === DEFERRED ? DEFERRED : plain(value);
   }
 
   /**
@@ -85,6 +101,8 @@ export class Expression {
    * ExpressionError (with the reason) when it fails or runs out of time.
    */
   async evaluate(input: unknown, bindings: Record<string, unknown> = {}): Promise<unknown> {
+    const now = this.evaluateNow(input, bindings);
+    if (now !== DEFERRED) return now;
     let result: unknown;
     try {
       result = await this.compiled.evaluate(input, bindings);
@@ -106,19 +124,23 @@ const MAX_RESULT_DEPTH = 64;
 
 /** JSON data only: functions (JSONata lambdas included) and other host values become undefined. */
 function plain(value: unknown, depth = 0): unknown {
-  if (value === null || value === undefined) return value ?? undefined;
-  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-    return undefined;
-  }
-  if (typeof value !== 'object') return value;
+  if (value === null || value === undefined) return undefined;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') return undefined;
   const v = value as Record<string, unknown>;
   if (v._jsonata_lambda || v._jsonata_function || depth > MAX_RESULT_DEPTH) return undefined;
   if (Array.isArray(value)) {
-    return value.map((item) => plain(item, depth + 1)).filter((item) => item !== undefined);
+    const list: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const p = plain(value[i], depth + 1);
+      if (p !== undefined) list.push(p);
+    }
+    return list;
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(v)) {
-    const p = plain(item, depth + 1);
+  for (const key of Object.keys(v)) {
+    const p = plain(v[key], depth + 1);
     if (p !== undefined && !FORBIDDEN_NAMES.has(key)) out[key] = p;
   }
   return out;
