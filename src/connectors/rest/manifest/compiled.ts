@@ -1,8 +1,5 @@
 import type { PhoneForm } from '../../lookup/phone-forms';
 import type { AuthenticationField } from '../../ports';
-import type { CompiledSlice } from '../engine/capabilities/contacts-slices';
-import type { CompiledEnrichment } from '../engine/records/enrichment';
-import type { CompiledRecordFilter } from '../engine/records/record-filter';
 import { Expression } from './expression';
 import { HttpMethod, PaginatorType } from './manifest.types';
 import { JsonPath } from './paths';
@@ -191,4 +188,43 @@ export interface CompiledManifest {
     streams: CompiledInteractionStream[];
   };
   actions: CompiledAction[];
+}
+
+/** One condition of a record filter (engine/records/record-filter.ts). */
+export interface RecordCondition {
+  path: JsonPath;
+  /** The value must be one of these (JSON scalars, compared exactly). */
+  in?: readonly unknown[];
+  /** The value must be none of these. */
+  notIn?: readonly unknown[];
+}
+
+export interface CompiledRecordFilter {
+  conditions: readonly RecordCondition[];
+}
+
+export type EnrichableField = 'company' | 'title' | 'address';
+
+/** An enrichment lookup (engine/records/enrichment.ts). */
+export interface CompiledEnrichment {
+  where: string;
+  field: EnrichableField;
+  /** Templates over `auth` and `value` (the field's mapped value: the reference). */
+  request: CompiledRequest;
+  /** Path of the replacement in the answer. */
+  value: JsonPath;
+  notFound: ReadonlySet<number>;
+  /** Most answers kept (per connector, keyed by account and reference). */
+  cacheSize: number;
+  /** Most lookup requests one call makes; the rest of the batch keeps no value for the field. */
+  maxRequests: number;
+}
+
+/** Date-range slices (engine/capabilities/contacts-slices.ts). */
+export interface CompiledSlice {
+  stepMs: number;
+  maxStepMs: number;
+  maxRecords: number;
+  /** Where a full sync starts (epoch ms). */
+  startMs: number;
 }

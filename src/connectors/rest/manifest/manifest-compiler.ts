@@ -1,8 +1,13 @@
-import { CompiledField, CompiledLookup, CompiledManifest } from './compiled';
+import {
+  CompiledEnrichment,
+  CompiledField,
+  CompiledLookup,
+  CompiledManifest,
+  CompiledSlice,
+  EnrichableField,
+} from './compiled';
 import { granularityMs, isDateFormat, updatePrecisionMs } from './dates';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
-import type { CompiledEnrichment, EnrichableField } from '../engine/records/enrichment';
-import type { CompiledSlice } from '../engine/capabilities/contacts-slices';
 import { AuthenticationSpec, ContactsSpec, IncrementalSpec, LookupSpec } from './manifest.types';
 import { EnrichmentSchema } from './schema/records';
 import { PartsCompiler, ROOTS } from './parts-compiler';

@@ -2,6 +2,7 @@ import {
   CompiledAction,
   CompiledBody,
   CompiledPaginator,
+  CompiledRecordFilter,
   CompiledRequest,
   CompiledStream,
   CompiledValue,
@@ -9,7 +10,6 @@ import {
 import { isDateFormat } from './dates';
 import { Expression, ExpressionError } from './expression';
 import { LimitsSchema } from './manifest.schema';
-import type { CompiledRecordFilter } from '../engine/records/record-filter';
 import {
   ActionSpec,
   Manifest,

@@ -1,5 +1,6 @@
 import { ContactBatch, ContactQuery } from '../../../ports';
 import { UpstreamError } from '../../../ports/errors';
+import { CompiledSlice } from '../../manifest/compiled';
 import { formatDate } from '../../manifest/dates';
 import { Scope, toContact, toContactKey } from '../mapper';
 import { initialState, PageState, stateKey } from '../paginators';
@@ -18,14 +19,6 @@ import { ContactsStream } from './contacts-incremental';
  * of the next one (up to `max_step_seconds`), so a full sync crosses years without records in
  * a few requests; a slice with records brings the step back to the declared one.
  */
-
-export interface CompiledSlice {
-  stepMs: number;
-  maxStepMs: number;
-  maxRecords: number;
-  /** Where a full sync starts (epoch ms). */
-  startMs: number;
-}
 
 /** Paging state in next_offset: the slice holding the next record, and its step. */
 interface SliceResume {

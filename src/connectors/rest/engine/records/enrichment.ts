@@ -1,6 +1,5 @@
 import { ContactRecord } from '../../../ports';
-import { CompiledRequest } from '../../manifest/compiled';
-import { JsonPath } from '../../manifest/paths';
+import { CompiledEnrichment } from '../../manifest/compiled';
 import { textOf } from '../../manifest/template';
 import { RestAccount } from '../rest-account';
 import { RestClient } from '../rest-client';
@@ -12,22 +11,6 @@ import { RestClient } from '../rest-client';
  * run asks for each company once; a reference the upstream does not know becomes no value,
  * never the raw id.
  */
-
-export type EnrichableField = 'company' | 'title' | 'address';
-
-export interface CompiledEnrichment {
-  where: string;
-  field: EnrichableField;
-  /** Templates over `auth` and `value` (the field's mapped value: the reference). */
-  request: CompiledRequest;
-  /** Path of the replacement in the answer. */
-  value: JsonPath;
-  notFound: ReadonlySet<number>;
-  /** Most answers kept (per connector, keyed by account and reference). */
-  cacheSize: number;
-  /** Most lookup requests one call makes; the rest of the batch keeps no value for the field. */
-  maxRequests: number;
-}
 
 /** A bounded map with least-recently-used eviction. */
 export class BoundedCache<V> {

@@ -1,4 +1,4 @@
-import { JsonPath } from '../../manifest/paths';
+import { CompiledRecordFilter, RecordCondition } from '../../manifest/compiled';
 
 /**
  * A stream's record filter (`record_filter`): conditions every record must meet to be sent to
@@ -6,18 +6,6 @@ import { JsonPath } from '../../manifest/paths';
  * customers. A record that fails one is left out quietly: it is not broken, so it is not logged,
  * only counted (`bridge_records_dropped_total{reason="filtered"}`).
  */
-
-export interface RecordCondition {
-  path: JsonPath;
-  /** The value must be one of these (JSON scalars, compared exactly). */
-  in?: readonly unknown[];
-  /** The value must be none of these. */
-  notIn?: readonly unknown[];
-}
-
-export interface CompiledRecordFilter {
-  conditions: readonly RecordCondition[];
-}
 
 /** A missing value reads as null, so `not_in: [null]` also refuses a missing one. */
 function valueAt(condition: RecordCondition, record: unknown): unknown {
