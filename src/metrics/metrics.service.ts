@@ -246,7 +246,7 @@ function createMetrics(registry: Registry, circuitState: () => BreakerState | un
     }),
     recordsDropped: new Counter({
       name: 'bridge_records_dropped_total',
-      help: 'Records of the external system not sent to Talkdesk, by kind (contact, agent) and reason (no_id, no_email, invalid_email, filtered: left out by the manifest\'s record filter)',
+      help: "Records of the external system not sent to Talkdesk, by kind (contact, agent) and reason (no_id, no_email, invalid_email, filtered: left out by the manifest's record filter)",
       labelNames: ['kind', 'reason'] as const,
       registers,
     }),
