@@ -18,6 +18,7 @@ import {
   UpstreamUnavailableError,
 } from '../ports/errors';
 import type { BreakerState, UpstreamObserver, UpstreamOutcome } from '../ports/upstream-observer';
+import type { TraceSpan, UpstreamTracer } from '../ports/upstream-tracer';
 import { CallOptions } from '../ports';
 import { formatRetryAfter } from './retry-after';
 
@@ -38,6 +39,8 @@ export interface UpstreamGuardOptions {
   random?: () => number;
   /** Told of every attempt and retry (metrics); must not throw. */
   observer?: UpstreamObserver;
+  /** Traces each call and each of its attempts (when tracing is on). */
+  tracer?: UpstreamTracer;
 }
 
 /** The caller's business rather than a failure of the external system. */
@@ -127,14 +130,35 @@ export class UpstreamGuard {
     }
   }
 
-  /** Runs `fn` (one call into the adapter) under the guard; `options` carries the caller's deadline. */
-  async call<T>(operation: string, fn: () => Promise<T>, options: CallOptions): Promise<T> {
-    const { signal } = options;
+  /**
+   * Runs `fn` (one call into the adapter) under the guard; `options` carries the caller's
+   * deadline. Traced, the call is a span (`upstream <operation>`) and each attempt a child span
+   * (`upstream attempt`, numbered from 1: attempt 2 is the first retry) holding the adapter's own
+   * spans.
+   */
+  call<T>(operation: string, fn: () => Promise<T>, options: CallOptions): Promise<T> {
+    const { tracer } = this.options;
+    if (!tracer) return this.run(operation, fn, options);
+    return tracer.span(
+      `upstream ${operation}`,
+      { 'bridge.upstream.operation': operation },
+      (span) => this.run(operation, fn, options, span),
+    );
+  }
+
+  private async run<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    { signal }: CallOptions,
+    span?: TraceSpan,
+  ): Promise<T> {
+    let delayMs = 0;
     for (let attempt = 0; ; attempt++) {
       if (signal.aborted) throw this.timeoutError(operation);
+      span?.setAttributes({ 'bridge.upstream.attempts': attempt + 1 });
       let error: unknown;
       try {
-        return await this.attempt(operation, fn, signal);
+        return await this.tracedAttempt(operation, fn, signal, attempt, delayMs);
       } catch (caught) {
         error = caught;
       }
@@ -171,7 +195,28 @@ export class UpstreamGuard {
       } catch {
         throw this.timeoutError(operation);
       }
+      delayMs = delay;
     }
+  }
+
+  /** One attempt, in a span of its own when traced; `delayMs`: the backoff waited before it. */
+  private tracedAttempt<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    signal: AbortSignal,
+    attempt: number,
+    delayMs: number,
+  ): Promise<T> {
+    const { tracer } = this.options;
+    if (!tracer) return this.attempt(operation, fn, signal);
+    const attributes: Record<string, string | number> = {
+      'bridge.upstream.operation': operation,
+      'bridge.upstream.attempt': attempt + 1,
+    };
+    if (attempt > 0) attributes['bridge.upstream.retry_delay_ms'] = Math.round(delayMs);
+    return tracer.span('upstream attempt', attributes, (span) =>
+      this.attempt(operation, fn, signal, span),
+    );
   }
 
   /**
@@ -197,7 +242,12 @@ export class UpstreamGuard {
     });
   }
 
-  private async attempt<T>(operation: string, fn: () => Promise<T>, signal: AbortSignal) {
+  private async attempt<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    signal: AbortSignal,
+    span?: TraceSpan,
+  ) {
     const started = performance.now();
     let outcome: UpstreamOutcome = 'success';
     const run = async () => {
@@ -226,6 +276,7 @@ export class UpstreamGuard {
         throw error;
       }
     } finally {
+      span?.setAttributes({ 'bridge.upstream.outcome': outcome });
       this.options.observer?.attempt(operation, outcome, (performance.now() - started) / 1000);
     }
   }
