@@ -236,7 +236,9 @@ export class RestClient {
       accept: options.accept,
       acceptNotFound: options.acceptNotFound,
     });
-    if (answer.notFound) return { records: [], next: null, status: answer.status, notFound: true };
+    if (answer.notFound) {
+      return { records: [], filtered: 0, next: null, status: answer.status, notFound: true };
+    }
     if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
       return { records: [], filtered: 0, next: null, status: answer.status };
     }
