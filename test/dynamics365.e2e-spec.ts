@@ -169,10 +169,10 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
     });
     const refused = await t.post('/actions/log_call', {
       auth,
-      meta: { contact_external_id: contact },
+      meta: { contact_external_id: '00000000-0000-4000-8000-00000000dead' },
       data: { subject: 'x', duration_minutes: 'three' },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.message).toContain("Cannot convert the literal 'three'");
+    expect(refused.body.message).toContain('Does Not Exist');
   });
 });
