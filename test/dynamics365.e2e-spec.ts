@@ -154,7 +154,7 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
       data: {
         subject: 'Inbound call',
         notes: 'Refund asked',
-        outgoing: 'no',
+        outgoing: 'false',
         duration_minutes: '3',
       },
     });
