@@ -34,7 +34,8 @@ module.exports = {
       name: 'adapters-use-ports-common-and-their-own-folder',
       severity: 'error',
       comment:
-        'A connector imports only the ports, common/, the shared connector toolkit (resilience, lookup), ' +
+        'A connector imports only the ports, common/, the shared connector toolkit (resilience, lookup, ' +
+        'manifest-common), ' +
         'its own folder, and from the Talkdesk contract only the parts an external system is mapped ' +
         'onto (phones, interaction enumerations, the coded errors). Settings arrive through its ' +
         'module options; observers through port tokens.',
@@ -45,10 +46,29 @@ module.exports = {
           '^src/connectors/ports/',
           '^src/connectors/resilience/',
           '^src/connectors/lookup/',
+          '^src/connectors/manifest-common/',
           '^src/connectors/connector-binding\\.ts$',
           '^src/common/',
           '^src/talkdesk/contract/(phone|interactions|errors)\\.ts$',
           '^src/connectors/$1/',
+        ],
+      },
+    },
+    {
+      name: 'manifest-vocabulary-is-shared-not-a-connector',
+      severity: 'error',
+      comment:
+        'manifest-common/ is the mapping vocabulary manifests share (paths, templates, JSONata, dates, ' +
+        'value maps): it takes those parts of the REST manifest code and nothing else of a connector.',
+      from: { path: '^src/connectors/manifest-common/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/connectors/manifest-common/',
+          '^src/connectors/rest/manifest/(paths|template|expression|dates|compiled)\\.ts$',
+          '^src/connectors/rest/engine/mapper\\.ts$',
+          '^src/connectors/ports/',
+          '^src/common/',
         ],
       },
     },

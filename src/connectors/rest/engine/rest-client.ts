@@ -1,16 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Dispatcher } from 'undici';
-import {
-  CredentialsRejectedError,
-  InvalidPositionError,
-  RetryableUpstreamError,
-  UpstreamError,
-} from '../../ports/errors';
-import { createUpstreamAgent, httpStatusCode } from '../../resilience/http-upstream';
-import { parseRetryAfter } from '../../resilience/retry-after';
+import { InvalidPositionError, UpstreamError } from '../../ports/errors';
+import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
 import { ExpressionError } from '../manifest/expression';
 import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
+import { verdictOf } from './error-classifier';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { nextState, PageState, pagingParams } from './paginators';
@@ -55,6 +50,8 @@ export interface ExchangeOptions {
   /** Statuses answered to the caller rather than raised (besides 2xx). */
   accept?: ReadonlySet<number>;
   authenticate?: boolean;
+  /** Whether "no such contact" (an `errors.rules` action) is answered rather than raised. */
+  acceptNotFound?: boolean;
   paging?: ExtraParams & { url?: string };
   bounds?: ExtraParams;
 }
@@ -64,6 +61,8 @@ export interface Page {
   /** The next page, null at the end. */
   next: PageState | null;
   status: number;
+  /** The upstream said there is no such contact (an `errors.rules` action). */
+  notFound?: boolean;
 }
 
 /**
@@ -118,7 +117,7 @@ export class RestClient {
     scope: Scope,
     signal: AbortSignal,
     options: ExchangeOptions,
-  ): Promise<UpstreamAnswer & { url: URL }> {
+  ): Promise<UpstreamAnswer & { url: URL; notFound: boolean }> {
     const baseUrl = baseUrlOf(this.manifest, account.auth);
     const extra = { query: {} as Record<string, unknown>, body: {} as Record<string, unknown> };
     for (const part of [options.paging, options.bounds]) {
@@ -183,28 +182,21 @@ export class RestClient {
       this.logger.debug(
         `${options.label}: ${request.method} ${account.secrets.mask(url.pathname)} answered ${answer.status} in ${Math.round(answer.ms)} ms`,
       );
-      const status = answer.status;
-      if ((status === 401 || status === 403) && creds.renew && attempt === 0) {
+      const verdict = verdictOf(this.manifest, answer, {
+        label: options.label,
+        idempotent: request.idempotent,
+        accept: options.accept,
+        acceptNotFound: options.acceptNotFound,
+        canRenew: !!creds.renew && attempt === 0,
+        secrets: account.secrets,
+      });
+      if (verdict.kind === 'renew') {
         // The session may have expired early: log in again, once.
-        creds.renew();
+        creds.renew!();
         continue;
       }
-      if (options.accept?.has(status) || (status >= 200 && status < 300)) return { ...answer, url };
-      if (status === 401 || status === 403) {
-        throw new CredentialsRejectedError(
-          `The external system rejected the credentials (HTTP ${status} to the ${options.label} request)`,
-        );
-      }
-      const message = `The external system answered HTTP ${status} to the ${options.label} request`;
-      const code = httpStatusCode(status);
-      if (status === 429 || (request.idempotent && this.manifest.retryStatuses.has(status))) {
-        throw new RetryableUpstreamError(
-          message,
-          parseRetryAfter(answer.headers['retry-after']),
-          code,
-        );
-      }
-      throw new UpstreamError(message, false, code);
+      if (verdict.kind === 'error') throw verdict.error;
+      return { ...answer, url, notFound: verdict.notFound === true };
     }
   }
 
@@ -216,7 +208,7 @@ export class RestClient {
     state: PageState,
     signal: AbortSignal,
     label: string,
-    options: { bounds?: ExtraParams; accept?: ReadonlySet<number> } = {},
+    options: { bounds?: ExtraParams; accept?: ReadonlySet<number>; acceptNotFound?: boolean } = {},
   ): Promise<Page> {
     const origin = baseUrlOf(this.manifest, account.auth).origin;
     // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
@@ -235,7 +227,9 @@ export class RestClient {
       },
       bounds: options.bounds,
       accept: options.accept,
+      acceptNotFound: options.acceptNotFound,
     });
+    if (answer.notFound) return { records: [], next: null, status: answer.status, notFound: true };
     if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
       return { records: [], next: null, status: answer.status };
     }

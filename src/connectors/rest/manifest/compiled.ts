@@ -133,6 +133,19 @@ export type CompiledAuthentication =
       inject: { in: 'header' | 'query'; name: string; value: Template };
     };
 
+export type ErrorAction =
+  'rate_limited' | 'credentials_rejected' | 'not_found' | 'retryable' | 'fail';
+
+export interface CompiledErrorRule {
+  where: string;
+  statuses: ReadonlySet<number>;
+  path?: JsonPath;
+  oneOf?: readonly string[];
+  /** Lower case. */
+  contains?: string;
+  action: ErrorAction;
+}
+
 export interface CompiledField extends AuthenticationField {
   /** Masked in logs and errors (not part of Talkdesk's configuration). */
   secret: boolean;
@@ -149,6 +162,10 @@ export interface CompiledManifest {
   maxResponseBytes: number;
   authentication: CompiledAuthentication;
   retryStatuses: ReadonlySet<number>;
+  /** How failed answers are classified (first match wins), before the defaults. */
+  errorRules: CompiledErrorRule[];
+  /** Where a failed answer holds the upstream's message (quoted in errors). */
+  errorMessagePath?: JsonPath;
   maxPagesPerCall: number;
   health?: CompiledRequest;
   credentialCheck?: {

@@ -49,6 +49,20 @@ export class ManifestCompiler extends PartsCompiler {
         m.connection.max_response_bytes ?? defaultOf(ConnectionSchema, 'max_response_bytes'),
       authentication: this.authentication(m.authentication ?? { type: 'none' }),
       retryStatuses: new Set(m.retry?.statuses ?? defaultOf(RetrySchema, 'statuses')),
+      errorRules: (m.errors?.rules ?? []).map((rule, i) => {
+        const where = `errors.rules[${i}]`;
+        return {
+          where,
+          statuses: new Set(rule.statuses),
+          ...(rule.path !== undefined && { path: this.path(`${where}.path`, rule.path) }),
+          ...(rule.one_of && { oneOf: rule.one_of }),
+          ...(rule.contains !== undefined && { contains: rule.contains.toLowerCase() }),
+          action: rule.action,
+        };
+      }),
+      ...(m.errors?.error_message_path !== undefined && {
+        errorMessagePath: this.path('errors.error_message_path', m.errors.error_message_path),
+      }),
       maxPagesPerCall:
         m.limits?.max_pages_per_call ?? defaultOf(LimitsSchema, 'max_pages_per_call'),
       actions: (m.actions ?? []).map((a, i) => this.action(a, `actions[${i}]`)),

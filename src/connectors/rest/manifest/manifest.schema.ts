@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { RETRYABLE_STATUSES } from '../../resilience/http-upstream';
 import { ActionSchema, CredentialCheckSchema } from './schema/actions';
 import { AuthenticationSchema } from './schema/authentication';
+import { ErrorRuleSchema, ErrorsSchema } from './schema/errors';
 import { PaginatorSchema } from './schema/paginator';
 import { RequestSchema, ValueSchema } from './schema/request';
 import { statuses, strict, toJsonSchema } from './schema/schema-builder';
@@ -85,6 +86,7 @@ export const ManifestSchema = strict(
     connection: ConnectionSchema,
     authentication: Type.Optional(AuthenticationSchema),
     retry: Type.Optional(RetrySchema),
+    errors: Type.Optional(ErrorsSchema),
     limits: Type.Optional(LimitsSchema),
     health: Type.Optional(HealthSchema),
     credential_check: Type.Optional(CredentialCheckSchema),
@@ -121,6 +123,7 @@ const DEFINITIONS = [
   InteractionStreamSchema,
   CredentialCheckSchema,
   ActionSchema,
+  ErrorRuleSchema,
 ];
 
 /** The JSON Schema (draft-07) of connector manifests. */

@@ -31,12 +31,9 @@ export class InteractionsCapability {
       spec.request,
       { auth: account.auth, lookup, limit: 1 },
       signal,
-      {
-        label,
-        accept: spec.notFound,
-      },
+      { label, accept: spec.notFound, acceptNotFound: true },
     );
-    if (spec.notFound.has(answer.status)) return null;
+    if (answer.notFound || spec.notFound.has(answer.status)) return null;
     const selected = spec.selector.get(answer.body);
     const record = Array.isArray(selected) ? selected[0] : selected;
     if (record === undefined || record === null) return null;
@@ -140,9 +137,9 @@ export class InteractionsCapability {
         state,
         signal,
         'interactions',
-        { accept: notFound },
+        { accept: notFound, acceptNotFound: true },
       );
-      if (notFound.has(page.status)) return pages === 0 ? null : out;
+      if (page.notFound || notFound.has(page.status)) return pages === 0 ? null : out;
       const mapped = await this.client.mapAll('interactions', page.records, 0, (r) =>
         toInteraction(stream.fields, r, { auth: account.auth }, defaultType),
       );
