@@ -9,6 +9,8 @@ import { verdictOf } from './error-classifier';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { nextState, PageState, pagingParams } from './paginators';
+import { countOf } from './paginators/paginator-strategy';
+import { filterRecords } from './records/record-filter';
 import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
 import { SessionStore } from './session-store';
@@ -57,7 +59,12 @@ export interface ExchangeOptions {
 }
 
 export interface Page {
+  /** The records the stream's record filter kept. */
   records: unknown[];
+  /** How many the filter left out. */
+  filtered: number;
+  /** The list's total, when the paginator reads one (`total_records_path`). */
+  total?: number;
   /** The next page, null at the end. */
   next: PageState | null;
   status: number;
@@ -229,9 +236,11 @@ export class RestClient {
       accept: options.accept,
       acceptNotFound: options.acceptNotFound,
     });
-    if (answer.notFound) return { records: [], next: null, status: answer.status, notFound: true };
+    if (answer.notFound) {
+      return { records: [], filtered: 0, next: null, status: answer.status, notFound: true };
+    }
     if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
-      return { records: [], next: null, status: answer.status };
+      return { records: [], filtered: 0, next: null, status: answer.status };
     }
     const selected = stream.selector.get(answer.body);
     let records: unknown[];
@@ -253,7 +262,17 @@ export class RestClient {
       origin,
       label,
     );
-    return { records, next, status: answer.status };
+    const kept = filterRecords(stream.recordFilter, records);
+    const total = stream.paginator.totalRecordsPath
+      ? countOf(stream.paginator.totalRecordsPath.get(answer.body))
+      : undefined;
+    return {
+      records: kept.records,
+      filtered: kept.filtered,
+      next,
+      status: answer.status,
+      ...(total !== undefined && { total }),
+    };
   }
 
   /**

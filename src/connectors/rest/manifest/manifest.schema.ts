@@ -5,6 +5,7 @@ import { AuthenticationSchema } from './schema/authentication';
 import { ErrorRuleSchema, ErrorsSchema } from './schema/errors';
 import { PaginatorSchema } from './schema/paginator';
 import { RequestSchema, ValueSchema } from './schema/request';
+import { EnrichmentSchema, RecordConditionSchema } from './schema/records';
 import { statuses, strict, toJsonSchema } from './schema/schema-builder';
 import {
   AgentsSchema,
@@ -117,6 +118,8 @@ const DEFINITIONS = [
   PaginatorSchema,
   ContactsSchema,
   IncrementalSchema,
+  RecordConditionSchema,
+  EnrichmentSchema,
   AgentsSchema,
   LookupSchema,
   InteractionsSchema,
