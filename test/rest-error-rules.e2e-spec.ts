@@ -81,9 +81,12 @@ describe('REST connector: error rules of the manifest', () => {
   });
 
   it('when the limit lasts, the answer is a rate limit, never 401 (Talkdesk would refresh the token)', async () => {
-    helpdesk.server.fail(isExport, 10, (_req, res) => json(res, 403, limitExceeded));
+    const before = exportsOf(helpdesk);
+    helpdesk.server.fail(isExport, 100, (_req, res) => json(res, 403, limitExceeded));
     const res = await t.post('/contacts/sync', { auth: acme });
     expect(res.status).not.toBe(401);
+    // No Retry-After: asked again beyond the 2 retries (8 more), the budget allowing.
+    expect(exportsOf(helpdesk) - before).toBe(11);
     expect(res.body.code).toBe('upstream_rate_limited');
     expect(res.body.message).toMatch(/HTTP 403 to the contacts request/);
   });
