@@ -34,7 +34,8 @@ module.exports = {
       name: 'adapters-use-ports-common-and-their-own-folder',
       severity: 'error',
       comment:
-        'A connector imports only the ports, common/, the shared connector toolkit (resilience, lookup), ' +
+        'A connector imports only the ports, common/, the shared connector toolkit (resilience, lookup, ' +
+        'manifest-common), ' +
         'its own folder, and from the Talkdesk contract only the parts an external system is mapped ' +
         'onto (phones, interaction enumerations, the coded errors). Settings arrive through its ' +
         'module options; observers through port tokens.',
@@ -45,6 +46,7 @@ module.exports = {
           '^src/connectors/ports/',
           '^src/connectors/resilience/',
           '^src/connectors/lookup/',
+          '^src/connectors/manifest-common/',
           '^src/connectors/connector-binding\\.ts$',
           '^src/common/',
           '^src/talkdesk/contract/(phone|interactions|errors)\\.ts$',
@@ -53,12 +55,30 @@ module.exports = {
       },
     },
     {
+      name: 'manifest-vocabulary-is-shared-not-a-connector',
+      severity: 'error',
+      comment:
+        'manifest-common/ is the mapping vocabulary manifests share (paths, templates, JSONata, dates, ' +
+        'value maps): it takes those parts of the REST manifest code and nothing else of a connector.',
+      from: { path: '^src/connectors/manifest-common/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/connectors/manifest-common/',
+          '^src/connectors/rest/manifest/(paths|template|expression|dates|compiled)\\.ts$',
+          '^src/connectors/rest/engine/mapper\\.ts$',
+          '^src/connectors/ports/',
+          '^src/common/',
+        ],
+      },
+    },
+    {
       name: 'connectors-never-reach-into-the-app',
       severity: 'error',
       comment:
-        'No file under src/connectors/ imports config/, metrics/, security/ or a feature module.',
+        'No file under src/connectors/ imports config/, metrics/, tracing/, security/ or a feature module.',
       from: { path: '^src/connectors/' },
-      to: { path: `^src/(config|metrics|security|store|idempotency|${FEATURES})/` },
+      to: { path: `^src/(config|metrics|tracing|security|store|idempotency|${FEATURES})/` },
     },
     {
       name: 'ports-are-the-bottom',
@@ -91,10 +111,10 @@ module.exports = {
       name: 'infrastructure-takes-only-the-contract-from-talkdesk',
       severity: 'error',
       comment:
-        'The modules beside the features (config, metrics, security, store, idempotency, lifecycle, ' +
-        'interactions-cache) use the Talkdesk contract, never the webhook plumbing of talkdesk/.',
+        'The modules beside the features (config, metrics, tracing, security, store, idempotency, ' +
+        'lifecycle, interactions-cache) use the Talkdesk contract, never the webhook plumbing of talkdesk/.',
       from: {
-        path: '^src/(config|metrics|security|store|idempotency|lifecycle|interactions-cache)/',
+        path: '^src/(config|metrics|tracing|security|store|idempotency|lifecycle|interactions-cache)/',
       },
       to: { path: '^src/talkdesk/', pathNot: '^src/talkdesk/contract/' },
     },

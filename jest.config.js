@@ -1,5 +1,7 @@
 // @nestjs/* and a few of their dependencies ship as ES modules only; swc turns them into
 // CommonJS for jest, which cannot require() ES modules on Node 20.
+// The OTLP exporter loads node:http with import(), which jest's CommonJS sandbox refuses: swc
+// turns it into require() too.
 const esmOnly = [
   '@nestjs',
   'kysely',
@@ -7,10 +9,11 @@ const esmOnly = [
   'cookie',
   'light-my-request',
   'typebox',
+  '@opentelemetry/otlp-exporter-base',
 ];
 const common = {
   transform: {
-    '^.+\\.(t|j|mj)s$': [
+    '^.+\\.(t|j|mj|cj)s$': [
       '@swc/jest',
       {
         jsc: {

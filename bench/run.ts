@@ -30,6 +30,13 @@ import {
 } from './lib/rest-overhead';
 import { HELPDESK_AUTH } from './helpdesk-upstream';
 import {
+  TRACING_HEADING,
+  tracingCost,
+  tracingLines,
+  tracingSection,
+  writeTracingSection,
+} from './lib/tracing-cost';
+import {
   BenchResults,
   EndpointRow,
   machine,
@@ -67,7 +74,11 @@ interface Settings {
   restContacts: number;
   restRounds: number;
   /** `rest`: only the REST connector's overhead, written into the existing results file. */
-  only?: 'rest';
+  /** `tracing`: only the cost of tracing, its section written into the results file. */
+  only?: 'rest' | 'tracing';
+  /** Contacts each sync of the tracing cost reads (at most the data set), and its rounds. */
+  tracingContacts: number;
+  tracingRounds: number;
   /** Page sizes of the headline (CPU per contact of a full sync). */
   costPageSizes: number[];
   /** Measured segments of the headline's syncs, and contacts in each. */
@@ -93,10 +104,12 @@ function settings(): Settings {
       only: { type: 'string' },
       segments: { type: 'string' },
       'segment-contacts': { type: 'string' },
+      'tracing-contacts': { type: 'string' },
+      'tracing-rounds': { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'rest') {
-    throw new Error(`--only takes rest (got ${values.only})`);
+  if (values.only !== undefined && values.only !== 'rest' && values.only !== 'tracing') {
+    throw new Error(`--only takes rest or tracing (got ${values.only})`);
   }
   const smoke = values.smoke;
   const num = (text: string | undefined, fallback: number) => {
@@ -114,7 +127,9 @@ function settings(): Settings {
     fresh: values.fresh,
     restContacts: num(values['rest-contacts'], smoke ? 1_000 : 20_000),
     restRounds: num(values['rest-rounds'], smoke ? 1 : 5),
-    only: values.only as 'rest' | undefined,
+    only: values.only as 'rest' | 'tracing' | undefined,
+    tracingContacts: num(values['tracing-contacts'], smoke ? 2_000 : 100_000),
+    tracingRounds: num(values['tracing-rounds'], smoke ? 1 : 9),
     costPageSizes: [...new Set([num(values['page-size'], 500), 1000])],
     costSegments: num(values.segments, smoke ? 1 : 9),
     segmentContacts: num(values['segment-contacts'], smoke ? 500 : 20_000),
@@ -518,11 +533,47 @@ async function onlyRest(s: Settings): Promise<void> {
     );
 }
 
+/** What tracing costs per contact of the SQL sync (on vs off); its section into the results file. */
+async function measureTracing(dataDir: string, s: Settings): Promise<void> {
+  log(
+    `tracing cost: ${s.tracingRounds} round(s) of a sync of ${s.tracingContacts} contacts, off and on`,
+  );
+  const loadStart = loadavg()[0];
+  const cost = await tracingCost(
+    (env) => startBridge(dataDir, s, env),
+    DEMO,
+    s.tracingContacts,
+    s.tracingRounds,
+    log,
+  );
+  for (const line of tracingLines(cost)) console.log(line);
+  if (s.out) {
+    // The command as a reader would run it: without --out and the file it names.
+    const args = process.argv
+      .slice(2)
+      .filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out');
+    const command = `npm run ${s.smoke ? 'bench:smoke' : 'bench'} -- ${args.join(' ')}`;
+    writeTracingSection(s.out, tracingSection(cost, command.replace(/ -- $/, ''), loadStart));
+    log(`wrote the tracing section of ${s.out}`);
+  }
+}
+
+/** `--only tracing`: the cost of tracing alone. */
+async function onlyTracing(s: Settings): Promise<void> {
+  const { dataDir, temporary } = await prepareData(s);
+  try {
+    await measureTracing(dataDir, s);
+  } finally {
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const s = settings();
   if (!existsSync(join(ROOT, 'dist/main.js')))
     throw new Error('dist/ is missing: run npm run build');
   if (s.only === 'rest') return onlyRest(s);
+  if (s.only === 'tracing') return onlyTracing(s);
   const { dataDir, temporary } = await prepareData(s);
   const loadStart = loadavg()[0];
   try {
@@ -596,9 +647,14 @@ async function main(): Promise<void> {
     console.log('');
     for (const line of summaryLines(results)) console.log(line);
     if (s.out) {
-      writeFileSync(s.out, resultsMarkdown(results));
+      // The tracing section comes from its own run (--only tracing): kept as it is.
+      const current = existsSync(s.out) ? readFileSync(s.out, 'utf8') : '';
+      const tracingAt = current.indexOf(`\n${TRACING_HEADING}\n`);
+      const tracing = tracingAt < 0 ? '' : `\n${current.slice(tracingAt + 1).trimEnd()}\n`;
+      writeFileSync(s.out, resultsMarkdown(results).trimEnd() + '\n' + tracing);
       log(`wrote ${s.out}`);
     }
+    await measureTracing(dataDir, s);
     if (sync.violations > 0)
       throw new Error(`the simulated sync found ${sync.violations} contract violation(s)`);
     if (rest.violations > 0)

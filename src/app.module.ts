@@ -18,6 +18,8 @@ import { requestLogOptions } from './talkdesk/request-log';
 import { SecurityModule } from './security/security.module';
 import { StoreModule } from './store/store.module';
 import { TalkdeskModule } from './talkdesk/talkdesk.module';
+import type { BridgeTracing } from './tracing/bridge-tracing';
+import { TracingModule } from './tracing/tracing.module';
 
 @Module({})
 export class AppModule {
@@ -27,8 +29,9 @@ export class AppModule {
    */
   static async forRoot(
     config: AppConfig,
-    options: { logDestination?: DestinationStream } = {},
+    options: { logDestination?: DestinationStream; tracing?: BridgeTracing } = {},
   ): Promise<DynamicModule> {
+    const { tracing } = options;
     const connectors = await ConnectorsModule.forRoot(config);
     const pinoOptions = {
       level: config.logLevel,
@@ -39,6 +42,8 @@ export class AppModule {
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
       // One short line per request (headers only at debug), probes at debug, level names.
       ...requestLogOptions(config.logLevel),
+      // Traced, every line carries the trace and span it was logged in.
+      ...(tracing && { mixin: () => tracing.logFields() }),
     } as const;
     return {
       module: AppModule,
@@ -57,6 +62,7 @@ export class AppModule {
         }),
         LifecycleModule,
         MetricsModule.forRoot(config),
+        ...(tracing ? [TracingModule.forRoot(tracing)] : []),
         connectors,
         StoreModule.forRoot(config),
         SecurityModule,

@@ -22,6 +22,7 @@ import { installJsonBodyParser } from './talkdesk/json-body';
 import { installRequestLogRoute } from './talkdesk/request-log';
 import { TimeBudget } from './common/time-budget';
 import { createValidationPipe } from './talkdesk/validation';
+import type { BridgeTracing } from './tracing/bridge-tracing';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -47,6 +48,11 @@ export interface CreateAppOptions {
    * NestFactory.create. Tests build it through a testing module to replace providers.
    */
   instantiate?: (module: DynamicModule, adapter: FastifyAdapter) => Promise<NestFastifyApplication>;
+  /**
+   * Started tracing (`startTracing`, when the OTEL_* variables ask for it): every request, guarded
+   * call and upstream request becomes a span. The application stops it when it closes.
+   */
+  tracing?: BridgeTracing;
 }
 
 /** Node's server options, for HTTP (`http`) or, with TLS_CERT_FILE, HTTPS (`https`). */
@@ -76,7 +82,12 @@ export async function createApp(
     ...fastifyServerOptions(config),
     ...serverOptions(config),
   });
-  const module = await AppModule.forRoot(config, { logDestination: options.logDestination });
+  // First of all hooks: the request span is the context every later hook and handler runs in.
+  options.tracing?.instrument(adapter.getInstance());
+  const module = await AppModule.forRoot(config, {
+    logDestination: options.logDestination,
+    tracing: options.tracing,
+  });
   const app = options.instantiate
     ? await options.instantiate(module, adapter)
     : await NestFactory.create<NestFastifyApplication>(module, adapter, NEST_APP_OPTIONS);

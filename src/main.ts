@@ -6,10 +6,13 @@ import { createApp } from './bootstrap';
 import { ConfigError } from './common/config-error';
 import { loadConfig } from './config/app-config';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
+import { tracingFromEnvironment } from './tracing/tracing-switch';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config);
+  // The OpenTelemetry SDK is loaded only when an OTLP endpoint is set.
+  const tracing = await tracingFromEnvironment();
+  const app = await createApp(config, { tracing });
   installGracefulShutdown(app, config, app.get(Logger));
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;

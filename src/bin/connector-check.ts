@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PHONE_REGION } from '../talkdesk/contract/phone';
 import { CheckOptions, runConnectorCheck } from '../tools/connector-check/connector-check';
@@ -10,6 +11,10 @@ the live external system and prints every request (secrets masked), the answer's
 records extracted and the records as Talkdesk will receive them, page by page. After the full
 contact sync, runs the incremental sync Talkdesk runs next, from the full sync's checkpoint
 (with INCREMENTAL_LOOKBACK_SECONDS, as the bridge does).
+
+An SQL manifest is checked against the database of DATABASE_URL (or DATABASE_URL_FILE), read
+only: the plan of the contacts' keyset query (EXPLAIN), with the index to create when the
+database would scan or sort, and given --auth the credentials and the first contacts.
 
 Options:
   --auth '<json>'        the auth fields, as Talkdesk would send them
@@ -24,6 +29,13 @@ Options:
   --data '<json>'        the action's data
   --meta '<json>'        the action's meta ({"contact_external_id": "...", "agent_external_id": "..."})
   --timeout-ms <ms>      time allowed per capability (default 30000)`;
+
+/** An SQL manifest's database: DATABASE_URL, or the file DATABASE_URL_FILE names. */
+function databaseUrl(): string | undefined {
+  const file = process.env.DATABASE_URL_FILE;
+  if (file) return readFileSync(file, 'utf8').trim();
+  return process.env.DATABASE_URL || undefined;
+}
 
 function json<T>(text: string | undefined, name: string): T | undefined {
   if (text === undefined) return undefined;
@@ -83,6 +95,7 @@ async function main(): Promise<number> {
       lookbackSeconds: Number(process.env.INCREMENTAL_LOOKBACK_SECONDS),
     }),
     timeoutMs,
+    ...(databaseUrl() && { databaseUrl: databaseUrl() }),
   };
   return runConnectorCheck(options, (line) => console.log(line));
 }

@@ -8,6 +8,10 @@ import {
   MANIFEST_SCHEMA_FILE,
   manifestSchemaJson,
 } from '../connectors/rest/manifest/manifest-json-schema';
+import {
+  SQL_MANIFEST_SCHEMA_FILE,
+  sqlManifestSchemaJson,
+} from '../connectors/sql/manifest/sql-manifest-json-schema';
 
 /** Writes `file` when its text differs from `text`, and says what it did. */
 function update(file: string, current: string, text: string, what: string): void {
@@ -29,7 +33,8 @@ const readOr = (file: string, fallback: string) => {
 
 /**
  * Writes what is generated from the manifest schema: the manifest reference in
- * docs/manifest-reference.md, and the JSON Schema file editors read (connectors/manifest.schema.json).
+ * docs/manifest-reference.md, and the JSON Schema files editors read (connectors/manifest.schema.json,
+ * connectors/sql/sql-manifest.schema.json).
  */
 async function main(): Promise<void> {
   const markdown = readFileSync(MANIFEST_REFERENCE_FILE, 'utf8');
@@ -44,6 +49,12 @@ async function main(): Promise<void> {
     readOr(MANIFEST_SCHEMA_FILE, ''),
     manifestSchemaJson(),
     'JSON Schema',
+  );
+  update(
+    SQL_MANIFEST_SCHEMA_FILE,
+    readOr(SQL_MANIFEST_SCHEMA_FILE, ''),
+    sqlManifestSchemaJson(),
+    'SQL manifest JSON Schema',
   );
 }
 

@@ -69,7 +69,10 @@ export class AppConfig {
   @IsIn(CONNECTORS)
   connector: ConnectorKind = 'sql';
 
-  /** CONNECTOR_MANIFEST: the REST adapter's manifest (YAML or JSON file); required with CONNECTOR=rest. */
+  /**
+   * CONNECTOR_MANIFEST: the connector's manifest (YAML or JSON file): required with CONNECTOR=rest;
+   * with CONNECTOR=sql, an SQL manifest describing a database the user already has.
+   */
   @ValidateIf(
     (config: AppConfig) => config.connector === 'rest' || config.connectorManifest !== undefined,
   )
@@ -97,6 +100,12 @@ export class AppConfig {
       'must be postgres://..., postgresql://..., mysql://..., mariadb://... or sqlite:<path>',
   })
   databaseUrl?: string;
+
+  /** DATABASE_URL_FILE: a file holding DATABASE_URL (a mounted secret); wins over DATABASE_URL. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  databaseUrlFile?: string;
 
   /** DATA_DIR: where the embedded SQLite database lives, and the token secret generated without TOKEN_SECRET. */
   @IsString()
@@ -440,6 +449,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   connectorManifest: 'CONNECTOR_MANIFEST',
   connectorBaseUrl: 'CONNECTOR_BASE_URL',
   databaseUrl: 'DATABASE_URL',
+  databaseUrlFile: 'DATABASE_URL_FILE',
   dataDir: 'DATA_DIR',
   databasePoolMax: 'DATABASE_POOL_MAX',
   databasePoolIdleMs: 'DATABASE_POOL_IDLE_MS',

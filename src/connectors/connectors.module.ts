@@ -7,6 +7,7 @@ import {
   CredentialsPort,
   InteractionsPort,
   UpstreamObserver,
+  UpstreamTracer,
 } from './ports';
 import { UpstreamGuard } from './resilience/upstream-guard';
 import type { RestSettings } from './rest/rest-settings';
@@ -58,8 +59,9 @@ export class ConnectorsModule {
     const binding = await BINDINGS[options.connector](options);
     const guard: Provider = {
       provide: UpstreamGuard,
-      // An observer is optional: the module also runs alone (the port contract suite).
-      useFactory: (observer?: UpstreamObserver) => {
+      // An observer and a tracer are optional: the module also runs alone (the port contract
+      // suite), and the tracer is bound only when tracing is on.
+      useFactory: (observer?: UpstreamObserver, tracer?: UpstreamTracer) => {
         const upstream = new UpstreamGuard({
           retries: options.upstreamRetries,
           baseDelayMs: options.upstreamRetryBaseMs,
@@ -68,11 +70,15 @@ export class ConnectorsModule {
           breakerCooldownMs: options.circuitBreakerCooldownMs,
           classify: binding.classifyError,
           observer,
+          tracer,
         });
         observer?.watchCircuitBreaker?.(() => upstream.state);
         return upstream;
       },
-      inject: [{ token: UpstreamObserver, optional: true }],
+      inject: [
+        { token: UpstreamObserver, optional: true },
+        { token: UpstreamTracer, optional: true },
+      ],
     };
     const ports = [CredentialsPort, ContactsPort, AgentsPort, InteractionsPort, ActionsPort];
     return {

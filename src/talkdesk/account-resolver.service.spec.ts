@@ -2,7 +2,9 @@ import { AppConfig } from '../config/app-config';
 import { newAccount } from '../../test/factories';
 import { FakeCredentialsPort } from '../../test/support/fakes';
 import { budget, newTestService } from '../../test/support/test-service';
+import { RequestTracing } from '../tracing/bridge-tracing';
 import { AccountResolver } from './account-resolver.service';
+import { accountLogKey } from './request-log';
 
 const ANN = { username: 'ann@example.com', password: 'ann-secret' };
 const BOB = { username: 'bob@example.com', password: 'bob-secret' };
@@ -22,6 +24,24 @@ function setup(overrides: Partial<AppConfig> = {}) {
 afterEach(() => jest.restoreAllMocks());
 
 describe('AccountResolver', () => {
+  it('traced, puts the account hash (never the credentials) on the request span', async () => {
+    const credentials = new FakeCredentialsPort(null).accept(
+      ANN,
+      newAccount({ key: `account:${ANN.username}` }),
+    );
+    const annotate = jest.fn();
+    const tracing: RequestTracing = { annotate };
+    const { config } = newTestService(AccountResolver, { ports: { credentials } });
+    const resolver = new AccountResolver(credentials, config, undefined, undefined, tracing);
+
+    await resolver.resolve(ANN, budget());
+
+    expect(annotate).toHaveBeenCalledWith({
+      'bridge.account': accountLogKey(`account:${ANN.username}`),
+    });
+    expect(JSON.stringify(annotate.mock.calls)).not.toMatch(/ann-secret|ann@example/);
+  });
+
   it('rejected credentials are a credentials_rejected error (401) that does not echo them', async () => {
     const { resolver } = setup();
 

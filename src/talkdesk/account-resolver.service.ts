@@ -5,8 +5,9 @@ import { AppConfig } from '../config/app-config';
 import { AuthenticatedAccount, AuthFields, CredentialsPort } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
 import { TimeBudget } from '../common/time-budget';
+import { RequestTracing } from '../tracing/bridge-tracing';
 import { BridgeError } from './contract/errors';
-import { logAccount } from './request-log';
+import { accountLogKey, logAccount } from './request-log';
 
 const MAX_CACHED_CREDENTIALS = 10_000;
 
@@ -33,6 +34,7 @@ export class AccountResolver {
     private readonly config: AppConfig,
     @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
     @Optional() private readonly logger?: PinoLogger,
+    @Optional() private readonly tracing?: RequestTracing,
   ) {}
 
   async resolve(
@@ -42,6 +44,7 @@ export class AccountResolver {
   ): Promise<AuthenticatedAccount> {
     const resolved = await this.lookUp(auth, budget, options);
     logAccount(this.logger, resolved.account.key);
+    this.tracing?.annotate({ 'bridge.account': accountLogKey(resolved.account.key) });
     return resolved;
   }
 

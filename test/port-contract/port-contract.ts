@@ -235,7 +235,10 @@ export function describePortContract(
         await f.seedContacts(0, group);
         await f.seedContacts(1, group.slice(0, 3));
       }
-      until = Date.now() - 1;
+      // The last instant the source can tell apart from now, as the contacts service bounds a
+      // run: a source keeping whole seconds gives a contact written later this second's time.
+      const precision = ports.connector.capabilities.updatedAtPrecisionMs ?? 1;
+      until = Math.floor(Date.now() / precision) * precision - 1;
       snapshot = [
         (await pageContacts(accounts[0], { changedUntil: until, limit: 100 })).records,
         (await pageContacts(accounts[1], { changedUntil: until, limit: 100 })).records,

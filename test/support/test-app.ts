@@ -6,6 +6,7 @@ import { createApp, NEST_APP_OPTIONS } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/connectors/sql/database';
 import { SqlDatabase } from '../../src/connectors/sql/sql-database';
+import type { BridgeTracing } from '../../src/tracing/bridge-tracing';
 import { Lazy, useFixture, valueOf } from './hooks';
 import { overridePorts, PortSet } from './ports';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -59,6 +60,8 @@ export interface TestAppOptions {
    * closing this app leaves the database to its owner.
    */
   shareDatabaseWith?: TestApp;
+  /** Started tracing (`startTracing`): the app traces its requests and stops it when closed. */
+  tracing?: BridgeTracing;
 }
 
 /** The close() of the replicas serving each test database: its owner closes them before it drops it. */
@@ -90,6 +93,7 @@ export async function startTestApp(
       : options.override;
     app = await createApp(config, {
       logDestination: options.logDestination,
+      tracing: options.tracing,
       instantiate: override
         ? async (module, adapter) => {
             const moduleRef = await override(
@@ -104,6 +108,7 @@ export async function startTestApp(
     });
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
+    await options.tracing?.shutdown();
     await drop();
     throw error;
   }

@@ -19,6 +19,7 @@ import {
   FakeInteractionsPort,
 } from './fakes';
 import { PORT_TOKENS, PortSet } from './ports';
+import { RequestTracing } from '../../src/tracing/bridge-tracing';
 
 /** A fresh request budget, long enough for any unit test (5 s). */
 export const budget = (ms = 5000): TimeBudget => new TimeBudget(ms);
@@ -124,6 +125,8 @@ export function newTestService<T, P extends Partial<PortSet> = Record<never, nev
     [MetricsService, undefined],
     // Optional: outside a request there is no request log to add to.
     [PinoLogger, undefined],
+    // Optional: bound only when tracing is on.
+    [RequestTracing, undefined],
   ]);
   const types = (Reflect.getMetadata('design:paramtypes', Service) ?? []) as Constructor<unknown>[];
   const args = types.map((type, index) => {

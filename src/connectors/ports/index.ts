@@ -6,3 +6,4 @@ export * from './contacts.port';
 export * from './credentials.port';
 export * from './interactions.port';
 export * from './upstream-observer';
+export * from './upstream-tracer';

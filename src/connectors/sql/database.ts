@@ -5,6 +5,7 @@ import {
   CompiledQuery,
   DatabaseConnection,
   Kysely,
+  LogConfig,
   MysqlAdapter,
   MysqlDialect,
   PostgresAdapter,
@@ -69,6 +70,8 @@ export interface DatabaseOptions {
   lockTimeoutMs: number;
   /** Errors of pooled connections outside a query (e.g. the server restarted); they are dropped from the pool. */
   onIdleError?: (error: Error) => void;
+  /** Told of every statement once it has run (tracing); none by default. */
+  log?: LogConfig;
 }
 
 export const DEFAULT_DATABASE_OPTIONS: DatabaseOptions = {
@@ -150,6 +153,7 @@ async function postgresPool(url: string, options: DatabaseOptions): Promise<Post
 function openPostgres(url: string, options: DatabaseOptions): Database {
   return new Kysely<DatabaseSchema>({
     dialect: new PostgresDialect({ pool: () => postgresPool(url, options) }),
+    log: options.log,
   });
 }
 
@@ -204,6 +208,7 @@ function openMysql(url: string, options: DatabaseOptions): Database {
       pool: () => mysqlPool(url, options),
       onCreateConnection: (connection) => limitMysqlSession(connection, options),
     }),
+    log: options.log,
   });
 }
 
@@ -252,7 +257,7 @@ export class CachedStatements implements SqliteDatabase {
   }
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(path: string, log?: LogConfig): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   // WAL lets a seeding or writing process work beside the serving one; the busy timeout
@@ -262,6 +267,7 @@ function openSqlite(path: string): Database {
   sqlite.pragma('foreign_keys = ON');
   return new Kysely<DatabaseSchema>({
     dialect: new SqliteDialect({ database: new CachedStatements(sqlite) }),
+    log,
   });
 }
 
@@ -283,6 +289,6 @@ export function openDatabase(
     case 'mysql':
       return openMysql(target.url, settings);
     case 'sqlite':
-      return openSqlite(target.path);
+      return openSqlite(target.path, settings.log);
   }
 }

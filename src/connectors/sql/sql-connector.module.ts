@@ -39,8 +39,20 @@ export class SqlConnectorModule {
   }
 }
 
-/** The binding ConnectorsModule uses for CONNECTOR=sql. */
-export const sqlConnectorBinding = (settings: SqlSettings): ConnectorBinding => ({
+/**
+ * The binding ConnectorsModule uses for CONNECTOR=sql: over the database a manifest describes
+ * when CONNECTOR_MANIFEST names one (loaded only then), else over the bridge's own tables.
+ */
+export async function sqlConnectorBinding(settings: SqlSettings): Promise<ConnectorBinding> {
+  const manifest = settings.connectorManifest;
+  if (manifest) {
+    const { mappedSqlBinding } = await import('./mapped/mapped-sql.module.js');
+    return mappedSqlBinding({ ...settings, connectorManifest: manifest });
+  }
+  return ownTablesBinding(settings);
+}
+
+const ownTablesBinding = (settings: SqlSettings): ConnectorBinding => ({
   module: SqlConnectorModule.forRoot(settings),
   credentials: SqlCredentialsAdapter,
   contacts: SqlContactsAdapter,

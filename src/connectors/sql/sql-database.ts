@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { sql } from 'kysely';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { LogEvent, sql } from 'kysely';
+import { UpstreamTracer } from '../ports/upstream-tracer';
 import { SqlSettings } from './sql-settings';
 import { Database, DatabaseOptions, databaseTarget, openDatabase, SqlDialect } from './database';
 import { seedDemoIfEmpty } from './demo-seed';
@@ -24,10 +25,24 @@ export class SqlDatabase implements OnModuleInit, OnModuleDestroy {
   readonly db: Database;
   readonly dialect: SqlDialect;
 
-  constructor(private readonly config: SqlSettings) {
-    this.dialect = databaseTarget(config.databaseUrl, config.dataDir).dialect;
+  constructor(
+    private readonly config: SqlSettings,
+    @Optional() tracer?: UpstreamTracer,
+  ) {
+    const dialect = databaseTarget(config.databaseUrl, config.dataDir).dialect;
+    this.dialect = dialect;
     this.db = openDatabase(config.databaseUrl, config.dataDir, {
       ...databaseOptions(config),
+      // Traced, every statement served is a span (the set-up connection below is not).
+      log: tracer
+        ? (event: LogEvent) =>
+            tracer.statement(
+              dialect,
+              event.query.sql,
+              event.queryDurationMillis,
+              event.level === 'error' ? event.error : undefined,
+            )
+        : undefined,
       onIdleError: (error) =>
         this.logger.warn(
           `A pooled database connection failed and was dropped (${(error as { code?: string }).code ?? error.message})`,

@@ -6,6 +6,13 @@
 export abstract class SqlSettings {
   /** A PostgreSQL or MySQL/MariaDB URL; without one, the embedded SQLite file in dataDir. */
   abstract readonly databaseUrl?: string;
+  /** A file holding the database URL (a mounted secret); wins over databaseUrl. */
+  abstract readonly databaseUrlFile?: string;
+  /**
+   * An SQL manifest (YAML or JSON): serve the database the user already has, as it describes,
+   * instead of the bridge's own tables.
+   */
+  abstract readonly connectorManifest?: string;
   abstract readonly dataDir: string;
   abstract readonly databasePoolMax: number;
   abstract readonly databasePoolIdleMs: number;

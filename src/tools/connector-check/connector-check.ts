@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { toTalkdeskAgent } from '../../agents/agent-normalizer';
 import { toTalkdeskContact } from '../../contacts/contact-normalizer';
 import { toTalkdeskInteraction } from '../../interactions/interaction-normalizer';
@@ -14,6 +16,7 @@ import { ConnectorObserver, RestConnector } from '../../connectors/rest/engine/r
 import { loadManifest, ManifestError } from '../../connectors/rest/manifest/load-manifest';
 import { SyncCheckpoint } from '../../contacts/contact-sync-tokens';
 import { checkIncremental } from './incremental-check';
+import { isSqlManifest, runSqlManifestCheck } from './sql-manifest-check';
 
 /**
  * `npm run connector:check`: validates a manifest and, given credentials, runs each capability
@@ -41,6 +44,17 @@ export interface CheckOptions {
   lookbackSeconds?: number;
   /** Per-request timeout. */
   timeoutMs: number;
+  /** An SQL manifest's database (DATABASE_URL); never in the manifest. */
+  databaseUrl?: string;
+}
+
+/** The manifest as data, when it reads as YAML or JSON (its mistakes are reported later). */
+function peek(file: string): unknown {
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 type Out = (line: string) => void;
@@ -93,6 +107,7 @@ class Printer implements ConnectorObserver {
 }
 
 export async function runConnectorCheck(options: CheckOptions, out: Out): Promise<number> {
+  if (isSqlManifest(peek(options.manifest))) return runSqlManifestCheck(options, out);
   let manifest;
   try {
     manifest = loadManifest(options.manifest, options.baseUrl ? { baseUrl: options.baseUrl } : {});

@@ -98,6 +98,7 @@ describe('loading connector manifests', () => {
     };
     expect(mistakesOf(m).sort()).toEqual([
       'connection.base_url: must start with http:// or https:// (got "ftp://{{ auth.host }}")',
+      'connection.base_url: {{ auth.host }} reads auth.host, which is not an authentication field (declared: api_key)',
       'contacts.fields.company: give only one of path, template',
       'contacts.fields.name.expression: $eval is not allowed in expressions ("$eval("1")")',
       'contacts.fields.title.path: path "a.__proto__" names "__proto__", which is not allowed',

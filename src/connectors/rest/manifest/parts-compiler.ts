@@ -2,6 +2,7 @@ import {
   CompiledAction,
   CompiledBody,
   CompiledPaginator,
+  CompiledRecordFilter,
   CompiledRequest,
   CompiledStream,
   CompiledValue,
@@ -9,13 +10,20 @@ import {
 import { isDateFormat } from './dates';
 import { Expression, ExpressionError } from './expression';
 import { LimitsSchema } from './manifest.schema';
-import { ActionSpec, Manifest, PaginatorSpec, RequestSpec, ValueSpec } from './manifest.types';
+import {
+  ActionSpec,
+  Manifest,
+  PaginatorSpec,
+  RecordConditionSpec,
+  RequestSpec,
+  ValueSpec,
+} from './manifest.types';
 import { JsonPath, PathError } from './paths';
 import { ActionInputSchema } from './schema/actions';
 import { PaginatorSchema } from './schema/paginator';
 import { RequestSchema } from './schema/request';
 import { defaultOf } from './schema/schema-builder';
-import { Template, TemplateError } from './template';
+import { ESCAPING_FILTERS, Template, TemplateError } from './template';
 
 /** The template roots each place of a manifest may read. */
 export const ROOTS = {
@@ -31,9 +39,16 @@ export const ROOTS = {
   health: [],
   recordValue: ['record', 'auth'],
   actionValue: ['record', 'auth', 'data', 'meta'],
+  enrichRequest: ['auth', 'value'],
 } as const;
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);
+
+/** Template roots whose values come from a Talkdesk request (or a found contact). */
+const REQUEST_ROOTS = new Set(['lookup', 'data', 'meta', 'contact']);
+
+/** The Talkdesk auth field an OAuth 2.0 integration is sent. */
+const OAUTH_FIELDS = ['access_token'];
 
 /**
  * The parts every section of a manifest is compiled from (templates, paths, expressions,
@@ -49,9 +64,27 @@ export class PartsCompiler {
     this.errors.push(`${where}: ${message}`);
   }
 
+  /** The auth fields templates may read: the declared ones (and OAuth 2.0's token). */
+  private get authFields(): Set<string> {
+    const fields = (this.m.talkdesk?.authentication_fields ?? []).map((f) => f.field_name);
+    return new Set(
+      this.m.talkdesk?.authentication_type === 'oauth2' ? [...fields, ...OAUTH_FIELDS] : fields,
+    );
+  }
+
   protected template(where: string, source: string, roots: readonly string[]): Template {
     try {
-      return new Template(source, roots);
+      const template = new Template(source, roots);
+      const declared = this.authFields;
+      for (const p of template.placeholders()) {
+        if (p.root === 'auth' && p.key !== undefined && !declared.has(p.key)) {
+          this.fail(
+            where,
+            `{{ ${p.source} }} reads auth.${p.key}, which is not an authentication field (declared: ${[...declared].join(', ') || 'none'})`,
+          );
+        }
+      }
+      return template;
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       this.fail(where, error.message);
@@ -104,6 +137,33 @@ export class PartsCompiler {
     );
   }
 
+  /**
+   * A template of a request. A value from a Talkdesk request (`lookup`, `data`, `meta`,
+   * `contact`) written among other text (`q: "email:{{ lookup.email }}"`, a SOQL or OData
+   * filter) must go through the escaping filter of the language it lands in; a whole value, or
+   * a whole path segment, is encoded by the request itself.
+   */
+  private requestTemplate(
+    where: string,
+    source: string,
+    roots: readonly string[],
+    kind: 'path' | 'text',
+  ): Template {
+    const template = this.template(where, source, roots);
+    if (template.isSingle) return template;
+    for (const p of template.placeholders()) {
+      if (!REQUEST_ROOTS.has(p.root)) continue;
+      if (ESCAPING_FILTERS.has(p.filters[p.filters.length - 1] ?? '')) continue;
+      const segment = /(^|\/)$/.test(p.before) && /^($|[/?#])/.test(p.after);
+      if (kind === 'path' && segment) continue;
+      this.fail(
+        where,
+        `{{ ${p.source} }} places a value from the request inside other text: end it with the escaping filter of the language it lands in (${[...ESCAPING_FILTERS].join(', ')}), or make it the whole value`,
+      );
+    }
+    return template;
+  }
+
   request(where: string, spec: RequestSpec, roots: readonly string[]): CompiledRequest {
     const method = spec.method ?? defaultOf(RequestSchema, 'method');
     if (spec.path !== undefined && spec.url !== undefined) {
@@ -126,15 +186,26 @@ export class PartsCompiler {
     return {
       where,
       method,
-      ...(spec.path !== undefined && { path: this.template(`${where}.path`, spec.path, roots) }),
-      ...(spec.url !== undefined && { url: this.template(`${where}.url`, spec.url, roots) }),
-      query: Object.entries(spec.query ?? {}).map(([name, value]) => [
-        name,
-        this.template(`${where}.query.${name}`, String(value), roots),
-      ]),
+      ...(spec.path !== undefined && {
+        path: this.requestTemplate(`${where}.path`, spec.path, roots, 'path'),
+      }),
+      ...(spec.url !== undefined && {
+        url: this.requestTemplate(`${where}.url`, spec.url, roots, 'path'),
+      }),
+      query: Object.entries(spec.query ?? {}).flatMap(([name, value]) =>
+        (Array.isArray(value) ? value : [value]).map((item, i): [string, Template] => [
+          name,
+          this.requestTemplate(
+            `${where}.query.${name}${Array.isArray(value) ? `[${i}]` : ''}`,
+            String(item),
+            roots,
+            'text',
+          ),
+        ]),
+      ),
       headers: Object.entries(spec.headers ?? {}).map(([name, value]) => [
         name,
-        this.template(`${where}.headers.${name}`, value, roots),
+        this.requestTemplate(`${where}.headers.${name}`, value, roots, 'text'),
       ]),
       ...(spec.body !== undefined && { body: this.body(`${where}.body`, spec.body, roots) }),
       ...(spec.body_expression !== undefined && {
@@ -147,7 +218,7 @@ export class PartsCompiler {
 
   private body(where: string, value: unknown, roots: readonly string[]): CompiledBody {
     if (typeof value === 'string') {
-      return { kind: 'template', template: this.template(where, value, roots) };
+      return { kind: 'template', template: this.requestTemplate(where, value, roots, 'text') };
     }
     if (Array.isArray(value)) {
       return { kind: 'array', items: value.map((v, i) => this.body(`${where}[${i}]`, v, roots)) };
@@ -237,10 +308,14 @@ export class PartsCompiler {
       record_selector?: string;
       paginator?: PaginatorSpec;
       fields: Record<string, ValueSpec>;
+      record_filter?: RecordConditionSpec[];
     },
     roots: readonly string[],
   ): CompiledStream {
     return {
+      ...(spec.record_filter && {
+        recordFilter: this.recordFilter(`${where}.record_filter`, spec.record_filter),
+      }),
       where,
       request: this.request(`${where}.request`, spec.request, roots),
       selector: this.path(`${where}.record_selector`, spec.record_selector ?? ''),
@@ -251,6 +326,21 @@ export class PartsCompiler {
           this.value(`${where}.fields.${key}`, value, ROOTS.recordValue),
         ]),
       ),
+    };
+  }
+
+  private recordFilter(where: string, conditions: RecordConditionSpec[]): CompiledRecordFilter {
+    return {
+      conditions: conditions.map((c, i) => {
+        if (c.in === undefined && c.not_in === undefined) {
+          this.fail(`${where}[${i}]`, 'needs `in`, `not_in` or both');
+        }
+        return {
+          path: this.path(`${where}[${i}].path`, c.path),
+          ...(c.in && { in: c.in }),
+          ...(c.not_in && { notIn: c.not_in }),
+        };
+      }),
     };
   }
 

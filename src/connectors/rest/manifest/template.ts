@@ -1,4 +1,12 @@
 import { JsonPath, PathError } from './paths';
+import {
+  hubspotQuery,
+  luceneTerm,
+  odataString,
+  soqlLike,
+  soqlString,
+  zendeskPhrase,
+} from './query-escapes';
 
 /**
  * The manifest's logic-less templates: text with `{{ root.path | filter }}` placeholders, e.g.
@@ -32,7 +40,54 @@ const FILTERS: Record<string, { arg: boolean; doc: string }> = {
   first: { arg: false, doc: 'the first element of a list' },
   join: { arg: true, doc: 'joins a list with the given separator, e.g. join(",")' },
   default: { arg: true, doc: 'the given text when the value is missing, e.g. default("open")' },
+  integer: {
+    arg: false,
+    doc: 'the value as a JSON integer (`"42"` becomes `42`); missing when it is not one',
+  },
+  number: { arg: false, doc: 'the value as a JSON number; missing when it is not one' },
+  boolean: {
+    arg: false,
+    doc: 'the value as a JSON boolean (`true`/`false`, any case); missing otherwise',
+  },
+  soql: {
+    arg: false,
+    doc: "escapes a SOQL string literal's content: `WHERE Email = '{{ lookup.email | soql }}'`",
+  },
+  soql_like: {
+    arg: false,
+    doc: "as `soql`, and `%` and `_` taken literally: `LIKE '%{{ lookup.phone_digits | soql_like }}'`",
+  },
+  odata: {
+    arg: false,
+    doc: "escapes an OData string literal's content (`'` doubled): `$filter=emailaddress1 eq '{{ lookup.email | odata }}'`",
+  },
+  lucene: {
+    arg: false,
+    doc: 'escapes the Lucene query syntax: the value is one term, e.g. `email:{{ lookup.email | lucene }}`',
+  },
+  zendesk_search: {
+    arg: false,
+    doc: 'a Zendesk search phrase, quotes included (its own quotes dropped): `type:user email:{{ lookup.email | zendesk_search }}`',
+  },
+  hubspot_search: {
+    arg: false,
+    doc: "HubSpot search text without its wildcard `*` and phrase quotes: `query: '{{ lookup.name | hubspot_search }}'`",
+  },
 };
+
+/**
+ * Filters after which a value is safe anywhere inside a query language's text: the escapes
+ * of each language, and `digits` (nothing but digits is left).
+ */
+export const ESCAPING_FILTERS: ReadonlySet<string> = new Set([
+  'soql',
+  'soql_like',
+  'odata',
+  'lucene',
+  'zendesk_search',
+  'hubspot_search',
+  'digits',
+]);
 
 /** Filter names and what they do, for the manifest reference. */
 export const TEMPLATE_FILTERS: Readonly<Record<string, string>> = Object.fromEntries(
@@ -40,6 +95,28 @@ export const TEMPLATE_FILTERS: Readonly<Record<string, string>> = Object.fromEnt
 );
 
 const isMissing = (value: unknown) => value === undefined || value === null;
+
+/**
+ * Filters that give a value its JSON type, for request bodies whose API checks types (ids as
+ * numbers, flags as booleans): a value that does not read as the type becomes missing, so the
+ * property is left out rather than sent wrong.
+ */
+const TYPED_FILTERS: Record<string, (value: unknown) => unknown> = {
+  integer: (v) => {
+    const n = typeof v === 'number' ? v : /^\s*-?\d+\s*$/.test(textOf(v)) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) ? n : undefined;
+  },
+  number: (v) => {
+    const t = textOf(v).trim();
+    const n = typeof v === 'number' ? v : t === '' ? NaN : Number(t);
+    return Number.isFinite(n) ? n : undefined;
+  },
+  boolean: (v) => {
+    if (typeof v === 'boolean') return v;
+    const t = textOf(v).trim().toLowerCase();
+    return t === 'true' ? true : t === 'false' ? false : undefined;
+  },
+};
 
 /** A value as template text: lists joined with commas, objects as JSON. */
 export function textOf(value: unknown): string {
@@ -51,6 +128,8 @@ export function textOf(value: unknown): string {
 }
 
 function applyFilter(value: unknown, filter: Filter): unknown {
+  const typed = TYPED_FILTERS[filter.name];
+  if (typed) return isMissing(value) ? value : typed(value);
   switch (filter.name) {
     case 'default':
       return isMissing(value) || value === '' ? filter.arg : value;
@@ -76,13 +155,25 @@ function applyFilter(value: unknown, filter: Filter): unknown {
       return JSON.stringify(value);
     case 'digits':
       return text.replace(/\D/g, '');
+    case 'soql':
+      return soqlString(text);
+    case 'soql_like':
+      return soqlLike(text);
+    case 'odata':
+      return odataString(text);
+    case 'lucene':
+      return luceneTerm(text);
+    case 'zendesk_search':
+      return zendeskPhrase(text);
+    case 'hubspot_search':
+      return hubspotQuery(text);
     default:
       return value;
   }
 }
 
 function parseFilter(text: string, source: string): Filter {
-  const match = /^([a-z0-9]+)\s*(?:\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\))?$/.exec(
+  const match = /^([a-z0-9_]+)\s*(?:\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\))?$/.exec(
     text.trim(),
   );
   if (!match) throw new TemplateError(`filter "${text.trim()}" in "${source}" cannot be read`);
@@ -152,6 +243,35 @@ export class Template {
       });
       i = close + 2;
     }
+  }
+
+  /**
+   * Each placeholder with the literal text around it and its filters, for the loader's checks
+   * (where a request value lands).
+   */
+  placeholders(): {
+    root: string;
+    /** The key read under the root (`api_key` of `auth.api_key`), when it is a name. */
+    key?: string;
+    source: string;
+    filters: string[];
+    before: string;
+    after: string;
+  }[] {
+    return this.parts.flatMap((part, i) => {
+      if (typeof part === 'string') return [];
+      const literal = (p: Part | undefined) => (typeof p === 'string' ? p : p ? '\u0000' : '');
+      return [
+        {
+          root: part.root,
+          ...(typeof part.path.segments[1] === 'string' && { key: part.path.segments[1] }),
+          source: part.source,
+          filters: part.filters.map((f) => f.name),
+          before: literal(this.parts[i - 1]),
+          after: literal(this.parts[i + 1]),
+        },
+      ];
+    });
   }
 
   /** True when the template is one placeholder and nothing else: its value keeps its type. */

@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import type { UserBatch, UserRecord } from '../../ports';
+import { text, ValueCompileContext } from '../../manifest-common';
+import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
+import { Reader, RowShape } from './row-shape';
+import type { SqlClient } from './sql-client';
+import { selectFrom } from './source-query';
+
+type Agents = NonNullable<LoadedSqlManifest['agents']>;
+
+/** The manifest's users, in id order, paged by integer positions (row offsets). */
+export class AgentsReader {
+  private readonly shape: RowShape;
+  private readonly idAt: number;
+  private readonly name?: Reader;
+  private readonly email?: Reader;
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly spec: Agents,
+    ctx: ValueCompileContext,
+  ) {
+    this.shape = new RowShape(ctx);
+    this.idAt = this.shape.column(spec.id.column);
+    if (spec.fields.name) this.name = this.shape.reader('agents.fields.name', spec.fields.name);
+    if (spec.fields.email) this.email = this.shape.reader('agents.fields.email', spec.fields.email);
+    for (const column of spec.columns) this.shape.column(column);
+  }
+
+  async list(tenant: unknown, position: number | null, limit: number): Promise<UserBatch> {
+    const offset = position ?? 0;
+    const query = selectFrom(this.client, this.spec, this.shape.columns, tenant)
+      .orderBy(sql.ref(this.spec.id.column))
+      .limit(limit + 1)
+      .offset(offset)
+      .compile();
+    const rows = await this.client.all(query);
+    const records: UserRecord[] = [];
+    for (const row of rows.slice(0, limit)) {
+      const record = this.shape.recordOf(row);
+      const id = row[this.idAt];
+      if (id === null || id === undefined) continue;
+      records.push({
+        id: typeof id === 'number' ? id : String(id),
+        name: text(await this.name?.(row, record)),
+        email: text(await this.email?.(row, record)),
+      });
+    }
+    return { records, next: rows.length > limit ? offset + limit : null };
+  }
+}

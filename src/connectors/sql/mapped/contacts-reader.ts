@@ -1,0 +1,253 @@
+import { sql } from 'kysely';
+import type { ContactBatch, ContactQuery, ContactRecord } from '../../ports';
+import { InvalidPositionError, UpstreamError } from '../../ports/errors';
+import { ExpressionError, text, texts, ValueCompileContext } from '../../manifest-common';
+import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
+import { Reader, RowShape } from './row-shape';
+import type { Row, SqlClient } from './sql-client';
+import { selectFrom } from './source-query';
+import { TimeColumn, timeColumn } from './time-column';
+
+type Contacts = LoadedSqlManifest['contacts'];
+
+const INTEGER = /^-?\d+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An id from a request as the id column holds it, or undefined when it cannot be one (a value
+ * the column's type would refuse never reaches the database).
+ */
+export function idOfType(
+  type: 'integer' | 'text' | 'uuid',
+  id: string,
+): string | number | undefined {
+  switch (type) {
+    case 'integer': {
+      const n = Number(id);
+      return INTEGER.test(id) && Number.isSafeInteger(n) ? n : undefined;
+    }
+    case 'uuid':
+      return UUID.test(id) ? id.toLowerCase() : undefined;
+    case 'text':
+      return holdable(id) ? id : undefined;
+  }
+}
+
+/** Text a column can hold: PostgreSQL's text holds no NUL character (it refuses the statement). */
+export const holdable = (value: string) => !value.includes('\u0000');
+
+/** Custom fields as the contacts port hands them. */
+function customFieldsOf(values: unknown[], keys: readonly string[]) {
+  const out: { key: string; value: unknown }[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const value = values[i];
+    if (value !== undefined && value !== null && value !== '') out.push({ key: keys[i], value });
+  }
+  return out;
+}
+
+/**
+ * Keyset pages of the manifest's contacts in (update time, id) order: the query every sync runs.
+ * Rows come as arrays and are mapped straight into contact records.
+ */
+export class ContactsReader {
+  readonly time: TimeColumn;
+  private readonly shape: RowShape;
+  private readonly idAt: number;
+  private readonly timeAt: number;
+  private readonly fields: Partial<Record<keyof Contacts['fields'], Reader>> = {};
+  private readonly customKeys: string[];
+  private readonly customReaders: Reader[];
+  private readonly async: boolean;
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly spec: Contacts,
+    ctx: ValueCompileContext,
+  ) {
+    this.time = timeColumn(spec.updated_at, client.dialect);
+    this.shape = new RowShape(ctx);
+    this.idAt = this.shape.column(spec.id.column);
+    this.timeAt = this.shape.column(spec.updated_at.column);
+    for (const [name, value] of Object.entries(spec.fields)) {
+      if (value === undefined) continue;
+      const where = `contacts.fields.${name}`;
+      this.fields[name as keyof Contacts['fields']] = ['emails', 'phones', 'websites'].includes(
+        name,
+      )
+        ? this.shape.listReader(where, value)
+        : this.shape.reader(where, value as Exclude<typeof value, unknown[]>);
+    }
+    this.customKeys = Object.keys(spec.custom_fields);
+    this.customReaders = this.customKeys.map((key) =>
+      this.shape.reader(`contacts.custom_fields.${key}`, spec.custom_fields[key]),
+    );
+    for (const column of spec.columns) this.shape.column(column);
+    const specs = [...Object.values(spec.fields).flat(), ...Object.values(spec.custom_fields)];
+    this.async = specs.some((s) => typeof s === 'object' && s?.expression !== undefined);
+  }
+
+  /** The id of a position, as the id column compares; a position that cannot be one is refused. */
+  private idValue(id: string): string | number {
+    const value = idOfType(this.spec.id.type, id);
+    if (value === undefined)
+      throw new InvalidPositionError(`contact id is not of type ${this.spec.id.type}`);
+    return value;
+  }
+
+  /** The keyset query of one page (one row more than the limit, to tell whether more follow). */
+  pageQuery(tenant: unknown, query: ContactQuery) {
+    const t = this.time;
+    const col = sql.ref(t.column);
+    const textIds = this.spec.id.type === 'text' && this.client.dialect === 'postgres';
+    // Text ids sort as the contacts port compares them (code units), whatever the collation.
+    const id = textIds
+      ? sql`${sql.ref(this.spec.id.column)} collate "C"`
+      : sql.ref(this.spec.id.column);
+    let select = selectFrom(this.client, this.spec, this.shape.columns, tenant).where(
+      col,
+      '<=',
+      t.atOrBefore(query.changedUntil),
+    );
+    if (query.changedSince !== undefined) {
+      select = select.where(col, '>=', t.atOrAfter(query.changedSince));
+    }
+    if (query.after) {
+      const after = query.after;
+      const afterId = this.idValue(after.id);
+      // (time, id) > (after.time, after.id) at the column's precision, written as ranges of the
+      // time column so that every dialect reads it from the (tenant, time, id) index.
+      select = select
+        .where(col, '>=', t.atOrAfter(after.updatedAt))
+        .where((eb) =>
+          eb.or([
+            eb(col, '>=', t.atOrAfter(after.updatedAt + t.precisionMs)),
+            eb(id, '>', afterId),
+          ]),
+        );
+    }
+    return select
+      .orderBy(col)
+      .orderBy(id)
+      .limit(query.limit + 1)
+      .compile();
+  }
+
+  get idType(): 'integer' | 'text' | 'uuid' {
+    return this.spec.id.type;
+  }
+
+  /** The index the keyset query reads, as a statement to create it. */
+  indexAdvice(): string {
+    const quote = (name: string) =>
+      name
+        .split('.')
+        .map((part) => (this.client.dialect === 'mysql' ? `\`${part}\`` : `"${part}"`))
+        .join('.');
+    const columns = [
+      this.spec.tenant_column,
+      this.spec.updated_at.column,
+      this.spec.id.column,
+    ].filter((c): c is string => c !== undefined);
+    const table = this.spec.table;
+    if (!table)
+      return `Create an index on (${columns.join(', ')}) of the table behind contacts.query.`;
+    const name = `${table.replace(/\W/g, '_').toLowerCase()}_sync_order`;
+    return `Create the index: CREATE INDEX ${name} ON ${quote(table)} (${columns.map(quote).join(', ')})`;
+  }
+
+  /** Whether the tenant has this contact (deleted or filtered out ones do not count). */
+  async exists(tenant: unknown, id: string): Promise<boolean> {
+    const value = idOfType(this.spec.id.type, id);
+    if (value === undefined) return false;
+    const query = selectFrom(this.client, this.spec, [this.spec.id.column], tenant)
+      .where(sql.ref(this.spec.id.column), '=', value)
+      .limit(1)
+      .compile();
+    return (await this.client.all(query)).length > 0;
+  }
+
+  async list(tenant: unknown, query: ContactQuery): Promise<ContactBatch> {
+    const rows = await this.client.all(this.pageQuery(tenant, query));
+    const hasMore = rows.length > query.limit;
+    const take = hasMore ? query.limit : rows.length;
+    const records: ContactRecord[] = [];
+    for (let i = 0; i < take; i++) {
+      const record = this.async ? await this.mapOrFail(rows[i]) : this.map(rows[i]);
+      if (record) records.push(record);
+    }
+    return { records, hasMore };
+  }
+
+  private head(row: Row): { id: string; updatedAt: number } | undefined {
+    const rawId = row[this.idAt];
+    const updatedAt = this.time.toMs(row[this.timeAt]);
+    if (rawId === null || rawId === undefined || updatedAt === undefined) return undefined;
+    const id = typeof rawId === 'string' ? rawId : String(rawId);
+    return { id: this.spec.id.type === 'uuid' ? id.toLowerCase() : id, updatedAt };
+  }
+
+  private map(row: Row): ContactRecord | undefined {
+    const head = this.head(row);
+    if (!head) return undefined;
+    const record = this.shape.recordOf(row);
+    const f = this.fields;
+    const read = (reader: Reader | undefined) => (reader ? reader(row, record) : undefined);
+    return {
+      id: head.id,
+      updatedAt: head.updatedAt,
+      name: text(read(f.name)),
+      title: text(read(f.title)),
+      company: text(read(f.company)),
+      emails: texts(read(f.emails)),
+      phones: texts(read(f.phones)),
+      websites: texts(read(f.websites)),
+      photoUrl: text(read(f.photo_url)),
+      address: text(read(f.address)),
+      twitter: text(read(f.twitter)),
+      url: text(read(f.url)),
+      customFields: customFieldsOf(
+        this.customReaders.map((r) => r(row, record)),
+        this.customKeys,
+      ),
+    };
+  }
+
+  /** An expression failing on a row fails the page, naming it: a contact is never left out silently. */
+  private async mapOrFail(row: Row): Promise<ContactRecord | undefined> {
+    try {
+      return await this.mapAsync(row);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      throw new UpstreamError(`contact ${String(row[this.idAt])}: ${error.message}`);
+    }
+  }
+
+  private async mapAsync(row: Row): Promise<ContactRecord | undefined> {
+    const head = this.head(row);
+    if (!head) return undefined;
+    const record = this.shape.recordOf(row);
+    const f = this.fields;
+    const names = Object.keys(f) as (keyof typeof f)[];
+    const values = await Promise.all(names.map((n) => f[n]!(row, record)));
+    const v = Object.fromEntries(names.map((n, i) => [n, values[i]])) as Record<string, unknown>;
+    return {
+      id: head.id,
+      updatedAt: head.updatedAt,
+      name: text(v.name),
+      title: text(v.title),
+      company: text(v.company),
+      emails: texts(v.emails),
+      phones: texts(v.phones),
+      websites: texts(v.websites),
+      photoUrl: text(v.photo_url),
+      address: text(v.address),
+      twitter: text(v.twitter),
+      url: text(v.url),
+      customFields: customFieldsOf(
+        await Promise.all(this.customReaders.map((r) => r(row, record))),
+        this.customKeys,
+      ),
+    };
+  }
+}

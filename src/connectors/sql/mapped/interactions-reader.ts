@@ -1,0 +1,163 @@
+import { sql } from 'kysely';
+import type { ContactLookup, InteractionQuery, InteractionRecord } from '../../ports';
+import { phoneForms } from '../../lookup/phone-forms';
+import { text, ValueCompileContext } from '../../manifest-common';
+import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
+import type { SqlInteractionStream } from '../manifest/sql-manifest.schema';
+import { holdable, idOfType } from './contacts-reader';
+import { Reader, RowShape } from './row-shape';
+import type { SqlClient } from './sql-client';
+import { AnySelect, selectFrom } from './source-query';
+import { TimeColumn, timeColumn } from './time-column';
+
+interface Stream {
+  spec: SqlInteractionStream;
+  shape: RowShape;
+  idAt: number;
+  date: TimeColumn;
+  dateAt: number;
+  fields: Partial<Record<keyof SqlInteractionStream['fields'], Reader>>;
+}
+
+const FIELDS = ['type', 'subject', 'description', 'url', 'priority', 'status'] as const;
+
+/**
+ * A contact's interactions from the manifest's streams (tickets, notes, calls...): the contact
+ * found by id, email or phone in the contacts source (each phone form tried in the manifest's
+ * order, since a database stores what users typed), always within the account's tenant.
+ */
+export class InteractionsReader {
+  readonly types: string[];
+  private readonly streams: Stream[];
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly manifest: LoadedSqlManifest,
+    ctx: ValueCompileContext,
+    private readonly region: string,
+  ) {
+    const spec = manifest.interactions!;
+    this.types = [...new Set(spec.streams.flatMap((s) => s.types))];
+    this.streams = spec.streams.map((s, i) => {
+      const shape = new RowShape(ctx);
+      const stream: Stream = {
+        spec: s,
+        shape,
+        idAt: shape.column(s.id),
+        date: timeColumn(s.date, client.dialect),
+        dateAt: shape.column(s.date.column),
+        fields: {},
+      };
+      for (const name of FIELDS) {
+        const value = s.fields[name];
+        if (value !== undefined) {
+          stream.fields[name] = shape.reader(`interactions.streams[${i}].fields.${name}`, value);
+        }
+      }
+      for (const column of s.columns) shape.column(column);
+      return stream;
+    });
+  }
+
+  /** `select id from contacts where tenant and filters and <condition> limit 1`. */
+  private async contactWhere(
+    tenant: unknown,
+    condition: (select: AnySelect) => AnySelect,
+  ): Promise<unknown> {
+    const contacts = this.manifest.contacts;
+    const select = condition(selectFrom(this.client, contacts, [contacts.id.column], tenant)).limit(
+      1,
+    );
+    const rows = await this.client.all(select.compile());
+    return rows[0]?.[0];
+  }
+
+  private async findContact(tenant: unknown, lookup: ContactLookup): Promise<unknown> {
+    const contacts = this.manifest.contacts;
+    const {
+      email_columns: emailColumns,
+      phone_columns: phoneColumns,
+      phone_forms: forms,
+    } = this.manifest.interactions!.lookup;
+    if (lookup.contactId !== undefined) {
+      const id = lookup.contactId;
+      const typed = idOfType(contacts.id.type, id);
+      if (typed !== undefined) {
+        const found = await this.contactWhere(tenant, (s) =>
+          s.where(sql.ref(contacts.id.column), '=', typed),
+        );
+        // An id the database does not know falls back to the emails and phones.
+        if (found !== undefined) return found;
+      }
+    }
+    for (const email of lookup.emails) {
+      const values = [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
+        (v) => v && holdable(v),
+      );
+      if (values.length === 0 || emailColumns.length === 0) continue;
+      const found = await this.contactWhere(tenant, (s) =>
+        s.where((eb) => eb.or(emailColumns.map((c) => eb(sql.ref(c), 'in', values)))),
+      );
+      if (found !== undefined) return found;
+    }
+    for (const phone of lookup.phones) {
+      if (phoneColumns.length === 0) continue;
+      // As Talkdesk sent it first, then each declared form in order.
+      const values = [
+        ...new Set([phone.trim(), ...phoneForms(phone, this.region, forms).map((f) => f.value)]),
+      ];
+      for (const value of values.filter((v) => v && holdable(v))) {
+        const found = await this.contactWhere(tenant, (s) =>
+          s.where((eb) => eb.or(phoneColumns.map((c) => eb(sql.ref(c), '=', value)))),
+        );
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  async find(
+    tenant: unknown,
+    lookup: ContactLookup,
+    query: InteractionQuery,
+  ): Promise<InteractionRecord[] | null> {
+    const contactId = await this.findContact(tenant, lookup);
+    if (contactId === undefined || contactId === null) return null;
+    const wanted = new Set(query.types);
+    const out: InteractionRecord[] = [];
+    for (const stream of this.streams) {
+      if (!stream.spec.types.some((t) => wanted.has(t))) continue;
+      const date = sql.ref(stream.date.column);
+      const rows = await this.client.all(
+        selectFrom(this.client, stream.spec, stream.shape.columns, tenant)
+          .where(sql.ref(stream.spec.contact_column), '=', contactId)
+          .orderBy(date, 'desc')
+          .limit(query.limit)
+          .compile(),
+      );
+      for (const row of rows) {
+        const record = stream.shape.recordOf(row);
+        const f = stream.fields;
+        const read = async (reader: Reader | undefined) =>
+          reader ? text(await reader(row, record)) : null;
+        const type = f.type ? await read(f.type) : stream.spec.types[0];
+        const at = stream.date.toMs(row[stream.dateAt]);
+        const id = row[stream.idAt];
+        if (!type || !wanted.has(type) || at === undefined || id === null || id === undefined)
+          continue;
+        out.push({
+          id: typeof id === 'number' ? id : String(id),
+          type,
+          date: at,
+          subject: await read(f.subject),
+          description: await read(f.description),
+          url: await read(f.url),
+          priority: await read(f.priority),
+          status: await read(f.status),
+        });
+      }
+    }
+    out.sort((a, b) => Number(b.date) - Number(a.date));
+    return out.slice(0, query.limit);
+  }
+}

@@ -1,0 +1,103 @@
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { AccountRef } from '../../ports';
+import type { ValueCompileContext } from '../../manifest-common';
+import { SqlManifestError, type LoadedSqlManifest } from '../manifest/load-sql-manifest';
+import { AgentsReader } from './agents-reader';
+import { ContactsReader } from './contacts-reader';
+import { StaticTokens } from './credentials/static-tokens';
+import { TableCredentials } from './credentials/table-credentials';
+import { ActionsWriter } from './actions-writer';
+import { InteractionsReader } from './interactions-reader';
+import { ClientOptions, openSqlClient, SqlClient } from './sql-client';
+
+/** An account of a manifest-driven database: the tenant key its credentials yielded, if any. */
+export interface TenantAccount extends AccountRef {
+  readonly tenant: string | number | null;
+}
+
+export function tenantOf(account: AccountRef): string | number | null {
+  return (account as TenantAccount).tenant;
+}
+
+/** What MappedSql needs besides the manifest. */
+export interface MappedSqlOptions extends ClientOptions {
+  databaseUrl: string;
+  defaultPhoneRegion: string;
+}
+
+/**
+ * A database the user already has, read as its manifest says: the connection, and one reader
+ * or writer per capability, each compiled once from the manifest.
+ */
+export class MappedSql implements OnModuleInit, OnModuleDestroy {
+  readonly credentials: TableCredentials | StaticTokens;
+  readonly contacts: ContactsReader;
+  readonly agents?: AgentsReader;
+  readonly interactions?: InteractionsReader;
+  readonly actions: ActionsWriter;
+
+  private constructor(
+    readonly manifest: LoadedSqlManifest,
+    readonly client: SqlClient,
+    options: MappedSqlOptions,
+  ) {
+    const mistakes: string[] = [];
+    const ctx = (roots: readonly string[]): ValueCompileContext => ({
+      fail: (where, message) => mistakes.push(`${where}: ${message}`),
+      roots,
+      expressionTimeoutMs: manifest.limits.expression_timeout_ms,
+    });
+    const m = manifest;
+    this.credentials =
+      m.credentials.type === 'table'
+        ? new TableCredentials(client, m.credentials)
+        : new StaticTokens(m.credentials);
+    this.contacts = new ContactsReader(client, m.contacts, ctx(['record']));
+    if (m.agents) this.agents = new AgentsReader(client, m.agents, ctx(['record']));
+    if (m.interactions) {
+      this.interactions = new InteractionsReader(
+        client,
+        m,
+        ctx(['record']),
+        options.defaultPhoneRegion,
+      );
+    }
+    this.actions = new ActionsWriter(
+      client,
+      m.actions,
+      ctx(['data', 'meta', 'contact', 'agent', 'account', 'id']),
+      (tenant, id) => this.contacts.exists(tenant, id),
+    );
+    if (mistakes.length > 0) {
+      throw new SqlManifestError(
+        `The SQL manifest ${m.file} has ${mistakes.length} mistake${mistakes.length === 1 ? '' : 's'}:\n${mistakes.map((x) => `  - ${x}`).join('\n')}`,
+      );
+    }
+  }
+
+  static async open(manifest: LoadedSqlManifest, options: MappedSqlOptions): Promise<MappedSql> {
+    const client = await openSqlClient(options.databaseUrl, options);
+    try {
+      return new MappedSql(manifest, client, options);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  account(tenant: string | number | null): TenantAccount {
+    const key =
+      tenant === null
+        ? `sql:${this.manifest.name}`
+        : `sql:${this.manifest.name}:${typeof tenant}:${tenant}`;
+    return { key, tenant };
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.credentials instanceof TableCredentials) await this.credentials.prepare();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  CompiledValue,
+  compileValue,
+  evaluate,
+  ValueCompileContext,
+  ValueSpec,
+} from '../../manifest-common';
+import type { Row } from './sql-client';
+
+/**
+ * The columns one query selects, and how each Talkdesk field is read from a row of them. A field
+ * that is a column name (with no map or default) reads its cell directly; templates, expressions
+ * and deeper paths read the row as an object `{ COLUMN: value }`, built once per row and only
+ * when such a field exists. Only expressions cost a promise.
+ */
+
+export type Reader = (row: Row, record: () => Record<string, unknown>) => unknown;
+
+/** Columns a template reads as `{{ record.COLUMN }}`. */
+const TEMPLATE_COLUMN =
+  /\{\{\s*record\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_$]*)|\[\s*["']([^"']+)["']\s*\])/g;
+
+export class RowShape {
+  readonly columns: string[] = [];
+  private readonly index = new Map<string, number>();
+  private needsRecord = false;
+
+  constructor(
+    private readonly ctx: ValueCompileContext,
+    private readonly scope: Readonly<Record<string, unknown>> = {},
+  ) {}
+
+  /** Selects a column (once); answers its position in the row. */
+  column(name: string): number {
+    let at = this.index.get(name);
+    if (at === undefined) {
+      at = this.columns.length;
+      this.columns.push(name);
+      this.index.set(name, at);
+    }
+    return at;
+  }
+
+  /** A reader of the value spec, selecting what it names. */
+  reader(where: string, spec: ValueSpec): Reader {
+    const compiled = compileValue(this.ctx, where, spec);
+    return this.readerOf(compiled, spec);
+  }
+
+  /** Readers of a list field: every value gathered into one list. */
+  listReader(where: string, spec: ValueSpec | ValueSpec[]): Reader {
+    if (!Array.isArray(spec)) return this.reader(where, spec);
+    const readers = spec.map((s, i) => this.reader(`${where}[${i}]`, s));
+    const anyAsync = spec.some((s) => typeof s === 'object' && s.expression !== undefined);
+    if (!anyAsync) return (row, record) => readers.map((read) => read(row, record));
+    return (row, record) => Promise.all(readers.map((read) => read(row, record)));
+  }
+
+  private readerOf(v: CompiledValue, spec: ValueSpec): Reader {
+    const { source } = v;
+    if (source.kind === 'path') {
+      const [first, ...rest] = source.path.segments;
+      if (typeof first === 'string') {
+        const at = this.column(first);
+        if (rest.length === 0 && !v.map && !v.fallback) return (row) => row[at];
+      }
+    } else if (source.kind === 'template') {
+      const text = typeof spec === 'object' ? (spec.template ?? '') : '';
+      for (const match of text.matchAll(TEMPLATE_COLUMN)) this.column(match[1] ?? match[2]);
+    }
+    if (source.kind !== 'value') this.needsRecord = true;
+    const scope = this.scope;
+    return (_row, record) => evaluate(v, record(), scope);
+  }
+
+  /** The row as `{ COLUMN: value }` for the readers that need it; built once per row. */
+  recordOf(row: Row): () => Record<string, unknown> {
+    if (!this.needsRecord) return EMPTY;
+    let record: Record<string, unknown> | undefined;
+    return () => {
+      if (!record) {
+        record = {};
+        for (let i = 0; i < this.columns.length; i++) record[this.columns[i]] = row[i];
+      }
+      return record;
+    };
+  }
+}
+
+const NOTHING: Record<string, unknown> = {};
+const EMPTY = () => NOTHING;

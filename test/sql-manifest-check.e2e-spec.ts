@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runConnectorCheck } from '../src/tools/connector-check/connector-check';
+import { TEST_DATABASE } from './support/test-database';
+import { CRM_TENANTS, createLegacyCrm, seedLegacyCrm } from './support/user-schemas/legacy-crm';
+import { createUserDatabase, UserDatabase } from './support/user-schemas/user-database';
+
+/** `npm run connector:check` over an SQL manifest: validation, the keyset query's plan, credentials. */
+describe(`connector:check of an SQL manifest (${TEST_DATABASE})`, () => {
+  let user: UserDatabase;
+  const dir = mkdtempSync(join(tmpdir(), 'sql-check-'));
+
+  beforeAll(async () => {
+    user = await createUserDatabase();
+    await createLegacyCrm(user.db, user.database.kind);
+    await seedLegacyCrm(user.db);
+  }, 60_000);
+  afterAll(async () => {
+    await user?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function check(options: {
+    manifest?: string;
+    databaseUrl?: string;
+    auth?: Record<string, string>;
+  }) {
+    const lines: string[] = [];
+    const code = await runConnectorCheck(
+      {
+        manifest: 'connectors/sql/legacy-crm.yaml',
+        maxPages: 1,
+        show: 2,
+        defaultPhoneRegion: 'US',
+        timeoutMs: 10_000,
+        ...options,
+      },
+      (line) => lines.push(line),
+    );
+    return { code, text: lines.join('\n') };
+  }
+
+  it('without a database, validates the manifest and says what it offers', async () => {
+    const { code, text } = await check({});
+    expect(code).toBe(0);
+    expect(text).toMatch(/is valid: connector sql:legacy-crm/);
+    expect(text).toMatch(
+      /keyset on \(LAST_CHANGED, CUST_ID\); agents: yes; interactions: ticket, note, call/,
+    );
+    expect(text).toMatch(/the database was not reached/);
+  });
+
+  it('prints every mistake of a broken manifest with its path, and exits 1', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      'version: 1\nname: x\ncredentials: { type: table, table: U, secret: { column: H, algorithm: md5 } }\n',
+    );
+    const { code, text } = await check({ manifest: file });
+    expect(code).toBe(1);
+    expect(text).toMatch(/credentials\.secret\.algorithm: Invalid option/);
+    expect(text).toMatch(/contacts: is required/);
+  });
+
+  it('reads the index in order when it exists, checks the credentials and shows contacts as Talkdesk gets them', async () => {
+    const { code, text } = await check({ databaseUrl: user.url, auth: CRM_TENANTS[0] });
+    expect(code).toBe(0);
+    expect(text).toMatch(/accepted: tenant "T-ACME"/);
+    expect(text).toMatch(/reads an index in order: no scan, no sort/);
+    expect(text).toMatch(/as Talkdesk receives it: \{"id":"\d+"/);
+    const rejected = await check({
+      databaseUrl: user.url,
+      auth: { ...CRM_TENANTS[0], password: 'no' },
+    });
+    expect(rejected.code).toBe(1);
+    expect(rejected.text).toMatch(/rejected/);
+  });
+
+  it('warns when the keyset query scans or sorts, naming the index to create', async () => {
+    const drop = user.db.schema.dropIndex('CUSTOMERS_SYNC');
+    await (user.database.kind === 'mariadb' ? drop.on('CUSTOMERS') : drop).execute();
+    try {
+      const { code, text } = await check({ databaseUrl: user.url });
+      expect(code).toBe(0);
+      expect(text).toMatch(/warning: The contacts' keyset query (scans CUSTOMERS|sorts)/);
+      expect(text).toMatch(
+        /CREATE INDEX customers_sync_order ON [`"]CUSTOMERS[`"] \([`"]TENANT_ID[`"], [`"]LAST_CHANGED[`"], [`"]CUST_ID[`"]\)/,
+      );
+    } finally {
+      await user.db.schema
+        .createIndex('CUSTOMERS_SYNC')
+        .on('CUSTOMERS')
+        .columns(['TENANT_ID', 'LAST_CHANGED', 'CUST_ID'])
+        .execute();
+    }
+  });
+});
