@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ContactBatch, ContactQuery, ContactRecord } from '../../ports';
 import { InvalidPositionError, UpstreamError } from '../../ports/errors';
-import { ExpressionError, text, texts, ValueCompileContext } from '../../manifest-common';
+import { ExpressionError, text, textOf, texts, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import { Reader, RowShape } from './row-shape';
 import type { Row, SqlClient } from './sql-client';
@@ -36,9 +36,26 @@ export function idOfType(
 /** Text a column can hold: PostgreSQL's text holds no NUL character (it refuses the statement). */
 export const holdable = (value: string) => !value.includes('\u0000');
 
+/** A list of `{key, value}` or an object, as custom fields (the REST connector's rule). */
+function customFieldsFrom(value: unknown, out: { key: string; value: unknown }[]): void {
+  if (value === undefined || value === null || value === '') return;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item === 'object' && item !== null && 'key' in item) {
+        const key = textOf((item as { key: unknown }).key);
+        if (key !== '') out.push({ key, value: (item as { value: unknown }).value });
+      }
+    }
+  } else if (typeof value === 'object') {
+    for (const [key, v] of Object.entries(value as Record<string, unknown>))
+      out.push({ key, value: v });
+  }
+}
+
 /** Custom fields as the contacts port hands them. */
-function customFieldsOf(values: unknown[], keys: readonly string[]) {
+function customFieldsOf(from: unknown, values: unknown[], keys: readonly string[]) {
   const out: { key: string; value: unknown }[] = [];
+  customFieldsFrom(from, out);
   for (let i = 0; i < keys.length; i++) {
     const value = values[i];
     if (value !== undefined && value !== null && value !== '') out.push({ key: keys[i], value });
@@ -58,6 +75,7 @@ export class ContactsReader {
   private readonly fields: Partial<Record<keyof Contacts['fields'], Reader>> = {};
   private readonly customKeys: string[];
   private readonly customReaders: Reader[];
+  private readonly customFrom?: Reader;
   private readonly async: boolean;
 
   constructor(
@@ -82,8 +100,16 @@ export class ContactsReader {
     this.customReaders = this.customKeys.map((key) =>
       this.shape.reader(`contacts.custom_fields.${key}`, spec.custom_fields[key]),
     );
+    if (spec.custom_fields_from) {
+      this.customFrom = this.shape.reader('contacts.custom_fields_from', spec.custom_fields_from);
+    }
     for (const column of spec.columns) this.shape.column(column);
-    const specs = [...Object.values(spec.fields).flat(), ...Object.values(spec.custom_fields)];
+    this.shape.json(spec.json_columns);
+    const specs = [
+      ...Object.values(spec.fields).flat(),
+      ...Object.values(spec.custom_fields),
+      spec.custom_fields_from,
+    ];
     this.async = specs.some((s) => typeof s === 'object' && s?.expression !== undefined);
   }
 
@@ -187,7 +213,8 @@ export class ContactsReader {
     return { id: this.spec.id.type === 'uuid' ? id.toLowerCase() : id, updatedAt };
   }
 
-  private map(row: Row): ContactRecord | undefined {
+  private map(raw: Row): ContactRecord | undefined {
+    const row = this.shape.prepare(raw);
     const head = this.head(row);
     if (!head) return undefined;
     const record = this.shape.recordOf(row);
@@ -207,6 +234,7 @@ export class ContactsReader {
       twitter: text(read(f.twitter)),
       url: text(read(f.url)),
       customFields: customFieldsOf(
+        this.customFrom?.(row, record),
         this.customReaders.map((r) => r(row, record)),
         this.customKeys,
       ),
@@ -223,7 +251,8 @@ export class ContactsReader {
     }
   }
 
-  private async mapAsync(row: Row): Promise<ContactRecord | undefined> {
+  private async mapAsync(raw: Row): Promise<ContactRecord | undefined> {
+    const row = this.shape.prepare(raw);
     const head = this.head(row);
     if (!head) return undefined;
     const record = this.shape.recordOf(row);
@@ -245,6 +274,7 @@ export class ContactsReader {
       twitter: text(v.twitter),
       url: text(v.url),
       customFields: customFieldsOf(
+        await this.customFrom?.(row, record),
         await Promise.all(this.customReaders.map((r) => r(row, record))),
         this.customKeys,
       ),

@@ -20,15 +20,37 @@ export type Reader = (row: Row, record: () => Record<string, unknown>) => unknow
 const TEMPLATE_COLUMN =
   /\{\{\s*record\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_$]*)|\[\s*["']([^"']+)["']\s*\])/g;
 
+/** A JSON text cell as the value it holds; anything unreadable stays as it is. */
+function parseJsonCell(cell: unknown): unknown {
+  if (typeof cell !== 'string') return cell;
+  try {
+    return JSON.parse(cell);
+  } catch {
+    return cell;
+  }
+}
+
 export class RowShape {
   readonly columns: string[] = [];
   private readonly index = new Map<string, number>();
   private needsRecord = false;
+  private jsonAt: number[] = [];
 
   constructor(
     private readonly ctx: ValueCompileContext,
     private readonly scope: Readonly<Record<string, unknown>> = {},
   ) {}
+
+  /** Columns whose cells hold JSON text, parsed once per row before any field reads them. */
+  json(columns: readonly string[]): void {
+    this.jsonAt = columns.map((c) => this.column(c));
+  }
+
+  /** The row with its JSON cells parsed (in place: rows are the driver's, read once). */
+  prepare(row: Row): Row {
+    for (const at of this.jsonAt) row[at] = parseJsonCell(row[at]);
+    return row;
+  }
 
   /** Selects a column (once); answers its position in the row. */
   column(name: string): number {
