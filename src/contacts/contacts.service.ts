@@ -297,6 +297,7 @@ export class ContactsService {
         break;
       }
       hasMore = batch.hasMore;
+      if (batch.filtered) this.metrics.recordsDropped('contact', 'filtered', batch.filtered);
       const moved = batch.resume !== undefined && !sameState(batch.resume, resume);
       resume = batch.hasMore ? batch.resume : undefined;
       if (batch.records.length === 0) {

@@ -8,7 +8,7 @@ import type {
 import type { BuildInfo } from './build-info';
 
 /** Why a record of the external system was not sent to Talkdesk (the `reason` label). */
-export type DropReason = 'no_id' | 'no_email' | 'invalid_email';
+export type DropReason = 'no_id' | 'no_email' | 'invalid_email' | 'filtered';
 
 /**
  * Seconds: from 5 ms (a cached answer) to Talkdesk's 10 s limit; 8 s is where the alert on slow
@@ -246,7 +246,7 @@ function createMetrics(registry: Registry, circuitState: () => BreakerState | un
     }),
     recordsDropped: new Counter({
       name: 'bridge_records_dropped_total',
-      help: 'Records of the external system not sent to Talkdesk, by kind (contact, agent) and reason (no_id, no_email, invalid_email)',
+      help: "Records of the external system not sent to Talkdesk, by kind (contact, agent) and reason (no_id, no_email, invalid_email, filtered: left out by the manifest's record filter)",
       labelNames: ['kind', 'reason'] as const,
       registers,
     }),

@@ -80,6 +80,11 @@ export interface ContactBatch {
   hasMore: boolean;
   /** The adapter's paging state for the next batch (see ContactQuery.resume); only with hasMore. */
   resume?: ResumeState;
+  /**
+   * Records of the external system the connector left out on purpose (its manifest's record
+   * filter: not contacts, such as agents or deleted users), for the metrics.
+   */
+  filtered?: number;
 }
 
 export abstract class ContactsPort {

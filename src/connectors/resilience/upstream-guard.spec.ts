@@ -60,6 +60,22 @@ describe('UpstreamGuard', () => {
     expect((error as UpstreamError).code).toBe('upstream_rate_limited');
   });
 
+  it('asks again after a 429 without Retry-After beyond `retries`, while the budget lasts', async () => {
+    const limited = flaky(
+      5,
+      () => new RetryableUpstreamError('HTTP 429', undefined, 'upstream_rate_limited'),
+    );
+    await expect(
+      guard({ retries: 2 }).call('op', limited, { signal: budget().signal }),
+    ).resolves.toBe('ok');
+    expect(limited).toHaveBeenCalledTimes(6);
+    // Other failures stop at `retries`.
+    const busy = flaky(5);
+    await expect(
+      guard({ retries: 2 }).call('op', busy, { signal: budget().signal }),
+    ).rejects.toThrow(/gave up after 3 attempts/);
+  });
+
   it('does not retry errors that are not retryable', async () => {
     const fn = flaky(1, () => new UpstreamError('broken'));
     await expect(guard().call('op', fn, { signal: budget().signal })).rejects.toThrow('broken');
@@ -160,6 +176,40 @@ describe('UpstreamGuard', () => {
         UpstreamUnavailableError,
       );
       expect(failing).toHaveBeenCalledTimes(2);
+    });
+
+    it('never counts rate limits (429) as failures', async () => {
+      const g = guard({ retries: 0, breakerThreshold: 2, breakerCooldownMs: 1000 });
+      const limited = jest.fn(async () => {
+        throw new UpstreamError('HTTP 429', false, 'upstream_rate_limited');
+      });
+      for (let i = 0; i < 5; i++) {
+        await expect(g.call('op', limited, { signal: budget().signal })).rejects.toThrow('429');
+      }
+      expect(g.state).toBe('closed');
+      expect(limited).toHaveBeenCalledTimes(5);
+    });
+
+    it('keeps one breaker per account: a failing account does not pause the others', async () => {
+      const g = guard({ retries: 0, breakerThreshold: 2, breakerCooldownMs: 60_000 });
+      const port = {
+        list: jest.fn(async (account: { key: string }, _options: { signal: AbortSignal }) => {
+          if (account.key === 'a') throw new UpstreamError('down for a');
+          return `ok ${account.key}`;
+        }),
+      };
+      const guarded = g.protect(port, 'contacts');
+      for (let i = 0; i < 2; i++) {
+        await expect(guarded.list({ key: 'a' }, { signal: budget().signal })).rejects.toThrow(
+          'down for a',
+        );
+      }
+      await expect(guarded.list({ key: 'a' }, { signal: budget().signal })).rejects.toBeInstanceOf(
+        UpstreamUnavailableError,
+      );
+      expect(g.state).toBe('open');
+      await expect(guarded.list({ key: 'b' }, { signal: budget().signal })).resolves.toBe('ok b');
+      expect(port.list).toHaveBeenCalledTimes(3);
     });
 
     it('does not count the caller’s own errors as upstream failures', async () => {

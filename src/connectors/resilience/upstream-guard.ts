@@ -63,6 +63,45 @@ function outcomeOf(error: unknown): UpstreamOutcome {
 /** Keeps a retry from starting when less than this is left: the answer still needs time to leave. */
 const RETRY_RESERVE_MS = 50;
 
+/**
+ * Retries beyond `retries` of an upstream asking to slow down without saying for how long (a
+ * 429 without Retry-After): they go on, with growing waits, as long as the budget allows.
+ */
+const EXTRA_RATE_LIMIT_RETRIES = 8;
+
+/** Accounts whose breakers are kept (the least recently used are forgotten). */
+const MAX_ACCOUNT_BREAKERS = 10_000;
+
+/** A 429 (or a rate limit the manifest names): the upstream is fine, it asks to slow down. */
+const isRateLimit = (error: unknown) =>
+  error instanceof UpstreamError && error.code === 'upstream_rate_limited';
+
+interface Breaker {
+  policy: CircuitBreakerPolicy;
+  openedAt: number;
+}
+
+/** The account a port call is for: its first argument that is an AccountRef. */
+function accountKeyOf(args: unknown[]): string | undefined {
+  for (const arg of args) {
+    const key = (arg as { key?: unknown } | null)?.key;
+    if (typeof arg === 'object' && arg !== null && typeof key === 'string') return key;
+  }
+  return undefined;
+}
+
+function stateOf(policy: CircuitBreakerPolicy | undefined): BreakerState {
+  switch (policy?.state) {
+    case CircuitState.Open:
+    case CircuitState.Isolated:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half-open';
+    default:
+      return 'closed';
+  }
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
@@ -84,9 +123,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  *
  * - answers at the caller's deadline even when the adapter ignores its signal,
  * - retries RetryableUpstreamError with exponential backoff and full jitter, honouring the
- *   upstream's Retry-After, and never sleeps past the request's budget,
- * - counts upstream failures (UpstreamError, timeouts included) in a circuit breaker: after
- *   `breakerThreshold` consecutive failures it refuses calls at once with
+ *   upstream's Retry-After, and never sleeps past the request's budget; a rate limit that does
+ *   not say how long (a 429 without Retry-After) is asked again, more slowly each time, for as
+ *   long as the budget allows,
+ * - counts upstream failures (UpstreamError, timeouts included; never rate limits) in a circuit
+ *   breaker per account (the call's AccountRef; one shared breaker for calls without one): after
+ *   `breakerThreshold` consecutive failures it refuses that account's calls at once with
  *   UpstreamUnavailableError (503 + Retry-After) for `breakerCooldownMs`, then lets one trial
  *   call through (half-open), which closes it again or re-opens it.
  *
@@ -95,39 +137,63 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export class UpstreamGuard {
   private readonly logger = new Logger('UpstreamGuard');
-  private readonly breaker?: CircuitBreakerPolicy;
-  private openedAt = 0;
+  /** The breaker of calls for no account (credential checks, probes). */
+  private readonly shared?: Breaker;
+  /** One breaker per account: one account's failing upstream pauses only that account. */
+  private readonly accounts = new Map<string, Breaker>();
 
   constructor(private readonly options: UpstreamGuardOptions) {
-    if (options.breakerThreshold > 0) {
-      this.breaker = circuitBreaker(
-        handleWhen((error) => error instanceof UpstreamError),
-        {
-          halfOpenAfter: options.breakerCooldownMs,
-          breaker: new ConsecutiveBreaker(options.breakerThreshold),
-        },
-      );
-      this.breaker.onBreak(() => {
-        this.openedAt = Date.now();
-        this.logger.error(
-          `Circuit breaker opened after ${options.breakerThreshold} consecutive upstream failures: refusing calls for ${options.breakerCooldownMs} ms`,
-        );
-      });
-      this.breaker.onHalfOpen(() => this.logger.warn('Circuit breaker half-open: one trial call'));
-      this.breaker.onReset(() => this.logger.log('Circuit breaker closed: the upstream answers'));
-    }
+    if (options.breakerThreshold > 0) this.shared = this.newBreaker('');
   }
 
-  get state(): BreakerState {
-    switch (this.breaker?.state) {
-      case CircuitState.Open:
-      case CircuitState.Isolated:
-        return 'open';
-      case CircuitState.HalfOpen:
-        return 'half-open';
-      default:
-        return 'closed';
+  private newBreaker(account: string): Breaker {
+    const { breakerThreshold, breakerCooldownMs } = this.options;
+    const breaker: Breaker = {
+      // Rate limits are not failures: the upstream answers, it asks to slow down.
+      policy: circuitBreaker(
+        handleWhen((error) => error instanceof UpstreamError && !isRateLimit(error)),
+        {
+          halfOpenAfter: breakerCooldownMs,
+          breaker: new ConsecutiveBreaker(breakerThreshold),
+        },
+      ),
+      openedAt: 0,
+    };
+    const whose = account ? ' for one account' : '';
+    breaker.policy.onBreak(() => {
+      breaker.openedAt = Date.now();
+      this.logger.error(
+        `Circuit breaker${whose} opened after ${breakerThreshold} consecutive upstream failures: refusing calls for ${breakerCooldownMs} ms`,
+      );
+    });
+    breaker.policy.onHalfOpen(() =>
+      this.logger.warn(`Circuit breaker${whose} half-open: one trial call`),
+    );
+    breaker.policy.onReset(() =>
+      this.logger.log(`Circuit breaker${whose} closed: the upstream answers`),
+    );
+    return breaker;
+  }
+
+  private breakerFor(account: string | undefined): Breaker | undefined {
+    if (!this.shared || account === undefined) return this.shared;
+    let breaker = this.accounts.get(account);
+    if (breaker) {
+      this.accounts.delete(account);
+    } else {
+      breaker = this.newBreaker(account);
+      if (this.accounts.size >= MAX_ACCOUNT_BREAKERS) {
+        this.accounts.delete(this.accounts.keys().next().value as string);
+      }
     }
+    this.accounts.set(account, breaker);
+    return breaker;
+  }
+
+  /** The worst state among the breakers: open when any account's (or the shared one) is. */
+  get state(): BreakerState {
+    const states = [this.shared, ...this.accounts.values()].map((b) => stateOf(b?.policy));
+    return states.includes('open') ? 'open' : states.includes('half-open') ? 'half-open' : 'closed';
   }
 
   /**
@@ -136,13 +202,19 @@ export class UpstreamGuard {
    * (`upstream attempt`, numbered from 1: attempt 2 is the first retry) holding the adapter's own
    * spans.
    */
-  call<T>(operation: string, fn: () => Promise<T>, options: CallOptions): Promise<T> {
+  call<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    options: CallOptions,
+    account?: string,
+  ): Promise<T> {
     const { tracer } = this.options;
-    if (!tracer) return this.run(operation, fn, options);
+    const breaker = this.breakerFor(account);
+    if (!tracer) return this.run(operation, fn, options, breaker);
     return tracer.span(
       `upstream ${operation}`,
       { 'bridge.upstream.operation': operation },
-      (span) => this.run(operation, fn, options, span),
+      (span) => this.run(operation, fn, options, breaker, span),
     );
   }
 
@@ -150,6 +222,7 @@ export class UpstreamGuard {
     operation: string,
     fn: () => Promise<T>,
     { signal }: CallOptions,
+    breaker: Breaker | undefined,
     span?: TraceSpan,
   ): Promise<T> {
     let delayMs = 0;
@@ -158,19 +231,21 @@ export class UpstreamGuard {
       span?.setAttributes({ 'bridge.upstream.attempts': attempt + 1 });
       let error: unknown;
       try {
-        return await this.tracedAttempt(operation, fn, signal, attempt, delayMs);
+        return await this.tracedAttempt(operation, fn, signal, breaker, attempt, delayMs);
       } catch (caught) {
         error = caught;
       }
       if (!(error instanceof RetryableUpstreamError) || signal.aborted) throw error;
-      if (attempt >= this.options.retries) {
+      // A 429 without Retry-After: keep asking, more slowly, while the budget lasts.
+      const unsaid = isRateLimit(error) && error.retryAfterMs === undefined;
+      if (attempt >= this.options.retries + (unsaid ? EXTRA_RATE_LIMIT_RETRIES : 0)) {
         throw new UpstreamError(
           `${error.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''})`,
           false,
           error.code,
         );
       }
-      const backoff = this.backoffMs(attempt);
+      const backoff = this.backoffMs(attempt, unsaid);
       const delay = Math.max(backoff, error.retryAfterMs ?? 0);
       const remaining = remainingMsOf(signal);
       if (remaining !== undefined && delay + RETRY_RESERVE_MS >= remaining) {
@@ -204,18 +279,19 @@ export class UpstreamGuard {
     operation: string,
     fn: () => Promise<T>,
     signal: AbortSignal,
+    breaker: Breaker | undefined,
     attempt: number,
     delayMs: number,
   ): Promise<T> {
     const { tracer } = this.options;
-    if (!tracer) return this.attempt(operation, fn, signal);
+    if (!tracer) return this.attempt(operation, fn, signal, breaker);
     const attributes: Record<string, string | number> = {
       'bridge.upstream.operation': operation,
       'bridge.upstream.attempt': attempt + 1,
     };
     if (attempt > 0) attributes['bridge.upstream.retry_delay_ms'] = Math.round(delayMs);
     return tracer.span('upstream attempt', attributes, (span) =>
-      this.attempt(operation, fn, signal, span),
+      this.attempt(operation, fn, signal, breaker, span),
     );
   }
 
@@ -236,6 +312,7 @@ export class UpstreamGuard {
             `${name}.${property}`,
             () => method.apply(target, args),
             options as CallOptions,
+            accountKeyOf(args),
           );
         };
       },
@@ -246,6 +323,7 @@ export class UpstreamGuard {
     operation: string,
     fn: () => Promise<T>,
     signal: AbortSignal,
+    breaker: Breaker | undefined,
     span?: TraceSpan,
   ) {
     const started = performance.now();
@@ -261,13 +339,13 @@ export class UpstreamGuard {
       }
     };
     try {
-      if (!this.breaker) return await run();
+      if (!breaker) return await run();
       try {
-        return await this.breaker.execute(run);
+        return await breaker.policy.execute(run);
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           outcome = 'short_circuited';
-          const left = this.options.breakerCooldownMs - (Date.now() - this.openedAt);
+          const left = this.options.breakerCooldownMs - (Date.now() - breaker.openedAt);
           throw new UpstreamUnavailableError(
             'The external system is failing: calls to it are paused by the circuit breaker',
             Math.max(1000, left),
@@ -296,9 +374,13 @@ export class UpstreamGuard {
     );
   }
 
-  /** Full jitter: uniform in [0, min(max, base * 2^attempt)). */
-  private backoffMs(attempt: number): number {
+  /**
+   * Full jitter: uniform in [0, min(max, base * 2^attempt)); for a rate limit that says not
+   * how long, in [ceiling / 2, ceiling), so that each wait really slows down.
+   */
+  private backoffMs(attempt: number, rateLimited = false): number {
     const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** attempt);
-    return (this.options.random ?? Math.random)() * ceiling;
+    const random = (this.options.random ?? Math.random)();
+    return rateLimited ? ceiling / 2 + (random * ceiling) / 2 : random * ceiling;
   }
 }

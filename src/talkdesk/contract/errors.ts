@@ -145,6 +145,12 @@ export const ERRORS = [
       'The external system listed contacts out of (update time, id) order: the synchronization stopped before it could skip any',
   },
   {
+    code: 'upstream_slice_too_large',
+    status: 502,
+    message:
+      'More contacts changed within one date-range slice than the connector may read at once: its manifest needs a smaller slice step',
+  },
+  {
     code: 'upstream_unavailable',
     status: 503,
     message: 'The external system is not being called for now: retry after the Retry-After header',

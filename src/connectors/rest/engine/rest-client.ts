@@ -1,19 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { Dispatcher } from 'undici';
-import {
-  CredentialsRejectedError,
-  InvalidPositionError,
-  RetryableUpstreamError,
-  UpstreamError,
-} from '../../ports/errors';
-import { createUpstreamAgent, httpStatusCode } from '../../resilience/http-upstream';
-import { parseRetryAfter } from '../../resilience/retry-after';
+import { InvalidPositionError, UpstreamError } from '../../ports/errors';
+import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
 import { ExpressionError } from '../manifest/expression';
 import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
+import { verdictOf } from './error-classifier';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { nextState, PageState, pagingParams } from './paginators';
+import { countOf } from './paginators/paginator-strategy';
+import { filterRecords } from './records/record-filter';
 import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
 import { SessionStore } from './session-store';
@@ -55,15 +52,24 @@ export interface ExchangeOptions {
   /** Statuses answered to the caller rather than raised (besides 2xx). */
   accept?: ReadonlySet<number>;
   authenticate?: boolean;
+  /** Whether "no such contact" (an `errors.rules` action) is answered rather than raised. */
+  acceptNotFound?: boolean;
   paging?: ExtraParams & { url?: string };
   bounds?: ExtraParams;
 }
 
 export interface Page {
+  /** The records the stream's record filter kept. */
   records: unknown[];
+  /** How many the filter left out. */
+  filtered: number;
+  /** The list's total, when the paginator reads one (`total_records_path`). */
+  total?: number;
   /** The next page, null at the end. */
   next: PageState | null;
   status: number;
+  /** The upstream said there is no such contact (an `errors.rules` action). */
+  notFound?: boolean;
 }
 
 /**
@@ -118,7 +124,7 @@ export class RestClient {
     scope: Scope,
     signal: AbortSignal,
     options: ExchangeOptions,
-  ): Promise<UpstreamAnswer & { url: URL }> {
+  ): Promise<UpstreamAnswer & { url: URL; notFound: boolean }> {
     const baseUrl = baseUrlOf(this.manifest, account.auth);
     const extra = { query: {} as Record<string, unknown>, body: {} as Record<string, unknown> };
     for (const part of [options.paging, options.bounds]) {
@@ -183,28 +189,21 @@ export class RestClient {
       this.logger.debug(
         `${options.label}: ${request.method} ${account.secrets.mask(url.pathname)} answered ${answer.status} in ${Math.round(answer.ms)} ms`,
       );
-      const status = answer.status;
-      if ((status === 401 || status === 403) && creds.renew && attempt === 0) {
+      const verdict = verdictOf(this.manifest, answer, {
+        label: options.label,
+        idempotent: request.idempotent,
+        accept: options.accept,
+        acceptNotFound: options.acceptNotFound,
+        canRenew: !!creds.renew && attempt === 0,
+        secrets: account.secrets,
+      });
+      if (verdict.kind === 'renew') {
         // The session may have expired early: log in again, once.
-        creds.renew();
+        creds.renew!();
         continue;
       }
-      if (options.accept?.has(status) || (status >= 200 && status < 300)) return { ...answer, url };
-      if (status === 401 || status === 403) {
-        throw new CredentialsRejectedError(
-          `The external system rejected the credentials (HTTP ${status} to the ${options.label} request)`,
-        );
-      }
-      const message = `The external system answered HTTP ${status} to the ${options.label} request`;
-      const code = httpStatusCode(status);
-      if (status === 429 || (request.idempotent && this.manifest.retryStatuses.has(status))) {
-        throw new RetryableUpstreamError(
-          message,
-          parseRetryAfter(answer.headers['retry-after']),
-          code,
-        );
-      }
-      throw new UpstreamError(message, false, code);
+      if (verdict.kind === 'error') throw verdict.error;
+      return { ...answer, url, notFound: verdict.notFound === true };
     }
   }
 
@@ -216,7 +215,7 @@ export class RestClient {
     state: PageState,
     signal: AbortSignal,
     label: string,
-    options: { bounds?: ExtraParams; accept?: ReadonlySet<number> } = {},
+    options: { bounds?: ExtraParams; accept?: ReadonlySet<number>; acceptNotFound?: boolean } = {},
   ): Promise<Page> {
     const origin = baseUrlOf(this.manifest, account.auth).origin;
     // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
@@ -235,9 +234,13 @@ export class RestClient {
       },
       bounds: options.bounds,
       accept: options.accept,
+      acceptNotFound: options.acceptNotFound,
     });
+    if (answer.notFound) {
+      return { records: [], filtered: 0, next: null, status: answer.status, notFound: true };
+    }
     if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
-      return { records: [], next: null, status: answer.status };
+      return { records: [], filtered: 0, next: null, status: answer.status };
     }
     const selected = stream.selector.get(answer.body);
     let records: unknown[];
@@ -259,7 +262,17 @@ export class RestClient {
       origin,
       label,
     );
-    return { records, next, status: answer.status };
+    const kept = filterRecords(stream.recordFilter, records);
+    const total = stream.paginator.totalRecordsPath
+      ? countOf(stream.paginator.totalRecordsPath.get(answer.body))
+      : undefined;
+    return {
+      records: kept.records,
+      filtered: kept.filtered,
+      next,
+      status: answer.status,
+      ...(total !== undefined && { total }),
+    };
   }
 
   /**

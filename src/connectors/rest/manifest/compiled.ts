@@ -1,3 +1,4 @@
+import type { PhoneForm } from '../../lookup/phone-forms';
 import type { AuthenticationField } from '../../ports';
 import { Expression } from './expression';
 import { HttpMethod, PaginatorType } from './manifest.types';
@@ -69,6 +70,8 @@ export interface CompiledStream {
   selector: JsonPath;
   paginator: CompiledPaginator;
   fields: Record<string, CompiledValue>;
+  /** Records that fail it are left out quietly (counted, not logged). */
+  recordFilter?: CompiledRecordFilter;
 }
 
 export interface CompiledIncremental {
@@ -78,6 +81,13 @@ export interface CompiledIncremental {
   untilParam?: string;
   inclusive: boolean;
   lookbackMs: number;
+  /**
+   * The upstream refuses a first request without the lower bound (Zendesk's `start_time`): a
+   * full sync sends the earliest instant (the Unix epoch) rather than leaving it out.
+   */
+  required: boolean;
+  /** Date-range slices read whole and sorted (an upstream that does not sort by update time). */
+  slice?: CompiledSlice;
   /**
    * The precision of the contacts' update times (ms): what the `updated_at` field's format can
    * say, and what the upper bound's format can (when `untilParam` sends it); 1 for `auto`.
@@ -90,6 +100,12 @@ export interface CompiledLookup {
   request: CompiledRequest;
   selector: JsonPath;
   notFound: ReadonlySet<number>;
+  /**
+   * Phone lookups only: the written forms of the number to ask for, in order, each as
+   * `lookup.phone_form` (the first that finds the contact wins); absent, one request per number.
+   */
+  phoneForms?: readonly PhoneForm[];
+  lastDigits?: number;
 }
 
 export interface CompiledInteractionStream extends CompiledStream {
@@ -133,6 +149,19 @@ export type CompiledAuthentication =
       inject: { in: 'header' | 'query'; name: string; value: Template };
     };
 
+export type ErrorAction =
+  'rate_limited' | 'credentials_rejected' | 'not_found' | 'retryable' | 'fail';
+
+export interface CompiledErrorRule {
+  where: string;
+  statuses: ReadonlySet<number>;
+  path?: JsonPath;
+  oneOf?: readonly string[];
+  /** Lower case. */
+  contains?: string;
+  action: ErrorAction;
+}
+
 export interface CompiledField extends AuthenticationField {
   /** Masked in logs and errors (not part of Talkdesk's configuration). */
   secret: boolean;
@@ -149,6 +178,10 @@ export interface CompiledManifest {
   maxResponseBytes: number;
   authentication: CompiledAuthentication;
   retryStatuses: ReadonlySet<number>;
+  /** How failed answers are classified (first match wins), before the defaults. */
+  errorRules: CompiledErrorRule[];
+  /** Where a failed answer holds the upstream's message (quoted in errors). */
+  errorMessagePath?: JsonPath;
   maxPagesPerCall: number;
   health?: CompiledRequest;
   credentialCheck?: {
@@ -157,7 +190,10 @@ export interface CompiledManifest {
     accountKey?: Template;
     fieldsToStore: [string, CompiledValue][];
   };
-  contacts?: CompiledStream & { incremental?: CompiledIncremental };
+  contacts?: CompiledStream & {
+    incremental?: CompiledIncremental;
+    enrichments?: CompiledEnrichment[];
+  };
   agents?: CompiledStream;
   interactions?: {
     types: string[];
@@ -169,4 +205,43 @@ export interface CompiledManifest {
     streams: CompiledInteractionStream[];
   };
   actions: CompiledAction[];
+}
+
+/** One condition of a record filter (engine/records/record-filter.ts). */
+export interface RecordCondition {
+  path: JsonPath;
+  /** The value must be one of these (JSON scalars, compared exactly). */
+  in?: readonly unknown[];
+  /** The value must be none of these. */
+  notIn?: readonly unknown[];
+}
+
+export interface CompiledRecordFilter {
+  conditions: readonly RecordCondition[];
+}
+
+export type EnrichableField = 'company' | 'title' | 'address';
+
+/** An enrichment lookup (engine/records/enrichment.ts). */
+export interface CompiledEnrichment {
+  where: string;
+  field: EnrichableField;
+  /** Templates over `auth` and `value` (the field's mapped value: the reference). */
+  request: CompiledRequest;
+  /** Path of the replacement in the answer. */
+  value: JsonPath;
+  notFound: ReadonlySet<number>;
+  /** Most answers kept (per connector, keyed by account and reference). */
+  cacheSize: number;
+  /** Most lookup requests one call makes; the rest of the batch keeps no value for the field. */
+  maxRequests: number;
+}
+
+/** Date-range slices (engine/capabilities/contacts-slices.ts). */
+export interface CompiledSlice {
+  stepMs: number;
+  maxStepMs: number;
+  maxRecords: number;
+  /** Where a full sync starts (epoch ms). */
+  startMs: number;
 }

@@ -1,7 +1,15 @@
-import { CompiledField, CompiledLookup, CompiledManifest } from './compiled';
-import { isDateFormat, updatePrecisionMs } from './dates';
+import {
+  CompiledEnrichment,
+  CompiledField,
+  CompiledLookup,
+  CompiledManifest,
+  CompiledSlice,
+  EnrichableField,
+} from './compiled';
+import { granularityMs, isDateFormat, updatePrecisionMs } from './dates';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
-import { AuthenticationSpec, LookupSpec } from './manifest.types';
+import { AuthenticationSpec, ContactsSpec, IncrementalSpec, LookupSpec } from './manifest.types';
+import { EnrichmentSchema } from './schema/records';
 import { PartsCompiler, ROOTS } from './parts-compiler';
 import { CredentialCheckSchema } from './schema/actions';
 import { BearerAuthSchema, SessionAuthSchema } from './schema/authentication';
@@ -12,6 +20,7 @@ import {
   InteractionsSchema,
   InteractionStreamSchema,
   LookupSchema,
+  SliceSchema,
 } from './schema/streams';
 import { AuthenticationFieldSchema, ConnectionSchema, TalkdeskSchema } from './schema/talkdesk';
 
@@ -49,6 +58,20 @@ export class ManifestCompiler extends PartsCompiler {
         m.connection.max_response_bytes ?? defaultOf(ConnectionSchema, 'max_response_bytes'),
       authentication: this.authentication(m.authentication ?? { type: 'none' }),
       retryStatuses: new Set(m.retry?.statuses ?? defaultOf(RetrySchema, 'statuses')),
+      errorRules: (m.errors?.rules ?? []).map((rule, i) => {
+        const where = `errors.rules[${i}]`;
+        return {
+          where,
+          statuses: new Set(rule.statuses),
+          ...(rule.path !== undefined && { path: this.path(`${where}.path`, rule.path) }),
+          ...(rule.one_of && { oneOf: rule.one_of }),
+          ...(rule.contains !== undefined && { contains: rule.contains.toLowerCase() }),
+          action: rule.action,
+        };
+      }),
+      ...(m.errors?.error_message_path !== undefined && {
+        errorMessagePath: this.path('errors.error_message_path', m.errors.error_message_path),
+      }),
       maxPagesPerCall:
         m.limits?.max_pages_per_call ?? defaultOf(LimitsSchema, 'max_pages_per_call'),
       actions: (m.actions ?? []).map((a, i) => this.action(a, `actions[${i}]`)),
@@ -121,6 +144,8 @@ export class ManifestCompiler extends PartsCompiler {
             format,
             ...(inc.until_param && { untilParam: inc.until_param }),
             inclusive: inc.inclusive ?? defaultOf(IncrementalSchema, 'inclusive'),
+            required: inc.required ?? defaultOf(IncrementalSchema, 'required'),
+            ...(inc.slice && { slice: this.slice(inc.slice, format) }),
             lookbackMs:
               (inc.lookback_seconds ?? defaultOf(IncrementalSchema, 'lookback_seconds')) * 1000,
             precisionMs: updatePrecisionMs(
@@ -131,6 +156,12 @@ export class ManifestCompiler extends PartsCompiler {
         };
       }
     }
+    if (m.contacts?.enrich && compiled.contacts) {
+      compiled.contacts = {
+        ...compiled.contacts,
+        enrichments: this.enrichments(m.contacts.enrich),
+      };
+    }
     if (m.agents) compiled.agents = this.stream('agents', m.agents, ROOTS.listRequest);
     if (m.interactions) {
       const i = m.interactions;
@@ -138,6 +169,15 @@ export class ManifestCompiler extends PartsCompiler {
         const spec: LookupSpec | undefined = i.contact?.[key];
         if (!spec) return undefined;
         const where = `interactions.contact.${key}`;
+        if (key !== 'by_phone' && (spec.phone_forms || spec.last_digits !== undefined)) {
+          this.fail(where, '`phone_forms` and `last_digits` belong to by_phone');
+        }
+        if (spec.phone_forms && !JSON.stringify(spec.request).includes('lookup.phone_form')) {
+          this.fail(
+            `${where}.request`,
+            'with `phone_forms`, the request must use {{ lookup.phone_form }}',
+          );
+        }
         return {
           where,
           request: this.request(`${where}.request`, spec.request, ROOTS.lookupRequest),
@@ -145,6 +185,10 @@ export class ManifestCompiler extends PartsCompiler {
           notFound: new Set(
             spec.not_found_statuses ?? defaultOf(LookupSchema, 'not_found_statuses'),
           ),
+          ...(spec.phone_forms && { phoneForms: spec.phone_forms }),
+          ...(spec.phone_forms && {
+            lastDigits: spec.last_digits ?? defaultOf(LookupSchema, 'last_digits'),
+          }),
         };
       };
       compiled.interactions = {
@@ -193,6 +237,42 @@ export class ManifestCompiler extends PartsCompiler {
       );
     }
     return compiled;
+  }
+
+  private slice(spec: NonNullable<IncrementalSpec['slice']>, format: string): CompiledSlice {
+    const where = 'contacts.incremental.slice';
+    const stepMs = spec.step_seconds * 1000;
+    const maxStepMs = (spec.max_step_seconds ?? defaultOf(SliceSchema, 'max_step_seconds')) * 1000;
+    if (stepMs % granularityMs(format) !== 0) {
+      this.fail(`${where}.step_seconds`, `must be a multiple of what "${format}" can say`);
+    }
+    if (maxStepMs < stepMs) this.fail(`${where}.max_step_seconds`, 'is less than step_seconds');
+    const startMs = Date.parse(spec.start ?? defaultOf(SliceSchema, 'start'));
+    if (!Number.isFinite(startMs)) this.fail(`${where}.start`, 'is not a date and time');
+    return { stepMs, maxStepMs, maxRecords: spec.max_records, startMs };
+  }
+
+  private enrichments(spec: NonNullable<ContactsSpec['enrich']>): CompiledEnrichment[] {
+    return Object.entries(spec).flatMap(([field, e]) => {
+      if (!e) return [];
+      const where = `contacts.enrich.${field}`;
+      if (!(this.m.contacts?.fields as Record<string, unknown> | undefined)?.[field]) {
+        this.fail(where, `enriches contacts.fields.${field}, which is not mapped`);
+      }
+      return [
+        {
+          where,
+          field: field as EnrichableField,
+          request: this.request(`${where}.request`, e.request, ROOTS.enrichRequest),
+          value: this.path(`${where}.value`, e.value),
+          notFound: new Set(
+            e.not_found_statuses ?? defaultOf(EnrichmentSchema, 'not_found_statuses'),
+          ),
+          cacheSize: e.cache_size ?? defaultOf(EnrichmentSchema, 'cache_size'),
+          maxRequests: e.max_requests ?? defaultOf(EnrichmentSchema, 'max_requests'),
+        },
+      ];
+    });
   }
 
   private fields(): CompiledField[] {

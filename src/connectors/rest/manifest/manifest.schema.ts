@@ -2,8 +2,10 @@ import Type from 'typebox';
 import { RETRYABLE_STATUSES } from '../../resilience/http-upstream';
 import { ActionSchema, CredentialCheckSchema } from './schema/actions';
 import { AuthenticationSchema } from './schema/authentication';
+import { ErrorRuleSchema, ErrorsSchema } from './schema/errors';
 import { PaginatorSchema } from './schema/paginator';
 import { RequestSchema, ValueSchema } from './schema/request';
+import { EnrichmentSchema, RecordConditionSchema } from './schema/records';
 import { statuses, strict, toJsonSchema } from './schema/schema-builder';
 import {
   AgentsSchema,
@@ -85,6 +87,7 @@ export const ManifestSchema = strict(
     connection: ConnectionSchema,
     authentication: Type.Optional(AuthenticationSchema),
     retry: Type.Optional(RetrySchema),
+    errors: Type.Optional(ErrorsSchema),
     limits: Type.Optional(LimitsSchema),
     health: Type.Optional(HealthSchema),
     credential_check: Type.Optional(CredentialCheckSchema),
@@ -115,12 +118,15 @@ const DEFINITIONS = [
   PaginatorSchema,
   ContactsSchema,
   IncrementalSchema,
+  RecordConditionSchema,
+  EnrichmentSchema,
   AgentsSchema,
   LookupSchema,
   InteractionsSchema,
   InteractionStreamSchema,
   CredentialCheckSchema,
   ActionSchema,
+  ErrorRuleSchema,
 ];
 
 /** The JSON Schema (draft-07) of connector manifests. */

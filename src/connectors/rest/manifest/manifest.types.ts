@@ -12,6 +12,7 @@ import {
   LookupSchema,
 } from './schema/streams';
 import { AuthenticationFieldSchema } from './schema/talkdesk';
+import { EnrichmentSchema, RecordConditionSchema } from './schema/records';
 
 /**
  * The connector manifest as written (YAML or JSON): the types of what MANIFEST_SCHEMA accepts,
@@ -34,3 +35,5 @@ export type ActionSpec = Static<typeof ActionSchema>;
 export type AuthenticationSpec = Static<typeof AuthenticationSchema>;
 export type TalkdeskAuthenticationField = Static<typeof AuthenticationFieldSchema>;
 export type Manifest = Static<typeof ManifestSchema>;
+export type RecordConditionSpec = Static<typeof RecordConditionSchema>;
+export type EnrichmentSpec = Static<typeof EnrichmentSchema>;

@@ -2,6 +2,7 @@ import {
   CompiledAction,
   CompiledBody,
   CompiledPaginator,
+  CompiledRecordFilter,
   CompiledRequest,
   CompiledStream,
   CompiledValue,
@@ -9,7 +10,14 @@ import {
 import { isDateFormat } from './dates';
 import { Expression, ExpressionError } from './expression';
 import { LimitsSchema } from './manifest.schema';
-import { ActionSpec, Manifest, PaginatorSpec, RequestSpec, ValueSpec } from './manifest.types';
+import {
+  ActionSpec,
+  Manifest,
+  PaginatorSpec,
+  RecordConditionSpec,
+  RequestSpec,
+  ValueSpec,
+} from './manifest.types';
 import { JsonPath, PathError } from './paths';
 import { ActionInputSchema } from './schema/actions';
 import { PaginatorSchema } from './schema/paginator';
@@ -31,6 +39,7 @@ export const ROOTS = {
   health: [],
   recordValue: ['record', 'auth'],
   actionValue: ['record', 'auth', 'data', 'meta'],
+  enrichRequest: ['auth', 'value'],
 } as const;
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);
@@ -183,10 +192,17 @@ export class PartsCompiler {
       ...(spec.url !== undefined && {
         url: this.requestTemplate(`${where}.url`, spec.url, roots, 'path'),
       }),
-      query: Object.entries(spec.query ?? {}).map(([name, value]) => [
-        name,
-        this.requestTemplate(`${where}.query.${name}`, String(value), roots, 'text'),
-      ]),
+      query: Object.entries(spec.query ?? {}).flatMap(([name, value]) =>
+        (Array.isArray(value) ? value : [value]).map((item, i): [string, Template] => [
+          name,
+          this.requestTemplate(
+            `${where}.query.${name}${Array.isArray(value) ? `[${i}]` : ''}`,
+            String(item),
+            roots,
+            'text',
+          ),
+        ]),
+      ),
       headers: Object.entries(spec.headers ?? {}).map(([name, value]) => [
         name,
         this.requestTemplate(`${where}.headers.${name}`, value, roots, 'text'),
@@ -292,10 +308,14 @@ export class PartsCompiler {
       record_selector?: string;
       paginator?: PaginatorSpec;
       fields: Record<string, ValueSpec>;
+      record_filter?: RecordConditionSpec[];
     },
     roots: readonly string[],
   ): CompiledStream {
     return {
+      ...(spec.record_filter && {
+        recordFilter: this.recordFilter(`${where}.record_filter`, spec.record_filter),
+      }),
       where,
       request: this.request(`${where}.request`, spec.request, roots),
       selector: this.path(`${where}.record_selector`, spec.record_selector ?? ''),
@@ -306,6 +326,21 @@ export class PartsCompiler {
           this.value(`${where}.fields.${key}`, value, ROOTS.recordValue),
         ]),
       ),
+    };
+  }
+
+  private recordFilter(where: string, conditions: RecordConditionSpec[]): CompiledRecordFilter {
+    return {
+      conditions: conditions.map((c, i) => {
+        if (c.in === undefined && c.not_in === undefined) {
+          this.fail(`${where}[${i}]`, 'needs `in`, `not_in` or both');
+        }
+        return {
+          path: this.path(`${where}[${i}].path`, c.path),
+          ...(c.in && { in: c.in }),
+          ...(c.not_in && { notIn: c.not_in }),
+        };
+      }),
     };
   }
 

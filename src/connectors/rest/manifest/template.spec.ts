@@ -89,3 +89,27 @@ describe('templates', () => {
     expect(t.render({ auth: {} })).toEqual({ text: '', missing: true });
   });
 });
+
+describe('typed filters', () => {
+  const value = (text: string, scope: Record<string, unknown>) =>
+    new Template(text, ['meta']).value(scope);
+
+  it('give a single placeholder its JSON type for request bodies', () => {
+    expect(value('{{ meta.id | integer }}', { meta: { id: '42' } })).toBe(42);
+    expect(value('{{ meta.id | integer }}', { meta: { id: 42 } })).toBe(42);
+    expect(value('{{ meta.n | number }}', { meta: { n: '2.5' } })).toBe(2.5);
+    expect(value('{{ meta.b | boolean }}', { meta: { b: 'TRUE' } })).toBe(true);
+    expect(value('{{ meta.b | boolean }}', { meta: { b: false } })).toBe(false);
+  });
+
+  it('leave a value that is not of the type missing, never a wrong value', () => {
+    expect(value('{{ meta.id | integer }}', { meta: { id: '42abc' } })).toBeUndefined();
+    expect(value('{{ meta.id | integer }}', { meta: { id: '4.2' } })).toBeUndefined();
+    expect(
+      value('{{ meta.id | integer }}', { meta: { id: '99999999999999999999' } }),
+    ).toBeUndefined();
+    expect(value('{{ meta.n | number }}', { meta: { n: '' } })).toBeUndefined();
+    expect(value('{{ meta.b | boolean }}', { meta: { b: 'yes' } })).toBeUndefined();
+    expect(value('{{ meta.id | integer }}', { meta: {} })).toBeUndefined();
+  });
+});

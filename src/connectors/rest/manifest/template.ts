@@ -40,6 +40,15 @@ const FILTERS: Record<string, { arg: boolean; doc: string }> = {
   first: { arg: false, doc: 'the first element of a list' },
   join: { arg: true, doc: 'joins a list with the given separator, e.g. join(",")' },
   default: { arg: true, doc: 'the given text when the value is missing, e.g. default("open")' },
+  integer: {
+    arg: false,
+    doc: 'the value as a JSON integer (`"42"` becomes `42`); missing when it is not one',
+  },
+  number: { arg: false, doc: 'the value as a JSON number; missing when it is not one' },
+  boolean: {
+    arg: false,
+    doc: 'the value as a JSON boolean (`true`/`false`, any case); missing otherwise',
+  },
   soql: {
     arg: false,
     doc: "escapes a SOQL string literal's content: `WHERE Email = '{{ lookup.email | soql }}'`",
@@ -87,6 +96,28 @@ export const TEMPLATE_FILTERS: Readonly<Record<string, string>> = Object.fromEnt
 
 const isMissing = (value: unknown) => value === undefined || value === null;
 
+/**
+ * Filters that give a value its JSON type, for request bodies whose API checks types (ids as
+ * numbers, flags as booleans): a value that does not read as the type becomes missing, so the
+ * property is left out rather than sent wrong.
+ */
+const TYPED_FILTERS: Record<string, (value: unknown) => unknown> = {
+  integer: (v) => {
+    const n = typeof v === 'number' ? v : /^\s*-?\d+\s*$/.test(textOf(v)) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) ? n : undefined;
+  },
+  number: (v) => {
+    const t = textOf(v).trim();
+    const n = typeof v === 'number' ? v : t === '' ? NaN : Number(t);
+    return Number.isFinite(n) ? n : undefined;
+  },
+  boolean: (v) => {
+    if (typeof v === 'boolean') return v;
+    const t = textOf(v).trim().toLowerCase();
+    return t === 'true' ? true : t === 'false' ? false : undefined;
+  },
+};
+
 /** A value as template text: lists joined with commas, objects as JSON. */
 export function textOf(value: unknown): string {
   if (isMissing(value)) return '';
@@ -97,6 +128,8 @@ export function textOf(value: unknown): string {
 }
 
 function applyFilter(value: unknown, filter: Filter): unknown {
+  const typed = TYPED_FILTERS[filter.name];
+  if (typed) return isMissing(value) ? value : typed(value);
   switch (filter.name) {
     case 'default':
       return isMissing(value) || value === '' ? filter.arg : value;

@@ -1,6 +1,7 @@
 import { AccountRef, ActionDefinition, ActionOutcome, ActionRequest } from '../../../ports';
 import { ActionRejectedError } from '../../../ports/errors';
 import { evaluate, Scope, text } from '../mapper';
+import { quotedMessage } from '../error-classifier';
 import { restAccount } from '../rest-account';
 import { RestClient } from '../rest-client';
 
@@ -65,8 +66,12 @@ export class ActionsCapability {
       accept: this.refusals,
     });
     if (this.refusals.has(answer.status)) {
-      const said = action.errorMessagePath ? text(action.errorMessagePath.get(answer.body)) : null;
-      const why = said ? `: ${acc.secrets.mask(said).slice(0, 300)}` : '';
+      const said = quotedMessage(
+        action.errorMessagePath ?? this.client.manifest.errorMessagePath,
+        answer.body,
+        acc.secrets,
+      );
+      const why = said ? `: ${said}` : '';
       throw new ActionRejectedError(
         `The external system refused ${name} (HTTP ${answer.status})${why}`,
       );

@@ -49,7 +49,11 @@ export async function listIncremental(
   const step = granularityMs(inc.format);
   const unit = inc.precisionMs;
   const sinceParam =
-    since === null ? undefined : formatDate(inc.inclusive ? since : since - step, inc.format);
+    since === null
+      ? inc.required
+        ? formatDate(0, inc.format)
+        : undefined
+      : formatDate(inc.inclusive ? since : since - step, inc.format);
   const untilParam = formatDate(query.changedUntil, inc.format);
   const scope: Scope = {
     auth: account.auth,
@@ -74,12 +78,14 @@ export async function listIncremental(
   let previous: { id: string; updatedAt: number } | undefined;
   let ended = false;
   let next: PageState | null;
+  let filtered = 0;
   for (let pages = 0; ;) {
     const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
       bounds,
     });
     pageStates.push(state);
     pages++;
+    filtered += page.filtered;
     // Only ids and update times for now: the other fields wait until a record is handed out.
     const keys = await client.mapAll(
       'contacts',
@@ -156,14 +162,14 @@ export async function listIncremental(
   const records = mapped.flatMap((m) =>
     m.value ? [{ ...m.value, updatedAt: Math.floor(m.value.updatedAt / unit) * unit }] : [],
   );
-  if (!hasMore) return { records, hasMore: false };
+  if (!hasMore) return { records, hasMore: false, filtered };
   if (records.length === 0) {
     throw new UpstreamError('Every contact of this batch failed its field mapping: see the log');
   }
   const firstPage = rest.length > 0 ? Math.min(...rest.map((c) => c.page)) : -1;
   const resumeAt = firstPage >= 0 ? pageStates[firstPage] : next;
   const last = records[records.length - 1];
-  if (!resumeAt) return { records, hasMore };
+  if (!resumeAt) return { records, hasMore, filtered };
   const resume: KeysetResume = { a: [last.updatedAt, last.id], s: resumeAt, q: since };
-  return { records, hasMore, resume: checkedResume(resume) };
+  return { records, hasMore, resume: checkedResume(resume), filtered };
 }

@@ -5,7 +5,9 @@ import { initialState, isPageState, PageState, stateKey } from '../paginators';
 import { RestAccount, restAccount } from '../rest-account';
 import { RestClient } from '../rest-client';
 import { checkedResume, recentIds, REPEATED_PAGE } from '../resume';
+import { Enricher } from '../records/enrichment';
 import { ContactsStream, listIncremental } from './contacts-incremental';
+import { listSlices } from './contacts-slices';
 
 /** Contacts' paging state carried in next_offset (full syncs). */
 interface FullResume {
@@ -21,7 +23,12 @@ interface FullResume {
  * (`contacts.incremental`, contacts-incremental.ts), else in the upstream's own order.
  */
 export class ContactsCapability {
-  constructor(private readonly client: RestClient) {}
+  private readonly enricher?: Enricher;
+
+  constructor(private readonly client: RestClient) {
+    const enrichments = client.manifest.contacts?.enrichments;
+    if (enrichments?.length) this.enricher = new Enricher(client, enrichments);
+  }
 
   async listContacts(
     account: AccountRef,
@@ -31,9 +38,15 @@ export class ContactsCapability {
     const contacts = this.client.manifest.contacts;
     if (!contacts) throw new UpstreamError('This connector’s manifest has no contacts section');
     const acc = restAccount(account);
-    return contacts.incremental
-      ? listIncremental(this.client, acc, contacts, query, signal)
-      : this.listFull(acc, contacts, query, signal);
+    const batch = contacts.incremental?.slice
+      ? await listSlices(this.client, acc, contacts, query, signal)
+      : contacts.incremental
+        ? await listIncremental(this.client, acc, contacts, query, signal)
+        : await this.listFull(acc, contacts, query, signal);
+    await this.enricher?.enrich(acc, batch.records, signal);
+    // Only a count worth telling travels in the batch.
+    if (!batch.filtered) delete batch.filtered;
+    return batch;
   }
 
   /** Contacts in the upstream's own order, for an upstream that cannot filter by update time. */
@@ -65,9 +78,11 @@ export class ContactsCapability {
     const resumeAt = (at: Omit<FullResume, 'd'>): ResumeState =>
       checkedResume({ ...at, d: recentIds([...previous, ...records.map((c) => c.id)]) });
     const scope: Scope = { auth: account.auth, limit: query.limit };
+    let filtered = 0;
     for (let pages = 0; ;) {
       const page = await this.client.readPage(account, contacts, scope, state, signal, 'contacts');
       pages++;
+      filtered += page.filtered;
       const mapped = await this.client.mapAll('contacts', page.records, skip, (rec) =>
         toContact(contacts.fields, rec, { auth: account.auth }, false),
       );
@@ -77,22 +92,23 @@ export class ContactsCapability {
           records.push(value);
         }
         if (records.length >= query.limit) {
-          if (index + 1 >= page.records.length && !page.next) return { records, hasMore: false };
+          if (index + 1 >= page.records.length && !page.next)
+            return { records, hasMore: false, filtered };
           const at =
             index + 1 < page.records.length
               ? { s: state, k: index + 1 }
               : { s: page.next ?? state, k: 0 };
-          return { records, hasMore: true, resume: resumeAt(at) };
+          return { records, hasMore: true, resume: resumeAt(at), filtered };
         }
       }
-      if (!page.next) return { records, hasMore: false };
+      if (!page.next) return { records, hasMore: false, filtered };
       const key = stateKey(page.next);
       if (seen.has(key)) throw new UpstreamError(REPEATED_PAGE);
       seen.add(key);
       state = page.next;
       skip = 0;
       if (pages >= this.client.manifest.maxPagesPerCall) {
-        return { records, hasMore: true, resume: resumeAt({ s: state, k: 0 }) };
+        return { records, hasMore: true, resume: resumeAt({ s: state, k: 0 }), filtered };
       }
     }
   }

@@ -1,5 +1,6 @@
 import { AccountRef, ContactLookup, InteractionQuery, InteractionRecord } from '../../../ports';
 import { DEFAULT_PHONE_REGION, phoneLookupForms } from '../../../../talkdesk/contract/phone';
+import { phoneForms } from '../../../lookup/phone-forms';
 import { CompiledInteractionStream, CompiledLookup } from '../../manifest/compiled';
 import { Scope, text, toInteraction } from '../mapper';
 import { initialState, stateKey } from '../paginators';
@@ -31,12 +32,9 @@ export class InteractionsCapability {
       spec.request,
       { auth: account.auth, lookup, limit: 1 },
       signal,
-      {
-        label,
-        accept: spec.notFound,
-      },
+      { label, accept: spec.notFound, acceptNotFound: true },
     );
-    if (spec.notFound.has(answer.status)) return null;
+    if (answer.notFound || spec.notFound.has(answer.status)) return null;
     const selected = spec.selector.get(answer.body);
     const record = Array.isArray(selected) ? selected[0] : selected;
     if (record === undefined || record === null) return null;
@@ -83,17 +81,7 @@ export class InteractionsCapability {
       }
     }
     if (!found && spec.byPhone) {
-      const region = this.client.options.defaultPhoneRegion ?? DEFAULT_PHONE_REGION;
-      for (const phone of contact.phones.slice(0, MAX_LOOKUP_VALUES)) {
-        found = await this.lookup(
-          acc,
-          spec.byPhone,
-          { ...base, ...phoneLookupForms(phone, region) },
-          signal,
-          'contact lookup by phone',
-        );
-        if (found) break;
-      }
+      found = await this.lookupByPhone(acc, spec.byPhone, contact.phones, base, signal);
     }
     if (!found) return null;
     const types = query.types.filter((t) => spec.types.includes(t));
@@ -119,6 +107,34 @@ export class InteractionsCapability {
       .slice(0, query.limit);
   }
 
+  /**
+   * By phone: each number (at most MAX_LOOKUP_VALUES) once, or, with `phone_forms`, in each
+   * declared written form in turn (`lookup.phone_form`) until one finds the contact. Every
+   * attempt is one request under the call's budget (its signal): a slow upstream ends the
+   * search with the request's deadline, never after it.
+   */
+  private async lookupByPhone(
+    account: RestAccount,
+    spec: CompiledLookup,
+    phones: readonly string[],
+    base: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Found | null> {
+    const region = this.client.options.defaultPhoneRegion ?? DEFAULT_PHONE_REGION;
+    for (const phone of phones.slice(0, MAX_LOOKUP_VALUES)) {
+      const written = phoneLookupForms(phone, region);
+      const forms = spec.phoneForms
+        ? phoneForms(phone, region, spec.phoneForms, spec.lastDigits)
+        : [{ form: undefined, value: undefined }];
+      for (const { value } of forms) {
+        const lookup = { ...base, ...written, ...(value !== undefined && { phone_form: value }) };
+        const found = await this.lookup(account, spec, lookup, signal, 'contact lookup by phone');
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+
   /** A stream's interactions (null when the upstream does not know the contact). */
   private async readInteractions(
     account: RestAccount,
@@ -140,9 +156,9 @@ export class InteractionsCapability {
         state,
         signal,
         'interactions',
-        { accept: notFound },
+        { accept: notFound, acceptNotFound: true },
       );
-      if (notFound.has(page.status)) return pages === 0 ? null : out;
+      if (page.notFound || notFound.has(page.status)) return pages === 0 ? null : out;
       const mapped = await this.client.mapAll('interactions', page.records, 0, (r) =>
         toInteraction(stream.fields, r, { auth: account.auth }, defaultType),
       );

@@ -18,8 +18,13 @@ export const RequestSchema = definition(
       ),
       query: Type.Optional(
         mapOf(
-          'Query parameters (templates).',
-          Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] }),
+          'Query parameters (templates). A list repeats the parameter, in order: `role[]: [agent, admin]` sends `role[]=agent&role[]=admin`.',
+          Type.Unsafe<string | number | boolean | (string | number | boolean)[]>({
+            anyOf: [
+              { type: ['string', 'number', 'boolean'] },
+              { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+            ],
+          }),
         ),
       ),
       headers: Type.Optional(

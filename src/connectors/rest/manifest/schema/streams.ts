@@ -2,9 +2,46 @@ import Type from 'typebox';
 import { fieldsOf, RequestSchema } from './request';
 import { PaginatorSchema } from './paginator';
 import { definition, described, oneOf, statuses, strict, template } from './schema-builder';
+import { EnrichSchema, LastDigitsSchema, PhoneFormsSchema, RecordFilterSchema } from './records';
 
 const recordSelector = () =>
   Type.Optional(Type.String({ description: 'Path of the records in the answer.' }));
+
+export const SliceSchema = strict(
+  {
+    step_seconds: Type.Integer({
+      minimum: 1,
+      maximum: 31_536_000,
+      description:
+        'Width of a slice; a multiple of what `format` can say (86400 for `date`). Each slice is read whole, so it must hold at most `max_records`.',
+    }),
+    max_step_seconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 315_360_000,
+        default: 31_536_000,
+        description:
+          'Widest slice: after an empty slice the next is twice as wide, up to this (back to `step_seconds` after one with records).',
+      }),
+    ),
+    max_records: Type.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      description:
+        'Most records one slice may hold (e.g. the API’s cap on a filtered query); more is the coded error `upstream_slice_too_large`, never a silent cut.',
+    }),
+    start: Type.Optional(
+      Type.String({
+        default: '2000-01-01T00:00:00Z',
+        description: 'Where a full sync’s first slice starts.',
+      }),
+    ),
+  },
+  {
+    description:
+      'Date-range slices for an upstream that filters by update time but does not sort by it: each slice (`{{ since }}` to `{{ until }}`, its last instant) is read whole and sorted by (update time, id).',
+  },
+);
 
 export const IncrementalSchema = definition(
   'incremental',
@@ -35,6 +72,14 @@ export const IncrementalSchema = definition(
             'Whether the upstream includes records updated exactly at `since`; when not, the bridge asks from one step earlier.',
         }),
       ),
+      required: Type.Optional(
+        Type.Boolean({
+          default: false,
+          description:
+            'The upstream refuses a first request without the lower bound (Zendesk’s `start_time`): a full sync sends the Unix epoch instead of leaving `param` out.',
+        }),
+      ),
+      slice: Type.Optional(SliceSchema),
       lookback_seconds: Type.Optional(
         Type.Integer({
           minimum: 0,
@@ -63,6 +108,8 @@ export const ContactsSchema = definition(
       record_selector: recordSelector(),
       paginator: Type.Optional(PaginatorSchema),
       incremental: Type.Optional(IncrementalSchema),
+      record_filter: Type.Optional(RecordFilterSchema),
+      enrich: EnrichSchema,
       fields: fieldsOf(
         'The Talkdesk contact, field by field.',
         {
@@ -99,6 +146,7 @@ export const AgentsSchema = definition(
       request: described(RequestSchema, 'The list request (templates over `auth`, `limit`).'),
       record_selector: recordSelector(),
       paginator: Type.Optional(PaginatorSchema),
+      record_filter: Type.Optional(RecordFilterSchema),
       fields: fieldsOf(
         'The Talkdesk agent.',
         {
@@ -122,12 +170,14 @@ export const LookupSchema = definition(
     {
       request: described(
         RequestSchema,
-        'Templates over `auth` and `lookup` (`lookup.id`, `lookup.email`, `lookup.phone` as Talkdesk sent it, `lookup.phone_e164`, `lookup.phone_digits`, `lookup.name`).',
+        'Templates over `auth` and `lookup` (`lookup.id`, `lookup.email`, `lookup.phone` as Talkdesk sent it, `lookup.phone_e164`, `lookup.phone_digits`, `lookup.phone_form` with `phone_forms`, `lookup.name`).',
       ),
       record_selector: Type.Optional(
         template('Path of the contact (or list of contacts) in the answer.'),
       ),
       not_found_statuses: Type.Optional(statuses('Statuses meaning "no such contact".', [404])),
+      phone_forms: PhoneFormsSchema,
+      last_digits: LastDigitsSchema,
     },
     {
       description:

@@ -1,0 +1,234 @@
+import { expectError, syncAgents, syncContacts } from './support/talkdesk';
+import { startTestApp, TestApp } from './support/test-app';
+import { FakeFreshdesk } from './support/upstreams/fake-freshdesk';
+import { freshdeskCredentials } from './support/upstreams/fake-freshdesk-data';
+
+/** The whole bridge over connectors/freshdesk.yaml and the Freshdesk stand-in. */
+
+const CONTACTS = 1200;
+
+describe('Freshdesk (connectors/freshdesk.yaml)', () => {
+  let fd: FakeFreshdesk;
+  let t: TestApp;
+  const initech = freshdeskCredentials(0);
+  const umbrella = freshdeskCredentials(1);
+  const searches = (domain: string) =>
+    fd.server.requests.filter((r) => r.path === `/${domain}/api/v2/search/contacts`);
+  const open = () => {
+    fd.windows.reset();
+    fd.limits = {
+      perMinute: 100_000,
+      contactsListPerMinute: 100_000,
+      ticketsListPerMinute: 100_000,
+      ticketCreatePerMinute: 100_000,
+      windowMs: 60_000,
+    };
+  };
+
+  beforeAll(async () => {
+    fd = new FakeFreshdesk({ contacts: CONTACTS, agents: 10 });
+    open();
+    await fd.start();
+    t = await startTestApp({
+      connector: 'rest',
+      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorBaseUrl: fd.baseUrl,
+      contactsPageSize: 250,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fd?.stop();
+  });
+  beforeEach(() => open());
+
+  it('validates the API key; a wrong one is 401', async () => {
+    expect((await t.post('/auth/validate', { auth: initech })).status).toBe(204);
+    expectError(await t.post('/auth/validate', { auth: { ...initech, api_key: 'nope' } }), 401);
+  });
+
+  it('a full sync in day slices sends every contact once, in order, with a checkpoint', async () => {
+    const before = searches('initech').length;
+    const run = await syncContacts(t, initech);
+    const ids = run.contacts.map((c) => c.id);
+    const live = fd.account(0).contacts.filter((c) => !c.deleted);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(live.map((c) => String(c.id)).sort());
+    expect(typeof run.checkpoint).toBe('string');
+    const calls = searches('initech').slice(before);
+    // Every query is a whole-day range of the bridge's own writing.
+    for (const c of calls) {
+      expect(c.url.searchParams.get('query')).toMatch(
+        /^"updated_at:>'\d{4}-\d\d-\d\d' AND updated_at:<'\d{4}-\d\d-\d\d'"$/,
+      );
+    }
+    const days = new Set(live.map((c) => new Date(c.updated_s * 1000).toISOString().slice(0, 10)));
+    const minimum = [...days].reduce(
+      (n, day) =>
+        n +
+        Math.ceil(
+          live.filter((c) => new Date(c.updated_s * 1000).toISOString().startsWith(day)).length /
+            30,
+        ),
+      0,
+    );
+    console.log(
+      `freshdesk full sync: ${live.length} contacts over ${days.size} days, ${run.pages.length} Talkdesk pages, ${calls.length} upstream requests, minimum ${minimum} (30 per search page)`,
+    );
+    // The company's name, read once per company.
+    const withCompany = live.find((c) => c.company_id)!;
+    const company = fd.account(0).companies.find((c) => c.id === withCompany.company_id)!;
+    expect(run.contacts.find((c) => c.id === String(withCompany.id)).company).toBe(company.name);
+    const companyCalls = fd.server.requests.filter((r) =>
+      r.path.startsWith('/initech/api/v2/companies/'),
+    );
+    expect(companyCalls.length).toBe(new Set(live.map((c) => c.company_id).filter(Boolean)).size);
+  });
+
+  it('an incremental sync after changes brings exactly those contacts', async () => {
+    const first = await syncContacts(t, umbrella);
+    const now = Math.floor(Date.now() / 1000);
+    const live = fd.account(1).contacts.filter((c) => !c.deleted);
+    const changed = [live[2], live[600], live[1100]];
+    changed.forEach((c, k) => fd.updateContact(1, c.id, { name: `Changed ${k}` }, now - 3_000 + k));
+    const before = searches('umbrella').length;
+    const again = await syncContacts(t, umbrella, first.checkpoint);
+    expect(again.contacts.map((c) => c.id).sort()).toEqual(changed.map((c) => String(c.id)).sort());
+    // Slices from the checkpoint on, widening while empty: about log2 of the days since the
+    // last change before today's, not the whole history again.
+    const requests = searches('umbrella').length - before;
+    console.log(
+      `freshdesk incremental sync: ${again.contacts.length} contacts in ${requests} upstream requests`,
+    );
+    expect(requests).toBeLessThanOrEqual(16);
+  });
+
+  it('a day holding more than a query can return is a coded error, not a silent cut', async () => {
+    const crowded = new FakeFreshdesk({ contacts: 2, agents: 1 });
+    const day = Date.UTC(2025, 0, 15) / 1000;
+    for (let i = 0; i < 301; i++) {
+      crowded.addContact(0, {
+        name: `Crowd ${i}`,
+        email: `crowd${i}@x.example`,
+        other_emails: [],
+        phone: null,
+        mobile: null,
+        company_id: null,
+        job_title: null,
+        deleted: false,
+        created_s: day,
+        updated_s: day + i,
+      });
+    }
+    await crowded.start();
+    const app = await startTestApp({
+      connector: 'rest',
+      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorBaseUrl: crowded.baseUrl,
+    });
+    try {
+      let res;
+      let meta: Record<string, unknown> | undefined;
+      for (let n = 0; n < 20; n++) {
+        res = await app.post('/contacts/sync', { auth: initech, ...(meta && { meta }) });
+        if (res.status !== 200 || !res.body.next_offset) break;
+        meta = { offset: res.body.next_offset, context: res.body.context };
+      }
+      expectError(res!, 502);
+      expect(res!.body.code).toBe('upstream_slice_too_large');
+    } finally {
+      await app.close();
+      await crowded.stop();
+    }
+  });
+
+  it('agents: every agent with an email, once', async () => {
+    const run = await syncAgents(t, initech);
+    const agents = fd.account(0).agents.filter((a) => a.email);
+    expect(run.agents.map((a) => a.id).sort()).toEqual(agents.map((a) => String(a.id)).sort());
+  });
+
+  it('interactions: the caller’s tickets of any age, by id and by a typed phone', async () => {
+    const requester = fd.account(0).tickets[0].requester_id;
+    const res = await t.post('/interactions/retrieve', {
+      auth: initech,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_external_id: String(requester), contact_emails: [], contact_phones: [] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(2);
+    for (const i of res.body) {
+      expect(['none', 'low', 'normal', 'high', 'urgent']).toContain(i.priority);
+      expect(['new', 'open', 'pending', 'solved', 'closed']).toContain(i.status);
+    }
+    const contact = fd
+      .account(0)
+      .contacts.find(
+        (c) =>
+          !c.deleted &&
+          c.phone?.startsWith('(') &&
+          fd.account(0).tickets.some((x) => x.requester_id === c.id),
+      )!;
+    const byPhone = await t.post('/interactions/retrieve', {
+      auth: initech,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_phones: [`+1${contact.phone!.replace(/\D/g, '')}`] },
+    });
+    expect(byPhone.body).toHaveLength(2);
+  });
+
+  it('create_ticket: requester and priority sent as integers', async () => {
+    const contact = fd.account(0).contacts.find((c) => !c.deleted)!;
+    const res = await t.post('/actions/create_ticket', {
+      auth: initech,
+      meta: { contact_external_id: String(contact.id) },
+      data: { subject: 'Missed call', description: 'Call back', priority: '3' },
+    });
+    expect(res.status).toBe(201);
+    const post = fd.server.requests.filter((r) => r.method === 'POST').pop()!;
+    expect(post.body).toEqual({
+      subject: 'Missed call',
+      description: 'Call back',
+      requester_id: contact.id,
+      priority: 3,
+      status: 2,
+      source: 3,
+    });
+    const refused = await t.post('/actions/create_ticket', {
+      auth: initech,
+      meta: { contact_external_id: '1' },
+      data: { subject: 'x', description: 'y' },
+    });
+    expectError(refused, 400);
+    expect(refused.body.message).toMatch(/no contact matching/);
+  });
+
+  it('answers 401 once the API key is reset', async () => {
+    const other = new FakeFreshdesk({ contacts: 3, agents: 2 });
+    await other.start();
+    const app = await startTestApp({
+      connector: 'rest',
+      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorBaseUrl: other.baseUrl,
+    });
+    try {
+      expect((await app.post('/auth/validate', { auth: initech })).status).toBe(204);
+      other.resetApiKey(0);
+      expectError(await app.post('/contacts/sync', { auth: initech }), 401);
+    } finally {
+      await app.close();
+      await other.stop();
+    }
+  });
+
+  it('a sync running into the per-minute limit (429 with Retry-After) completes', async () => {
+    // A window a little larger than a Talkdesk page needs: later pages wait for the next one.
+    fd.limits = { ...fd.limits, perMinute: 40, windowMs: 1_500 };
+    const before = fd.rateLimited;
+    const run = await syncContacts(t, umbrella);
+    const live = fd.account(1).contacts.filter((c) => !c.deleted);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(live.map((c) => String(c.id)).sort());
+    // It did run into the limit: some requests were answered 429, and retried.
+    expect(fd.rateLimited).toBeGreaterThan(before);
+  });
+});

@@ -1,0 +1,44 @@
+import { CRM_USERS, FakeCrm } from './fake-crm';
+import { credentialsOf, FakeHelpdesk } from './fake-helpdesk';
+import { FakeHttpServer } from './fake-http';
+import { FakePunchClock, PUNCH_CLOCK_KEY } from './fake-punch-clock';
+
+/** A stand-in that one FakeHttpServer serves (its `server`), with its demo data. */
+export interface StandIn {
+  readonly server: FakeHttpServer;
+  stop(): Promise<void>;
+}
+
+/** A stand-in a user can run on a fixed port to try example manifests end to end. */
+export interface ExampleUpstream {
+  /** What it plays, in a few words. */
+  about: string;
+  /** The manifests of connectors/ it answers. */
+  manifests: string[];
+  /** A new one, with its demo data. */
+  create(): StandIn;
+  /** Credentials it accepts, as Talkdesk sends them in `auth`. */
+  auth: Record<string, string>;
+  /** Appended to the server's origin: the base URL the manifests are pointed at. */
+  path: string;
+}
+
+const example = (
+  about: string,
+  manifests: string[],
+  create: () => StandIn,
+  auth: Record<string, string>,
+  path = '',
+): ExampleUpstream => ({ about, manifests, create, auth, path });
+
+/**
+ * The example upstreams of `npm run example:upstream -- <name> --port <port>`: one line each,
+ * its name, what it plays, the manifests it answers, how it is made, the credentials it takes and
+ * the path of its base URL (a stand-in needing more than one server starts them in `create`).
+ */
+// prettier-ignore
+export const EXAMPLE_UPSTREAMS: Record<string, ExampleUpstream> = {
+  helpdesk: example('a help desk (customers, agents, tickets, notes)', ['helpdesk.yaml'], () => new FakeHelpdesk(), credentialsOf(0), '/{{ auth.subdomain }}/api/v2'),
+  'punch-clock': example("Talkdesk's time-tracking example API (agents, punch clock)", ['punch-clock-formatted.yaml', 'punch-clock-not-formatted.yaml'], () => new FakePunchClock(), { api_key: PUNCH_CLOCK_KEY }),
+  crm: example('a CRM (session login, people, owners, activities)', ['crm.yaml'], () => new FakeCrm(), { username: CRM_USERS[0].username, password: CRM_USERS[0].password }, '/v1'),
+};

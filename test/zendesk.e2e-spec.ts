@@ -1,0 +1,211 @@
+import { expectError, syncAgents, syncContacts } from './support/talkdesk';
+import { startTestApp, TestApp } from './support/test-app';
+import { FakeZendesk } from './support/upstreams/fake-zendesk';
+import { zendeskCredentials } from './support/upstreams/fake-zendesk-data';
+
+/** The whole bridge over connectors/zendesk.yaml and the Zendesk stand-in. */
+
+const END_USERS = 1500;
+const EXPORT_PAGE = 1000;
+
+describe('Zendesk (connectors/zendesk.yaml)', () => {
+  let zd: FakeZendesk;
+  let t: TestApp;
+  const acme = zendeskCredentials(0);
+  const globex = zendeskCredentials(1);
+  const exportCalls = (subdomain: string) =>
+    zd.server.requests.filter((r) => r.path === `/${subdomain}/api/v2/incremental/users/cursor`);
+  const open = (limits = { perMinute: 700, incrementalPerMinute: 10_000, windowMs: 60_000 }) => {
+    zd.windows.reset();
+    zd.limits = limits;
+  };
+
+  beforeAll(async () => {
+    zd = new FakeZendesk({ endUsers: END_USERS, agents: 12 });
+    open();
+    await zd.start();
+    t = await startTestApp({
+      connector: 'rest',
+      connectorManifest: 'connectors/zendesk.yaml',
+      connectorBaseUrl: zd.baseUrl,
+      contactsPageSize: 500,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await zd?.stop();
+  });
+  beforeEach(() => open());
+
+  it('validates the API token; a wrong one or another subdomain is 401', async () => {
+    expect((await t.post('/auth/validate', { auth: acme })).status).toBe(204);
+    expectError(await t.post('/auth/validate', { auth: { ...acme, api_token: 'nope-nope' } }), 401);
+    expectError(await t.post('/auth/validate', { auth: { ...acme, subdomain: 'initech' } }), 401);
+  });
+
+  it('a full sync sends every live end user once: agents and deleted users filtered out', async () => {
+    const before = exportCalls('acme').length;
+    const run = await syncContacts(t, acme);
+    const ids = run.contacts.map((c) => c.id);
+    const users = zd.account(0).users;
+    const customers = users.filter((u) => u.role === 'end-user' && u.active);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(customers.map((u) => String(u.id)).sort());
+    const calls = exportCalls('acme').slice(before);
+    // start_time is mandatory on the first request: a full sync starts at the epoch.
+    expect(calls[0].url.searchParams.get('start_time')).toBe('0');
+    const minimum = Math.ceil(users.length / EXPORT_PAGE);
+    console.log(
+      `zendesk full sync: ${users.length} users exported (${customers.length} live end users), ${run.pages.length} Talkdesk pages, ${calls.length} upstream requests, minimum ${minimum}`,
+    );
+    expect(calls.length).toBeLessThanOrEqual(minimum + run.pages.length);
+    const sample = customers.find((u) => u.phone?.startsWith('(') && u.email)!;
+    expect(run.contacts.find((c) => c.id === String(sample.id))).toMatchObject({
+      name: sample.name,
+      emails: [sample.email],
+      phones: [`+1${sample.phone!.replace(/\D/g, '')}`],
+      url: `https://acme.zendesk.com/agent/users/${sample.id}`,
+    });
+    expect(typeof run.checkpoint).toBe('string');
+    const metrics = await t.get('/metrics');
+    const filtered = /bridge_records_dropped_total\{kind="contact",reason="filtered"\} (\d+)/.exec(
+      metrics.payload,
+    );
+    expect(Number(filtered?.[1])).toBeGreaterThanOrEqual(users.length - customers.length);
+  });
+
+  it('an incremental sync after changes brings exactly those end users', async () => {
+    const first = await syncContacts(t, globex);
+    const now = Math.floor(Date.now() / 1000);
+    const customers = zd.account(1).users.filter((u) => u.role === 'end-user' && u.active);
+    const changed = [customers[5], customers[700], customers[1200]];
+    changed.forEach((u, k) => zd.updateUser(1, u.id, { name: `Changed ${k}` }, now - 150 + k));
+    // An agent changed too: still not a contact.
+    const agent = zd.account(1).users.find((u) => u.role === 'agent')!;
+    zd.updateUser(1, agent.id, { name: 'Agent renamed' }, now - 140);
+    const again = await syncContacts(t, globex, first.checkpoint);
+    const ids = again.contacts.map((c) => c.id);
+    expect(ids.sort()).toEqual(changed.map((u) => String(u.id)).sort());
+    expect(again.contacts.map((c) => c.name).sort()).toEqual([
+      'Changed 0',
+      'Changed 1',
+      'Changed 2',
+    ]);
+  });
+
+  it('agents: agents and admins asked with repeated role[] parameters, those without email skipped', async () => {
+    const run = await syncAgents(t, acme);
+    const staff = zd.account(0).users.filter((u) => u.role !== 'end-user' && u.email);
+    expect(run.agents.map((a) => a.id).sort()).toEqual(staff.map((u) => String(u.id)).sort());
+    const list = zd.server.requests.filter((r) => r.path === '/acme/api/v2/users').pop()!;
+    expect(list.url.searchParams.getAll('role[]')).toEqual(['agent', 'admin']);
+  });
+
+  it('interactions: the caller’s tickets in Talkdesk’s enumerations, by id and by phone', async () => {
+    const requester = zd.account(0).tickets[0].requester_id;
+    const byId = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_external_id: String(requester), contact_emails: [], contact_phones: [] },
+    });
+    expect(byId.status).toBe(200);
+    expect(byId.body).toHaveLength(3);
+    for (const i of byId.body) {
+      expect(['none', 'low', 'normal', 'high', 'urgent']).toContain(i.priority);
+      expect(['new', 'open', 'pending', 'solved', 'closed']).toContain(i.status);
+    }
+    const dates = byId.body.map((i: any) => i.date);
+    expect(dates).toEqual([...dates].sort().reverse());
+    // By email, as one search phrase even with a quote inside.
+    const withEmail = zd
+      .account(0)
+      .users.find((u) => u.email && zd.account(0).tickets.some((x) => x.requester_id === u.id))!;
+    const byEmail = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_emails: [withEmail.email], contact_phones: [] },
+    });
+    expect(byEmail.body).toHaveLength(3);
+    const hostile = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_emails: [`nobody@example.com" -email:"x`], contact_phones: [] },
+    });
+    expect(hostile.status).toBe(200);
+    expect(hostile.body).toEqual([]);
+    // Talkdesk sends E.164; the user's phone was typed `(212) 555-…` or stored as E.164.
+    for (const prefix of ['(', '+1']) {
+      const user = zd
+        .account(0)
+        .users.find(
+          (u) =>
+            u.phone?.startsWith(prefix) &&
+            !u.phone.startsWith('+1 ') &&
+            zd.account(0).tickets.some((x) => x.requester_id === u.id),
+        )!;
+      const res = await t.post('/interactions/retrieve', {
+        auth: acme,
+        meta: { interaction_types: ['ticket'] },
+        data: { contact_phones: [`+1${user.phone!.replace(/\D/g, '').slice(-10)}`] },
+      });
+      expect(res.body.length).toBe(3);
+    }
+  });
+
+  it('create_ticket: a ticket requested by the caller; a refusal is a 400 quoting Zendesk', async () => {
+    const requester = zd.account(0).users.find((u) => u.role === 'end-user' && u.active)!;
+    const res = await t.post('/actions/create_ticket', {
+      auth: acme,
+      meta: { contact_external_id: String(requester.id) },
+      data: { subject: 'Missed call', comment: 'Call back', priority: 'High' },
+    });
+    expect(res.status).toBe(201);
+    const post = zd.server.requests.filter((r) => r.method === 'POST').pop()!;
+    expect(post.body).toEqual({
+      ticket: {
+        subject: 'Missed call',
+        comment: { body: 'Call back' },
+        priority: 'high',
+        requester_id: requester.id,
+      },
+    });
+    const created = zd.account(0).tickets.at(-1)!;
+    expect(res.body.external_id).toBe(String(created.id));
+    const refused = await t.post('/actions/create_ticket', {
+      auth: acme,
+      meta: { contact_external_id: '1' },
+      data: { subject: 'x', comment: 'y' },
+    });
+    expectError(refused, 400);
+    expect(refused.body.message).toMatch(/Record validation errors/);
+  });
+
+  it('answers 401 once the API token is revoked', async () => {
+    const other = new FakeZendesk({ endUsers: 3, agents: 2 });
+    await other.start();
+    const app = await startTestApp({
+      connector: 'rest',
+      connectorManifest: 'connectors/zendesk.yaml',
+      connectorBaseUrl: other.baseUrl,
+    });
+    try {
+      expect((await app.post('/auth/validate', { auth: acme })).status).toBe(204);
+      other.revokeToken(0);
+      expectError(await app.post('/contacts/sync', { auth: acme }), 401);
+    } finally {
+      await app.close();
+      await other.stop();
+    }
+  });
+
+  it('a sync running into the export’s rate limit (429 with Retry-After) completes', async () => {
+    // Two export requests a window: each Talkdesk page needs up to two, so pages wait their turn.
+    open({ perMinute: 700, incrementalPerMinute: 2, windowMs: 1_500 });
+    const before = zd.rateLimited;
+    const run = await syncContacts(t, acme);
+    const customers = zd.account(0).users.filter((u) => u.role === 'end-user' && u.active);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(customers.map((u) => String(u.id)).sort());
+    // It did run into the limit: some requests were answered 429, and retried.
+    expect(zd.rateLimited).toBeGreaterThan(before);
+  });
+});
