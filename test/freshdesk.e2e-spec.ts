@@ -220,4 +220,15 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
       await other.stop();
     }
   });
+
+  it('a sync running into the per-minute limit (429 with Retry-After) completes', async () => {
+    // A window a little larger than a Talkdesk page needs: later pages wait for the next one.
+    fd.limits = { ...fd.limits, perMinute: 40, windowMs: 1_500 };
+    const before = fd.rateLimited;
+    const run = await syncContacts(t, umbrella);
+    const live = fd.account(1).contacts.filter((c) => !c.deleted);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(live.map((c) => String(c.id)).sort());
+    // It did run into the limit: some requests were answered 429, and retried.
+    expect(fd.rateLimited).toBeGreaterThan(before);
+  });
 });

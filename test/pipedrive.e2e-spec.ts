@@ -212,4 +212,18 @@ describe('Pipedrive (connectors/pipedrive.yaml)', () => {
       await other.stop();
     }
   });
+
+  it('a sync running into the 2-second window (429 without Retry-After) completes', async () => {
+    // Pipedrive answers 429 with x-ratelimit-reset but no Retry-After: the bridge backs off.
+    pd.limits = { perWindow: 4, searchPerWindow: 10, windowMs: 2_000 };
+    const before = pd.rateLimited;
+    try {
+      const run = await syncContacts(t, piedpiper);
+      const live = pd.company(1).persons.filter((p) => !p.is_deleted);
+      expect(run.contacts.map((c) => c.id).sort()).toEqual(live.map((p) => String(p.id)).sort());
+      expect(pd.rateLimited).toBeGreaterThan(before);
+    } finally {
+      pd.limits = { perWindow: 10_000, searchPerWindow: 10_000, windowMs: 2_000 };
+    }
+  });
 });

@@ -6,6 +6,8 @@ import { LogCapture } from './support/log-capture';
 import { OtlpReceiver, ReceivedSpan } from './support/otlp-receiver';
 import { DEMO, startTestApp, TestApp } from './support/test-app';
 import { CRM_USERS, FakeCrm } from './support/upstreams/fake-crm';
+import { CRM_TENANTS, createLegacyCrm, seedLegacyCrm } from './support/user-schemas/legacy-crm';
+import { createUserDatabase, UserDatabase } from './support/user-schemas/user-database';
 import { json } from './support/upstreams/fake-http';
 
 /**
@@ -267,5 +269,67 @@ describe('tracing the REST connector (CRM example): upstream requests, retries, 
     }
     const names = spans.flatMap((s) => Object.keys(s.attributes));
     expect(names.filter((n) => /header|body/.test(n))).toEqual([]);
+  });
+});
+
+describe('tracing an SQL manifest (a database of the user’s own)', () => {
+  const receiver = new OtlpReceiver();
+  const caller = callerContext();
+  const [tenant] = CRM_TENANTS;
+  let user: UserDatabase;
+  let t: TestApp;
+  let spans: ReceivedSpan[];
+
+  beforeAll(async () => {
+    await receiver.start();
+    user = await createUserDatabase();
+    await createLegacyCrm(user.db, user.database.kind);
+    await seedLegacyCrm(user.db);
+    t = await withEndpoint(receiver, () =>
+      startTestApp(
+        {
+          connector: 'sql',
+          connectorManifest: 'connectors/sql/legacy-crm.yaml',
+          databaseUrl: user.url,
+        },
+        { tracing: startTracing() },
+      ),
+    );
+    const auth = { username: tenant.username, password: tenant.password };
+    const sync = await t.post('/contacts/sync', { auth }, { traceparent: caller.traceparent });
+    expect(sync.status).toBe(200);
+    await t.close();
+    spans = receiver.spans.filter((s) => s.traceId === caller.traceId);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    await user?.close();
+    await receiver.stop();
+  });
+
+  it('makes each statement on the user’s database a client span under its attempt, values left out', () => {
+    const request = one(spans, 'POST /contacts/sync');
+    const attempts = spans.filter((s) => s.name === 'upstream attempt');
+    expect(attempts.length).toBeGreaterThanOrEqual(2); // the credentials, the contacts
+    const statements = spans.filter((s) => s.kind === CLIENT);
+    expect(statements.length).toBeGreaterThanOrEqual(2);
+    for (const statement of statements) {
+      const attempt = spans.find((s) => s.spanId === statement.parentSpanId)!;
+      expect(attempt.name).toBe('upstream attempt');
+      expect(spans.find((s) => s.spanId === attempt.parentSpanId)!.parentSpanId).toBe(
+        request.spanId,
+      );
+      expect(statement.attributes['db.system.name']).toBe(
+        { sqlite: 'sqlite', postgres: 'postgresql', mariadb: 'mysql' }[user.database.kind],
+      );
+      const text = statement.attributes['db.query.text'] as string;
+      expect(text).toMatch(/^select\b/i);
+      for (const value of [tenant.username, tenant.password, tenant.tenant]) {
+        expect(text).not.toContain(value);
+      }
+    }
+    expect(statements.some((s) => /CUSTOMERS/.test(s.attributes['db.query.text'] as string))).toBe(
+      true,
+    );
   });
 });

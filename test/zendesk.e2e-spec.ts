@@ -197,4 +197,15 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
       await other.stop();
     }
   });
+
+  it('a sync running into the export’s rate limit (429 with Retry-After) completes', async () => {
+    // Two export requests a window: each Talkdesk page needs up to two, so pages wait their turn.
+    open({ perMinute: 700, incrementalPerMinute: 2, windowMs: 1_500 });
+    const before = zd.rateLimited;
+    const run = await syncContacts(t, acme);
+    const customers = zd.account(0).users.filter((u) => u.role === 'end-user' && u.active);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(customers.map((u) => String(u.id)).sort());
+    // It did run into the limit: some requests were answered 429, and retried.
+    expect(zd.rateLimited).toBeGreaterThan(before);
+  });
 });

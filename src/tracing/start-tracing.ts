@@ -38,6 +38,9 @@ const NAME = 'talkdesk-bridge';
 /** Probes, scrapes and the Swagger UI: frequent, all alike, not worth a trace. */
 const UNTRACED = /^\/(health\/|metrics(\?|$)|docs([/?-]|$))/;
 
+/** Longest wait for the last spans to leave when the bridge shuts down. */
+const SHUTDOWN_FLUSH_MS = 3000;
+
 /** Only OTLP over HTTP with protobuf bodies (the specification's default) is exported. */
 function checkProtocol(env: Record<string, string | undefined>): void {
   for (const variable of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
@@ -142,7 +145,17 @@ export function startTracing(): BridgeTracing {
       undici.disable();
       fastify.disable();
       try {
-        await provider.shutdown();
+        // The last spans get a few seconds: a collector that does not answer must not hold up
+        // the shutdown (the exporter alone would wait OTEL_EXPORTER_OTLP_TIMEOUT, 10 s).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          provider.shutdown(),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS);
+            timer.unref();
+          }),
+        ]);
+        clearTimeout(timer);
       } finally {
         propagation.disable();
         context.disable();

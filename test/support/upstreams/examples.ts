@@ -1,7 +1,13 @@
 import { CRM_USERS, FakeCrm } from './fake-crm';
 import { credentialsOf, FakeHelpdesk } from './fake-helpdesk';
 import { FakeHttpServer } from './fake-http';
+import { FakeFreshdesk } from './fake-freshdesk';
+import { freshdeskCredentials } from './fake-freshdesk-data';
+import { FakePipedrive } from './fake-pipedrive';
+import { pipedriveCredentials } from './fake-pipedrive-data';
 import { FakePunchClock, PUNCH_CLOCK_KEY } from './fake-punch-clock';
+import { FakeZendesk } from './fake-zendesk';
+import { zendeskCredentials } from './fake-zendesk-data';
 
 /** A stand-in that one FakeHttpServer serves (its `server`), with its demo data. */
 export interface StandIn {
@@ -41,4 +47,7 @@ export const EXAMPLE_UPSTREAMS: Record<string, ExampleUpstream> = {
   helpdesk: example('a help desk (customers, agents, tickets, notes)', ['helpdesk.yaml'], () => new FakeHelpdesk(), credentialsOf(0), '/{{ auth.subdomain }}/api/v2'),
   'punch-clock': example("Talkdesk's time-tracking example API (agents, punch clock)", ['punch-clock-formatted.yaml', 'punch-clock-not-formatted.yaml'], () => new FakePunchClock(), { api_key: PUNCH_CLOCK_KEY }),
   crm: example('a CRM (session login, people, owners, activities)', ['crm.yaml'], () => new FakeCrm(), { username: CRM_USERS[0].username, password: CRM_USERS[0].password }, '/v1'),
+  zendesk: example('Zendesk Support (end users, agents, tickets)', ['zendesk.yaml'], () => new FakeZendesk(), zendeskCredentials(0), '/{{ auth.subdomain }}/api/v2'),
+  freshdesk: example('Freshdesk (contacts, agents, tickets)', ['freshdesk.yaml'], () => new FakeFreshdesk(), freshdeskCredentials(0), '/{{ auth.domain }}/api/v2'),
+  pipedrive: example('Pipedrive (persons, users, activities, notes)', ['pipedrive.yaml'], () => new FakePipedrive(), pipedriveCredentials(0), '/{{ auth.company_domain }}/api'),
 };

@@ -51,6 +51,8 @@ export class FakeFreshdesk {
   limits: FreshdeskLimits = { ...FRESHDESK_GROWTH };
   clock: Clock = () => Date.now();
   readonly windows = new RateWindows(() => this.clock());
+  /** Requests answered 429 so far. */
+  rateLimited = 0;
   private seq = 43_000_100_000;
 
   constructor(seed: FreshdeskSeed = {}) {
@@ -130,6 +132,7 @@ export class FakeFreshdesk {
     const refused = !total.allowed ? total : own && !own.allowed ? own : null;
     if (refused) {
       // "Rate Limit": 429 with `Retry-After` in seconds.
+      this.rateLimited++;
       const wait = String(Math.max(1, Math.ceil(refused.resetMs / 1000)));
       return json(
         res,

@@ -54,6 +54,8 @@ export class FakePipedrive {
   limits: PipedriveLimits = { ...PIPEDRIVE_ESSENTIAL };
   clock: Clock = () => Date.now();
   readonly windows = new RateWindows(() => this.clock());
+  /** Requests answered 429 so far. */
+  rateLimited = 0;
   private seq = 1;
 
   constructor(seed: PipedriveSeed = {}) {
@@ -127,6 +129,7 @@ export class FakePipedrive {
       'x-ratelimit-reset': String(Math.max(1, Math.ceil(take.resetMs / 1000))),
     };
     if (!take.allowed) {
+      this.rateLimited++;
       return json(res, 429, { ...failure('Request over limit'), errorCode: 429 }, headers);
     }
     const send: Send = (status, body) => json(res, status, body, headers);

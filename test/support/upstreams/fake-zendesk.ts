@@ -40,6 +40,8 @@ export class FakeZendesk {
   /** The stand-in's clock (epoch ms): rate windows and the export's "last minute" use it. */
   clock: Clock = () => Date.now();
   readonly windows = new RateWindows(() => this.clock());
+  /** Requests answered 429 so far. */
+  rateLimited = 0;
   private seq = 360_000_000_000;
 
   constructor(seed: ZendeskSeed = {}) {
@@ -152,6 +154,7 @@ export class FakeZendesk {
     };
     const refused = !take.allowed ? take : exports && !exports.allowed ? exports : null;
     if (refused) {
+      this.rateLimited++;
       json(
         res,
         429,

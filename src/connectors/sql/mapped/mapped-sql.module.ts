@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigError } from '../../../common/config-error';
 import type { ConnectorBinding } from '../../connector-binding';
-import { ConnectorPort } from '../../ports';
+import { ConnectorPort, UpstreamTracer } from '../../ports';
 import { loadSqlManifest } from '../manifest/load-sql-manifest';
 import { classifySqlError } from '../sql-errors';
 import { SqlSettings } from '../sql-settings';
@@ -58,8 +58,9 @@ export class MappedSqlModule {
       providers: [
         {
           provide: MappedSql,
-          useFactory: () =>
+          useFactory: (tracer?: UpstreamTracer) =>
             MappedSql.open(manifest, {
+              tracer,
               databaseUrl,
               defaultPhoneRegion: settings.defaultPhoneRegion,
               readOnly: manifest.readOnly,
@@ -71,6 +72,7 @@ export class MappedSqlModule {
               poolIdleMs: settings.databasePoolIdleMs,
               connectTimeoutMs: settings.databaseConnectTimeoutMs,
             }),
+          inject: [{ token: UpstreamTracer, optional: true }],
         },
         { provide: ConnectorPort, useClass: MappedConnectorAdapter },
         ...ADAPTERS,

@@ -9,6 +9,8 @@ import { TableCredentials } from './credentials/table-credentials';
 import { ActionsWriter } from './actions-writer';
 import { InteractionsReader } from './interactions-reader';
 import { ClientOptions, openSqlClient, SqlClient } from './sql-client';
+import { tracedSqlClient } from './traced-sql-client';
+import type { UpstreamTracer } from '../../ports/upstream-tracer';
 
 /** An account of a manifest-driven database: the tenant key its credentials yielded, if any. */
 export interface TenantAccount extends AccountRef {
@@ -23,6 +25,8 @@ export function tenantOf(account: AccountRef): string | number | null {
 export interface MappedSqlOptions extends ClientOptions {
   databaseUrl: string;
   defaultPhoneRegion: string;
+  /** When tracing is on: every statement a span. */
+  tracer?: UpstreamTracer;
 }
 
 /**
@@ -76,7 +80,8 @@ export class MappedSql implements OnModuleInit, OnModuleDestroy {
   }
 
   static async open(manifest: LoadedSqlManifest, options: MappedSqlOptions): Promise<MappedSql> {
-    const client = await openSqlClient(options.databaseUrl, options);
+    const opened = await openSqlClient(options.databaseUrl, options);
+    const client = options.tracer ? tracedSqlClient(opened, options.tracer) : opened;
     try {
       return new MappedSql(manifest, client, options);
     } catch (error) {
