@@ -16,10 +16,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate } from '../src/simulator/simulator';
-import { LoadResult, measure, median } from './lib/load';
+import { measure } from './lib/load';
 import { CpuProfile, Hotspot, hotspots } from './lib/profile';
 import { compareSerializers, SerializationResult } from './lib/serialization';
 import { freePort, memoryOf, runNode, ServerProcess, startServer } from './lib/processes';
+import { closeSyncCostClient, compareSyncCosts, SyncTarget } from './lib/sync-cost';
 import {
   closeRestClients,
   compareSyncs,
@@ -28,16 +29,24 @@ import {
   syncThroughBridge,
 } from './lib/rest-overhead';
 import { HELPDESK_AUTH } from './helpdesk-upstream';
-import { tracingCost, tracingLines, tracingSection, writeTracingSection } from './lib/tracing-cost';
+import {
+  TRACING_HEADING,
+  tracingCost,
+  tracingLines,
+  tracingSection,
+  writeTracingSection,
+} from './lib/tracing-cost';
 import {
   BenchResults,
   EndpointRow,
   machine,
+  InteractionsLoad,
   REST_HEADING,
   restLines,
   restSection,
   resultsMarkdown,
   summaryLines,
+  SyncCostRow,
   SyncResult,
 } from './lib/results';
 
@@ -56,11 +65,8 @@ interface Settings {
   smoke: boolean;
   contacts: number;
   durationSec: number;
-  /** Each run of the headline's bridge / baseline pairs: short, so a pair shares the machine's mood. */
-  headlineSec: number;
   warmupSec: number;
   connections: number;
-  rounds: number;
   pageSize: number;
   fresh: boolean;
   out?: string;
@@ -73,6 +79,14 @@ interface Settings {
   /** Contacts each sync of the tracing cost reads (at most the data set), and its rounds. */
   tracingContacts: number;
   tracingRounds: number;
+  /** Page sizes of the headline (CPU per contact of a full sync). */
+  costPageSizes: number[];
+  /** Measured segments of the headline's syncs, and contacts in each. */
+  costSegments: number;
+  segmentContacts: number;
+  /** Interaction retrieval under load: connections and seconds (peak memory, CPU per request). */
+  interactionConnections: number;
+  interactionSec: number;
 }
 
 function settings(): Settings {
@@ -82,14 +96,14 @@ function settings(): Settings {
       contacts: { type: 'string' },
       duration: { type: 'string' },
       connections: { type: 'string' },
-      rounds: { type: 'string' },
-      'headline-duration': { type: 'string' },
       'page-size': { type: 'string' },
       fresh: { type: 'boolean', default: false },
       out: { type: 'string' },
       'rest-contacts': { type: 'string' },
       'rest-rounds': { type: 'string' },
       only: { type: 'string' },
+      segments: { type: 'string' },
+      'segment-contacts': { type: 'string' },
       'tracing-contacts': { type: 'string' },
       'tracing-rounds': { type: 'string' },
     },
@@ -107,10 +121,8 @@ function settings(): Settings {
     smoke,
     contacts: num(values.contacts, smoke ? 2_000 : 1_000_000),
     durationSec: num(values.duration, smoke ? 1 : 10),
-    headlineSec: num(values['headline-duration'], smoke ? 1 : 5),
     warmupSec: smoke ? 0.5 : 2,
     connections: num(values.connections, smoke ? 4 : 10),
-    rounds: num(values.rounds, smoke ? 1 : 9),
     pageSize: num(values['page-size'], 500),
     fresh: values.fresh,
     restContacts: num(values['rest-contacts'], smoke ? 1_000 : 20_000),
@@ -118,6 +130,11 @@ function settings(): Settings {
     only: values.only as 'rest' | 'tracing' | undefined,
     tracingContacts: num(values['tracing-contacts'], smoke ? 2_000 : 100_000),
     tracingRounds: num(values['tracing-rounds'], smoke ? 1 : 9),
+    costPageSizes: [...new Set([num(values['page-size'], 500), 1000])],
+    costSegments: num(values.segments, smoke ? 1 : 9),
+    segmentContacts: num(values['segment-contacts'], smoke ? 500 : 20_000),
+    interactionConnections: smoke ? 4 : 50,
+    interactionSec: smoke ? 1 : 30,
     out: smoke ? values.out : (values.out ?? join(ROOT, 'bench', 'RESULTS.md')),
   };
 }
@@ -201,68 +218,94 @@ async function startBaseline(dataDir: string, s: Settings): Promise<ServerProces
   );
 }
 
+async function startLimit(dataDir: string, pageSize: number): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer(
+    'limit',
+    ['--import', 'tsx', join(ROOT, 'bench/limit-server.ts')],
+    {
+      PORT: String(port),
+      BASELINE_DATABASE: join(dataDir, 'bridge.sqlite'),
+      BASELINE_ACCOUNT: DEMO.username,
+      CONTACTS_PAGE_SIZE: String(pageSize),
+    },
+    port,
+  );
+}
+
 const SYNC_BODY = {
   auth: DEMO,
   meta: { synchronization_checkpoint: null, offset: null, context: null },
 };
 
-async function headline(bridge: ServerProcess, baseline: ServerProcess, s: Settings) {
-  const load = (server: ServerProcess, warmupSec = 0.5) =>
-    measure({
-      url: `${server.url}/contacts/sync`,
-      body: SYNC_BODY,
-      connections: s.connections,
-      durationSec: s.headlineSec,
-      warmupSec,
-      pid: server.pid,
-    });
-  // Both warmed up (JIT, caches) before the first measured pair.
-  for (const server of [bridge, baseline]) await load(server, s.warmupSec * 2);
-  const bridgeRuns: LoadResult[] = [];
-  const baselineRuns: LoadResult[] = [];
-  const ratios: number[] = [];
-  const cpuRatios: number[] = [];
-  for (let round = 1; round <= s.rounds; round += 1) {
-    // Alternate which goes first, so a drift of the machine does not favour one side.
-    const order = round % 2 ? [bridge, baseline] : [baseline, bridge];
-    const results = new Map<ServerProcess, LoadResult>();
-    for (const server of order) results.set(server, await load(server));
-    const b = results.get(bridge)!;
-    const r = results.get(baseline)!;
-    for (const [name, result] of [
-      ['bridge', b],
-      ['baseline', r],
-    ] as const) {
-      if (result.non2xx + result.errors > 0 || result.requests === 0) {
-        throw new Error(
-          `${name} answered ${result.non2xx} non-2xx and ${result.errors} errors on /contacts/sync`,
-        );
-      }
+/**
+ * The headline: CPU time per contact of a full sync through the bridge, the limit (limit-server.ts)
+ * and the same-normalizer baseline (baseline-server.ts), for each page size, in one run.
+ */
+async function syncCosts(dataDir: string, s: Settings): Promise<SyncCostRow[]> {
+  const rows: SyncCostRow[] = [];
+  for (const pageSize of s.costPageSizes) {
+    const servers: ServerProcess[] = [];
+    try {
+      const bridge = await startBridge(dataDir, { ...s, pageSize });
+      servers.push(bridge);
+      const limit = await startLimit(dataDir, pageSize);
+      servers.push(limit);
+      const baseline = await startBaseline(dataDir, { ...s, pageSize });
+      servers.push(baseline);
+      const targets: SyncTarget[] = [bridge, limit, baseline].map((server) => ({
+        name: server.name,
+        url: server.url,
+        pid: server.pid,
+        auth: DEMO,
+      }));
+      const pages = Math.max(1, Math.round(s.segmentContacts / pageSize));
+      log(
+        `full sync cost, pages of ${pageSize}: ${s.costSegments} segment(s) of ${pages} pages, bridge / limit / baseline in turn`,
+      );
+      const [b, l, r] = await compareSyncCosts(targets, s.costSegments, pages, log);
+      rows.push({
+        pageSize,
+        bridge: b,
+        limit: l,
+        baseline: r,
+        bridgePeakRssMb: memoryOf(bridge.pid).peakKb / 1024,
+      });
+    } finally {
+      for (const server of servers) await server.stop();
     }
-    bridgeRuns.push(b);
-    baselineRuns.push(r);
-    ratios.push(b.requestsPerSecond / r.requestsPerSecond);
-    // The same comparison in CPU time per request: how much work each answer costs.
-    const cpuRatio = (r.cpuMsPerRequest ?? NaN) / (b.cpuMsPerRequest ?? NaN);
-    cpuRatios.push(cpuRatio);
-    log(
-      `round ${round}: bridge ${b.requestsPerSecond.toFixed(0)} req/s, baseline ${r.requestsPerSecond.toFixed(0)} req/s, ratio ${ratios[ratios.length - 1].toFixed(2)}; CPU per request bridge ${b.cpuMsPerRequest?.toFixed(2)} ms, baseline ${r.cpuMsPerRequest?.toFixed(2)} ms, ratio ${cpuRatio.toFixed(2)}`,
-    );
   }
-  // The pair shown in full is the round whose ratio is closest to the median ratio.
-  const ratio = median(ratios);
-  const shown = ratios.reduce(
-    (best, r, i) => (Math.abs(r - ratio) < Math.abs(ratios[best] - ratio) ? i : best),
-    0,
-  );
-  return {
-    ratio,
-    ratios,
-    cpuRatio: median(cpuRatios),
-    cpuRatios,
-    bridge: bridgeRuns[shown],
-    baseline: baselineRuns[shown],
-  };
+  return rows;
+}
+
+/** Interaction retrieval at many connections for a while: CPU per request and peak memory. */
+async function interactionsLoad(dataDir: string, s: Settings): Promise<InteractionsLoad> {
+  const bridge = await startBridge(dataDir, s);
+  try {
+    const result = await measure({
+      url: `${bridge.url}/interactions/retrieve`,
+      body: {
+        auth: DEMO,
+        meta: { interaction_types: ['ticket', 'note', 'call'] },
+        data: { contact_external_id: '1' },
+      },
+      connections: s.interactionConnections,
+      durationSec: s.interactionSec,
+      warmupSec: s.warmupSec,
+      pid: bridge.pid,
+    });
+    if (result.non2xx + result.errors > 0) {
+      throw new Error(`interactions: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    }
+    return {
+      connections: s.interactionConnections,
+      seconds: s.interactionSec,
+      result,
+      peakRssMb: memoryOf(bridge.pid).peakKb / 1024,
+    };
+  } finally {
+    await bridge.stop();
+  }
 }
 
 async function endpoints(bridge: ServerProcess, name: string, s: Settings): Promise<EndpointRow[]> {
@@ -318,25 +361,25 @@ async function endpoints(bridge: ServerProcess, name: string, s: Settings): Prom
   return rows;
 }
 
-/** The bridge under the contact sync load with V8's CPU profiler on: where its time goes. */
+/** The bridge serving a full sync with V8's CPU profiler on: where its time goes. */
 async function profile(dataDir: string, s: Settings): Promise<Hotspot[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bridge-profile-'));
   try {
     const bridge = await startBridge(dataDir, s, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    let fromUs = 0;
     try {
-      await measure({
-        url: `${bridge.url}/contacts/sync`,
-        body: SYNC_BODY,
-        connections: s.connections,
-        durationSec: s.durationSec,
-        warmupSec: s.warmupSec,
-      });
+      const target = { name: 'bridge', url: bridge.url, pid: bridge.pid, auth: DEMO };
+      const pages = Math.round(s.segmentContacts / s.pageSize);
+      // A warm-up first; the profile counts only what comes after it.
+      await compareSyncCosts([target], 0, pages, () => {});
+      fromUs = Number(process.hrtime.bigint() / 1000n);
+      await compareSyncCosts([target], 6, pages, () => {});
     } finally {
       await bridge.stop();
     }
     const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
     if (!file) throw new Error('the bridge wrote no CPU profile');
-    return hotspots(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+    return hotspots(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, 14, fromUs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -444,8 +487,9 @@ async function restOverhead(s: Settings): Promise<RestOverheadResult> {
       log(
         `REST connector: ${s.restRounds} round(s) of a full sync of ${s.restContacts} contacts, bridge vs upstream read directly`,
       );
-      const compared = await compareSyncs(bridge.url, upstream.url, s.restRounds, log);
+      const compared = await compareSyncs(bridge.url, bridge.pid, upstream.url, s.restRounds, log);
       return {
+        bridgePeakRssMb: memoryOf(bridge.pid).peakKb / 1024,
         contacts: s.restContacts,
         pageSize: s.pageSize,
         upstreamPageSize: HELPDESK_PAGE_SIZE,
@@ -533,19 +577,10 @@ async function main(): Promise<void> {
   const { dataDir, temporary } = await prepareData(s);
   const loadStart = loadavg()[0];
   try {
+    const costs = await syncCosts(dataDir, s);
     const [target] = TARGETS;
     const bridge = await startBridge(dataDir, s, target.env);
-    const baseline = await startBaseline(dataDir, s);
-    let head;
     const rows: EndpointRow[] = [];
-    try {
-      log(
-        `contact sync, bridge vs baseline: ${s.rounds} round(s) of ${s.headlineSec} s, ${s.connections} connections`,
-      );
-      head = await headline(bridge, baseline, s);
-    } finally {
-      await baseline.stop();
-    }
     let serialization: SerializationResult;
     try {
       rows.push(...(await endpoints(bridge, target.name, s)));
@@ -574,6 +609,10 @@ async function main(): Promise<void> {
       log('CPU profile of the bridge under the contact sync load...');
       profiled = await profile(dataDir, s);
     }
+    log(
+      `interaction retrieval at ${s.interactionConnections} connections for ${s.interactionSec} s...`,
+    );
+    const interactions = await interactionsLoad(dataDir, s);
     log(`full contact sync of ${s.contacts}+ contacts through the simulator...`);
     const sync = await fullSync(dataDir, s);
     const rest = await restOverhead(s);
@@ -591,12 +630,13 @@ async function main(): Promise<void> {
       settings: {
         connections: s.connections,
         durationSec: s.durationSec,
-        headlineSec: s.headlineSec,
-        rounds: s.rounds,
         pageSize: s.pageSize,
+        costSegments: s.costSegments,
+        segmentContacts: s.segmentContacts,
         contacts: s.contacts,
       },
-      headline: head,
+      costs,
+      interactions,
       endpoints: rows,
       sync,
       rest,
@@ -607,7 +647,11 @@ async function main(): Promise<void> {
     console.log('');
     for (const line of summaryLines(results)) console.log(line);
     if (s.out) {
-      writeFileSync(s.out, resultsMarkdown(results));
+      // The tracing section comes from its own run (--only tracing): kept as it is.
+      const current = existsSync(s.out) ? readFileSync(s.out, 'utf8') : '';
+      const tracingAt = current.indexOf(`\n${TRACING_HEADING}\n`);
+      const tracing = tracingAt < 0 ? '' : `\n${current.slice(tracingAt + 1).trimEnd()}\n`;
+      writeFileSync(s.out, resultsMarkdown(results).trimEnd() + '\n' + tracing);
       log(`wrote ${s.out}`);
     }
     await measureTracing(dataDir, s);
@@ -618,6 +662,7 @@ async function main(): Promise<void> {
         `the sync through the REST connector found ${rest.violations} contract violation(s)`,
       );
   } finally {
+    await closeSyncCostClient();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
   }
 }

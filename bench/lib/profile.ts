@@ -11,6 +11,9 @@ interface ProfileNode {
 export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
+  /** µs on the monotonic clock (CLOCK_MONOTONIC, the clock of process.hrtime in every process). */
+  startTime: number;
+  timeDeltas: number[];
 }
 
 export interface Hotspot {
@@ -32,13 +35,19 @@ function groupOf(frame: CallFrame): string {
   return url ? 'other' : `(native: ${functionName || 'anonymous'})`;
 }
 
-/** The `limit` biggest groups by self time, idle time left out. */
-export function hotspots(profile: CpuProfile, limit = 12): Hotspot[] {
+/**
+ * The `limit` biggest groups by self time, idle time left out, and the samples taken before
+ * `fromUs` (the monotonic clock, as process.hrtime gives it: the start-up before the load).
+ */
+export function hotspots(profile: CpuProfile, limit = 12, fromUs = 0): Hotspot[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const counts = new Map<string, number>();
   let busy = 0;
-  for (const id of profile.samples) {
-    const node = byId.get(id);
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < fromUs) continue;
+    const node = byId.get(profile.samples[i]);
     if (!node || node.callFrame.functionName === '(idle)') continue;
     busy += 1;
     const group = groupOf(node.callFrame);

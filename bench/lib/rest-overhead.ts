@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { HELPDESK_AUTH } from '../helpdesk-upstream';
 import { median } from './load';
+import { cpuSecondsPreciseOf } from './processes';
 
 /** Upstream page size of connectors/helpdesk.yaml (`contacts.request.query.per_page`). */
 export const HELPDESK_PAGE_SIZE = 100;
@@ -29,6 +30,12 @@ export interface RestOverheadResult {
   direct: SyncRun;
   /** Contract violations the simulator found in a full sync through the bridge. */
   violations: number;
+  /** The bridge's CPU time per contact of a full sync, µs (median of the rounds). */
+  bridgeCpuUsPerContact: number;
+  /** The direct reader's own CPU time per contact (fetching and parsing the pages), µs. */
+  directCpuUsPerContact: number;
+  /** The bridge's peak RSS (VmHWM) at the end, MB. */
+  bridgePeakRssMb: number;
 }
 
 // One keep-alive connection, as a sync is one request after another.
@@ -104,25 +111,46 @@ export async function readUpstreamDirectly(upstreamOrigin: string): Promise<Sync
 /** Alternating rounds of both; the ratio is bridge / direct in contacts/s. */
 export async function compareSyncs(
   bridgeUrl: string,
+  bridgePid: number,
   upstreamOrigin: string,
   rounds: number,
   log: (line: string) => void,
-): Promise<Pick<RestOverheadResult, 'ratio' | 'ratios' | 'bridge' | 'direct'>> {
+): Promise<
+  Pick<
+    RestOverheadResult,
+    'ratio' | 'ratios' | 'bridge' | 'direct' | 'bridgeCpuUsPerContact' | 'directCpuUsPerContact'
+  >
+> {
   // Warm-up of both (JIT, connections), not measured.
   await syncThroughBridge(bridgeUrl);
   await readUpstreamDirectly(upstreamOrigin);
   const ratios: number[] = [];
+  const bridgeCpu: number[] = [];
+  const directCpu: number[] = [];
   const pairs: { bridge: SyncRun; direct: SyncRun }[] = [];
+  const throughBridge = async () => {
+    const before = cpuSecondsPreciseOf(bridgePid);
+    const run = await syncThroughBridge(bridgeUrl);
+    bridgeCpu.push(((cpuSecondsPreciseOf(bridgePid) - before) * 1e6) / run.contacts);
+    return run;
+  };
+  const directly = async () => {
+    const before = process.cpuUsage();
+    const run = await readUpstreamDirectly(upstreamOrigin);
+    const used = process.cpuUsage(before);
+    directCpu.push((used.user + used.system) / run.contacts);
+    return run;
+  };
   for (let round = 1; round <= rounds; round += 1) {
     // Alternate which goes first, so a drift of the machine does not favour one side.
     let bridge: SyncRun;
     let direct: SyncRun;
     if (round % 2) {
-      bridge = await syncThroughBridge(bridgeUrl);
-      direct = await readUpstreamDirectly(upstreamOrigin);
+      bridge = await throughBridge();
+      direct = await directly();
     } else {
-      direct = await readUpstreamDirectly(upstreamOrigin);
-      bridge = await syncThroughBridge(bridgeUrl);
+      direct = await directly();
+      bridge = await throughBridge();
     }
     if (bridge.contacts !== direct.contacts) {
       throw new Error(
@@ -132,7 +160,7 @@ export async function compareSyncs(
     ratios.push(bridge.contactsPerSecond / direct.contactsPerSecond);
     pairs.push({ bridge, direct });
     log(
-      `REST round ${round}: bridge ${bridge.contactsPerSecond.toFixed(0)} contacts/s, direct ${direct.contactsPerSecond.toFixed(0)} contacts/s, ratio ${ratios[ratios.length - 1].toFixed(3)}`,
+      `REST round ${round}: bridge ${bridge.contactsPerSecond.toFixed(0)} contacts/s (${bridgeCpu.at(-1)?.toFixed(2)} µs CPU a contact), direct ${direct.contactsPerSecond.toFixed(0)} contacts/s (${directCpu.at(-1)?.toFixed(2)} µs), ratio ${ratios[ratios.length - 1].toFixed(3)}`,
     );
   }
   const ratio = median(ratios);
@@ -140,7 +168,13 @@ export async function compareSyncs(
     (best, r, i) => (Math.abs(r - ratio) < Math.abs(ratios[best] - ratio) ? i : best),
     0,
   );
-  return { ratio, ratios, ...pairs[shown] };
+  return {
+    ratio,
+    ratios,
+    ...pairs[shown],
+    bridgeCpuUsPerContact: median(bridgeCpu),
+    directCpuUsPerContact: median(directCpu),
+  };
 }
 
 export async function closeRestClients(): Promise<void> {

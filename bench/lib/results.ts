@@ -4,6 +4,7 @@ import { LoadResult } from './load';
 import { Hotspot } from './profile';
 import { RestOverheadResult } from './rest-overhead';
 import { SerializationResult } from './serialization';
+import { SyncCost } from './sync-cost';
 
 export interface Machine {
   nproc: number;
@@ -56,6 +57,23 @@ export interface SyncResult {
   incrementalRecords: number;
 }
 
+/** The headline at one page size: CPU per contact of a full sync, bridge against limit and baseline. */
+export interface SyncCostRow {
+  pageSize: number;
+  bridge: SyncCost;
+  limit: SyncCost;
+  baseline: SyncCost;
+  /** The bridge's peak RSS (VmHWM) at the end of its sync, MB. */
+  bridgePeakRssMb: number;
+}
+
+export interface InteractionsLoad {
+  connections: number;
+  seconds: number;
+  result: LoadResult;
+  peakRssMb: number;
+}
+
 export interface BenchResults {
   date: string;
   command: string;
@@ -63,20 +81,15 @@ export interface BenchResults {
   settings: {
     connections: number;
     durationSec: number;
-    headlineSec: number;
-    rounds: number;
     pageSize: number;
+    costSegments: number;
+    segmentContacts: number;
     contacts: number;
   };
-  headline: {
-    ratio: number;
-    ratios: number[];
-    /** Baseline CPU ms per request / bridge CPU ms per request, median of the rounds. */
-    cpuRatio: number;
-    cpuRatios: number[];
-    bridge: LoadResult;
-    baseline: LoadResult;
-  };
+  /** The headline, per page size. */
+  costs: SyncCostRow[];
+  /** Interaction retrieval at many connections: CPU per request, peak memory. */
+  interactions: InteractionsLoad;
   endpoints: EndpointRow[];
   sync: SyncResult;
   /** The REST connector against its upstream read directly. */
@@ -89,8 +102,19 @@ export interface BenchResults {
   loadAverage: { start: number; end: number };
 }
 
-export const RATIO_TARGET = 0.85;
+export const SQL_TARGET_US = 7;
+export const LIMIT_RATIO_TARGET = 0.8;
+export const REST_TARGET_US = 10;
+export const INTERACTIONS_TARGET_MS = 0.4;
 export const RSS_TARGET_MB = 200;
+
+/** "met", or by how much it is missed. */
+function verdict(value: number, target: number, unit: string, atMost = true): string {
+  const met = atMost ? value <= target : value >= target;
+  if (met) return 'met';
+  const by = Math.abs(value - target);
+  return `NOT met, by ${by.toFixed(unit === 'ms' ? 2 : unit === '' ? 2 : 1)}${unit ? ` ${unit}` : ''}`;
+}
 
 const n = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -112,9 +136,13 @@ function endpointTable(rows: EndpointRow[]): string {
 
 /** Short plain-text lines for the console (smoke and full runs alike). */
 export function summaryLines(results: BenchResults): string[] {
-  const { headline, sync } = results;
+  const { sync } = results;
   return [
-    `contacts/sync (pages of ${results.settings.pageSize}): bridge ${n(headline.bridge.requestsPerSecond)} req/s, baseline ${n(headline.baseline.requestsPerSecond)} req/s, ratio bridge/baseline ${headline.ratio.toFixed(2)} (rounds: ${headline.ratios.map((r) => r.toFixed(2)).join(', ')}; target >= ${RATIO_TARGET}); in CPU per request ${headline.cpuRatio.toFixed(2)}`,
+    ...results.costs.map(
+      (c) =>
+        `full sync, pages of ${c.pageSize}: CPU per contact bridge ${c.bridge.cpuUsPerContact.toFixed(2)} µs, limit ${c.limit.cpuUsPerContact.toFixed(2)} µs (limit/bridge ${(c.limit.cpuUsPerContact / c.bridge.cpuUsPerContact).toFixed(2)}), same-normalizer baseline ${c.baseline.cpuUsPerContact.toFixed(2)} µs; bridge peak RSS ${n(c.bridgePeakRssMb, 1)} MB`,
+    ),
+    `interactions at ${results.interactions.connections} connections: ${n(results.interactions.result.cpuMsPerRequest ?? NaN, 3)} ms CPU per request, peak RSS ${n(results.interactions.peakRssMb, 1)} MB`,
     ...results.endpoints.map(
       (e) =>
         `${e.name} [${e.server}]: ${n(e.result.requestsPerSecond)} req/s, p50 ${n(e.result.p50Ms, 1)} ms, p99 ${n(e.result.p99Ms, 1)} ms`,
@@ -128,7 +156,7 @@ export const REST_HEADING = '## REST connector overhead';
 
 export function restLines(rest: RestOverheadResult): string[] {
   return [
-    `REST connector (helpdesk.yaml), full sync of ${n(rest.contacts)} contacts: bridge ${n(rest.bridge.contactsPerSecond)} contacts/s, upstream read directly ${n(rest.direct.contactsPerSecond)} contacts/s, ratio bridge/direct ${rest.ratio.toFixed(3)} (rounds: ${rest.ratios.map((r) => r.toFixed(3)).join(', ')}), ${rest.violations} contract violation(s)`,
+    `REST connector (helpdesk.yaml), full sync of ${n(rest.contacts)} contacts: bridge ${rest.bridgeCpuUsPerContact.toFixed(2)} µs CPU per contact (direct read ${rest.directCpuUsPerContact.toFixed(2)} µs), ${n(rest.bridge.contactsPerSecond)} contacts/s vs ${n(rest.direct.contactsPerSecond)} contacts/s, ratio bridge/direct ${rest.ratio.toFixed(3)} (rounds: ${rest.ratios.map((r) => r.toFixed(3)).join(', ')}), peak RSS ${n(rest.bridgePeakRssMb, 1)} MB, ${rest.violations} contract violation(s)`,
   ];
 }
 
@@ -143,10 +171,12 @@ contacts read straight from that upstream with the manifest's request, page size
 plain loop over undici, one keep-alive connection, JSON parsed). Both are one request after
 another, as Talkdesk syncs; ${rest.ratios.length} round(s) alternate which goes first.
 
-| | requests | contacts | seconds | contacts/s |
-| --- | ---: | ---: | ---: | ---: |
-| through the bridge (Talkdesk pages of ${rest.pageSize}) | ${n(rest.bridge.pages)} | ${n(rest.bridge.contacts)} | ${n(rest.bridge.seconds, 2)} | ${n(rest.bridge.contactsPerSecond)} |
-| upstream read directly (pages of ${rest.upstreamPageSize}) | ${n(rest.direct.pages)} | ${n(rest.direct.contacts)} | ${n(rest.direct.seconds, 2)} | ${n(rest.direct.contactsPerSecond)} |
+| | requests | contacts | seconds | contacts/s | CPU µs per contact |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| through the bridge (Talkdesk pages of ${rest.pageSize}) | ${n(rest.bridge.pages)} | ${n(rest.bridge.contacts)} | ${n(rest.bridge.seconds, 2)} | ${n(rest.bridge.contactsPerSecond)} | ${rest.bridgeCpuUsPerContact.toFixed(2)} (the bridge process) |
+| upstream read directly (pages of ${rest.upstreamPageSize}) | ${n(rest.direct.pages)} | ${n(rest.direct.contacts)} | ${n(rest.direct.seconds, 2)} | ${n(rest.direct.contactsPerSecond)} | ${rest.directCpuUsPerContact.toFixed(2)} (the reader) |
+
+**CPU per contact through the bridge: ${rest.bridgeCpuUsPerContact.toFixed(2)} µs** (median of the rounds; every thread of the bridge process, garbage collection included); target at most ${REST_TARGET_US} µs: **${verdict(rest.bridgeCpuUsPerContact, REST_TARGET_US, 'µs')}**. Bridge peak RSS ${n(rest.bridgePeakRssMb, 1)} MB.
 
 **Ratio bridge / direct: ${rest.ratio.toFixed(3)}** in contacts/s (median of the rounds ${rest.ratios
     .map((r) => r.toFixed(3))
@@ -165,8 +195,8 @@ function hotspotSection(spots: Hotspot[]): string {
   if (spots.length === 0) return 'Not profiled in this run.';
   const rows = spots.map((h) => `| ${h.where} | ${(h.share * 100).toFixed(1)} % |`);
   return [
-    'Self time by package or bridge file, in the bridge serving `POST /contacts/sync` pages under',
-    'the same load as above (`node --cpu-prof`, idle time left out, start-up included):',
+    'Self time by package or bridge file, in a bridge serving full contact syncs as the headline',
+    'drives them (`node --cpu-prof`; start-up and a warm-up sync left out, and idle time):',
     '',
     '| where | share of busy CPU |',
     '| --- | ---: |',
@@ -174,10 +204,51 @@ function hotspotSection(spots: Hotspot[]): string {
   ].join('\n');
 }
 
+function costSection(results: BenchResults): string {
+  const rows = results.costs.map((c) => {
+    const ratio = c.limit.cpuUsPerContact / c.bridge.cpuUsPerContact;
+    return `| ${n(c.pageSize)} | **${c.bridge.cpuUsPerContact.toFixed(2)}** | ${c.limit.cpuUsPerContact.toFixed(2)} | **${ratio.toFixed(2)}** | ${c.baseline.cpuUsPerContact.toFixed(2)} | ${(c.baseline.cpuUsPerContact / c.bridge.cpuUsPerContact).toFixed(2)} | ${verdict(c.bridge.cpuUsPerContact, SQL_TARGET_US, 'µs')}; ratio ${verdict(ratio, LIMIT_RATIO_TARGET, '', false)} | ${n(c.bridgePeakRssMb, 1)} |`;
+  });
+  const segments = results.costs
+    .map(
+      (c) =>
+        `pages of ${c.pageSize}: bridge ${c.bridge.segments.map((v) => v.toFixed(2)).join(', ')}; limit ${c.limit.segments.map((v) => v.toFixed(2)).join(', ')}; baseline ${c.baseline.segments.map((v) => v.toFixed(2)).join(', ')}`,
+    )
+    .join('. ');
+  return `| pages of | bridge µs/contact | limit µs/contact | limit / bridge | same-normalizer baseline µs/contact | baseline / bridge | target (≤ ${SQL_TARGET_US} µs, ≥ ${LIMIT_RATIO_TARGET} of the limit) | bridge peak RSS MB |
+| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |
+${rows.join('\n')}
+
+CPU time of the serving process (user + system, every thread: garbage collection and compilation
+included, read from \`/proc/<pid>/task/*/schedstat\`) per contact of a full contact sync driven as
+Talkdesk drives it (one request after another, following \`next_offset\` and \`context\`). The
+three servers sync the same account in the same run, segment by segment in turn (${results.settings.costSegments} measured segments of
+about ${n(results.settings.segmentContacts)} contacts after a warm-up segment), so segment k of each covers the same contacts; the
+figures are the medians of the segments (${segments}).
+
+- **limit** (\`bench/limit-server.ts\`): \`node:http\`, the raw keyset statement on the same SQLite
+  file, rows as objects with the JSON columns parsed, a Talkdesk-shaped page (the columns under
+  Talkdesk's names, nothing normalized) and \`JSON.stringify\`. No framework, no validation, no
+  credentials, plain-text offsets.
+- **same-normalizer baseline** (\`bench/baseline-server.ts\`): raw Fastify running the adapter's
+  SQL through the same row mapping and the same compiled \`toTalkdeskContact\` as the bridge; what
+  the bridge costs above it is its own layers (NestJS, validation, credentials, signed tokens,
+  the time budget, request logs), not the normalization.
+`;
+}
+
 export function resultsMarkdown(results: BenchResults): string {
-  const { machine: m, settings: s, headline: h, sync } = results;
-  const ratioMet = h.ratio >= RATIO_TARGET ? 'met' : 'NOT met';
+  const { machine: m, settings: s, sync, interactions } = results;
   const rssMet = sync.peakRssMb < RSS_TARGET_MB ? 'met' : 'NOT met';
+  const peaks = [
+    ...results.costs.map((c) => c.bridgePeakRssMb),
+    sync.peakRssMb,
+    interactions.peakRssMb,
+    results.rest.bridgePeakRssMb,
+  ];
+  const peak = Math.max(...peaks);
+  const interactionsCpu = results.endpoints.find((e) => e.name === 'POST /interactions/retrieve')
+    ?.result.cpuMsPerRequest;
   return `# Benchmark results
 
 Generated by \`bench/run.ts\`; do not edit by hand, run the command again.
@@ -189,39 +260,43 @@ Generated by \`bench/run.ts\`; do not edit by hand, run the command again.
 - **Machine load:** one-minute load average ${results.loadAverage.start.toFixed(2)} at the start,
   ${results.loadAverage.end.toFixed(2)} at the end (other work shares the machine when it exceeds ~1)
 - **Settings:** ${s.connections} connections, ${s.durationSec} s per endpoint measurement after a
-  warm-up; for the headline, ${s.rounds} rounds alternating bridge and baseline runs of ${s.headlineSec} s, \`CONTACTS_PAGE_SIZE=${s.pageSize}\`, \`RATE_LIMIT_MAX=1000000\` (the limiter counts but never trips),
-  ${n(s.contacts)} seeded contacts (plus the demo data), bridge started from \`dist/\` with its
+  warm-up, \`CONTACTS_PAGE_SIZE=${s.pageSize}\` unless said otherwise, \`RATE_LIMIT_MAX=1000000\` (the limiter counts but never trips),
+  ${n(s.contacts)} seeded contacts (plus the demo data), bridge started from \`dist/\` with the flags of \`npm start\` and its
   default settings otherwise (\`LOG_LEVEL=info\`, request logs written to a discarded stdout).
 
-Everything runs on loopback on the same machine: the load generator (autocannon) in the bench
-process, the bridge and the baseline in child processes. Numbers are medians where rounds were
-repeated; on a shared 2-core machine, read the ratios rather than the absolute figures.
+Everything runs on loopback on the same machine: the load generators in the bench process, the
+bridge, the limit, the baseline and the REST upstream in child processes. CPU time, not wall
+time, is what the targets are about: on a shared machine it moves far less.
 
-## Headline: POST /contacts/sync, pages of ${s.pageSize} contacts
+## Headline: CPU per contact of a full contact sync, against the limit
 
-| | req/s | contacts/s | p50 ms | p99 ms | server CPU | CPU ms per request |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-| bridge | ${n(h.bridge.requestsPerSecond)} | ${n(h.bridge.requestsPerSecond * s.pageSize)} | ${n(h.bridge.p50Ms, 1)} | ${n(h.bridge.p99Ms, 1)} | ${pct(h.bridge.serverCpu)} | ${n(h.bridge.cpuMsPerRequest ?? NaN, 2)} |
-| baseline (raw Fastify, same SQL, same normalizer) | ${n(h.baseline.requestsPerSecond)} | ${n(h.baseline.requestsPerSecond * s.pageSize)} | ${n(h.baseline.p50Ms, 1)} | ${n(h.baseline.p99Ms, 1)} | ${pct(h.baseline.serverCpu)} | ${n(h.baseline.cpuMsPerRequest ?? NaN, 2)} |
+${costSection(results)}
 
-**Ratio bridge / baseline: ${h.ratio.toFixed(2)}** (median of the rounds ${h.ratios
-    .map((r) => r.toFixed(2))
-    .join(', ')}); target at least ${RATIO_TARGET}: **${ratioMet}**.
+## Targets
 
-The same comparison in server CPU time per request (baseline / bridge), which other work on
-the machine barely moves: **${h.cpuRatio.toFixed(2)}** (rounds ${h.cpuRatios
-    .map((r) => r.toFixed(2))
-    .join(', ')}). The rows above are the round whose ratio is closest to the median.
+| target | measured | verdict |
+| --- | ---: | --- |
+${results.costs
+  .map(
+    (c) =>
+      `| SQL full sync, pages of ${c.pageSize}: ≤ ${SQL_TARGET_US} µs CPU per contact | ${c.bridge.cpuUsPerContact.toFixed(2)} µs (limit ${c.limit.cpuUsPerContact.toFixed(2)} µs: ${(c.limit.cpuUsPerContact / c.bridge.cpuUsPerContact).toFixed(2)} of it) | ${verdict(c.bridge.cpuUsPerContact, SQL_TARGET_US, 'µs')} |`,
+  )
+  .join('\n')}
+| REST connector full sync: ≤ ${REST_TARGET_US} µs CPU per contact | ${results.rest.bridgeCpuUsPerContact.toFixed(2)} µs | ${verdict(results.rest.bridgeCpuUsPerContact, REST_TARGET_US, 'µs')} |
+| interaction retrieval: ≤ ${INTERACTIONS_TARGET_MS} ms CPU per request | ${n(interactionsCpu ?? NaN, 3)} ms at ${s.connections} connections, ${n(interactions.result.cpuMsPerRequest ?? NaN, 3)} ms at ${interactions.connections} | ${verdict(interactionsCpu ?? NaN, INTERACTIONS_TARGET_MS, 'ms')} |
+| peak RSS < ${RSS_TARGET_MB} MB in every benchmark | ${n(peak, 1)} MB (headline bridges ${results.costs.map((c) => n(c.bridgePeakRssMb, 1)).join(' / ')}, simulated full sync ${n(sync.peakRssMb, 1)}, interactions at ${interactions.connections} connections for ${interactions.seconds} s ${n(interactions.peakRssMb, 1)}, REST ${n(results.rest.bridgePeakRssMb, 1)}) | ${peak < RSS_TARGET_MB ? 'met' : `NOT met, by ${(peak - RSS_TARGET_MB).toFixed(1)} MB`} |
 
-The baseline answers the first page of a full sync for the same account with the same SQL
-query, the same row mapping and the same compiled \`toTalkdeskContact\`; it has no NestJS, no
-DTO validation, no credential check, plain-text offsets instead of opaque tokens, no time budget
-and no request logs. The ratio is therefore the cost of the bridge's own layers.
+## Interaction retrieval under load
+
+${interactions.connections} connections for ${interactions.seconds} s on \`POST /interactions/retrieve\` (a fresh bridge): ${n(interactions.result.requestsPerSecond)} req/s, p99 ${n(interactions.result.p99Ms, 1)} ms,
+${n(interactions.result.cpuMsPerRequest ?? NaN, 3)} ms CPU per request, peak RSS ${n(interactions.peakRssMb, 1)} MB.
 
 ## Every endpoint (bridge)
 
 ${endpointTable(results.endpoints)}
 
+\`POST /contacts/sync\` here asks for the same first page again and again (so its phone numbers
+come from the memo): the headline's full syncs are the figure for contacts.
 \`/auth/validate\` always re-checks the password (a salted scrypt hash, by design), so it is
 CPU-bound on the hash. \`/actions/create_ticket\` writes a ticket per request.
 

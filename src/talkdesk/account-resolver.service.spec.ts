@@ -79,6 +79,64 @@ describe('AccountResolver', () => {
     expect(second.account.key).toBe('account:ann@example.com');
   });
 
+  it('identical credentials checked at once share one check; others do not', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+
+    const answers = await Promise.all([
+      resolver.resolve(ANN, budget()),
+      resolver.resolve({ ...ANN }, budget()),
+      resolver.resolve(BOB, budget()),
+      resolver.resolve(ANN, budget()),
+    ]);
+
+    expect(port.calls).toEqual([ANN, BOB]);
+    expect(answers.map((a) => a.account.key)).toEqual([
+      'account:ann@example.com',
+      'account:ann@example.com',
+      'account:bob@example.com',
+      'account:ann@example.com',
+    ]);
+  });
+
+  it('a rejection shared by identical checks is a 401 for each of them', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+    const wrong = { username: 'ann@example.com', password: 'wrong' };
+
+    const attempts = await Promise.allSettled([
+      resolver.resolve(wrong, budget()),
+      resolver.resolve(wrong, budget()),
+    ]);
+
+    expect(port.calls).toHaveLength(1);
+    for (const attempt of attempts) {
+      expect(attempt).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'credentials_rejected' },
+      });
+    }
+  });
+
+  it('a shared check that fails is not shared: each waiter checks for itself', async () => {
+    const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
+    jest
+      .spyOn(port, 'authenticate')
+      .mockImplementationOnce(() => Promise.reject(new Error('external system down')));
+
+    const [first, second] = await Promise.allSettled([
+      resolver.resolve(ANN, budget()),
+      resolver.resolve(ANN, budget()),
+    ]);
+
+    expect(first).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'external system down' },
+    });
+    expect(second).toMatchObject({
+      status: 'fulfilled',
+      value: { account: { key: 'account:ann@example.com' } },
+    });
+  });
+
   it('keys the cache by the whole auth: two accounts never share an entry', async () => {
     const { resolver, port } = setup({ credentialsCacheSeconds: 60 });
 

@@ -1,5 +1,7 @@
 import {
   CountryCode,
+  getCountryCallingCode,
+  isSupportedCountry,
   Metadata,
   MetadataJson,
   parsePhoneNumberFromString,
@@ -9,18 +11,21 @@ import minMetadata from 'libphonenumber-js/min/metadata';
 /**
  * E.164 normalization with libphonenumber's answers, at a fraction of its cost.
  *
- * libphonenumber answers `+<calling code><national number>` for a number it reads as possible,
- * and "possible" depends only on the length of the national number, judged by the possible
- * lengths of one country. Where several countries share a calling code (the 25 of the NANP,
- * +44, +599, +7...), the library first searches which of them the number belongs to, testing
- * each country's leading-digit and number patterns (for the NANP, up to 25 sets of regular
- * expressions): most of its time on North American numbers. The national number is read before
- * that search, so the search can only change the answer through the possible lengths of the
- * country it finds. Where every country of the calling code agrees on the number's length, the
- * answer is the same whichever country the search would find, and the search is skipped:
- * libphonenumber runs on a copy of its metadata in which each shared calling code names only its
- * main country. Where they disagree (a 7-digit national number under +1, which only Canada
- * allows; 7 or 9 digits under +44), the number is parsed again with the full metadata.
+ * libphonenumber answers `+<calling code><national number>` for a number it reads as possible.
+ * Where several countries share a calling code (the 25 of the NANP, +44, +599, +7...), it
+ * searches which of them the number belongs to, testing each country's leading-digit and number
+ * patterns (for the NANP, up to 25 sets of regular expressions): most of its time on North
+ * American numbers. The country it finds matters only through its possible lengths, which decide
+ * both whether a national prefix is stripped (what remains must be of a possible length) and
+ * whether the number is possible. So:
+ *
+ * - where every country of a shared calling code has the same possible lengths (+7, +39, +47,
+ *   +212, +262, +358, +590), the search cannot change the answer and is skipped: libphonenumber
+ *   runs on a copy of its metadata in which those calling codes name only their main country;
+ * - North American numbers written with digits and punctuation alone, the common case, are read
+ *   directly (northAmerican below says why the answer is libphonenumber's);
+ * - everything else goes through libphonenumber with its search: for the NANP, a 7-digit local
+ *   number is possible only in Canada, and `1` + 7 digits loses its national prefix only there.
  *
  * A plain "already E.164" shortcut would not be equivalent: libphonenumber rewrites
  * `+44 (0)20 …`, and refuses impossible lengths and unknown calling codes.
@@ -30,56 +35,65 @@ import minMetadata from 'libphonenumber-js/min/metadata';
 /** The metadata the library's default entry point uses. */
 const metadata = minMetadata as unknown as MetadataJson;
 
-/** The metadata with every shared calling code reduced to its main country. */
-const MAIN_COUNTRY_ONLY: MetadataJson = {
-  ...metadata,
-  country_calling_codes: Object.fromEntries(
-    Object.entries(metadata.country_calling_codes).map(([code, countries]) => [
-      code,
-      countries.slice(0, 1),
-    ]),
-  ),
-};
-
 /**
- * For each calling code shared by several countries, the national-number lengths on which they
- * disagree about being possible.
+ * The metadata with each calling code shared by countries of identical possible lengths reduced
+ * to its main country.
  */
-const DISPUTED_LENGTHS: ReadonlyMap<string, ReadonlySet<number>> = (() => {
+const SEARCH_SKIPPED: MetadataJson = (() => {
   const plans = new Metadata(metadata);
   const lengthsOf = (country: CountryCode) => {
     plans.selectNumberingPlan(country);
-    return new Set(plans.numberingPlan?.possibleLengths() ?? []);
+    return JSON.stringify(plans.numberingPlan?.possibleLengths() ?? null);
   };
-  const disputed = new Map<string, Set<number>>();
-  for (const [code, countries] of Object.entries(metadata.country_calling_codes)) {
-    if (countries.length < 2) continue;
-    const sets = countries.map(lengthsOf);
-    const lengths = new Set<number>();
-    for (const set of sets) for (const length of set) lengths.add(length);
-    for (const length of lengths) {
-      if (!sets.every((set) => set.has(length))) {
-        if (!disputed.has(code)) disputed.set(code, new Set());
-        disputed.get(code)?.add(length);
-      }
-    }
-  }
-  return disputed;
+  const codes = Object.entries(metadata.country_calling_codes).map(([code, countries]) => {
+    const identical = new Set(countries.map(lengthsOf)).size === 1;
+    return [code, identical ? countries.slice(0, 1) : countries];
+  });
+  return { ...metadata, country_calling_codes: Object.fromEntries(codes) } as MetadataJson;
 })();
 
-/** libphonenumber's answer, with its metadata in full (the country search included). */
-function e164WithSearch(raw: string, options: { defaultCountry: CountryCode }): string | null {
-  const parsed = parsePhoneNumberFromString(raw, options, metadata);
+function e164(raw: string, options: { defaultCountry: CountryCode }): string | null {
+  const parsed = parsePhoneNumberFromString(raw, options, SEARCH_SKIPPED);
   return parsed?.isPossible() ? parsed.number : null;
 }
 
-function e164(raw: string, options: { defaultCountry: CountryCode }): string | null {
-  const parsed = parsePhoneNumberFromString(raw, options, MAIN_COUNTRY_ONLY);
-  if (parsed === undefined) return null;
-  if (DISPUTED_LENGTHS.get(parsed.countryCallingCode)?.has(parsed.nationalNumber.length)) {
-    return e164WithSearch(raw, options);
+/**
+ * The North American numbers written with nothing but digits, spaces, dots, dashes, parentheses
+ * and a leading `+`: `(212) 555-0134`, `212.555.0134`, `1-212-555-0134`, `+1 212 555 0134`. For
+ * them libphonenumber's steps come to this: no extension (every extension form needs a letter,
+ * `#`, `,` or `;`), no IDD prefix (011 starts with 0), the calling code 1 read from the `+` or, in
+ * a NANP default region, taken from the region (an eleventh leading digit 1 is the calling code
+ * again: eleven digits are too long for every NANP country), a national number of ten digits not
+ * starting with 0 or 1 (so no national prefix to strip), which every NANP country holds possible.
+ * Anything else (letters, other characters, other lengths) goes through libphonenumber.
+ */
+function northAmerican(raw: string, nanpRegion: boolean): string | undefined {
+  const length = raw.length;
+  if (length > 40) return undefined;
+  let digits = '';
+  let plus = false;
+  let started = false;
+  for (let i = 0; i < length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits += raw[i];
+      started = true;
+    } else if (c === 43) {
+      // '+' only before anything else but spaces.
+      if (started) return undefined;
+      plus = true;
+      started = true;
+    } else if (c === 40 || c === 41 || c === 45 || c === 46) {
+      started = true;
+    } else if (c !== 32) {
+      return undefined;
+    }
   }
-  return parsed.isPossible() ? parsed.number : null;
+  const eleven = digits.length === 11 && digits.charCodeAt(0) === 49 && digits.charCodeAt(1) >= 50;
+  if (plus) return eleven ? `+${digits}` : undefined;
+  if (!nanpRegion) return undefined;
+  if (eleven) return `+${digits}`;
+  return digits.length === 10 && digits.charCodeAt(0) >= 50 ? `+1${digits}` : undefined;
 }
 
 /**
@@ -95,6 +109,8 @@ let memoSize = 0;
 interface Region {
   options: { defaultCountry: CountryCode };
   memo: Map<string, string | null>;
+  /** A country of the North American Numbering Plan (calling code 1). */
+  nanp: boolean;
 }
 const regions = new Map<string, Region>();
 
@@ -104,7 +120,10 @@ function regionOf(defaultRegion: string): Region {
     const country = defaultRegion.toUpperCase();
     let memo = memos.get(country);
     if (memo === undefined) memos.set(country, (memo = new Map()));
-    region = { options: { defaultCountry: country as CountryCode }, memo };
+    const nanp =
+      isSupportedCountry(country as CountryCode, metadata) &&
+      getCountryCallingCode(country as CountryCode, metadata) === '1';
+    region = { options: { defaultCountry: country as CountryCode }, memo, nanp };
     regions.set(defaultRegion, region);
   }
   return region;
@@ -112,7 +131,10 @@ function regionOf(defaultRegion: string): Region {
 
 /** libphonenumber's E.164 form of a possible number, or null: see the top of this file. */
 export function e164Of(raw: string, defaultRegion: string): string | null {
-  const { options, memo } = regionOf(defaultRegion);
+  const { options, memo, nanp } = regionOf(defaultRegion);
+  // Not kept in the memo: computing it costs less than remembering it.
+  const direct = northAmerican(raw, nanp);
+  if (direct !== undefined) return direct;
   const known = memo.get(raw);
   if (known !== undefined) return known;
   const answer = e164(raw, options);

@@ -169,6 +169,25 @@ describe('phone corpus', () => {
     expect(normalized).toBeLessThan(45_000);
   });
 
+  it('answers what libphonenumber answers for 30,000 strings of digits and punctuation', () => {
+    // The characters North American numbers are written with, in any order and length.
+    const rng = seededRandom(1202);
+    const alphabet = '0123456789012345678912  ().-+';
+    const differences: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const length = 5 + Math.floor(rng() * 14);
+      let raw = rng() < 0.3 ? '+1' : rng() < 0.3 ? '1' : '';
+      while (raw.length < length) raw += alphabet[Math.floor(rng() * alphabet.length)];
+      const region = ['US', 'CA', 'PR', 'GB', 'XX'][i % 5];
+      const got = toE164(raw, region);
+      const want = libphonenumber(raw, region);
+      if (got !== want && differences.length < 20) {
+        differences.push(`${region} ${JSON.stringify(raw)}: ${got} ≠ ${want}`);
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
   it('the contact and lookup forms follow the same answers', () => {
     for (const raw of TRICKY_PHONES) {
       const want = libphonenumber(raw, 'US');
