@@ -52,6 +52,7 @@ const databaseFree = [
   '/metrics\\.e2e-spec\\.ts$',
   '/build-info\\.e2e-spec\\.ts$',
   '/simulator\\.e2e-spec\\.ts$',
+  '/vendor-simulator\\.e2e-spec\\.ts$',
   '/loaded-libraries\\.e2e-spec\\.ts$',
   '/upstreams/',
 ];
