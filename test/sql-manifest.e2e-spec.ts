@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sha256Hex } from '../src/connectors/sql/mapped/credentials/stored-hashes';
 import { Kysely, sql } from 'kysely';
 import { simulate } from '../src/simulator/simulator';
 import { syncContacts } from './support/talkdesk';
@@ -53,6 +57,16 @@ interface Schema {
 }
 
 const q = (db: Kysely<any>, table: string) => db.selectFrom(table);
+
+/** The live requesters of an organization, id → name. */
+async function helpdeskTruth(db: Kysely<any>, account: 0 | 1): Promise<Map<string, string>> {
+  const rows = await q(db, 'requesters')
+    .select(['id', 'display_name'])
+    .where('org_id', '=', HELPDESK_ORGS[account].id)
+    .where('deleted_at', 'is', null)
+    .execute();
+  return new Map(rows.map((r) => [String(r.id).toLowerCase(), String(r.display_name)]));
+}
 
 const SCHEMAS: Schema[] = [
   {
@@ -111,14 +125,7 @@ const SCHEMAS: Schema[] = [
       { api_key: '"; DROP TABLE api_keys; --' },
       { api_key: 'hd-initech-7f3a\u0000' },
     ],
-    async truth(db, account) {
-      const rows = await q(db, 'requesters')
-        .select(['id', 'display_name'])
-        .where('org_id', '=', HELPDESK_ORGS[account].id)
-        .where('deleted_at', 'is', null)
-        .execute();
-      return new Map(rows.map((r) => [String(r.id).toLowerCase(), String(r.display_name)]));
-    },
+    truth: (db, account) => helpdeskTruth(db, account),
     insert: (db, account, contacts) => insertRequesters(db, HELPDESK_ORGS[account].id, contacts),
     async rename(db, id, name, at) {
       await db
@@ -360,3 +367,68 @@ describe.each(SCHEMAS)(
     });
   },
 );
+
+describe(`SQL manifest with static tokens, single tenant (${TEST_DATABASE})`, () => {
+  let user: UserDatabase;
+  let t: TestApp;
+  const dir = mkdtempSync(join(tmpdir(), 'sql-static-'));
+  const token = 'single-tenant-token-5d1e';
+
+  beforeAll(async () => {
+    user = await createUserDatabase();
+    await createHelpdesk(user.db, user.database.kind);
+    await seedHelpdesk(user.db);
+    // Only the token's SHA-256 is kept, in a file as a mounted secret would be.
+    const hashes = join(dir, 'token-hashes');
+    writeFileSync(hashes, `# the help desk's integration token\n${sha256Hex(token)}\n`);
+    const manifest = join(dir, 'single-tenant.yaml');
+    writeFileSync(
+      manifest,
+      [
+        'version: 1',
+        'name: single-tenant',
+        'credentials: { type: static_tokens, field: api_token, hashes_file: ' +
+          JSON.stringify(hashes) +
+          ' }',
+        'contacts:',
+        '  table: requesters',
+        '  id: { column: id, type: uuid }',
+        '  updated_at: { column: updated_at, type: timestamp }',
+        '  where: [{ column: deleted_at, is_null: true }]',
+        '  fields: { name: display_name, emails: email, phones: phone }',
+      ].join('\n'),
+    );
+    t = await startTestApp({
+      connector: 'sql',
+      connectorManifest: manifest,
+      databaseUrl: user.url,
+      contactsPageSize: 50,
+      authFailureLimit: 10_000,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    await user?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the token sees every live row, and Talkdesk is told to ask for it', async () => {
+    const run = await syncContacts(t, { api_token: token }, undefined, { maxPages: 1000 });
+    const truth = new Set([
+      ...(await helpdeskTruth(user.db, 0)).keys(),
+      ...(await helpdeskTruth(user.db, 1)).keys(),
+    ]);
+    expect(new Set(ids(run))).toEqual(truth);
+    expect(run.contacts).toHaveLength(truth.size);
+    const configuration = await t.get('/integration/configuration');
+    expect(JSON.stringify(configuration.body)).toContain('"api_token"');
+  });
+
+  it('any other token, its hash included, is answered 401', async () => {
+    for (const api_token of ['other', sha256Hex(token), `${token} `, "' OR 1=1 --"]) {
+      const res = await t.post('/auth/validate', { auth: { api_token } });
+      expect({ api_token, status: res.status }).toEqual({ api_token, status: 401 });
+    }
+    expect((await t.post('/auth/validate', { auth: { api_token: token } })).status).toBe(204);
+  });
+});

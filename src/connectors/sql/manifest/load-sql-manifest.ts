@@ -110,6 +110,9 @@ function* valuesOf(m: SqlManifest): Generator<readonly [string, ValueSpec, reado
   };
   yield* each('contacts.fields', m.contacts.fields, RECORD_ROOTS);
   yield* each('contacts.custom_fields', m.contacts.custom_fields, RECORD_ROOTS);
+  if (m.contacts.custom_fields_from) {
+    yield ['contacts.custom_fields_from', m.contacts.custom_fields_from, RECORD_ROOTS];
+  }
   if (m.agents) yield* each('agents.fields', m.agents.fields, RECORD_ROOTS);
   for (const [i, s] of (m.interactions?.streams ?? []).entries()) {
     yield* each(`interactions.streams[${i}].fields`, s.fields, RECORD_ROOTS);

@@ -57,6 +57,12 @@ const SOURCE = {
     .describe(
       'Further columns to read for `expression` fields (paths and templates name theirs already).',
     ),
+  json_columns: z
+    .array(IDENTIFIER)
+    .default([])
+    .describe(
+      'Columns holding JSON as text (SQLite, or a text column elsewhere): read as the value they hold, so that paths reach into them (e.g. a list of emails). PostgreSQL json/jsonb and MySQL JSON columns are read as values already.',
+    ),
 };
 
 export const ID_COLUMN = z.strictObject({
@@ -294,6 +300,9 @@ export const SQL_MANIFEST = z
         .record(z.string().min(1), VALUE_SPEC)
         .default({})
         .describe('Custom fields: key → value.'),
+      custom_fields_from: VALUE_SPEC.optional().describe(
+        'Custom fields from one value: a list of `{key, value}` or an object whose entries become them (a JSON column, an expression); listed before `custom_fields`.',
+      ),
     }),
     agents: z
       .strictObject({

@@ -25,6 +25,7 @@ export class AgentsReader {
     if (spec.fields.name) this.name = this.shape.reader('agents.fields.name', spec.fields.name);
     if (spec.fields.email) this.email = this.shape.reader('agents.fields.email', spec.fields.email);
     for (const column of spec.columns) this.shape.column(column);
+    this.shape.json(spec.json_columns);
   }
 
   async list(tenant: unknown, position: number | null, limit: number): Promise<UserBatch> {
@@ -36,7 +37,7 @@ export class AgentsReader {
       .compile();
     const rows = await this.client.all(query);
     const records: UserRecord[] = [];
-    for (const row of rows.slice(0, limit)) {
+    for (const row of rows.slice(0, limit).map((r) => this.shape.prepare(r))) {
       const record = this.shape.recordOf(row);
       const id = row[this.idAt];
       if (id === null || id === undefined) continue;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ContactBatch, ContactQuery, ContactRecord } from '../../ports';
 import { InvalidPositionError, UpstreamError } from '../../ports/errors';
-import { ExpressionError, text, texts, ValueCompileContext } from '../../manifest-common';
+import { ExpressionError, textOf, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import { Reader, RowShape } from './row-shape';
 import type { Row, SqlClient } from './sql-client';
@@ -36,9 +36,82 @@ export function idOfType(
 /** Text a column can hold: PostgreSQL's text holds no NUL character (it refuses the statement). */
 export const holdable = (value: string) => !value.includes('\u0000');
 
+/**
+ * A cell as contact text: text as the database holds it (the contact normalizer trims and drops
+ * blanks, for every connector alike), numbers and booleans as text, anything else none.
+ */
+function cell(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.length > 0 ? cell(value[0]) : null;
+  return null;
+}
+
+/** Whether every item is non-empty text: such a list (a JSON column's) is handed on as it is. */
+function allText(list: unknown[]): list is string[] {
+  for (const item of list) if (typeof item !== 'string' || item === '') return false;
+  return true;
+}
+
+/** One value or a list, nested lists flattened (several list columns), as texts. */
+function cells(value: unknown, out?: string[]): string[] {
+  if (out === undefined && Array.isArray(value) && allText(value)) return value;
+  out ??= [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (Array.isArray(item)) cells(item, out);
+      else {
+        const t = cell(item);
+        if (t !== null) out.push(t);
+      }
+    }
+  } else {
+    const t = cell(value);
+    if (t !== null) out.push(t);
+  }
+  return out;
+}
+
+/** A list of `{key, value}` or an object, as custom fields (the REST connector's rule). */
+function customFieldsFrom(value: unknown, out: { key: string; value: unknown }[]): void {
+  if (value === undefined || value === null || value === '') return;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item === 'object' && item !== null && 'key' in item) {
+        const key = textOf((item as { key: unknown }).key);
+        if (key !== '') out.push({ key, value: (item as { value: unknown }).value });
+      }
+    }
+  } else if (typeof value === 'object') {
+    for (const [key, v] of Object.entries(value as Record<string, unknown>))
+      out.push({ key, value: v });
+  }
+}
+
+const NO_VALUES: unknown[] = [];
+
+/** Whether a list is custom fields already (a JSON column's `[{key, value}]`). */
+function isCustomFields(list: unknown): list is { key: string; value: unknown }[] {
+  if (!Array.isArray(list)) return false;
+  for (const item of list) {
+    if (
+      typeof item !== 'object' ||
+      item === null ||
+      typeof (item as { key?: unknown }).key !== 'string'
+    ) {
+      return false;
+    }
+    if ((item as { key: string }).key === '') return false;
+  }
+  return true;
+}
+
 /** Custom fields as the contacts port hands them. */
-function customFieldsOf(values: unknown[], keys: readonly string[]) {
+function customFieldsOf(from: unknown, values: unknown[], keys: readonly string[]) {
+  if (keys.length === 0 && isCustomFields(from)) return from;
   const out: { key: string; value: unknown }[] = [];
+  customFieldsFrom(from, out);
   for (let i = 0; i < keys.length; i++) {
     const value = values[i];
     if (value !== undefined && value !== null && value !== '') out.push({ key: keys[i], value });
@@ -58,6 +131,7 @@ export class ContactsReader {
   private readonly fields: Partial<Record<keyof Contacts['fields'], Reader>> = {};
   private readonly customKeys: string[];
   private readonly customReaders: Reader[];
+  private readonly customFrom?: Reader;
   private readonly async: boolean;
 
   constructor(
@@ -82,8 +156,16 @@ export class ContactsReader {
     this.customReaders = this.customKeys.map((key) =>
       this.shape.reader(`contacts.custom_fields.${key}`, spec.custom_fields[key]),
     );
+    if (spec.custom_fields_from) {
+      this.customFrom = this.shape.reader('contacts.custom_fields_from', spec.custom_fields_from);
+    }
     for (const column of spec.columns) this.shape.column(column);
-    const specs = [...Object.values(spec.fields).flat(), ...Object.values(spec.custom_fields)];
+    this.shape.json(spec.json_columns);
+    const specs = [
+      ...Object.values(spec.fields).flat(),
+      ...Object.values(spec.custom_fields),
+      spec.custom_fields_from,
+    ];
     this.async = specs.some((s) => typeof s === 'object' && s?.expression !== undefined);
   }
 
@@ -187,7 +269,8 @@ export class ContactsReader {
     return { id: this.spec.id.type === 'uuid' ? id.toLowerCase() : id, updatedAt };
   }
 
-  private map(row: Row): ContactRecord | undefined {
+  private map(raw: Row): ContactRecord | undefined {
+    const row = this.shape.prepare(raw);
     const head = this.head(row);
     if (!head) return undefined;
     const record = this.shape.recordOf(row);
@@ -196,20 +279,21 @@ export class ContactsReader {
     return {
       id: head.id,
       updatedAt: head.updatedAt,
-      name: text(read(f.name)),
-      title: text(read(f.title)),
-      company: text(read(f.company)),
-      emails: texts(read(f.emails)),
-      phones: texts(read(f.phones)),
-      websites: texts(read(f.websites)),
-      photoUrl: text(read(f.photo_url)),
-      address: text(read(f.address)),
-      twitter: text(read(f.twitter)),
-      url: text(read(f.url)),
+      name: cell(read(f.name)),
+      title: cell(read(f.title)),
+      company: cell(read(f.company)),
+      emails: cells(read(f.emails)),
+      phones: cells(read(f.phones)),
+      websites: cells(read(f.websites)),
       customFields: customFieldsOf(
-        this.customReaders.map((r) => r(row, record)),
+        this.customFrom?.(row, record),
+        this.customReaders.length === 0 ? NO_VALUES : this.customReaders.map((r) => r(row, record)),
         this.customKeys,
       ),
+      photoUrl: cell(read(f.photo_url)),
+      address: cell(read(f.address)),
+      twitter: cell(read(f.twitter)),
+      url: cell(read(f.url)),
     };
   }
 
@@ -223,7 +307,8 @@ export class ContactsReader {
     }
   }
 
-  private async mapAsync(row: Row): Promise<ContactRecord | undefined> {
+  private async mapAsync(raw: Row): Promise<ContactRecord | undefined> {
+    const row = this.shape.prepare(raw);
     const head = this.head(row);
     if (!head) return undefined;
     const record = this.shape.recordOf(row);
@@ -234,20 +319,21 @@ export class ContactsReader {
     return {
       id: head.id,
       updatedAt: head.updatedAt,
-      name: text(v.name),
-      title: text(v.title),
-      company: text(v.company),
-      emails: texts(v.emails),
-      phones: texts(v.phones),
-      websites: texts(v.websites),
-      photoUrl: text(v.photo_url),
-      address: text(v.address),
-      twitter: text(v.twitter),
-      url: text(v.url),
+      name: cell(v.name),
+      title: cell(v.title),
+      company: cell(v.company),
+      emails: cells(v.emails),
+      phones: cells(v.phones),
+      websites: cells(v.websites),
       customFields: customFieldsOf(
+        await this.customFrom?.(row, record),
         await Promise.all(this.customReaders.map((r) => r(row, record))),
         this.customKeys,
       ),
+      photoUrl: cell(v.photo_url),
+      address: cell(v.address),
+      twitter: cell(v.twitter),
+      url: cell(v.url),
     };
   }
 }

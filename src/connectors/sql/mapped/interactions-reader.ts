@@ -19,6 +19,9 @@ interface Stream {
   fields: Partial<Record<keyof SqlInteractionStream['fields'], Reader>>;
 }
 
+/** Pages of one stream read for one retrieval when its rows are of types not asked for. */
+const MAX_STREAM_PAGES = 10;
+
 const FIELDS = ['type', 'subject', 'description', 'url', 'priority', 'status'] as const;
 
 /**
@@ -55,6 +58,7 @@ export class InteractionsReader {
         }
       }
       for (const column of s.columns) shape.column(column);
+      shape.json(s.json_columns);
       return stream;
     });
   }
@@ -127,24 +131,47 @@ export class InteractionsReader {
     const out: InteractionRecord[] = [];
     for (const stream of this.streams) {
       if (!stream.spec.types.some((t) => wanted.has(t))) continue;
-      const date = sql.ref(stream.date.column);
+      out.push(...(await this.readStream(stream, tenant, contactId, wanted, query.limit)));
+    }
+    out.sort((a, b) => Number(b.date) - Number(a.date));
+    return out.slice(0, query.limit);
+  }
+
+  /**
+   * The newest `limit` interactions of the wanted types in one stream. A stream of several types
+   * maps its type column in the manifest (not in SQL): pages of rows are read until enough are of
+   * a wanted type, or the contact's rows end (at most MAX_STREAM_PAGES pages).
+   */
+  private async readStream(
+    stream: Stream,
+    tenant: unknown,
+    contactId: unknown,
+    wanted: ReadonlySet<string>,
+    limit: number,
+  ): Promise<InteractionRecord[]> {
+    const out: InteractionRecord[] = [];
+    const date = sql.ref(stream.date.column);
+    const f = stream.fields;
+    for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
       const rows = await this.client.all(
         selectFrom(this.client, stream.spec, stream.shape.columns, tenant)
           .where(sql.ref(stream.spec.contact_column), '=', contactId)
           .orderBy(date, 'desc')
-          .limit(query.limit)
+          .orderBy(sql.ref(stream.spec.id), 'desc')
+          .limit(limit)
+          .offset(page * limit)
           .compile(),
       );
-      for (const row of rows) {
+      for (const row of rows.map((r) => stream.shape.prepare(r))) {
         const record = stream.shape.recordOf(row);
-        const f = stream.fields;
         const read = async (reader: Reader | undefined) =>
           reader ? text(await reader(row, record)) : null;
         const type = f.type ? await read(f.type) : stream.spec.types[0];
         const at = stream.date.toMs(row[stream.dateAt]);
         const id = row[stream.idAt];
-        if (!type || !wanted.has(type) || at === undefined || id === null || id === undefined)
+        if (!type || !wanted.has(type) || at === undefined || id === null || id === undefined) {
           continue;
+        }
         out.push({
           id: typeof id === 'number' ? id : String(id),
           type,
@@ -155,9 +182,10 @@ export class InteractionsReader {
           priority: await read(f.priority),
           status: await read(f.status),
         });
+        if (out.length === limit) break;
       }
+      if (rows.length < limit || !f.type) break;
     }
-    out.sort((a, b) => Number(b.date) - Number(a.date));
-    return out.slice(0, query.limit);
+    return out;
   }
 }

@@ -2,6 +2,7 @@ import {
   CompiledValue,
   compileValue,
   evaluate,
+  textOf,
   ValueCompileContext,
   ValueSpec,
 } from '../../manifest-common';
@@ -20,15 +21,37 @@ export type Reader = (row: Row, record: () => Record<string, unknown>) => unknow
 const TEMPLATE_COLUMN =
   /\{\{\s*record\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_$]*)|\[\s*["']([^"']+)["']\s*\])/g;
 
+/** A JSON text cell as the value it holds; anything unreadable stays as it is. */
+function parseJsonCell(cell: unknown): unknown {
+  if (typeof cell !== 'string') return cell;
+  try {
+    return JSON.parse(cell);
+  } catch {
+    return cell;
+  }
+}
+
 export class RowShape {
   readonly columns: string[] = [];
   private readonly index = new Map<string, number>();
   private needsRecord = false;
+  private jsonAt: number[] = [];
 
   constructor(
     private readonly ctx: ValueCompileContext,
     private readonly scope: Readonly<Record<string, unknown>> = {},
   ) {}
+
+  /** Columns whose cells hold JSON text, parsed once per row before any field reads them. */
+  json(columns: readonly string[]): void {
+    this.jsonAt = columns.map((c) => this.column(c));
+  }
+
+  /** The row with its JSON cells parsed (in place: rows are the driver's, read once). */
+  prepare(row: Row): Row {
+    for (const at of this.jsonAt) row[at] = parseJsonCell(row[at]);
+    return row;
+  }
 
   /** Selects a column (once); answers its position in the row. */
   column(name: string): number {
@@ -67,10 +90,42 @@ export class RowShape {
     } else if (source.kind === 'template') {
       const text = typeof spec === 'object' ? (spec.template ?? '') : '';
       for (const match of text.matchAll(TEMPLATE_COLUMN)) this.column(match[1] ?? match[2]);
+      const direct = !v.map && !v.fallback ? this.directTemplate(text) : undefined;
+      if (direct) return direct;
     }
     if (source.kind !== 'value') this.needsRecord = true;
     const scope = this.scope;
     return (_row, record) => evaluate(v, record(), scope);
+  }
+
+  /**
+   * A template made only of text and `{{ record.COLUMN }}` placeholders without filters, read
+   * straight from the row's cells: what Template.value gives (one placeholder keeps its value's
+   * type; several are joined as text, a missing one as nothing), without building the record.
+   */
+  private directTemplate(source: string): Reader | undefined {
+    const parts: (string | number)[] = [];
+    let rest = source;
+    for (;;) {
+      const open = rest.indexOf('{{');
+      if (open < 0) break;
+      const match = /^\{\{\s*record\.([A-Za-z_][A-Za-z0-9_$]*)\s*\}\}/.exec(rest.slice(open));
+      if (!match) return undefined;
+      if (open > 0) parts.push(rest.slice(0, open));
+      parts.push(this.column(match[1]));
+      rest = rest.slice(open + match[0].length);
+    }
+    if (rest.includes('}}')) return undefined;
+    if (rest) parts.push(rest);
+    if (parts.length === 1 && typeof parts[0] === 'number') {
+      const at = parts[0];
+      return (row) => row[at] ?? undefined;
+    }
+    return (row) => {
+      let out = '';
+      for (const part of parts) out += typeof part === 'string' ? part : textOf(row[part]);
+      return out;
+    };
   }
 
   /** The row as `{ COLUMN: value }` for the readers that need it; built once per row. */
