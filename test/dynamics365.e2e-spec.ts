@@ -175,4 +175,23 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.message).toContain('Does Not Exist');
   });
+
+  it('a sync answered 429 with Retry-After (the service protection limit) completes', async () => {
+    const contacts = (r: { path: string }) => r.path.endsWith('/api/data/v9.2/contacts');
+    dv.server.fail(contacts, 2, (_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(
+        JSON.stringify({
+          error: {
+            code: '0x80072322',
+            message:
+              'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
+          },
+        }),
+      );
+    });
+    const run = await syncContacts(t, auth);
+    dv.server.clearFaults();
+    expect(new Set(run.contacts.map((c) => c.id)).size).toBe(CONTACTS);
+  });
 });

@@ -23,10 +23,6 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
       connectorManifest: 'connectors/hubspot.yaml',
       connectorBaseUrl: hubspot.baseUrl,
       contactsPageSize: 250,
-      // HubSpot's search allows 5 requests a second and its 429 says not when to come back: the
-      // deployment's retries back off long enough for the next second (docs/connectors/hubspot.md).
-      upstreamRetries: 6,
-      upstreamRetryBaseMs: 300,
     });
   });
   afterAll(async () => {

@@ -152,4 +152,25 @@ describe('Salesforce (connectors/salesforce.yaml)', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.message).toContain('id value of incorrect type');
   });
+
+  it('REQUEST_LIMIT_EXCEEDED (403) is a rate limit, not rejected credentials', async () => {
+    sf.dailyApiLimit = sf.apiUsage.get(sf.org(0).organizationId)!;
+    const res = await t.post('/contacts/sync', { auth });
+    sf.dailyApiLimit = 100_000;
+    expect(res.status).not.toBe(401);
+    expect([502, 503]).toContain(res.status);
+    expect(res.body.code).toBe('upstream_rate_limited');
+  });
+
+  it('a MALFORMED_QUERY is quoted in the 502', async () => {
+    const query = (r: { path: string }) => /\/query$/.test(r.path);
+    sf.instances[0].fail(query, 1, (_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify([{ message: 'unexpected token: OR', errorCode: 'MALFORMED_QUERY' }]));
+    });
+    const res = await t.post('/contacts/sync', { auth });
+    sf.instances[0].clearFaults();
+    expect(res.status).toBe(502);
+    expect(res.body.message).toContain('unexpected token: OR');
+  });
 });
