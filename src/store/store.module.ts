@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { PacingCounters } from '../connectors/ports/pacing-counters';
 import { KeyValueStores } from './key-value-store';
 import { MemoryKeyValueStores } from './memory-key-value.store';
 import { connectRedis, RedisClient, whenReady } from './redis-client';
@@ -71,8 +72,14 @@ export class StoreModule {
               ? new RedisKeyValueStores(redis, config.redisKeyPrefix)
               : new MemoryKeyValueStores(),
         },
+        {
+          // The REST connector's pacing windows, shared by the replicas with Redis.
+          provide: PacingCounters,
+          inject: [KeyValueStores],
+          useFactory: (stores: KeyValueStores) => stores.open('pacing', { maxEntries: 10_000 }),
+        },
       ],
-      exports: [RedisClient, KeyValueStores],
+      exports: [RedisClient, KeyValueStores, PacingCounters],
     };
   }
 }

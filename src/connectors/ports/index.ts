@@ -5,5 +5,6 @@ export * from './connector.port';
 export * from './contacts.port';
 export * from './credentials.port';
 export * from './interactions.port';
+export * from './pacing-counters';
 export * from './upstream-observer';
 export * from './upstream-tracer';

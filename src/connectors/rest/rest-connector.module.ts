@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RestSettings } from './rest-settings';
 import type { ConnectorBinding } from '../connector-binding';
-import { ConnectorPort } from '../ports';
+import { ConnectorPort, PacingCounters } from '../ports';
 import { RestConnector } from './engine/rest-connector';
 import { loadManifest } from './manifest/load-manifest';
 import {
@@ -39,8 +39,13 @@ export class RestConnectorModule {
       providers: [
         {
           provide: RestConnector,
-          useFactory: () =>
-            new RestConnector(manifest, { defaultPhoneRegion: config.defaultPhoneRegion }),
+          useFactory: (pacingCounters?: PacingCounters) =>
+            new RestConnector(manifest, {
+              defaultPhoneRegion: config.defaultPhoneRegion,
+              ...(pacingCounters && { pacingCounters }),
+            }),
+          // Bound by the store module; the connector also runs alone (the port contract suite).
+          inject: [{ token: PacingCounters, optional: true }],
         },
         { provide: ConnectorPort, useClass: RestConnectorAdapter },
         ...ADAPTERS,

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Dispatcher } from 'undici';
 import { InvalidPositionError, UpstreamError } from '../../ports/errors';
+import { PacingCounters } from '../../ports/pacing-counters';
 import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
 import { ExpressionError } from '../manifest/expression';
@@ -8,6 +9,7 @@ import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
 import { verdictOf } from './error-classifier';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
+import { Pacer } from './pacer';
 import { nextState, PageState, pagingParams } from './paginators';
 import { countOf } from './paginators/paginator-strategy';
 import { filterRecords } from './records/record-filter';
@@ -38,6 +40,8 @@ export interface RestConnectorOptions {
   dispatcher?: Dispatcher;
   observer?: ConnectorObserver;
   defaultPhoneRegion?: string;
+  /** Where the manifest's pacing windows are counted (shared by the replicas with Redis). */
+  pacingCounters?: PacingCounters;
   logger?: Pick<Logger, 'log' | 'warn' | 'debug' | 'error'>;
 }
 
@@ -83,6 +87,7 @@ export class RestClient {
   readonly sessions = new SessionStore();
   readonly logger: NonNullable<RestConnectorOptions['logger']>;
   private readonly auth: AuthStrategy;
+  private readonly pacer?: Pacer;
 
   constructor(
     readonly manifest: CompiledManifest,
@@ -91,6 +96,7 @@ export class RestClient {
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher ?? createUpstreamAgent();
     this.logger = options.logger ?? new Logger('RestConnector');
+    if (manifest.pacing) this.pacer = new Pacer(manifest.pacing, options.pacingCounters);
     this.auth = authStrategyFor(manifest.authentication, {
       sessions: this.sessions,
       sendUnauthenticated: (account, request, signal, label, accept) =>
@@ -174,6 +180,7 @@ export class RestClient {
         headers: account.secrets.maskHeaders(headers),
         ...(body !== undefined && { body: account.secrets.mask(body) }),
       });
+      await this.pacer?.acquire(account.credentialsKey, signal);
       let answer: UpstreamAnswer;
       try {
         answer = await send(this.dispatcher, outgoing, signal, this.manifest.maxResponseBytes);

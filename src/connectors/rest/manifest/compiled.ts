@@ -183,6 +183,8 @@ export interface CompiledManifest {
   /** Where a failed answer holds the upstream's message (quoted in errors). */
   errorMessagePath?: JsonPath;
   maxPagesPerCall: number;
+  /** At most `requests` per `intervalMs` per account credentials. */
+  pacing?: { requests: number; intervalMs: number };
   health?: CompiledRequest;
   credentialCheck?: {
     request: CompiledRequest;

@@ -72,6 +72,9 @@ export class ManifestCompiler extends PartsCompiler {
       ...(m.errors?.error_message_path !== undefined && {
         errorMessagePath: this.path('errors.error_message_path', m.errors.error_message_path),
       }),
+      ...(m.pacing && {
+        pacing: { requests: m.pacing.requests, intervalMs: m.pacing.interval_ms },
+      }),
       maxPagesPerCall:
         m.limits?.max_pages_per_call ?? defaultOf(LimitsSchema, 'max_pages_per_call'),
       actions: (m.actions ?? []).map((a, i) => this.action(a, `actions[${i}]`)),

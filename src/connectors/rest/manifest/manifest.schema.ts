@@ -3,6 +3,7 @@ import { RETRYABLE_STATUSES } from '../../resilience/http-upstream';
 import { ActionSchema, CredentialCheckSchema } from './schema/actions';
 import { AuthenticationSchema } from './schema/authentication';
 import { ErrorRuleSchema, ErrorsSchema } from './schema/errors';
+import { PacingSchema } from './schema/pacing';
 import { PaginatorSchema } from './schema/paginator';
 import { RequestSchema, ValueSchema } from './schema/request';
 import { EnrichmentSchema, RecordConditionSchema } from './schema/records';
@@ -88,6 +89,7 @@ export const ManifestSchema = strict(
     authentication: Type.Optional(AuthenticationSchema),
     retry: Type.Optional(RetrySchema),
     errors: Type.Optional(ErrorsSchema),
+    pacing: Type.Optional(PacingSchema),
     limits: Type.Optional(LimitsSchema),
     health: Type.Optional(HealthSchema),
     credential_check: Type.Optional(CredentialCheckSchema),

@@ -1,0 +1,98 @@
+import { remainingMsOf } from '../../../common/time-budget';
+import { PacingCounters } from '../../ports/pacing-counters';
+import { RetryableUpstreamError } from '../../ports/errors';
+
+/** Time kept for the answer to leave: a wait that would end later is not waited. */
+const RESERVE_MS = 50;
+/** Most windows counted in memory when no shared counters are given (or they fail). */
+const MAX_LOCAL_WINDOWS = 10_000;
+
+/** Counters in this process: the default, and the fallback while the shared store fails. */
+export class LocalCounters implements PacingCounters {
+  private readonly counts = new Map<string, { n: number; expiresAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  increment(key: string, ttlMs: number): Promise<number> {
+    const now = this.now();
+    const entry = this.counts.get(key);
+    const n = entry && entry.expiresAt > now ? entry.n + 1 : 1;
+    this.counts.delete(key);
+    this.counts.set(key, { n, expiresAt: now + ttlMs });
+    if (this.counts.size > MAX_LOCAL_WINDOWS) {
+      this.counts.delete(this.counts.keys().next().value as string);
+    }
+    return Promise.resolve(n);
+  }
+}
+
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+const realClock: PacerClock = {
+  now: Date.now,
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason as Error);
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/**
+ * The manifest's `pacing`: at most `requests` per `intervalMs` for one key (an account's
+ * credentials hash), in fixed windows counted in `counters` (shared by the replicas with
+ * Redis; in this process otherwise, or while the store fails). A request beyond the window's
+ * share waits for the next window, within the request's budget.
+ */
+export class Pacer {
+  private readonly local: LocalCounters;
+
+  constructor(
+    private readonly spec: { requests: number; intervalMs: number },
+    private readonly counters?: PacingCounters,
+    private readonly clock: PacerClock = realClock,
+  ) {
+    this.local = new LocalCounters(clock.now);
+  }
+
+  private async count(key: string): Promise<number> {
+    const ttl = this.spec.intervalMs * 2;
+    if (!this.counters) return this.local.increment(key, ttl);
+    try {
+      return await this.counters.increment(key, ttl);
+    } catch {
+      // The shared store is down: pace this replica alone rather than not at all.
+      return this.local.increment(key, ttl);
+    }
+  }
+
+  /** Resolves when one more request for `key` fits its window. */
+  async acquire(key: string, signal: AbortSignal): Promise<void> {
+    const { requests, intervalMs } = this.spec;
+    for (;;) {
+      const now = this.clock.now();
+      const window = Math.floor(now / intervalMs);
+      if ((await this.count(`${key}:${window}`)) <= requests) return;
+      const wait = (window + 1) * intervalMs - now;
+      const remaining = remainingMsOf(signal);
+      if (remaining !== undefined && wait + RESERVE_MS >= remaining) {
+        throw new RetryableUpstreamError(
+          `The manifest's pacing allows ${requests} requests per ${intervalMs} ms to this account, spent for now`,
+          wait,
+          'upstream_rate_limited',
+        );
+      }
+      await this.clock.sleep(wait, signal);
+    }
+  }
+}
