@@ -66,6 +66,10 @@ describe('connector:check', () => {
     expect(text).toMatch(/as Talkdesk receives it: \{[\s\S]*"phones": \[\n\s+"\+14155551000"/);
     expect(text).toMatch(/agents page 1: 25 record\(s\)/);
     expect(text).toMatch(/== interactions\n {2}for contact \d+/);
+    // Stopped at --max-pages inside its first batch of contacts, the full sync has no checkpoint.
+    expect(text).toMatch(
+      /== contacts \(incremental\)\n {2}skipped: the full sync stopped before its first batch of contacts was read whole/,
+    );
     expect(text).toMatch(/Check passed\./);
     for (const secret of [
       auth.api_token,

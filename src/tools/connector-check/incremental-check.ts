@@ -80,18 +80,16 @@ export async function checkIncremental(
   out(
     `  synchronization_checkpoint sent: ${describe(checkpoint)}; look-back ${config.incrementalLookbackSeconds} s (INCREMENTAL_LOOKBACK_SECONDS)`,
   );
-  if (!check.readAll) {
-    out(
-      '  (the full sync stopped early: the contacts after its last one come too, changed or not)',
-    );
-  }
   const page = await service.sync(
     check.auth,
     { synchronization_checkpoint: token },
     new TimeBudget(check.timeoutMs),
   );
+  const which = check.readAll
+    ? 'changed since the checkpoint'
+    : 'after the checkpoint (changed or not: the full sync stopped early)';
   out(
-    `  Talkdesk receives ${page.contacts.length} contact(s) changed since the checkpoint${page.next_offset ? ', and a next_offset for more' : ''}`,
+    `  Talkdesk receives ${page.contacts.length} contact(s) ${which}${page.next_offset ? ', and a next_offset for more' : ''}`,
   );
   for (const contact of page.contacts.slice(0, 3)) out(`    ${JSON.stringify(contact)}`);
   const next = decodeCheckpoint(scope, page.synchronization_checkpoint);

@@ -16,17 +16,6 @@ export interface SqlCheckOptions {
 
 type Out = (line: string) => void;
 
-/** Whether a parsed manifest is an SQL manifest (it names its credentials' table or tokens). */
-export function isSqlManifest(document: unknown): boolean {
-  const d = document as { credentials?: unknown; connection?: { base_url?: unknown } } | null;
-  return (
-    typeof d === 'object' &&
-    d !== null &&
-    d.credentials !== undefined &&
-    d.connection?.base_url === undefined
-  );
-}
-
 /**
  * `npm run connector:check` for an SQL manifest: validates it (every mistake with its path),
  * and given DATABASE_URL connects read-only, prints the plan of the contacts' keyset query with
