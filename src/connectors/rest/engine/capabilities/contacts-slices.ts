@@ -149,6 +149,8 @@ async function readSlice(
       if (value.updatedAt < lo || value.updatedAt >= hi || value.updatedAt > query.changedUntil) {
         continue;
       }
+      // The first slice starts at the day of the lower bound: what changed before it is out.
+      if (query.changedSince !== undefined && value.updatedAt < query.changedSince) continue;
       const known = records.get(value.id);
       if (!known || positionCompare(value, known.key) > 0) {
         records.set(value.id, { key: value, raw: page.records[index] });
