@@ -49,8 +49,14 @@ export class IntegrationService {
       icon_url: this.url('/integration/logo.svg'),
       authentication_type: this.connector.authenticationType,
     };
-    if (this.connector.authenticationType === 'custom') {
-      configuration.authentication_fields = this.connector.authenticationFields;
+    // `custom` lists every field; `oauth2` lists the ones asked besides the token (a tenant,
+    // an organization), when the connector has any.
+    const fields = this.connector.authenticationFields;
+    if (
+      this.connector.authenticationType === 'custom' ||
+      (this.connector.authenticationType === 'oauth2' && fields.length > 0)
+    ) {
+      configuration.authentication_fields = fields;
     }
     if (capabilities.authValidation)
       configuration.auth_validation_endpoint = this.url('/auth/validate');

@@ -77,8 +77,10 @@ describe('Salesforce stand-in', () => {
     const keys = rows.map((r) => `${r.LastModifiedDate}|${r.Id}`);
     expect([...keys].sort()).toEqual(keys);
     expect(rows.find((r) => r.Account)?.Account.attributes.type).toBe('Account');
-    // A finished cursor is gone.
-    expect((await get(first.body.nextRecordsUrl)).body[0].errorCode).toBe('INVALID_QUERY_LOCATOR');
+    // A locator can be read again while its cursor lives; an offset past the rows cannot.
+    expect((await get(first.body.nextRecordsUrl)).body.records[0].Id).toBe(rows[2000].Id);
+    const past = first.body.nextRecordsUrl.replace(/-2000$/, '-9999');
+    expect((await get(past)).body[0].errorCode).toBe('INVALID_QUERY_LOCATOR');
   });
 
   it('takes a smaller batch size from Sforce-Query-Options (at least 200)', async () => {

@@ -97,7 +97,7 @@ export class IntegrationConfigurationDto {
   @ApiPropertyOptional({
     type: [AuthenticationFieldDto],
     description:
-      'The fields a user fills in to activate the integration (mandatory with `custom`); Talkdesk sends them in `auth`.',
+      'The fields a user fills in to activate the integration (mandatory with `custom`; with `oauth2`, the ones asked besides the token, such as an organization); Talkdesk sends them in `auth`.',
   })
   authentication_fields?: AuthenticationFieldDto[];
 

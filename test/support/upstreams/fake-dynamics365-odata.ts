@@ -102,8 +102,7 @@ export function parseFilter(entity: EntitySet, filter: string | null): (row: Row
     const edm = entity.columns[column];
     const given = EDM_OF_LITERAL[String(node.value)] ?? 'String';
     if (given === 'null') return null;
-    const guidAsString = edm === 'Guid' && given === 'String';
-    if (given !== edm && !guidAsString) {
+    if (given !== edm) {
       throw new ODataError(
         400,
         QUERY_ERROR,

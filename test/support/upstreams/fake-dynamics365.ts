@@ -25,6 +25,13 @@ import { SlidingWindowLimit } from './fake-rate-limit';
 
 export * from './fake-dynamics365-data';
 
+/** A contact's one-to-many relationships (their schema names) and the lookup each follows. */
+const NAVIGATIONS: Record<string, { set: string; column: string }> = {
+  incident_customer_contacts: { set: 'incidents', column: '_customerid_value' },
+  Contact_Tasks: { set: 'tasks', column: '_regardingobjectid_value' },
+  Contact_Phonecalls: { set: 'phonecalls', column: '_regardingobjectid_value' },
+};
+
 /**
  * Dynamics 365 through the Dataverse Web API (OData v4, `/api/data/v9.2`), as real HTTP servers
  * written from Microsoft Learn's Power Apps developer documentation ("Use the Microsoft Dataverse
@@ -179,6 +186,21 @@ export class FakeDynamics365 {
           OrganizationId: org.organizationId,
         });
       }
+      // Collection-valued navigation properties of a contact ("Retrieve related table rows").
+      if ((r = /^\/contacts\(([0-9a-fA-F-]{36})\)\/(\w+)$/.exec(route)) && NAVIGATIONS[r[2]]) {
+        const nav = NAVIGATIONS[r[2]];
+        const id = r[1].toLowerCase();
+        if (!org.tables.get('contacts')!.has(id)) {
+          return this.error(res, 404, '0x80040217', `contact With Id = ${r[1]} Does Not Exist`);
+        }
+        if (req.method === 'GET') {
+          return this.list(org, ENTITY_SETS[nav.set], base, req, res, {
+            column: nav.column,
+            id,
+            path: route.slice(1),
+          });
+        }
+      }
       if ((r = /^\/(\w+)(?:\(([0-9a-fA-F-]{36})\))?$/.exec(route)) && ENTITY_SETS[r[1]]) {
         const entity = ENTITY_SETS[r[1]];
         if (req.method === 'GET' && r[2]) return this.retrieve(org, entity, r[2], base, req, res);
@@ -227,6 +249,7 @@ export class FakeDynamics365 {
     base: string,
     req: FakeRequest,
     res: ServerResponse,
+    within?: { column: string; id: string; path: string },
   ) {
     const q = req.url.searchParams;
     const columns = parseSelect(entity, q.get('$select'));
@@ -245,7 +268,10 @@ export class FakeDynamics365 {
       }
       return 0;
     };
-    const matching = [...org.tables.get(entity.set)!.values()].filter(filter).sort(cmp);
+    const matching = [...org.tables.get(entity.set)!.values()]
+      .filter((row) => !within || row[within.column] === within.id)
+      .filter(filter)
+      .sort(cmp);
     const prefer = prefers(req);
     const size = Math.min(
       this.maxPageSize,
@@ -277,7 +303,7 @@ export class FakeDynamics365 {
         ),
       ]);
       // Written as Dataverse writes it: `$` kept, values percent-encoded.
-      const next = `${base}/${entity.set}?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+      const next = `${base}/${within?.path ?? entity.set}?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
       nextLink = next;
     }
     json(

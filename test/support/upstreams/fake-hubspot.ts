@@ -59,6 +59,8 @@ export class FakeHubSpot {
   readonly search: SlidingWindowLimit;
   /** CRM search guide, "Limitations": 10,000 total results for any given query. */
   searchResultCap = 10_000;
+  /** 429s answered so far. */
+  rateLimitedCount = 0;
   private id = 100_000;
 
   constructor(options: FakeHubSpotOptions = {}) {
@@ -124,7 +126,8 @@ export class FakeHubSpot {
    * "Error responses" of the usage guidelines: a 429 names the policy it hit, and carries no
    * `Retry-After` header.
    */
-  private rateLimited(res: ServerResponse, policyName: string, message: string) {
+  rateLimited(res: ServerResponse, policyName: string, message: string) {
+    this.rateLimitedCount++;
     json(res, 429, {
       status: 'error',
       message,

@@ -28,7 +28,6 @@ interface Cursor {
   fields: string[];
   sObject: string;
   rows: SObject[];
-  position: number;
   batchSize: number;
   lastUsed: number;
 }
@@ -247,38 +246,37 @@ export class FakeSalesforce {
         fields: soql.fields,
         sObject: soql.sObject,
         rows: rows.map((r) => structuredClone(r)),
-        position: 0,
         batchSize,
         lastUsed: this.now(),
       };
-      this.answerBatch(cursor, res);
+      this.answerBatch(cursor, 0, res);
     } catch (error) {
       if (!(error instanceof SoqlError)) throw error;
       salesforceError(res, 400, error.errorCode, error.message);
     }
   }
 
+  /**
+   * `GET /query/{locator}-{offset}`: the batch at that offset of the query's cursor. The guide
+   * does not say a locator is read once only: the stand-in answers any offset of a cursor until
+   * it expires (idle for 15 minutes) or is pushed out by the user's eleventh.
+   */
   private queryMore(org: SalesforceOrg, id: string, position: number, res: ServerResponse): void {
     const cursor = this.cursors.get(id);
-    if (
-      !cursor ||
-      cursor.org !== org ||
-      cursor.position !== position ||
-      this.now() - cursor.lastUsed > 15 * 60_000
-    ) {
-      if (cursor && this.now() - cursor.lastUsed > 15 * 60_000) this.cursors.delete(id);
+    const expired = !!cursor && this.now() - cursor.lastUsed > 15 * 60_000;
+    if (expired) this.cursors.delete(id);
+    if (!cursor || expired || cursor.org !== org || position > cursor.rows.length) {
       return salesforceError(res, 400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
     }
     cursor.lastUsed = this.now();
-    this.answerBatch(cursor, res);
+    this.answerBatch(cursor, position, res);
   }
 
-  private answerBatch(cursor: Cursor, res: ServerResponse): void {
-    const batch = cursor.rows.slice(cursor.position, cursor.position + cursor.batchSize);
-    cursor.position += batch.length;
-    const done = cursor.position >= cursor.rows.length;
-    if (done) this.cursors.delete(cursor.id);
-    else if (!this.cursors.has(cursor.id)) {
+  private answerBatch(cursor: Cursor, position: number, res: ServerResponse): void {
+    const batch = cursor.rows.slice(position, position + cursor.batchSize);
+    const next = position + batch.length;
+    const done = next >= cursor.rows.length;
+    if (!done && !this.cursors.has(cursor.id)) {
       this.cursors.set(cursor.id, cursor);
       // At most 10 open cursors per user: the oldest is deleted.
       const open = [...this.cursors.values()].filter((c) => c.org === cursor.org);
@@ -288,7 +286,7 @@ export class FakeSalesforce {
       totalSize: cursor.rows.length,
       done,
       ...(!done && {
-        nextRecordsUrl: `/services/data/${cursor.version}/query/${cursor.id}-${cursor.position}`,
+        nextRecordsUrl: `/services/data/${cursor.version}/query/${cursor.id}-${next}`,
       }),
       records: batch.map((r) => this.recordJson(cursor, r)),
     });

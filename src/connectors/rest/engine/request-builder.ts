@@ -51,7 +51,7 @@ export function renderBaseUrl(template: Template, scope: Scope): URL {
  */
 export async function buildRequest(
   request: CompiledRequest,
-  baseUrl: URL,
+  baseUrl: URL | (() => URL),
   connectionHeaders: [string, Template][],
   scope: Scope,
   extra: { query: Record<string, unknown>; body: Record<string, unknown> },
@@ -66,7 +66,9 @@ export async function buildRequest(
       throw new RequestBuildError(`${request.where}.url has a placeholder without a value`);
     url = new URL(text);
   } else {
-    const base = baseUrl.toString().replace(/\/+$/, '');
+    const base = (typeof baseUrl === 'function' ? baseUrl() : baseUrl)
+      .toString()
+      .replace(/\/+$/, '');
     const path = request.path
       ? request.path.render(scope, encodeURIComponent)
       : { text: '', missing: false };

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { AccountRef, AuthFields } from '../../ports';
 import { CompiledManifest } from '../manifest/compiled';
-import { renderBaseUrl } from './request-builder';
+import { originOf } from './base-origin';
+import { renderBaseUrl, RequestBuildError } from './request-builder';
 import { Secrets } from './secrets';
 
 /** An account of the external system: its key, and the credentials every request is made with. */
@@ -39,7 +40,22 @@ const canonical = (value: Record<string, unknown>) =>
 
 /** The account's base URL: connection.base_url rendered over its auth fields. */
 export function baseUrlOf(manifest: CompiledManifest, auth: Readonly<AuthFields>): URL {
-  return renderBaseUrl(manifest.baseUrl, { auth });
+  const origin = originOf(manifest, auth);
+  if (origin === undefined) return renderBaseUrl(manifest.baseUrl, { auth });
+  const { text, missing } = manifest.baseUrl.render({ auth }, encodeURIComponent);
+  if (missing)
+    throw new RequestBuildError('connection.base_url needs an auth field that is missing');
+  return new URL(`${origin}${text}`);
+}
+
+/**
+ * The base URL that keys an account: its own, or none yet while the field it comes from waits
+ * for the credential check to store it (Salesforce's instance URL, on first validation).
+ */
+function baseKeyOf(manifest: CompiledManifest, auth: Readonly<AuthFields>): string {
+  const field = manifest.baseOrigin?.field;
+  if (field && (auth[field] === undefined || auth[field] === null)) return '';
+  return baseUrlOf(manifest, auth).toString();
 }
 
 /**
@@ -65,7 +81,7 @@ export function accountFor(
   auth: AuthFields,
   identity?: string,
 ): RestAccount {
-  const base = baseUrlOf(manifest, auth).toString();
+  const base = baseKeyOf(manifest, auth);
   const declared = manifest.authenticationFields.map((f) => f.field_name);
   const relevant = declared.length
     ? Object.fromEntries(Object.entries(auth).filter(([k]) => declared.includes(k)))

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Dispatcher } from 'undici';
-import { InvalidPositionError, UpstreamError } from '../../ports/errors';
+import { CredentialsRejectedError, InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { PacingCounters } from '../../ports/pacing-counters';
 import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
@@ -11,6 +11,7 @@ import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { Pacer } from './pacer';
 import { nextState, PageState, pagingParams } from './paginators';
+import { BaseOriginError } from './base-origin';
 import { countOf } from './paginators/paginator-strategy';
 import { filterRecords } from './records/record-filter';
 import { buildRequest, encodeBody } from './request-builder';
@@ -131,7 +132,8 @@ export class RestClient {
     signal: AbortSignal,
     options: ExchangeOptions,
   ): Promise<UpstreamAnswer & { url: URL; notFound: boolean }> {
-    const baseUrl = baseUrlOf(this.manifest, account.auth);
+    // Only a `path` needs the account's base URL (an absolute `url` names its host itself).
+    const baseUrl = () => this.baseUrl(account);
     const extra = { query: {} as Record<string, unknown>, body: {} as Record<string, unknown> };
     for (const part of [options.paging, options.bounds]) {
       if (part) Object.assign(part.in === 'body' ? extra.body : extra.query, part.params);
@@ -214,6 +216,21 @@ export class RestClient {
     }
   }
 
+  /**
+   * The account's base URL; one whose origin comes from an account field that is missing or
+   * points at a host the manifest does not allow refuses the credentials, before any request.
+   */
+  baseUrl(account: RestAccount): URL {
+    try {
+      return baseUrlOf(this.manifest, account.auth);
+    } catch (error) {
+      if (error instanceof BaseOriginError) {
+        throw new CredentialsRejectedError(account.secrets.mask(error.message));
+      }
+      throw error;
+    }
+  }
+
   /** One page of a list: its records, and the state of the next page (null at the end). */
   async readPage(
     account: RestAccount,
@@ -224,7 +241,7 @@ export class RestClient {
     label: string,
     options: { bounds?: ExtraParams; accept?: ReadonlySet<number>; acceptNotFound?: boolean } = {},
   ): Promise<Page> {
-    const origin = baseUrlOf(this.manifest, account.auth).origin;
+    const origin = this.baseUrl(account).origin;
     // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
     // account's credentials only on the account's own host, whatever the token says.
     if (state.k === 'url' && new URL(state.url).origin !== origin) {

@@ -4,6 +4,7 @@ import { Expression } from './expression';
 import { HttpMethod, PaginatorType } from './manifest.types';
 import { JsonPath } from './paths';
 import { Template } from './template';
+import { HostPattern } from './host-patterns';
 
 /** A manifest turned into ready-to-run parts: templates parsed, paths split, expressions compiled. */
 
@@ -173,7 +174,10 @@ export interface CompiledManifest {
   name: string;
   authenticationType: 'custom' | 'oauth2' | 'none';
   authenticationFields: CompiledField[];
+  /** The base URL after its origin when `baseOrigin` is set, else all of it. */
   baseUrl: Template;
+  /** The base URL's origin is an auth field's URL, on one of these hosts (allowed_hosts). */
+  baseOrigin?: { field: string; hosts: HostPattern[] };
   headers: [string, Template][];
   maxResponseBytes: number;
   authentication: CompiledAuthentication;

@@ -66,7 +66,7 @@ describe('loading connector manifests', () => {
         'actions[0].name: must match pattern "^[A-Za-z0-9_-]+$"',
         'actions[0].request.method: must be one of GET, POST, PUT, PATCH, DELETE (got "FETCH")',
         'authentication.in: must be one of header, query (got "cookie")',
-        'connection.timeout: unknown key (expected one of: base_url, headers, max_response_bytes)',
+        'connection.timeout: unknown key (expected one of: base_url, allowed_hosts, headers, max_response_bytes)',
         'contacts.fields.emial: unknown key (expected one of: id, updated_at, name, title, company, emails, phones, websites, photo_url, address, twitter, url, custom_fields)',
         'contacts.fields.id: is required',
         'contacts.paginator.type: must be one of none, page_number, offset, cursor, link_header, next_url (got "pages")',

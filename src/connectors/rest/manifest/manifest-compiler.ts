@@ -23,6 +23,7 @@ import {
   SliceSchema,
 } from './schema/streams';
 import { AuthenticationFieldSchema, ConnectionSchema, TalkdeskSchema } from './schema/talkdesk';
+import { HostPattern, parseHostPattern } from './host-patterns';
 
 export interface LoadManifestOptions {
   /** Replaces connection.base_url (CONNECTOR_BASE_URL). */
@@ -31,25 +32,69 @@ export interface LoadManifestOptions {
 
 /** A manifest valid against the schema, compiled section by section with the checks the schema cannot say. */
 export class ManifestCompiler extends PartsCompiler {
+  /**
+   * `connection.base_url`: a fixed URL, or one starting with an auth field's URL
+   * (`{{ auth.instance_url }}/services/data/v62.0`), which then needs `allowed_hosts`.
+   */
+  private baseUrl(
+    source: string,
+    fields: CompiledManifest['authenticationFields'],
+  ): { url: CompiledManifest['baseUrl']; origin?: CompiledManifest['baseOrigin'] } {
+    const where = 'connection.base_url';
+    const allowed = this.m.connection.allowed_hosts ?? [];
+    const fromField = /^\{\{\s*auth\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}(.*)$/s.exec(source);
+    if (!fromField) {
+      if (!/^https?:\/\/[^/]/i.test(source)) {
+        this.fail(where, `must start with http:// or https:// (got "${source}")`);
+      }
+      if (allowed.length > 0) {
+        this.fail(
+          'connection.allowed_hosts',
+          'applies only to a base_url starting with {{ auth.<field> }}',
+        );
+      }
+      return { url: this.template(where, source, ROOTS.connection) };
+    }
+    const [, field, rest] = fromField;
+    if (!fields.some((f) => f.field_name === field)) {
+      this.fail(
+        where,
+        `reads auth.${field}, which talkdesk.authentication_fields does not declare`,
+      );
+    }
+    if (rest !== '' && !rest.startsWith('/'))
+      this.fail(where, 'must go on with a path after {{ auth.<field> }}');
+    if (allowed.length === 0) {
+      this.fail('connection.allowed_hosts', `is needed when the base URL comes from auth.${field}`);
+    }
+    const hosts: HostPattern[] = [];
+    allowed.forEach((pattern, i) => {
+      try {
+        hosts.push(parseHostPattern(pattern));
+      } catch (error) {
+        this.fail(`connection.allowed_hosts[${i}]`, (error as Error).message);
+      }
+    });
+    return {
+      url: this.template(where, rest, ROOTS.connection),
+      origin: { field, hosts },
+    };
+  }
+
   compile(file: string, options: LoadManifestOptions): CompiledManifest {
     const m = this.m;
     this.expressionTimeoutMs =
       m.limits?.expression_timeout_ms ?? defaultOf(LimitsSchema, 'expression_timeout_ms');
-    const baseUrlSource = options.baseUrl ?? m.connection.base_url;
-    if (!/^https?:\/\/[^/]/i.test(baseUrlSource)) {
-      this.fail(
-        'connection.base_url',
-        `must start with http:// or https:// (got "${baseUrlSource}")`,
-      );
-    }
     const authenticationFields = this.fields();
+    const base = this.baseUrl(options.baseUrl ?? m.connection.base_url, authenticationFields);
     const compiled: CompiledManifest = {
       file,
       name: m.name,
       authenticationType:
         m.talkdesk?.authentication_type ?? defaultOf(TalkdeskSchema, 'authentication_type'),
       authenticationFields,
-      baseUrl: this.template('connection.base_url', baseUrlSource, ROOTS.connection),
+      baseUrl: base.url,
+      ...(base.origin && { baseOrigin: base.origin }),
       headers: Object.entries(m.connection.headers ?? {}).map(([name, value]) => [
         name,
         this.template(`connection.headers.${name}`, value, ROOTS.connection),

@@ -38,7 +38,7 @@ export const ROOTS = {
   actionRequest: ['auth', 'data', 'meta'],
   health: [],
   recordValue: ['record', 'auth'],
-  actionValue: ['record', 'auth', 'data', 'meta'],
+  actionValue: ['record', 'auth', 'data', 'meta', 'headers'],
   enrichRequest: ['auth', 'value'],
 } as const;
 

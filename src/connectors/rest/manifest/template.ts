@@ -1,3 +1,4 @@
+import { GUID_FILTER, guidValue } from './guid-filter';
 import { JsonPath, PathError } from './paths';
 import {
   hubspotQuery,
@@ -45,6 +46,7 @@ const FILTERS: Record<string, { arg: boolean; doc: string }> = {
     doc: 'the value as a JSON integer (`"42"` becomes `42`); missing when it is not one',
   },
   number: { arg: false, doc: 'the value as a JSON number; missing when it is not one' },
+  ...GUID_FILTER,
   boolean: {
     arg: false,
     doc: 'the value as a JSON boolean (`true`/`false`, any case); missing otherwise',
@@ -87,6 +89,7 @@ export const ESCAPING_FILTERS: ReadonlySet<string> = new Set([
   'zendesk_search',
   'hubspot_search',
   'digits',
+  'guid',
 ]);
 
 /** Filter names and what they do, for the manifest reference. */
@@ -128,6 +131,7 @@ export function textOf(value: unknown): string {
 }
 
 function applyFilter(value: unknown, filter: Filter): unknown {
+  if (filter.name === 'guid') return isMissing(value) ? value : guidValue(value);
   const typed = TYPED_FILTERS[filter.name];
   if (typed) return isMissing(value) ? value : typed(value);
   switch (filter.name) {

@@ -76,11 +76,13 @@ export class ActionsCapability {
         `The external system refused ${name} (HTTP ${answer.status})${why}`,
       );
     }
+    // The answer's headers too: an API may say what it created only there (OData-EntityId).
+    const answered: Scope = { ...scope, headers: answer.headers };
     const outcome: ActionOutcome = {};
     for (const [key, field] of Object.entries(OUTCOME_KEYS)) {
       const spec = action.response[key as keyof typeof OUTCOME_KEYS];
       if (!spec) continue;
-      const value = text(await evaluate(spec, answer.body, scope));
+      const value = text(await evaluate(spec, answer.body, answered));
       if (value !== null) outcome[field] = value;
     }
     return outcome;

@@ -4,6 +4,7 @@ import { textOf } from '../../manifest/template';
 import { OutgoingRequest, send, UpstreamAnswer } from '../http';
 import { evaluate, Scope } from '../mapper';
 import { buildRequest, renderBaseUrl, RequestBuildError } from '../request-builder';
+import { BaseOriginError, checkedOrigin } from '../base-origin';
 import { accountFor, RestAccount } from '../rest-account';
 import { RestClient } from '../rest-client';
 
@@ -80,6 +81,22 @@ export class CredentialsCapability {
         fieldsToStore[key] = textOf(value);
       }
     }
+    // A base URL the answer names (an instance URL) is stored only on a host the manifest allows.
+    const origin = this.manifest.baseOrigin;
+    if (origin && key(fieldsToStore, origin.field)) {
+      try {
+        fieldsToStore[origin.field] = checkedOrigin(
+          this.manifest,
+          origin.field,
+          fieldsToStore[origin.field],
+        );
+      } catch (error) {
+        if (!(error instanceof BaseOriginError)) throw error;
+        throw new UpstreamError(
+          `The credential check's answer: ${account.secrets.mask(error.message)}`,
+        );
+      }
+    }
     return Object.keys(fieldsToStore).length > 0
       ? { account: resolved, fieldsToStore }
       : { account: resolved };
@@ -153,3 +170,5 @@ export class CredentialsCapability {
     );
   }
 }
+
+const key = (o: object, k: string) => Object.hasOwn(o, k);

@@ -48,7 +48,7 @@ export const ActionResponseSchema = strict(
   },
   {
     description:
-      'The answer to Talkdesk, each a value read from the upstream’s answer (templates may also use `data` and `meta`).',
+      'The answer to Talkdesk, each a value read from the upstream’s answer body (templates may also use `data`, `meta` and `headers`, the answer’s headers by lower-case name, e.g. `{{ headers.odata-entityid }}`; expressions read them as `$headers`).',
   },
 );
 

@@ -70,8 +70,14 @@ export const ConnectionSchema = definition(
   strict(
     {
       base_url: template(
-        'Base URL every `path` is appended to; may use `{{ auth.* }}`, e.g. `https://{{ auth.subdomain }}.example.com/api/v2` (values are percent-encoded). `CONNECTOR_BASE_URL` overrides it.',
+        'Base URL every `path` is appended to; may use `{{ auth.* }}`, e.g. `https://{{ auth.subdomain }}.example.com/api/v2` (values are percent-encoded), or start with an auth field holding a URL, checked against `allowed_hosts`. `CONNECTOR_BASE_URL` overrides it.',
         { minLength: 1 },
+      ),
+      allowed_hosts: Type.Optional(
+        Type.Array(Type.String({ minLength: 1 }), {
+          description:
+            'Where a base URL taken from an account field may point, for a `base_url` that starts with one (`{{ auth.instance_url }}/services/data/v62.0`): host patterns `[scheme://]host[:port]`, `https` unless written, `*` inside one label (`*.my.salesforce.com`, `*.crm*.dynamics.com`). The field must be a URL on such a host, else the credentials are refused before any request.',
+        }),
       ),
       headers: Type.Optional(
         mapOf('Headers sent with every request (templates over `auth`).', Type.String()),

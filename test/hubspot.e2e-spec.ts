@@ -1,0 +1,152 @@
+import { expectError, syncAgents, syncContacts } from './support/talkdesk';
+import { startTestApp, TestApp } from './support/test-app';
+import {
+  FakeHubSpot,
+  HUBSPOT_EXPIRED_TOKEN,
+  HUBSPOT_PORTALS,
+} from './support/upstreams/fake-hubspot';
+
+/** The whole bridge over connectors/hubspot.yaml and the HubSpot stand-in. */
+describe('HubSpot (connectors/hubspot.yaml)', () => {
+  const CONTACTS = 1200;
+  let hubspot: FakeHubSpot;
+  let t: TestApp;
+  const auth = { access_token: HUBSPOT_PORTALS[0].token };
+  const searches = () =>
+    hubspot.server.requests.filter((r) => r.path === '/crm/v3/objects/contacts/search').length;
+
+  beforeAll(async () => {
+    hubspot = new FakeHubSpot({ contacts: CONTACTS });
+    await hubspot.start();
+    t = await startTestApp({
+      connector: 'rest',
+      connectorManifest: 'connectors/hubspot.yaml',
+      connectorBaseUrl: hubspot.baseUrl,
+      contactsPageSize: 250,
+      // HubSpot's search allows 5 requests a second and its 429 says not when to come back: the
+      // deployment's retries back off long enough for the next second (docs/connectors/hubspot.md).
+      upstreamRetries: 6,
+      upstreamRetryBaseMs: 300,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await hubspot?.stop();
+  });
+
+  it('validates the token: 200 with the portal id; 401 for an expired one', async () => {
+    const ok = await t.post('/auth/validate', { auth });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ portal_id: HUBSPOT_PORTALS[0].portalId });
+    expectError(
+      await t.post('/auth/validate', { auth: { access_token: HUBSPOT_EXPIRED_TOKEN } }),
+      401,
+    );
+    expectError(
+      await t.post('/contacts/sync', { auth: { access_token: HUBSPOT_EXPIRED_TOKEN } }),
+      401,
+    );
+  });
+
+  it('a full sync delivers every contact exactly once, phones in E.164, within the search rate limit', async () => {
+    const before = searches();
+    const refused = hubspot.rateLimitedCount;
+    const run = await syncContacts(t, auth);
+    const ids = run.contacts.map((c) => c.id);
+    expect(ids).toHaveLength(CONTACTS);
+    expect(new Set(ids).size).toBe(CONTACTS);
+    const typed = hubspot.contacts(0).find((c) => c.properties.phone?.startsWith('('))!;
+    const synced = run.contacts.find((c) => c.id === typed.id);
+    expect(synced.phones[0]).toMatch(/^\+1\d{10}$/);
+    const used = searches() - before;
+    console.log(
+      `HubSpot full sync of ${CONTACTS}: ${used} searches, ${hubspot.rateLimitedCount - refused} answered 429 (minimum ${Math.ceil(CONTACTS / 200)})`,
+    );
+    expect(run.checkpoint).toBeDefined();
+  });
+
+  it('an incremental sync after changes brings exactly the changed and new contacts', async () => {
+    const first = await syncContacts(t, auth);
+    const changed = hubspot.contacts(0).slice(10, 13);
+    const at = Date.now() - 5_000;
+    changed.forEach((c, i) => hubspot.change(0, c.id, { jobtitle: `Changed ${i}` }, at + i));
+    const added = hubspot.addContact(
+      0,
+      {
+        firstname: 'New',
+        lastname: 'Person',
+        email: 'new.person@example.com',
+        phone: '(415) 555-0100',
+      },
+      at + 10,
+    );
+    const next = await syncContacts(t, auth, first.checkpoint);
+    const ids = next.contacts.map((c) => c.id);
+    expect(new Set(ids)).toEqual(new Set([...changed.map((c) => c.id), added.id]));
+    expect(next.contacts.find((c) => c.id === changed[0].id).title).toBe('Changed 0');
+  });
+
+  it('agents: owners with an email, queues (no email) skipped', async () => {
+    const { agents } = await syncAgents(t, auth);
+    const owners = hubspot.portal(0).owners.filter((o) => !o.archived);
+    expect(agents.map((a) => a.id).sort()).toEqual(
+      owners
+        .filter((o) => o.email)
+        .map((o) => o.id)
+        .sort(),
+    );
+    expect(agents.every((a) => typeof a.email === 'string' && a.email.includes('@'))).toBe(true);
+  });
+
+  it("interactions: the contact's tickets, notes, calls and tasks, in Talkdesk's enumerations, by id, email and phone", async () => {
+    const contact = hubspot.contacts(0).find((c) => c.contactIds.length > 0 && c.properties.email)!;
+    const byId = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['ticket', 'note', 'call', 'task'] },
+      data: { contact_external_id: contact.id, contact_emails: [], contact_phones: [] },
+    });
+    expect(byId.status).toBe(200);
+    expect(byId.body.map((i: any) => i.type).sort()).toEqual(['call', 'note', 'task', 'ticket']);
+    for (const i of byId.body) {
+      expect(['none', 'low', 'normal', 'high', 'urgent']).toContain(i.priority);
+      expect(['new', 'open', 'pending', 'solved', 'closed']).toContain(i.status);
+    }
+    const byEmail = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_emails: [contact.properties.email!.toUpperCase()], contact_phones: [] },
+    });
+    expect(byEmail.body.map((i: any) => i.type)).toEqual(['ticket']);
+  });
+
+  it('the log_note action adds a note associated with the caller', async () => {
+    const contact = hubspot.contacts(0)[5];
+    const res = await t.post('/actions/log_note', {
+      auth,
+      meta: { contact_external_id: contact.id },
+      data: { body: 'Called about the refund' },
+    });
+    expect(res.status).toBe(201);
+    const note = hubspot.portal(0).objects.get('notes')!.get(res.body.external_id)!;
+    expect(note.properties.hs_note_body).toBe('Called about the refund');
+    expect(note.contactIds).toEqual([contact.id]);
+    const refused = await t.post('/actions/log_note', {
+      auth,
+      meta: { contact_external_id: '999999999' },
+      data: { body: 'x' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('Invalid association');
+  });
+
+  it('a sync whose searches are refused with 429 (no Retry-After) three times in a row completes', async () => {
+    const search = (r: { path: string }) => r.path === '/crm/v3/objects/contacts/search';
+    hubspot.server.fail(search, 3, (_req, res) =>
+      hubspot.rateLimited(res, 'SECONDLY', 'You have reached your secondly limit.'),
+    );
+    const run = await syncContacts(t, auth);
+    expect(new Set(run.contacts.map((c) => c.id)).size).toBe(hubspot.contacts(0).length);
+    expect(hubspot.server.faults[0].times).toBe(0);
+    hubspot.server.clearFaults();
+  });
+});

@@ -1,0 +1,155 @@
+import { localManifest } from './support/local-manifest';
+import { expectError, syncAgents, syncContacts } from './support/talkdesk';
+import { startTestApp, TestApp } from './support/test-app';
+import { FakeSalesforce, SALESFORCE_EXPIRED_TOKEN } from './support/upstreams/fake-salesforce';
+
+/** The whole bridge over connectors/salesforce.yaml and the Salesforce stand-in. */
+describe('Salesforce (connectors/salesforce.yaml)', () => {
+  const CONTACTS = 4500;
+  let sf: FakeSalesforce;
+  let t: TestApp;
+  let manifest: ReturnType<typeof localManifest>;
+  let auth: Record<string, string>;
+  const queries = () => sf.requests.filter((r) => /\/query(\/|$)/.test(r.path)).length;
+
+  beforeAll(async () => {
+    sf = new FakeSalesforce({ contacts: CONTACTS });
+    await sf.start();
+    manifest = localManifest('connectors/salesforce.yaml', {
+      'https://login.salesforce.com': sf.login.origin,
+    });
+    t = await startTestApp({
+      connector: 'rest',
+      connectorManifest: manifest.path,
+      contactsPageSize: 1000,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sf?.stop();
+    manifest?.remove();
+  });
+
+  it('validates the token at the login server and stores the My Domain; 401 for an expired token', async () => {
+    const ok = await t.post('/auth/validate', { auth: { access_token: sf.org(0).accessToken } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ instance_url: sf.org(0).instanceUrl });
+    auth = { access_token: sf.org(0).accessToken, instance_url: ok.body.instance_url };
+    expectError(
+      await t.post('/auth/validate', { auth: { access_token: SALESFORCE_EXPIRED_TOKEN } }),
+      401,
+    );
+    // A stored session that expired since: every request is a 401, so Talkdesk refreshes it.
+    expectError(
+      await t.post('/contacts/sync', { auth: { ...auth, access_token: SALESFORCE_EXPIRED_TOKEN } }),
+      401,
+    );
+  });
+
+  it('never sends the token to a host the manifest does not allow', async () => {
+    const before = sf.requests.length;
+    const res = await t.post('/contacts/sync', {
+      auth: { ...auth, instance_url: 'https://evil.example.com' },
+    });
+    expectError(res, 401);
+    expect(sf.requests.length).toBe(before);
+  });
+
+  it('a full sync delivers every contact exactly once through one query and its locator', async () => {
+    const before = queries();
+    const run = await syncContacts(t, auth);
+    const ids = run.contacts.map((c) => c.id);
+    expect(ids).toHaveLength(CONTACTS);
+    expect(new Set(ids).size).toBe(CONTACTS);
+    const used = queries() - before;
+    console.log(
+      `Salesforce full sync of ${CONTACTS}: ${used} query requests (minimum ${Math.ceil(CONTACTS / 2000)})`,
+    );
+    expect(run.checkpoint).toBeDefined();
+    const typed = [...sf.org(0).records.Contact.values()].find((c) =>
+      String(c.Phone).startsWith('('),
+    )!;
+    expect(run.contacts.find((c) => c.id === typed.Id).phones[0]).toMatch(/^\+1\d{10}$/);
+  });
+
+  it('an incremental sync after changes brings exactly those (LastModifiedDate in whole seconds)', async () => {
+    const first = await syncContacts(t, auth);
+    const changed = [...sf.org(0).records.Contact.values()].slice(20, 23);
+    const at = Date.now() - 5_000;
+    changed.forEach((c, i) => sf.change(0, c.Id, { Title: `Changed ${i}` }, at + i));
+    const next = await syncContacts(t, auth, first.checkpoint);
+    expect(new Set(next.contacts.map((c) => c.id))).toEqual(new Set(changed.map((c) => c.Id)));
+  });
+
+  it('agents: active users with an email; system users without one skipped', async () => {
+    const { agents } = await syncAgents(t, auth);
+    const users = [...sf.org(0).records.User.values()].filter((u) => u.IsActive);
+    expect(agents.map((a) => a.id).sort()).toEqual(
+      users
+        .filter((u) => u.Email)
+        .map((u) => u.Id)
+        .sort(),
+    );
+  });
+
+  it("interactions: the contact's cases, tasks and calls, by id and by an email with an apostrophe", async () => {
+    const kase = [...sf.org(0).records.Case.values()][1];
+    const contact = sf.org(0).records.Contact.get(String(kase.ContactId))!;
+    const res = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['case', 'task', 'call'] },
+      data: { contact_external_id: contact.Id, contact_emails: [], contact_phones: [] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(2);
+    for (const i of res.body) {
+      expect(['case', 'task', 'call']).toContain(i.type);
+      expect(['none', 'low', 'normal', 'high', 'urgent']).toContain(i.priority);
+      expect(['new', 'open', 'pending', 'solved', 'closed']).toContain(i.status);
+    }
+    const apostrophe = [...sf.org(0).records.Contact.values()].find(
+      (c) =>
+        String(c.Email).includes("'") &&
+        [...sf.org(0).records.Case.values()].some((k) => k.ContactId === c.Id),
+    )!;
+    const byEmail = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['case'] },
+      data: { contact_emails: [apostrophe.Email], contact_phones: [] },
+    });
+    expect(byEmail.status).toBe(200);
+    expect(byEmail.body.map((i: any) => i.type)).toEqual(['case']);
+    // A hostile email stays one string literal: no other contact's cases.
+    const hostile = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['case'] },
+      data: { contact_emails: ["nobody@example.com' OR Email != 'x"], contact_phones: [] },
+    });
+    expect(hostile.status).toBe(200);
+    expect(hostile.body).toEqual([]);
+  });
+
+  it('the log_call action creates a completed call task on the contact, the duration a number', async () => {
+    const contact = [...sf.org(0).records.Contact.values()][3];
+    const res = await t.post('/actions/log_call', {
+      auth,
+      meta: { contact_external_id: contact.Id },
+      data: { subject: 'Inbound call', notes: 'Refund asked', duration_seconds: '95' },
+    });
+    expect(res.status).toBe(201);
+    const task = sf.org(0).records.Task.get(res.body.external_id)!;
+    expect(task).toMatchObject({
+      WhoId: contact.Id,
+      TaskSubtype: 'Call',
+      Status: 'Completed',
+      CallDurationInSeconds: 95,
+    });
+    const refused = await t.post('/actions/log_call', {
+      auth,
+      meta: { contact_external_id: '001000000000000AAA' },
+      data: { subject: 'x' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('id value of incorrect type');
+  });
+});

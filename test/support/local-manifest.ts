@@ -1,0 +1,22 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A copy of an example manifest pointed at local stand-ins: its `connection.allowed_hosts`
+ * replaced by the loopback stand-ins' origin pattern, and each of `hosts` (a vendor host the
+ * manifest names, such as Salesforce's login server) by the stand-in serving it. Everything
+ * else is the manifest as shipped.
+ */
+export function localManifest(
+  file: string,
+  hosts: Record<string, string> = {},
+): { path: string; remove: () => void } {
+  let text = readFileSync(file, 'utf8');
+  text = text.replace(/^(\s*allowed_hosts:).*$/m, "$1 ['http://127.0.0.1:*']");
+  for (const [from, to] of Object.entries(hosts)) text = text.split(from).join(to);
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+  const path = join(dir, file.split('/').pop()!);
+  writeFileSync(path, text);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
