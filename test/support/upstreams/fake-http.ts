@@ -40,6 +40,8 @@ export class FakeHttpServer {
   private readonly sockets = new Set<Socket>();
   readonly requests: FakeRequest[] = [];
   faults: Fault[] = [];
+  /** Requests that `match` are answered this much later (a slow upstream). */
+  slowness?: { match: (req: FakeRequest) => boolean; ms: number };
   port = 0;
 
   constructor(private readonly handler: Handler) {}
@@ -112,6 +114,9 @@ export class FakeHttpServer {
     };
     this.requests.push(fake);
     try {
+      if (this.slowness?.match(fake)) {
+        await new Promise((resolve) => setTimeout(resolve, this.slowness!.ms));
+      }
       const fault = this.faults.find((f) => f.times > 0 && f.match(fake));
       if (fault) {
         fault.times--;

@@ -73,8 +73,11 @@ export class AgentsCapability {
     const scope: Scope = { auth: acc.auth, limit };
     const pageSize =
       agents.paginator.type === 'page_number' ? agents.paginator.pageSize : undefined;
+    let slowest = 0;
     for (let pages = 0; ;) {
+      const started = performance.now();
       const page = await this.client.readPage(acc, agents, scope, state, signal, 'agents');
+      slowest = Math.max(slowest, performance.now() - started);
       pages++;
       if (pageSize !== undefined && page.records.length > pageSize) {
         throw new UpstreamError(
@@ -112,7 +115,8 @@ export class AgentsCapability {
       first += page.records.length;
       state = page.next;
       this.rememberPosition(acc, first, state, first);
-      if (pages >= this.client.manifest.maxPagesPerCall && records.length > 0) {
+      const late = !this.client.timeForAnotherPage(signal, slowest);
+      if ((pages >= this.client.manifest.maxPagesPerCall || late) && records.length > 0) {
         return { records, next: Math.max(first, start) };
       }
     }

@@ -79,10 +79,13 @@ export async function listIncremental(
   let ended = false;
   let next: PageState | null;
   let filtered = 0;
+  let slowest = 0;
   for (let pages = 0; ;) {
+    const started = performance.now();
     const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
       bounds,
     });
+    slowest = Math.max(slowest, performance.now() - started);
     pageStates.push(state);
     pages++;
     filtered += page.filtered;
@@ -139,6 +142,9 @@ export async function listIncremental(
     if (seen.has(key)) throw new UpstreamError(REPEATED_PAGE);
     seen.add(key);
     if (pages >= maxPages) break;
+    // Out of time for another page: answer what is final so far (a short page), if anything.
+    const final = [...candidates.values()].some((c) => c.record.updatedAt < frontier);
+    if (final && !client.timeForAnotherPage(signal, slowest)) break;
     state = next;
   }
   const sorted = [...candidates.values()].sort((a, b) => positionCompare(a.record, b.record));

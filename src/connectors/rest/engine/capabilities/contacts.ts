@@ -79,8 +79,11 @@ export class ContactsCapability {
       checkedResume({ ...at, d: recentIds([...previous, ...records.map((c) => c.id)]) });
     const scope: Scope = { auth: account.auth, limit: query.limit };
     let filtered = 0;
+    let slowest = 0;
     for (let pages = 0; ;) {
+      const started = performance.now();
       const page = await this.client.readPage(account, contacts, scope, state, signal, 'contacts');
+      slowest = Math.max(slowest, performance.now() - started);
       pages++;
       filtered += page.filtered;
       const mapped = await this.client.mapAll('contacts', page.records, skip, (rec) =>
@@ -107,7 +110,8 @@ export class ContactsCapability {
       seen.add(key);
       state = page.next;
       skip = 0;
-      if (pages >= this.client.manifest.maxPagesPerCall) {
+      const late = records.length > 0 && !this.client.timeForAnotherPage(signal, slowest);
+      if (pages >= this.client.manifest.maxPagesPerCall || late) {
         return { records, hasMore: true, resume: resumeAt({ s: state, k: 0 }), filtered };
       }
     }
