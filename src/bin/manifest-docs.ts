@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
   formattedManifestReference,
@@ -8,6 +9,13 @@ import {
   MANIFEST_SCHEMA_FILE,
   manifestSchemaJson,
 } from '../connectors/rest/manifest/manifest-json-schema';
+import {
+  referenceIn,
+  SQL_REFERENCE_FILE,
+  sqlManifestReference,
+  unpadded,
+  withSqlReference,
+} from '../connectors/sql/manifest/sql-manifest-docs';
 import {
   SQL_MANIFEST_SCHEMA_FILE,
   sqlManifestSchemaJson,
@@ -56,6 +64,20 @@ async function main(): Promise<void> {
     sqlManifestSchemaJson(),
     'SQL manifest JSON Schema',
   );
+  const sqlDocs = readFileSync(SQL_REFERENCE_FILE, 'utf8');
+  const next = withSqlReference(sqlDocs, sqlManifestReference());
+  if (unpadded(referenceIn(next)) === unpadded(referenceIn(sqlDocs))) {
+    console.log(`${SQL_REFERENCE_FILE}: the SQL manifest reference is up to date`);
+  } else {
+    writeFileSync(SQL_REFERENCE_FILE, next);
+    // Aligned as the rest of the docs are.
+    spawnSync(process.execPath, [
+      'node_modules/prettier/bin/prettier.cjs',
+      '--write',
+      SQL_REFERENCE_FILE,
+    ]);
+    console.log(`${SQL_REFERENCE_FILE}: SQL manifest reference regenerated`);
+  }
 }
 
 main().catch((error: unknown) => {
