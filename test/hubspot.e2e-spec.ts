@@ -94,7 +94,7 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
     expect(agents.every((a) => typeof a.email === 'string' && a.email.includes('@'))).toBe(true);
   });
 
-  it("interactions: the contact's tickets, notes, calls and tasks, in Talkdesk's enumerations, by id, email and phone", async () => {
+  it("interactions: the contact's tickets, notes, calls and tasks, in Talkdesk's enumerations, by id and by email", async () => {
     const contact = hubspot.contacts(0).find((c) => c.contactIds.length > 0 && c.properties.email)!;
     const byId = await t.post('/interactions/retrieve', {
       auth,
