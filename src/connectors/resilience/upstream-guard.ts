@@ -8,6 +8,7 @@ import {
   circuitBreaker,
   handleWhen,
 } from 'cockatiel';
+import { abortableSleep } from '../../common/abortable-sleep';
 import { isAbortError, raceSignal, remainingMsOf } from '../../common/time-budget';
 import {
   ActionRejectedError,
@@ -100,21 +101,6 @@ function stateOf(policy: CircuitBreakerPolicy | undefined): BreakerState {
     default:
       return 'closed';
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -266,7 +252,7 @@ export class UpstreamGuard {
         `${operation} failed (${error.message}); retry ${attempt + 1} of ${this.options.retries} in ${Math.round(delay)} ms`,
       );
       try {
-        await sleep(delay, signal);
+        await abortableSleep(delay, signal);
       } catch {
         throw this.timeoutError(operation);
       }

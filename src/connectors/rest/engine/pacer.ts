@@ -1,3 +1,4 @@
+import { abortableSleep } from '../../../common/abortable-sleep';
 import { remainingMsOf } from '../../../common/time-budget';
 import { PacingCounters } from '../../ports/pacing-counters';
 import { RetryableUpstreamError } from '../../ports/errors';
@@ -31,22 +32,7 @@ export interface PacerClock {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-const realClock: PacerClock = {
-  now: Date.now,
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason as Error);
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+const realClock: PacerClock = { now: Date.now, sleep: abortableSleep };
 
 /**
  * The manifest's `pacing`: at most `requests` per `intervalMs` for one key (an account's
