@@ -5,6 +5,7 @@ import {
   HUBSPOT_EXPIRED_TOKEN,
   HUBSPOT_PORTALS,
 } from './support/upstreams/fake-hubspot';
+import { searchablePhone } from './support/upstreams/fake-hubspot-data';
 
 /** The whole bridge over connectors/hubspot.yaml and the HubSpot stand-in. */
 describe('HubSpot (connectors/hubspot.yaml)', () => {
@@ -113,6 +114,32 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
       data: { contact_emails: [contact.properties.email!.toUpperCase()], contact_phones: [] },
     });
     expect(byEmail.body.map((i: any) => i.type)).toEqual(['ticket']);
+  });
+
+  it("interactions by phone: the caller's E.164 number finds the contact whose phone was typed by hand", async () => {
+    const contacts = hubspot.contacts(0);
+    const national = (c: (typeof contacts)[number]) => searchablePhone(c.properties.phone) ?? '';
+    const contact = contacts.find(
+      (c) =>
+        c.contactIds.length > 0 &&
+        /^\d{10}$/.test(national(c)) &&
+        c.properties.phone !== '+1' + national(c) &&
+        contacts.filter((o) => national(o) === national(c)).length === 1,
+    )!;
+    const e164 = '+1' + national(contact);
+    const byPhone = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_emails: [], contact_phones: [e164] },
+    });
+    expect(byPhone.status).toBe(200);
+    const byId = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['ticket'] },
+      data: { contact_external_id: contact.id, contact_emails: [], contact_phones: [] },
+    });
+    expect(byPhone.body.length).toBeGreaterThan(0);
+    expect(byPhone.body).toEqual(byId.body);
   });
 
   it('the log_note action adds a note associated with the caller', async () => {
