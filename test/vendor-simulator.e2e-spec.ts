@@ -5,18 +5,35 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { simulate } from '../src/simulator/simulator';
+import { localManifest } from './support/local-manifest';
+import { DATAVERSE_ORGS, FakeDynamics365 } from './support/upstreams/fake-dynamics365';
 import { FakeFreshdesk } from './support/upstreams/fake-freshdesk';
 import { freshdeskCredentials } from './support/upstreams/fake-freshdesk-data';
+import { FakeHubSpot } from './support/upstreams/fake-hubspot';
+import { HUBSPOT_PORTALS } from './support/upstreams/fake-hubspot-data';
 import { FakePipedrive } from './support/upstreams/fake-pipedrive';
+import { FakeSalesforce } from './support/upstreams/fake-salesforce';
 import { pipedriveCredentials } from './support/upstreams/fake-pipedrive-data';
 import { FakeZendesk } from './support/upstreams/fake-zendesk';
 import { zendeskCredentials } from './support/upstreams/fake-zendesk-data';
 
 /** The Talkdesk simulator against the bridge on a port, over each vendor manifest and stand-in. */
 
+interface Upstream {
+  /** Where the manifest is pointed (CONNECTOR_BASE_URL), unless its base URL is an account field. */
+  baseUrl?: string;
+  /** A copy of the manifest allowing the local stand-in's hosts, for those bound to the vendor's. */
+  manifest?: { path: string; remove: () => void };
+  /** Credentials as Talkdesk holds them once the stand-in is up. */
+  auth?: Record<string, unknown>;
+  stop: () => Promise<void>;
+}
+
 interface Vendor {
   name: string;
-  start: () => Promise<{ baseUrl: string; stop: () => Promise<void> }>;
+  /** Fields of auth a wrong-credentials check must not alter (a tenant's URL). */
+  keepAuthFields?: string[];
+  start: () => Promise<Upstream>;
   auth: Record<string, unknown>;
   types: string[];
 }
@@ -51,6 +68,51 @@ const vendors: Vendor[] = [
     },
   },
   {
+    // HubSpot's real limits stay on (5 searches a second per token): the manifest paces them.
+    name: 'hubspot',
+    auth: { access_token: HUBSPOT_PORTALS[0].token },
+    types: ['ticket', 'note', 'call', 'task'],
+    start: async () => {
+      const fake = new FakeHubSpot({ contacts: 600 });
+      await fake.start();
+      return { baseUrl: fake.baseUrl, stop: () => fake.stop() };
+    },
+  },
+  {
+    name: 'salesforce',
+    auth: {},
+    types: ['case', 'task', 'call'],
+    start: async () => {
+      const fake = new FakeSalesforce({ contacts: 600 });
+      await fake.start();
+      const manifest = localManifest('connectors/salesforce.yaml', {
+        'https://login.salesforce.com': fake.login.origin,
+      });
+      const org = fake.org(0);
+      return {
+        manifest,
+        auth: { access_token: org.accessToken, instance_url: org.instanceUrl },
+        stop: () => fake.stop(),
+      };
+    },
+  },
+  {
+    name: 'dynamics365',
+    auth: {},
+    // An altered environment URL names no environment at all: only the token is made wrong.
+    keepAuthFields: ['organization_url'],
+    types: ['case', 'task', 'call'],
+    start: async () => {
+      const fake = new FakeDynamics365({ contacts: 600 });
+      await fake.start();
+      return {
+        manifest: localManifest('connectors/dynamics365.yaml'),
+        auth: { access_token: DATAVERSE_ORGS[0].accessToken, organization_url: fake.orgUrl(0) },
+        stop: () => fake.stop(),
+      };
+    },
+  },
+  {
     name: 'pipedrive',
     auth: pipedriveCredentials(0),
     types: ['call', 'meeting', 'task', 'note'],
@@ -67,7 +129,7 @@ describe.each(vendors)('Talkdesk simulator over connectors/$name.yaml', (vendor)
   let app: NestFastifyApplication;
   let url: string;
   let dataDir: string;
-  let upstream: { baseUrl: string; stop: () => Promise<void> };
+  let upstream: Upstream;
 
   beforeAll(async () => {
     upstream = await vendor.start();
@@ -79,8 +141,8 @@ describe.each(vendors)('Talkdesk simulator over connectors/$name.yaml', (vendor)
           dataDir,
           logLevel: 'silent',
           connector: 'rest',
-          connectorManifest: `connectors/${vendor.name}.yaml`,
-          connectorBaseUrl: upstream.baseUrl,
+          connectorManifest: upstream.manifest?.path ?? `connectors/${vendor.name}.yaml`,
+          ...(upstream.baseUrl && { connectorBaseUrl: upstream.baseUrl }),
         },
       ),
     );
@@ -90,13 +152,15 @@ describe.each(vendors)('Talkdesk simulator over connectors/$name.yaml', (vendor)
   afterAll(async () => {
     await app?.close();
     await upstream?.stop();
+    upstream?.manifest?.remove();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('finds no violation: auth, full and incremental contacts, agents, interactions', async () => {
     const report = await simulate({
       url,
-      auth: vendor.auth,
+      auth: upstream.auth ?? vendor.auth,
+      ...(vendor.keepAuthFields && { keepAuthFields: vendor.keepAuthFields }),
       interactionTypes: vendor.types,
       interactionSamples: 4,
     });

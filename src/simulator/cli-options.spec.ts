@@ -23,6 +23,17 @@ describe('parseCli', () => {
     });
   });
 
+  it('reads the auth fields to keep in the wrong-credentials check, repeated', () => {
+    const cli = parseCli([
+      '--url=http://localhost:3000',
+      `--auth=${AUTH}`,
+      '--keep-auth-field=organization_url',
+      '--keep-auth-field',
+      'instance_url',
+    ]);
+    expect(cli.options.keepAuthFields).toEqual(['organization_url', 'instance_url']);
+  });
+
   it('reads every option', () => {
     const cli = parseCli([
       '--url=https://bridge.example.com/td',

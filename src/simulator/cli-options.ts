@@ -11,6 +11,8 @@ retrieval, optionally an action).
   --url <url>                  base URL of the bridge, e.g. http://localhost:3000
   --auth <json>                the auth object Talkdesk sends, e.g. '{"username":"u","password":"p"}'
   --auth-file <path>           read that object from a file instead (keeps secrets off the command line)
+  --keep-auth-field <name>     a field of auth the wrong-credentials check leaves as it is, such as a
+                               tenant URL (repeatable)
   --timeout-ms <ms>            a response must be complete within this (default ${TALKDESK_TIMEOUT_MS}, Talkdesk's limit)
   --max-pages <n>              a sync still paging after n pages never ends (default 10000)
   --interaction-types <list>   meta.interaction_types, comma-separated (default ticket,note,call)
@@ -83,6 +85,7 @@ export function parseCli(argv: string[]): CliSettings {
         url: { type: 'string' },
         auth: { type: 'string' },
         'auth-file': { type: 'string' },
+        'keep-auth-field': { type: 'string', multiple: true },
         'timeout-ms': { type: 'string' },
         'max-pages': { type: 'string' },
         'interaction-types': { type: 'string' },
@@ -143,6 +146,7 @@ export function parseCli(argv: string[]): CliSettings {
   const options: SimulatorOptions = {
     url: v.url,
     auth: auth as Record<string, unknown>,
+    ...(v['keep-auth-field'] && { keepAuthFields: v['keep-auth-field'] }),
     timeoutMs: positiveInt('timeout-ms', v['timeout-ms'], TALKDESK_TIMEOUT_MS),
     maxPages: positiveInt('max-pages', v['max-pages'], 10_000),
     interactionSamples: positiveInt('interaction-samples', v['interaction-samples'], 5, 0),

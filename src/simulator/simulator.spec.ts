@@ -8,6 +8,13 @@ describe('wrongCredentials', () => {
     expect(wrong.port).toBe(42);
   });
 
+  it('leaves the fields it is told to keep, such as a tenant URL', () => {
+    const auth = { access_token: 't', organization_url: 'https://org.crm.dynamics.com' };
+    const wrong = wrongCredentials(auth, ['organization_url']);
+    expect(wrong.access_token).toMatch(/^t-wrong-\w+$/);
+    expect(wrong.organization_url).toBe(auth.organization_url);
+  });
+
   it('adds a password when there is no string to alter', () => {
     const wrong = wrongCredentials({});
     expect(typeof wrong.password).toBe('string');

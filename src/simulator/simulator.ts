@@ -52,6 +52,12 @@ export interface SimulatorOptions {
   url: string;
   /** The `auth` object Talkdesk would send (the integration's authentication fields). */
   auth: Record<string, unknown>;
+  /**
+   * Fields of `auth` that the wrong-credentials check leaves as they are: what Talkdesk stores
+   * beside the secret and never changes, such as a tenant's URL (altering it points the bridge
+   * at a system that does not exist, which is not a credential the system refuses).
+   */
+  keepAuthFields?: string[];
   /** A response not complete within this many ms is a violation (Talkdesk's limit: 10 s). */
   timeoutMs?: number;
   /** A paginated run still going after this many pages is a violation. */
@@ -112,13 +118,16 @@ interface SampledContact {
 
 const OK = [200];
 
-/** Credentials that the external system must reject: every string field altered. */
-export function wrongCredentials(auth: Record<string, unknown>): Record<string, unknown> {
+/** Credentials that the external system must reject: every string field altered but `keep`. */
+export function wrongCredentials(
+  auth: Record<string, unknown>,
+  keep: readonly string[] = [],
+): Record<string, unknown> {
   const suffix = `-wrong-${Math.random().toString(36).slice(2, 10)}`;
   const wrong: Record<string, unknown> = {};
   let altered = false;
   for (const [key, value] of Object.entries(auth)) {
-    if (typeof value === 'string') {
+    if (typeof value === 'string' && !keep.includes(key)) {
       wrong[key] = `${value}${suffix}`;
       altered = true;
     } else wrong[key] = value;
@@ -298,7 +307,7 @@ export class Simulator {
       { auth: this.options.auth },
       { statuses: [204, 200], operation },
     );
-    const wrong = wrongCredentials(this.options.auth);
+    const wrong = wrongCredentials(this.options.auth, this.options.keepAuthFields);
     await this.call(phase, DEFAULT_PATHS.auth, { auth: wrong }, { statuses: [401], operation });
     // Every webhook, not only validation, answers 401 to rejected credentials.
     await this.call(
