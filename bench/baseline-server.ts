@@ -7,8 +7,8 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
+import { env, keysetReader } from './lib/keyset-reader';
 import type { Selectable } from 'kysely';
 import type { ContactsTable } from '../src/connectors/sql/schema';
 
@@ -17,12 +17,6 @@ type RowMapper = typeof import('../src/connectors/sql/contact-row');
 
 /** A row of `select * from contacts`. */
 type Row = Selectable<ContactsTable>;
-
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
 
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..');
@@ -35,32 +29,14 @@ async function main(): Promise<void> {
   const pageSize = Number(env('CONTACTS_PAGE_SIZE', '500'));
   const region = env('DEFAULT_PHONE_REGION', 'US');
   const recordUrlBase = env('RECORD_URL_BASE', 'https://crm.example.com');
-  const db = new BetterSqlite3(env('BASELINE_DATABASE'), { readonly: true });
-  const account = db
-    .prepare('select id from accounts where username = ?')
-    .get(env('BASELINE_ACCOUNT')) as { id: number } | undefined;
-  if (!account) throw new Error('BASELINE_ACCOUNT does not exist');
-
-  // The SQL the adapter's query builder emits (first page, and pages after a position).
-  const first = db.prepare(
-    'select * from "contacts" where "account_id" = ? and "updated_at" <= ? order by "updated_at", "id" limit ?',
-  );
-  const next = db.prepare(
-    'select * from "contacts" where "account_id" = ? and "updated_at" <= ? and "updated_at" >= ? and ("updated_at" > ? or "id" > ?) order by "updated_at", "id" limit ?',
-  );
+  const readPage = keysetReader(pageSize);
 
   const app = Fastify({ logger: false });
   app.get('/health/live', async () => ({ status: 'ok' }));
   app.post('/contacts/sync', async (request) => {
     const meta = (request.body as { meta?: { offset?: unknown; context?: unknown } }).meta ?? {};
-    const until = typeof meta.context === 'string' ? Number(meta.context) : Date.now();
-    const [updatedAt, id] =
-      typeof meta.offset === 'string' ? meta.offset.split(':').map(Number) : [undefined, undefined];
-    const rows = (
-      updatedAt === undefined
-        ? first.all(account.id, until, pageSize + 1)
-        : next.all(account.id, until, updatedAt, updatedAt, id, pageSize + 1)
-    ) as Row[];
+    const { rows: read, until } = readPage(meta);
+    const rows = read as Row[];
     const hasMore = rows.length > pageSize;
     const page = rows.slice(0, pageSize);
     const contacts = [];

@@ -7,13 +7,7 @@
  * everything it does for Talkdesk. Started by bench/run.ts; settings come from the environment.
  */
 import { createServer } from 'node:http';
-import BetterSqlite3 from 'better-sqlite3';
-
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
+import { env, keysetReader } from './lib/keyset-reader';
 
 interface Row {
   id: number;
@@ -33,27 +27,11 @@ interface Row {
 function main(): void {
   const pageSize = Number(env('CONTACTS_PAGE_SIZE', '500'));
   const recordUrlBase = env('RECORD_URL_BASE', 'https://crm.example.com');
-  const db = new BetterSqlite3(env('BASELINE_DATABASE'), { readonly: true });
-  const account = db
-    .prepare('select id from accounts where username = ?')
-    .get(env('BASELINE_ACCOUNT')) as { id: number } | undefined;
-  if (!account) throw new Error('BASELINE_ACCOUNT does not exist');
-  const first = db.prepare(
-    'select * from "contacts" where "account_id" = ? and "updated_at" <= ? order by "updated_at", "id" limit ?',
-  );
-  const next = db.prepare(
-    'select * from "contacts" where "account_id" = ? and "updated_at" <= ? and "updated_at" >= ? and ("updated_at" > ? or "id" > ?) order by "updated_at", "id" limit ?',
-  );
+  const readPage = keysetReader(pageSize);
 
   const page = (meta: { offset?: unknown; context?: unknown }) => {
-    const until = typeof meta.context === 'string' ? Number(meta.context) : Date.now();
-    const [updatedAt, id] =
-      typeof meta.offset === 'string' ? meta.offset.split(':').map(Number) : [undefined, undefined];
-    const rows = (
-      updatedAt === undefined
-        ? first.all(account.id, until, pageSize + 1)
-        : next.all(account.id, until, updatedAt, updatedAt, id, pageSize + 1)
-    ) as Row[];
+    const { rows: read, until } = readPage(meta);
+    const rows = read as Row[];
     const hasMore = rows.length > pageSize;
     const count = Math.min(rows.length, pageSize);
     const contacts = new Array<unknown>(count);
