@@ -77,3 +77,56 @@ describe('REST connector: pacing shared by replicas through Redis', () => {
     expect(helpdesk.server.requests.length - before).toBe(4);
   });
 });
+
+/**
+ * A request's own `pacing` (an endpoint with a limit of its own, such as an export): its
+ * requests are counted apart from the others, which it does not slow.
+ */
+describe('REST connector: pacing of one request', () => {
+  let helpdesk: FakeHelpdesk;
+  let t: TestApp;
+  let dir: string;
+  const acme = credentialsOf(0);
+
+  beforeAll(async () => {
+    helpdesk = new FakeHelpdesk({ contacts: 10 });
+    await helpdesk.start();
+    dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    const manifest = parse(readFileSync('connectors/helpdesk.yaml', 'utf8')) as {
+      contacts: { request: Record<string, unknown> };
+    };
+    manifest.contacts.request.pacing = { requests: 1, interval_ms: 600_000 };
+    const file = join(dir, 'paced.yaml');
+    writeFileSync(file, stringify(manifest));
+    t = await startTestApp({
+      connector: 'rest',
+      connectorManifest: file,
+      connectorBaseUrl: helpdesk.baseUrl,
+      logLevel: 'silent',
+      circuitBreakerThreshold: 0,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await helpdesk?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the second contacts request of a window waits (here: past the budget, a 503); the others go', async () => {
+    const sent = (path: string) =>
+      helpdesk.server.requests.filter((r) => r.path.endsWith(path)).length;
+    expect((await t.post('/contacts/sync', { auth: acme })).status).toBe(200);
+    expect(sent('/contacts/export')).toBe(1);
+    const refused = await t.post('/contacts/sync', { auth: acme });
+    expectError(refused, 503);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(sent('/contacts/export')).toBe(1);
+    // Requests of other places of the manifest are not counted in that window.
+    for (let i = 0; i < 3; i++) {
+      expect((await t.post('/agents/sync', { auth: acme })).status).toBe(200);
+    }
+    expect(sent('/agents')).toBe(3);
+    // Other credentials have windows of their own.
+    expect((await t.post('/contacts/sync', { auth: credentialsOf(1) })).status).toBe(200);
+  });
+});
