@@ -10,6 +10,20 @@ import { credentialsOf, FakeHelpdesk } from './support/upstreams/fake-helpdesk';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+type Manifest = { pacing?: object; contacts: { request: Record<string, unknown> } };
+
+/** The help desk stand-in, started, and connectors/helpdesk.yaml as `edit` changes it. */
+async function pacedHelpdesk(edit: (manifest: Manifest) => void) {
+  const helpdesk = new FakeHelpdesk({ contacts: 10 });
+  await helpdesk.start();
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+  const manifest = parse(readFileSync('connectors/helpdesk.yaml', 'utf8')) as Manifest;
+  edit(manifest);
+  const file = join(dir, 'paced.yaml');
+  writeFileSync(file, stringify(manifest));
+  return { helpdesk, dir, file };
+}
+
 /**
  * A manifest's `pacing` through two bridge replicas sharing Redis: the requests of one
  * account's credentials are counted in the same windows by both, so the upstream sees no more
@@ -26,16 +40,10 @@ describe('REST connector: pacing shared by replicas through Redis', () => {
   const acme = credentialsOf(0);
 
   beforeAll(async () => {
-    helpdesk = new FakeHelpdesk({ contacts: 10 });
-    await helpdesk.start();
-    dir = mkdtempSync(join(tmpdir(), 'manifest-'));
-    const manifest = parse(readFileSync('connectors/helpdesk.yaml', 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    manifest.pacing = { requests: 3, interval_ms: 600_000 };
-    const file = join(dir, 'paced.yaml');
-    writeFileSync(file, stringify(manifest));
+    let file: string;
+    ({ helpdesk, dir, file } = await pacedHelpdesk((m) => {
+      m.pacing = { requests: 3, interval_ms: 600_000 };
+    }));
     const config = {
       connector: 'rest' as const,
       connectorManifest: file,
@@ -89,15 +97,10 @@ describe('REST connector: pacing of one request', () => {
   const acme = credentialsOf(0);
 
   beforeAll(async () => {
-    helpdesk = new FakeHelpdesk({ contacts: 10 });
-    await helpdesk.start();
-    dir = mkdtempSync(join(tmpdir(), 'manifest-'));
-    const manifest = parse(readFileSync('connectors/helpdesk.yaml', 'utf8')) as {
-      contacts: { request: Record<string, unknown> };
-    };
-    manifest.contacts.request.pacing = { requests: 1, interval_ms: 600_000 };
-    const file = join(dir, 'paced.yaml');
-    writeFileSync(file, stringify(manifest));
+    let file: string;
+    ({ helpdesk, dir, file } = await pacedHelpdesk((m) => {
+      m.contacts.request.pacing = { requests: 1, interval_ms: 600_000 };
+    }));
     t = await startTestApp({
       connector: 'rest',
       connectorManifest: file,
