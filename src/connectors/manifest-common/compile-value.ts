@@ -11,6 +11,8 @@ export interface ValueCompileContext {
   /** Roots templates may read in this place (`record`, `data`...). */
   roots: readonly string[];
   expressionTimeoutMs: number;
+  /** Constants templates and expressions read beside the record (e.g. `settings`). */
+  scope?: Readonly<Record<string, unknown>>;
 }
 
 function attempt<T>(ctx: ValueCompileContext, where: string, make: () => T): T | undefined {
