@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { RawBuilder, sql } from 'kysely';
 import type { ContactLookup, InteractionQuery, InteractionRecord } from '../../ports';
-import { phoneForms } from '../../lookup/phone-forms';
+import { MIN_LAST_DIGITS, PhoneForm, phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlInteractionStream, SqlLookupTable } from '../manifest/sql-manifest.schema';
@@ -26,6 +26,30 @@ const LOOKUP_CANDIDATES = 20;
 const MAX_STREAM_PAGES = 10;
 
 const FIELDS = ['type', 'subject', 'description', 'url', 'priority', 'status'] as const;
+
+const DIGITS = /^\d+$/;
+
+/** Values a lookup looks for at once: equal to one of them, or (`suffix`) ending with the digits of the one. */
+interface Wanted {
+  values: string[];
+  suffix: boolean;
+}
+
+/** What people type between the digits of a phone number, dropped before a suffix match. */
+const PHONE_PUNCTUATION = [' ', '-', '.', '(', ')', '+', '/'];
+
+/**
+ * `<the column without punctuation> LIKE '%<digits>'`: the column's number ends with these
+ * digits, however it was typed. The pattern is a bound parameter, its `%`, `_` and escape
+ * character escaped; the punctuation is the constant list above. REPLACE and LIKE ... ESCAPE are
+ * the same in every dialect. No index serves a suffix: the tenant's contacts are read.
+ */
+function endsWithDigits(column: string, digits: string) {
+  let stripped: RawBuilder<unknown> = sql`${sql.ref(column)}`;
+  for (const mark of PHONE_PUNCTUATION) stripped = sql`replace(${stripped}, ${sql.lit(mark)}, '')`;
+  const pattern = `%${digits.replace(/[!%_]/g, '!$&')}`;
+  return sql<boolean>`${stripped} like ${pattern} escape '!'`;
+}
 
 /**
  * A contact's interactions from the manifest's streams (tickets, notes, calls...): the contact
@@ -80,19 +104,19 @@ export class InteractionsReader {
   }
 
   /**
-   * The lowest contact id a lookup table holds for one of the values, among the contacts the
-   * contacts source has for the tenant: a lookup table never names a contact it leaves out (a
-   * deleted one, another tenant's). Two statements, each read from an index.
+   * The lowest contact id a lookup table holds for the values, among the contacts the contacts
+   * source has for the tenant: a lookup table never names a contact it leaves out (a deleted
+   * one, another tenant's). Two statements, each read from an index (a suffix from none).
    */
-  private async contactThrough(
-    tenant: unknown,
-    table: SqlLookupTable,
-    values: readonly string[],
-  ): Promise<unknown> {
+  private async contactThrough(tenant: unknown, table: SqlLookupTable, wanted: Wanted) {
     const contact = sql.ref(table.contact_column);
     const candidates = await this.client.all(
       selectFrom(this.client, table, [table.contact_column], tenant)
-        .where(sql.ref(table.value_column), 'in', values)
+        .where((eb) =>
+          wanted.suffix
+            ? endsWithDigits(table.value_column, wanted.values[0])
+            : eb(sql.ref(table.value_column), 'in', wanted.values),
+        )
         .orderBy(contact)
         .limit(LOOKUP_CANDIDATES)
         .compile(),
@@ -112,22 +136,27 @@ export class InteractionsReader {
     return rows[0]?.[0];
   }
 
-  /** Each of the values in turn, first in the contacts' own columns, then in the lookup tables. */
+  /** Each of the wanted values in turn, first in the contacts' own columns, then in the lookup tables. */
   private async firstFound(
     tenant: unknown,
     holds: 'email' | 'phone',
     columns: readonly string[],
-    candidates: readonly (readonly string[])[],
+    tries: readonly Wanted[],
   ): Promise<unknown> {
     const tables = this.manifest.interactions!.lookup.tables.filter((t) => t.holds === holds);
-    for (const values of candidates) {
+    for (const wanted of tries) {
+      const { values, suffix } = wanted;
       if (values.length === 0) continue;
       if (columns.length > 0) {
         const found = await this.contactWhere(tenant, (s) =>
           s.where((eb) =>
             eb.or(
               columns.map((c) =>
-                values.length === 1 ? eb(sql.ref(c), '=', values[0]) : eb(sql.ref(c), 'in', values),
+                suffix
+                  ? endsWithDigits(c, values[0])
+                  : values.length === 1
+                    ? eb(sql.ref(c), '=', values[0])
+                    : eb(sql.ref(c), 'in', values),
               ),
             ),
           ),
@@ -135,7 +164,7 @@ export class InteractionsReader {
         if (found !== undefined) return found;
       }
       for (const table of tables) {
-        const found = await this.contactThrough(tenant, table, values);
+        const found = await this.contactThrough(tenant, table, wanted);
         if (found !== undefined) return found;
       }
     }
@@ -148,6 +177,7 @@ export class InteractionsReader {
       email_columns: emailColumns,
       phone_columns: phoneColumns,
       phone_forms: forms,
+      last_digits: lastDigits,
     } = this.manifest.interactions!.lookup;
     if (lookup.contactId !== undefined) {
       const id = lookup.contactId;
@@ -160,17 +190,30 @@ export class InteractionsReader {
         if (found !== undefined) return found;
       }
     }
-    const emails = lookup.emails.map((email) =>
-      [...new Set([email.trim(), email.trim().toLowerCase()])].filter((v) => v && holdable(v)),
-    );
+    const emails = lookup.emails.map((email) => ({
+      values: [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
+        (v) => v && holdable(v),
+      ),
+      suffix: false,
+    }));
     const byEmail = await this.firstFound(tenant, 'email', emailColumns, emails);
     if (byEmail !== undefined) return byEmail;
     // Each number as Talkdesk sent it first, then in each declared form in order.
-    const phones = lookup.phones.flatMap((phone) =>
-      [...new Set([phone.trim(), ...phoneForms(phone, this.region, forms).map((f) => f.value)])]
-        .filter((v) => v && holdable(v))
-        .map((value) => [value]),
-    );
+    const phones: Wanted[] = [];
+    for (const phone of lookup.phones) {
+      const tried = new Set<string>();
+      const tries: { form?: PhoneForm; value: string }[] = [
+        { value: phone.trim() },
+        ...phoneForms(phone, this.region, forms, lastDigits),
+      ];
+      for (const { form, value } of tries) {
+        const suffix = form === 'last_digits';
+        if (!value || !holdable(value) || tried.has(`${suffix}:${value}`)) continue;
+        tried.add(`${suffix}:${value}`);
+        if (suffix && !(DIGITS.test(value) && value.length >= MIN_LAST_DIGITS)) continue;
+        phones.push({ values: [value], suffix });
+      }
+    }
     return this.firstFound(tenant, 'phone', phoneColumns, phones);
   }
 
