@@ -7,7 +7,6 @@ import {
 } from 'kysely';
 import { Slot, statementTemplate } from './statement-template';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const db = new Kysely<any>({
   dialect: {
     createAdapter: () => new SqliteAdapter(),

@@ -25,7 +25,8 @@ export function statementTemplate(
   const at = fixed.map((value) => {
     if (!(value instanceof Slot)) return -1;
     const index = slots.indexOf(value);
-    if (index < 0) throw new Error(`the statement binds the slot ${value.name}, which is not given`);
+    if (index < 0)
+      throw new Error(`the statement binds the slot ${value.name}, which is not given`);
     return index;
   });
   return (values) => {
