@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { RawBuilder, sql } from 'kysely';
 import type { ContactLookup, InteractionQuery, InteractionRecord } from '../../ports';
-import { phoneForms } from '../../lookup/phone-forms';
+import { MIN_LAST_DIGITS, PhoneForm, phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
-import type { SqlInteractionStream } from '../manifest/sql-manifest.schema';
+import type { SqlInteractionStream, SqlLookupTable } from '../manifest/sql-manifest.schema';
 import { holdable, idOfType } from './contacts-reader';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
@@ -19,10 +19,37 @@ interface Stream {
   fields: Partial<Record<keyof SqlInteractionStream['fields'], Reader>>;
 }
 
+/** Contacts one email or phone of a lookup table may name, of which the first the contacts source has is taken. */
+const LOOKUP_CANDIDATES = 20;
+
 /** Pages of one stream read for one retrieval when its rows are of types not asked for. */
 const MAX_STREAM_PAGES = 10;
 
 const FIELDS = ['type', 'subject', 'description', 'url', 'priority', 'status'] as const;
+
+const DIGITS = /^\d+$/;
+
+/** Values a lookup looks for at once: equal to one of them, or (`suffix`) ending with the digits of the one. */
+interface Wanted {
+  values: string[];
+  suffix: boolean;
+}
+
+/** What people type between the digits of a phone number, dropped before a suffix match. */
+const PHONE_PUNCTUATION = [' ', '-', '.', '(', ')', '+', '/'];
+
+/**
+ * `<the column without punctuation> LIKE '%<digits>'`: the column's number ends with these
+ * digits, however it was typed. The pattern is a bound parameter, its `%`, `_` and escape
+ * character escaped; the punctuation is the constant list above. REPLACE and LIKE ... ESCAPE are
+ * the same in every dialect. No index serves a suffix: the tenant's contacts are read.
+ */
+function endsWithDigits(column: string, digits: string) {
+  let stripped: RawBuilder<unknown> = sql`${sql.ref(column)}`;
+  for (const mark of PHONE_PUNCTUATION) stripped = sql`replace(${stripped}, ${sql.lit(mark)}, '')`;
+  const pattern = `%${digits.replace(/[!%_]/g, '!$&')}`;
+  return sql<boolean>`${stripped} like ${pattern} escape '!'`;
+}
 
 /**
  * A contact's interactions from the manifest's streams (tickets, notes, calls...): the contact
@@ -52,7 +79,7 @@ export class InteractionsReader {
         fields: {},
       };
       for (const name of FIELDS) {
-        const value = s.fields[name];
+        const value = name === 'type' ? (s.fields.type ?? s.type_column) : s.fields[name];
         if (value !== undefined) {
           stream.fields[name] = shape.reader(`interactions.streams[${i}].fields.${name}`, value);
         }
@@ -76,12 +103,81 @@ export class InteractionsReader {
     return rows[0]?.[0];
   }
 
+  /**
+   * The lowest contact id a lookup table holds for the values, among the contacts the contacts
+   * source has for the tenant: a lookup table never names a contact it leaves out (a deleted
+   * one, another tenant's). Two statements, each read from an index (a suffix from none).
+   */
+  private async contactThrough(tenant: unknown, table: SqlLookupTable, wanted: Wanted) {
+    const contact = sql.ref(table.contact_column);
+    const candidates = await this.client.all(
+      selectFrom(this.client, table, [table.contact_column], tenant)
+        .where((eb) =>
+          wanted.suffix
+            ? endsWithDigits(table.value_column, wanted.values[0])
+            : eb(sql.ref(table.value_column), 'in', wanted.values),
+        )
+        .orderBy(contact)
+        .limit(LOOKUP_CANDIDATES)
+        .compile(),
+    );
+    const ids = [...new Set(candidates.map((row) => row[0]))].filter(
+      (id) => id !== null && id !== undefined,
+    );
+    if (ids.length === 0) return undefined;
+    const contacts = this.manifest.contacts;
+    const rows = await this.client.all(
+      selectFrom(this.client, contacts, [contacts.id.column], tenant)
+        .where(sql.ref(contacts.id.column), 'in', ids)
+        .orderBy(sql.ref(contacts.id.column))
+        .limit(1)
+        .compile(),
+    );
+    return rows[0]?.[0];
+  }
+
+  /** Each of the wanted values in turn, first in the contacts' own columns, then in the lookup tables. */
+  private async firstFound(
+    tenant: unknown,
+    holds: 'email' | 'phone',
+    columns: readonly string[],
+    tries: readonly Wanted[],
+  ): Promise<unknown> {
+    const tables = this.manifest.interactions!.lookup.tables.filter((t) => t.holds === holds);
+    for (const wanted of tries) {
+      const { values, suffix } = wanted;
+      if (values.length === 0) continue;
+      if (columns.length > 0) {
+        const found = await this.contactWhere(tenant, (s) =>
+          s.where((eb) =>
+            eb.or(
+              columns.map((c) =>
+                suffix
+                  ? endsWithDigits(c, values[0])
+                  : values.length === 1
+                    ? eb(sql.ref(c), '=', values[0])
+                    : eb(sql.ref(c), 'in', values),
+              ),
+            ),
+          ),
+        );
+        if (found !== undefined) return found;
+      }
+      for (const table of tables) {
+        const found = await this.contactThrough(tenant, table, wanted);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
   private async findContact(tenant: unknown, lookup: ContactLookup): Promise<unknown> {
     const contacts = this.manifest.contacts;
     const {
       email_columns: emailColumns,
       phone_columns: phoneColumns,
       phone_forms: forms,
+      last_digits: lastDigits,
     } = this.manifest.interactions!.lookup;
     if (lookup.contactId !== undefined) {
       const id = lookup.contactId;
@@ -94,30 +190,31 @@ export class InteractionsReader {
         if (found !== undefined) return found;
       }
     }
-    for (const email of lookup.emails) {
-      const values = [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
+    const emails = lookup.emails.map((email) => ({
+      values: [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
         (v) => v && holdable(v),
-      );
-      if (values.length === 0 || emailColumns.length === 0) continue;
-      const found = await this.contactWhere(tenant, (s) =>
-        s.where((eb) => eb.or(emailColumns.map((c) => eb(sql.ref(c), 'in', values)))),
-      );
-      if (found !== undefined) return found;
-    }
+      ),
+      suffix: false,
+    }));
+    const byEmail = await this.firstFound(tenant, 'email', emailColumns, emails);
+    if (byEmail !== undefined) return byEmail;
+    // Each number as Talkdesk sent it first, then in each declared form in order.
+    const phones: Wanted[] = [];
     for (const phone of lookup.phones) {
-      if (phoneColumns.length === 0) continue;
-      // As Talkdesk sent it first, then each declared form in order.
-      const values = [
-        ...new Set([phone.trim(), ...phoneForms(phone, this.region, forms).map((f) => f.value)]),
+      const tried = new Set<string>();
+      const tries: { form?: PhoneForm; value: string }[] = [
+        { value: phone.trim() },
+        ...phoneForms(phone, this.region, forms, lastDigits),
       ];
-      for (const value of values.filter((v) => v && holdable(v))) {
-        const found = await this.contactWhere(tenant, (s) =>
-          s.where((eb) => eb.or(phoneColumns.map((c) => eb(sql.ref(c), '=', value)))),
-        );
-        if (found !== undefined) return found;
+      for (const { form, value } of tries) {
+        const suffix = form === 'last_digits';
+        if (!value || !holdable(value) || tried.has(`${suffix}:${value}`)) continue;
+        tried.add(`${suffix}:${value}`);
+        if (suffix && !(DIGITS.test(value) && value.length >= MIN_LAST_DIGITS)) continue;
+        phones.push({ values: [value], suffix });
       }
     }
-    return undefined;
+    return this.firstFound(tenant, 'phone', phoneColumns, phones);
   }
 
   async find(
@@ -152,10 +249,23 @@ export class InteractionsReader {
     const out: InteractionRecord[] = [];
     const date = sql.ref(stream.date.column);
     const f = stream.fields;
+    const typeColumn = stream.spec.type_column;
     for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
+      let select = selectFrom(this.client, stream.spec, stream.shape.columns, tenant).where(
+        sql.ref(stream.spec.contact_column),
+        '=',
+        contactId,
+      );
+      // The types asked for, chosen by the database: one page holds the newest of them.
+      if (typeColumn) {
+        select = select.where(
+          sql.ref(typeColumn),
+          'in',
+          stream.spec.types.filter((t) => wanted.has(t)),
+        );
+      }
       const rows = await this.client.all(
-        selectFrom(this.client, stream.spec, stream.shape.columns, tenant)
-          .where(sql.ref(stream.spec.contact_column), '=', contactId)
+        select
           .orderBy(date, 'desc')
           .orderBy(sql.ref(stream.spec.id), 'desc')
           .limit(limit)
@@ -184,7 +294,7 @@ export class InteractionsReader {
         });
         if (out.length === limit) break;
       }
-      if (rows.length < limit || !f.type) break;
+      if (rows.length < limit || !f.type || typeColumn) break;
     }
     return out;
   }
