@@ -280,8 +280,9 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
   });
 
   it('a sync running into the per-minute limit (429 with Retry-After) completes', async () => {
-    // A window a little larger than a Talkdesk page needs: later pages wait for the next one.
-    fd.limits = { ...fd.limits, perMinute: 40, windowMs: 1_500 };
+    // A window smaller than the first Talkdesk page needs (finding where the changes are, a
+    // slice's pages, company lookups): requests past it wait for the next window.
+    fd.limits = { ...fd.limits, perMinute: 20, windowMs: 1_500 };
     const before = fd.rateLimited;
     const run = await syncContacts(t, umbrella);
     const live = fd.account(1).contacts.filter((c) => !c.deleted);
