@@ -84,6 +84,7 @@ function headersOf(middleware: HeaderMiddleware): {
     failure = error;
     finished = true;
   });
-  if (!finished || failure) throw new Error(`helmet did not set its headers at once: ${String(failure)}`);
+  if (!finished || failure)
+    throw new Error(`helmet did not set its headers at once: ${String(failure)}`);
   return { set, removed };
 }
