@@ -74,6 +74,32 @@ describe('RateLimitTracker', () => {
     expect(await tracker.track({ body: { auth: { ...auth, password: 'other' } } })).not.toBe(name);
   });
 
+  it('names an account by its identity, the same name on every request', async () => {
+    const identityOf = (auth: Record<string, unknown>) =>
+      typeof auth.username === 'string' ? auth.username.trim().toLowerCase() : undefined;
+    const tracker = new RateLimitTracker(null, 'unused', { identityOf });
+    const first = await tracker.track({
+      body: { auth: { username: 'Demo@example.com', password: 'a' } },
+    });
+    expect(first).toMatch(/^account:[A-Za-z0-9_-]{43}$/);
+    expect(first).not.toContain('demo');
+    // remembered or not, a new password or case is the same account; another user another one
+    for (let i = 0; i < 3; i++) {
+      expect(
+        await tracker.track({
+          body: { auth: { username: 'demo@example.com', password: `p${i}` } },
+        }),
+      ).toBe(first);
+    }
+    expect(await tracker.track({ body: { auth: { username: 'other@example.com' } } })).not.toBe(
+      first,
+    );
+    // without an identity, the canonical auth is named afresh each time (never remembered)
+    expect(await tracker.track({ body: { auth: { api_token: 't' } } })).toBe(
+      await tracker.track({ body: { auth: { api_token: 't' } } }),
+    );
+  });
+
   it('falls back to the address when the body has no auth object', async () => {
     const tracker = new RateLimitTracker(null, 'unused');
     expect(await tracker.track({ body: undefined, ip: '10.0.0.1' })).toBe('ip:10.0.0.1');
