@@ -1,17 +1,11 @@
+import { expectFixedWindowCounting } from '../../test/support/throttler-storage-contract';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 
 describe('MemoryThrottlerStorage', () => {
   afterEach(() => jest.useRealTimers());
 
   it('counts hits in a window and blocks past the limit, with the time to wait', async () => {
-    const storage = new MemoryThrottlerStorage();
-    const hits = [];
-    for (let i = 0; i < 4; i++)
-      hits.push(await storage.increment('k', 60_000, 3, 30_000, 'default'));
-    expect(hits.map((h) => h.totalHits)).toEqual([1, 2, 3, 4]);
-    expect(hits.map((h) => h.isBlocked)).toEqual([false, false, false, true]);
-    expect(hits[3].timeToBlockExpire).toBe(30);
-    expect(hits[0].timeToExpire).toBe(60);
+    await expectFixedWindowCounting(new MemoryThrottlerStorage());
   });
 
   it('counts each key and each named limit apart', async () => {

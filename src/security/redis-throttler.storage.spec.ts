@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { expectFixedWindowCounting } from '../../test/support/throttler-storage-contract';
 import { RateLimitTracker } from './rate-limit-tracker';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -20,15 +21,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('counts hits in a window and blocks past the limit, with the time to wait', async () => {
-    const storage = new RedisThrottlerStorage(redis, prefix);
-    const hits = [];
-    for (let i = 0; i < 4; i++)
-      hits.push(await storage.increment('k', 60_000, 3, 30_000, 'default'));
-    expect(hits.map((h) => h.totalHits)).toEqual([1, 2, 3, 4]);
-    expect(hits.map((h) => h.isBlocked)).toEqual([false, false, false, true]);
-    expect(hits[3].timeToBlockExpire).toBe(30);
-    expect(hits[0].timeToExpire).toBeGreaterThan(0);
-    expect(hits[0].timeToExpire).toBeLessThanOrEqual(60);
+    await expectFixedWindowCounting(new RedisThrottlerStorage(redis, prefix));
   });
 
   it('counts concurrent hits exactly (one atomic script per hit)', async () => {
