@@ -33,6 +33,7 @@ export const ROOTS = {
   credentialRequest: ['auth'],
   accountKey: ['auth', 'response'],
   listRequest: ['auth', 'limit', 'since', 'until'],
+  fullListRequest: ['auth', 'limit'],
   lookupRequest: ['auth', 'lookup', 'limit'],
   streamRequest: ['auth', 'contact', 'lookup', 'limit'],
   actionRequest: ['auth', 'data', 'meta'],
