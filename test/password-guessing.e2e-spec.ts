@@ -1,11 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { expectError } from './support/talkdesk';
-import { DEMO, OTHER, useTestApp } from './support/test-app';
+import { DEMO, OTHER, startTestApp, TestApp, useTestApp } from './support/test-app';
+import { createHelpdesk, HELPDESK_ORGS, seedHelpdesk } from './support/user-schemas/helpdesk';
+import { createUserDatabase, UserDatabase } from './support/user-schemas/user-database';
 
 /**
  * Password guessing: the rate limit counts by identity (the normalized username), so an extra
  * field, a changed case or a new password each time is the same budget; rejected credentials
- * back off per identity and address; an unknown username costs the same hash as a known one.
+ * back off per identity and address (per key and address for API keys); an unknown username costs
+ * the same hash as a known one.
  */
 
 describe('password guessing: the rate limit counts by identity', () => {
@@ -58,6 +61,45 @@ describe('password guessing: back-off after rejected credentials', () => {
     });
     expect(elsewhere.status).toBe(204);
     expect((await t.post('/auth/validate', { auth: OTHER })).status).toBe(204);
+  });
+});
+
+describe('password guessing: back-off after rejected API keys', () => {
+  let user: UserDatabase;
+  let t: TestApp;
+  const [initech, umbrella] = HELPDESK_ORGS;
+
+  beforeAll(async () => {
+    // The help desk's manifest checks API keys: credentials that name no identity.
+    user = await createUserDatabase();
+    await createHelpdesk(user.db, user.database.kind);
+    await seedHelpdesk(user.db);
+    t = await startTestApp({
+      connector: 'sql',
+      connectorManifest: 'connectors/sql/helpdesk.yaml',
+      databaseUrl: user.url,
+      authFailureLimit: 3,
+      authFailureWindowSeconds: 60,
+      credentialsCacheSeconds: 0,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    await user?.close();
+  });
+
+  it('a key rejected AUTH_FAILURE_LIMIT times backs off; the right keys from that address do not', async () => {
+    const validate = (api_key: string) => t.post('/auth/validate', { auth: { api_key } });
+    for (let i = 0; i < 3; i++) expectError(await validate('hd-wrong-key'), 401);
+    const locked = await validate('hd-wrong-key');
+    expectError(locked, 429);
+    expect(locked.body.code).toBe('credentials_backoff');
+    expect(locked.headers['retry-after']).toBe('60');
+
+    expect((await validate(initech.apiKey)).status).toBe(204);
+    expect((await validate(umbrella.apiKey)).status).toBe(204);
+    // Another wrong key has its own count.
+    expectError(await validate('hd-other-wrong-key'), 401);
   });
 });
 

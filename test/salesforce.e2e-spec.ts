@@ -1,7 +1,13 @@
 import { localManifest } from './support/local-manifest';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
-import { FakeSalesforce, SALESFORCE_EXPIRED_TOKEN } from './support/upstreams/fake-salesforce';
+import { soslPhrase } from '../src/connectors/rest/manifest/query-escapes';
+import {
+  FakeSalesforce,
+  SALESFORCE_EXPIRED_TOKEN,
+  SALESFORCE_SCHEMA,
+} from './support/upstreams/fake-salesforce';
+import { parseSosl } from './support/upstreams/fake-salesforce-sosl';
 
 /** The whole bridge over connectors/salesforce.yaml and the Salesforce stand-in. */
 describe('Salesforce (connectors/salesforce.yaml)', () => {
@@ -127,6 +133,54 @@ describe('Salesforce (connectors/salesforce.yaml)', () => {
     });
     expect(hostile.status).toBe(200);
     expect(hostile.body).toEqual([]);
+  });
+
+  it("interactions by phone: a SOSL search finds the contact whose phone was typed '(212) 555-1000' from its E.164 number", async () => {
+    const org = sf.org(0);
+    const kase = [...org.records.Case.values()].find((k) =>
+      [...org.records.Case.values()].every((o) => o.ContactId !== k.ContactId || o.Id === k.Id),
+    )!;
+    sf.change(0, String(kase.ContactId), { Phone: '(212) 555-1000', MobilePhone: null });
+    const searches = () => sf.requests.filter((r) => /\/search\/?$/.test(r.path));
+    const before = searches().length;
+    const byPhone = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['case'] },
+      data: { contact_emails: [], contact_phones: ['+12125551000'] },
+    });
+    expect(byPhone.status).toBe(200);
+    expect(byPhone.body.map((i: any) => i.id)).toEqual([kase.Id]);
+    // The national digits hit first: one search, a phrase of digits.
+    const sent = searches().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].url.searchParams.get('q')).toContain('FIND { "2125551000" } IN PHONE FIELDS');
+
+    // Hostile text where a number belongs: one search term, nothing else searched or returned.
+    for (const phone of [
+      '} IN ALL FIELDS RETURNING User(Id, Email',
+      '+1 212 555 1000"} RETURNING User(Id',
+    ]) {
+      const hostile = await t.post('/interactions/retrieve', {
+        auth,
+        meta: { interaction_types: ['case'] },
+        data: { contact_emails: [], contact_phones: [phone] },
+      });
+      expect([phone, hostile.status]).toEqual([phone, 200]);
+      expect(hostile.body.every((i: any) => i.id === kase.Id)).toBe(true);
+    }
+    // The `sosl` filter makes any text one phrase the stand-in's SOSL reads as such.
+    for (const text of ['} IN ALL FIELDS RETURNING User(Id, Email', 'x" OR "y', 'a\\}b']) {
+      const q = `FIND { ${soslPhrase(text)} } IN PHONE FIELDS RETURNING Contact(Id)`;
+      expect(parseSosl(q, SALESFORCE_SCHEMA)).toMatchObject({
+        terms: [{ text }],
+        returning: [{ sObject: 'Contact' }],
+      });
+    }
+    for (const r of searches().slice(before)) {
+      expect(r.url.searchParams.get('q')).toMatch(
+        /^FIND \{ "\d+" \} IN PHONE FIELDS RETURNING Contact\(Id ORDER BY LastModifiedDate DESC LIMIT 1\)$/,
+      );
+    }
   });
 
   it('the log_call action creates a completed call task on the contact, the duration a number', async () => {

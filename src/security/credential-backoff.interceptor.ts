@@ -9,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { from, Observable, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
-import { digest } from '../common/canonical-json';
+import { canonicalJson, digest } from '../common/canonical-json';
 import { AppConfig } from '../config/app-config';
 import { CredentialsPort } from '../connectors/ports';
 import { KeyValueStore, KeyValueStores } from '../store/key-value-store';
@@ -22,7 +22,9 @@ import { isPublicEndpoint } from './public-endpoint.decorator';
  * from one client address within AUTH_FAILURE_WINDOW_SECONDS, further requests of it from that
  * address are a 429 `credentials_backoff`, without a password being checked, until the window
  * passes without a failure. Keyed by identity and address together, so a guesser elsewhere
- * cannot lock Talkdesk out of an account; counters live in the shared store (Redis when set).
+ * cannot lock Talkdesk out of an account; credentials without an identity (an API key) are keyed
+ * by a digest of the key presented and the address. Counters live in the shared store (Redis
+ * when set).
  */
 /** The longest the back-off check waits for the store. */
 const CHECK_TIMEOUT_MS = 250;
@@ -61,8 +63,14 @@ export class CredentialBackoffInterceptor implements NestInterceptor {
     const auth = body && typeof body === 'object' ? body.auth : undefined;
     if (!auth || typeof auth !== 'object' || Array.isArray(auth)) return undefined;
     const identity = this.credentials?.identityOf(auth as Record<string, unknown>);
-    // Credentials that name no one but their secret (an API key) count by the address alone.
-    return digest(`${identity ?? ''}\n${request.ip}`);
+    // Credentials that name no one but their secret (an API key) count by that key and the
+    // address, so that a wrong key does not slow the right ones sent from the same address. Only
+    // the digest is kept, never the key.
+    return digest(
+      canonicalJson(
+        identity === undefined ? ['key', auth, request.ip] : ['identity', identity, request.ip],
+      ),
+    );
   }
 
   private async checkNotLocked(key: string): Promise<void> {

@@ -11,6 +11,8 @@ export interface ValueCompileContext {
   /** Roots templates may read in this place (`record`, `data`...). */
   roots: readonly string[];
   expressionTimeoutMs: number;
+  /** A further check of each template compiled (the REST manifests' declared auth fields). */
+  checkTemplate?(where: string, template: Template): void;
 }
 
 function attempt<T>(ctx: ValueCompileContext, where: string, make: () => T): T | undefined {
@@ -62,7 +64,10 @@ export function compileValue(
       `${where}.template`,
       () => new Template(spec.template!, ctx.roots),
     );
-    if (template) source = { kind: 'template', template };
+    if (template) {
+      ctx.checkTemplate?.(`${where}.template`, template);
+      source = { kind: 'template', template };
+    }
   } else if (spec.expression !== undefined) {
     const expression = attempt(
       ctx,

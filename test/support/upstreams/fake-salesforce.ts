@@ -10,6 +10,7 @@ import {
 } from './fake-salesforce-data';
 import { parseSoql, SObject, SoqlError, valueAt } from './fake-salesforce-soql';
 import { createRecord, RecordType, salesforceError } from './fake-salesforce-create';
+import { parseSosl, searchRecords, SoslError } from './fake-salesforce-sosl';
 
 export * from './fake-salesforce-data';
 
@@ -202,6 +203,7 @@ export class FakeSalesforce {
     if (req.method === 'GET' && rest === '/query') return this.query(org, v, req, res);
     if (req.method === 'GET' && (m = /^\/query\/([\w]+)-(\d+)$/.exec(rest)))
       return this.queryMore(org, m[1], Number(m[2]), res);
+    if (req.method === 'GET' && /^\/search\/?$/.test(rest)) return this.search(org, v, req, res);
     if (req.method === 'GET' && rest === '/limits') {
       return json(res, 200, {
         DailyApiRequests: { Max: this.dailyApiLimit, Remaining: this.dailyApiLimit - used },
@@ -257,6 +259,28 @@ export class FakeSalesforce {
   }
 
   /**
+   * REST API "Search": `GET /search/?q=<SOSL>` answers `{ searchRecords: [...] }`, each record
+   * with its `attributes` and the RETURNING fields, at most 2,000 ("SOSL Limits on Search
+   * Results"); a search the stand-in cannot read is `400 MALFORMED_SEARCH`.
+   */
+  private search(org: SalesforceOrg, version: string, req: FakeRequest, res: ServerResponse) {
+    const q = req.url.searchParams.get('q');
+    if (!q) return salesforceError(res, 400, 'MALFORMED_SEARCH', 'No search term found.');
+    try {
+      const sosl = parseSosl(q, SALESFORCE_SCHEMA);
+      const found = sosl.returning.flatMap((r) =>
+        searchRecords(sosl, r, org.records[r.sObject as RecordType]?.values() ?? []).map((rec) =>
+          this.recordJson({ version, fields: r.fields, sObject: r.sObject }, rec),
+        ),
+      );
+      json(res, 200, { searchRecords: found.slice(0, sosl.limit ?? 2000) });
+    } catch (error) {
+      if (!(error instanceof SoslError)) throw error;
+      salesforceError(res, 400, error.errorCode, error.message);
+    }
+  }
+
+  /**
    * `GET /query/{locator}-{offset}`: the batch at that offset of the query's cursor. The guide
    * does not say a locator is read once only: the stand-in answers any offset of a cursor until
    * it expires (idle for 15 minutes) or is pushed out by the user's eleventh.
@@ -292,7 +316,7 @@ export class FakeSalesforce {
     });
   }
 
-  private recordJson(cursor: Cursor, r: SObject) {
+  private recordJson(cursor: Pick<Cursor, 'version' | 'fields' | 'sObject'>, r: SObject) {
     const out: Record<string, unknown> = {
       attributes: {
         type: cursor.sObject,

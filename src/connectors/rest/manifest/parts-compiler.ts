@@ -1,3 +1,4 @@
+import { compileValue } from '../../manifest-common/compile-value';
 import {
   CompiledAction,
   CompiledBody,
@@ -7,7 +8,6 @@ import {
   CompiledStream,
   CompiledValue,
 } from './compiled';
-import { isDateFormat } from './dates';
 import { Expression, ExpressionError } from './expression';
 import { LimitsSchema } from './manifest.schema';
 import {
@@ -73,18 +73,23 @@ export class PartsCompiler {
     );
   }
 
+  /** A template may read only the declared auth fields. */
+  private checkAuthFields(where: string, template: Template): void {
+    const declared = this.authFields;
+    for (const p of template.placeholders()) {
+      if (p.root === 'auth' && p.key !== undefined && !declared.has(p.key)) {
+        this.fail(
+          where,
+          `{{ ${p.source} }} reads auth.${p.key}, which is not an authentication field (declared: ${[...declared].join(', ') || 'none'})`,
+        );
+      }
+    }
+  }
+
   protected template(where: string, source: string, roots: readonly string[]): Template {
     try {
       const template = new Template(source, roots);
-      const declared = this.authFields;
-      for (const p of template.placeholders()) {
-        if (p.root === 'auth' && p.key !== undefined && !declared.has(p.key)) {
-          this.fail(
-            where,
-            `{{ ${p.source} }} reads auth.${p.key}, which is not an authentication field (declared: ${[...declared].join(', ') || 'none'})`,
-          );
-        }
-      }
+      this.checkAuthFields(where, template);
       return template;
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
@@ -234,44 +239,16 @@ export class PartsCompiler {
   }
 
   value(where: string, spec: ValueSpec, roots: readonly string[]): CompiledValue {
-    if (typeof spec === 'string')
-      return { where, source: { kind: 'path', path: this.path(where, spec) } };
-    const sources = (['path', 'template', 'expression', 'value'] as const).filter(
-      (key) => spec[key] !== undefined,
-    );
-    if (sources.length !== 1) {
-      this.fail(
-        where,
-        sources.length === 0
-          ? 'needs one of path, template, expression or value'
-          : `give only one of ${sources.join(', ')}`,
-      );
-    }
-    let source: CompiledValue['source'] = { kind: 'value', value: undefined };
-    if (spec.path !== undefined)
-      source = { kind: 'path', path: this.path(`${where}.path`, spec.path) };
-    else if (spec.template !== undefined) {
-      source = {
-        kind: 'template',
-        template: this.template(`${where}.template`, spec.template, roots),
-      };
-    } else if (spec.expression !== undefined) {
-      const expression = this.expression(`${where}.expression`, spec.expression);
-      if (expression) source = { kind: 'expression', expression };
-    } else if (spec.value !== undefined) source = { kind: 'value', value: spec.value };
-    if (spec.format !== undefined && spec.format !== 'auto' && !isDateFormat(spec.format)) {
-      this.fail(`${where}.format`, `"${spec.format}" is not a date format`);
-    }
-    return {
+    return compileValue(
+      {
+        fail: (at, message) => this.fail(at, message),
+        roots,
+        expressionTimeoutMs: this.expressionTimeoutMs,
+        checkTemplate: (at, template) => this.checkAuthFields(at, template),
+      },
       where,
-      source,
-      ...(spec.map && {
-        map: new Map(Object.entries(spec.map).map(([k, v]) => [k.trim().toLowerCase(), v])),
-      }),
-      ...(spec.map_default !== undefined && { mapDefault: { value: spec.map_default } }),
-      ...(spec.default !== undefined && { fallback: { value: spec.default } }),
-      ...(spec.format !== undefined && { format: spec.format }),
-    };
+      spec,
+    );
   }
 
   protected paginator(where: string, spec: PaginatorSpec | undefined): CompiledPaginator {

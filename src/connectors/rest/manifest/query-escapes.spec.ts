@@ -59,6 +59,18 @@ describe('escaping filters for query languages', () => {
     }
   });
 
+  it('sosl: the value is one phrase, every reserved character escaped, the braces kept', () => {
+    const RESERVED = '?&|!{}[]()^~*:\\"\'+-';
+    for (const value of ['(212) 555-1000', '} IN ALL FIELDS RETURNING User(Id, Email', 'a OR b']) {
+      const sosl = render('FIND { {{ lookup.email | sosl }} } IN PHONE FIELDS', value);
+      const inner = /^FIND \{ "(.*)" \} IN PHONE FIELDS$/s.exec(sosl)![1];
+      // What is left once each backslash pair is removed holds no reserved character.
+      const bare = inner.replace(/\\./g, '');
+      expect([...bare].filter((c) => RESERVED.includes(c))).toEqual([]);
+      expect(inner.replace(/\\(.)/g, '$1')).toBe(value);
+    }
+  });
+
   it('lucene, zendesk_search, hubspot_search: the value is one term or phrase', () => {
     expect(render('email:{{ lookup.email | lucene }}', 'a b:c*(d)')).toBe(
       'email:a\\ b\\:c\\*\\(d\\)',
@@ -129,6 +141,7 @@ describe('the loader refuses a request value inside query text without its escap
         query: { q: "SELECT Id FROM Contact WHERE Email = '{{ lookup.email | soql }}'" },
       },
       { path: '/contacts', query: { $filter: "emailaddress1 eq '{{ lookup.email | odata }}'" } },
+      { path: '/search', query: { q: 'FIND { {{ lookup.phone | sosl }} } IN PHONE FIELDS' } },
       { path: '/contacts', query: { email: '{{ lookup.email }}' } },
       { path: '/contacts/{{ lookup.email }}/tickets' },
       { path: '/contacts', query: { phone: '+{{ lookup.phone | digits }}' } },

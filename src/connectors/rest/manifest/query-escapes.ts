@@ -30,6 +30,18 @@ export function soqlLike(text: string): string {
 }
 
 /**
+ * SOSL search text ("SOQL and SOSL Reference", FIND {SearchQuery}, Reserved Characters): `? & |
+ * ! { } [ ] ( ) ^ ~ * : \ " ' + -` are reserved and must be backslash-escaped, even inside a
+ * phrase; the value is then written as one double-quoted phrase, so that the words AND, OR and
+ * AND NOT in it are searched for rather than read as operators, and a `}` cannot end the FIND
+ * clause: `FIND { {{ lookup.phone_form | sosl }} } IN PHONE FIELDS`.
+ */
+export function soslPhrase(text: string): string {
+  const escaped = text.replace(/[?&|!{}[\]()^~*:\\"'+-]/g, (c) => `\\${c}`);
+  return `"${escaped.replace(/\s+/g, ' ').trim()}"`;
+}
+
+/**
  * OData string literal (OData v4 ABNF, `string` in URL conventions: SQUOTE-in-string is two
  * single quotes). The URL encoding of the query parameter is the request builder's.
  */

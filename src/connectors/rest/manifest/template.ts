@@ -6,6 +6,7 @@ import {
   odataString,
   soqlLike,
   soqlString,
+  soslPhrase,
   zendeskPhrase,
 } from './query-escapes';
 
@@ -59,6 +60,10 @@ const FILTERS: Record<string, { arg: boolean; doc: string }> = {
     arg: false,
     doc: "as `soql`, and `%` and `_` taken literally: `LIKE '%{{ lookup.phone_digits | soql_like }}'`",
   },
+  sosl: {
+    arg: false,
+    doc: 'a SOSL search phrase, quotes included, its reserved characters escaped: `FIND { {{ lookup.phone_form | sosl }} } IN PHONE FIELDS`',
+  },
   odata: {
     arg: false,
     doc: "escapes an OData string literal's content (`'` doubled): `$filter=emailaddress1 eq '{{ lookup.email | odata }}'`",
@@ -84,6 +89,7 @@ const FILTERS: Record<string, { arg: boolean; doc: string }> = {
 export const ESCAPING_FILTERS: ReadonlySet<string> = new Set([
   'soql',
   'soql_like',
+  'sosl',
   'odata',
   'lucene',
   'zendesk_search',
@@ -163,6 +169,8 @@ function applyFilter(value: unknown, filter: Filter): unknown {
       return soqlString(text);
     case 'soql_like':
       return soqlLike(text);
+    case 'sosl':
+      return soslPhrase(text);
     case 'odata':
       return odataString(text);
     case 'lucene':
