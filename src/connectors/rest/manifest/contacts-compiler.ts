@@ -59,7 +59,10 @@ export class ContactsCompiler extends PartsCompiler {
     if (spec.full_sync) {
       const where = 'contacts.full_sync';
       if (!inc) {
-        this.fail(where, 'applies with contacts.incremental: without it, contacts.request lists every contact');
+        this.fail(
+          where,
+          'applies with contacts.incremental: without it, contacts.request lists every contact',
+        );
       }
       // The records are the same contacts: they are mapped with contacts.fields.
       compiled = {
