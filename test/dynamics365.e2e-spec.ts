@@ -146,6 +146,53 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
     expect(hostileId.body).toEqual([]);
   });
 
+  it("interactions by phone: the caller's E.164 number finds the contact whose phone was typed '(212) 555-1000'; hostile text finds nothing", async () => {
+    const incidents = dv.rows(0, 'incidents');
+    const incident = incidents.find(
+      (k) => incidents.filter((o) => o._customerid_value === k._customerid_value).length === 1,
+    )!;
+    const contact = String(incident._customerid_value);
+    // Changed a few seconds ago, so that a later full sync's run bound includes it.
+    const at = Date.now() - 5_000;
+    dv.change(
+      0,
+      contact,
+      { telephone1: '(212) 555-1000', telephone2: null, mobilephone: null },
+      at,
+    );
+    const reads = () =>
+      dv.server.requests.filter(
+        (r) =>
+          r.path.endsWith('/contacts') && /telephone1 eq/.test(r.url.searchParams.get('$filter')!),
+      );
+    const before = reads().length;
+    const byPhone = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['case'] },
+      data: { contact_emails: [], contact_phones: ['+12125551000'] },
+    });
+    expect(byPhone.status).toBe(200);
+    expect(byPhone.body.map((i: any) => i.id)).toEqual([incident.incidentid]);
+    // The forms in order until one hits: E.164 misses, the national form finds it.
+    expect(
+      reads()
+        .slice(before)
+        .map((r) => r.url.searchParams.get('$filter')),
+    ).toEqual([
+      "telephone1 eq '+12125551000' or telephone2 eq '+12125551000' or mobilephone eq '+12125551000'",
+      "telephone1 eq '(212) 555-1000' or telephone2 eq '(212) 555-1000' or mobilephone eq '(212) 555-1000'",
+    ]);
+    for (const phone of ["' or contactid ne null or telephone1 eq '", "+1 212' or '1' eq '1"]) {
+      const hostile = await t.post('/interactions/retrieve', {
+        auth,
+        meta: { interaction_types: ['case'] },
+        data: { contact_emails: [], contact_phones: [phone] },
+      });
+      expect([phone, hostile.status]).toEqual([phone, 200]);
+      expect(hostile.body).toEqual([]);
+    }
+  });
+
   it('the log_call action creates a phone call with typed values; its id comes from OData-EntityId', async () => {
     const contact = String(dv.rows(0, 'contacts')[7].contactid);
     const res = await t.post('/actions/log_call', {

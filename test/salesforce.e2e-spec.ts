@@ -140,7 +140,8 @@ describe('Salesforce (connectors/salesforce.yaml)', () => {
     const kase = [...org.records.Case.values()].find((k) =>
       [...org.records.Case.values()].every((o) => o.ContactId !== k.ContactId || o.Id === k.Id),
     )!;
-    sf.change(0, String(kase.ContactId), { Phone: '(212) 555-1000', MobilePhone: null });
+    const at = Date.now() - 5_000;
+    sf.change(0, String(kase.ContactId), { Phone: '(212) 555-1000', MobilePhone: null }, at);
     const searches = () => sf.requests.filter((r) => /\/search\/?$/.test(r.path));
     const before = searches().length;
     const byPhone = await t.post('/interactions/retrieve', {

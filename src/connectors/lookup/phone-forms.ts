@@ -27,6 +27,10 @@ export const PHONE_FORM_EXAMPLES: Readonly<Record<PhoneForm, string>> = {
 };
 
 export const DEFAULT_LAST_DIGITS = 7;
+/** Fewer last digits than this match too many numbers to tell a caller by. */
+export const MIN_LAST_DIGITS = 4;
+/** E.164 numbers have at most 15 digits. */
+export const MAX_LAST_DIGITS = 15;
 
 export interface PhoneFormValue {
   form: PhoneForm;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { PHONE_FORMS } from '../../lookup/phone-forms';
+import {
+  DEFAULT_LAST_DIGITS,
+  MAX_LAST_DIGITS,
+  MIN_LAST_DIGITS,
+  PHONE_FORMS,
+} from '../../lookup/phone-forms';
 import { FIELD_LIST_SPEC, VALUE_SPEC } from '../../manifest-common';
 
 /**
@@ -328,13 +333,23 @@ export const SQL_MANIFEST = z
               .min(1)
               .default(['e164', 'national', 'international', 'national_digits', 'digits'])
               .describe(
-                'The written forms of the caller’s number looked for, in order, until one matches (`e164`, `international`, `national`, `national_digits`, `digits`, `last_digits`).',
+                'The written forms of the caller’s number looked for, in order, until one matches (`e164`, `international`, `national`, `national_digits`, `digits`: the column equals it; `last_digits`: the column’s digits end with the number’s last `last_digits` digits).',
+              ),
+            last_digits: z
+              .number()
+              .int()
+              .min(MIN_LAST_DIGITS)
+              .max(MAX_LAST_DIGITS)
+              .default(DEFAULT_LAST_DIGITS)
+              .describe(
+                'How many of the number’s last digits the `last_digits` form matches (fewer find strangers).',
               ),
           })
           .default({
             email_columns: [],
             phone_columns: [],
             phone_forms: ['e164', 'national', 'international', 'national_digits', 'digits'],
+            last_digits: DEFAULT_LAST_DIGITS,
           }),
         streams: z.array(INTERACTION_STREAM).min(1),
       })

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { RawBuilder, sql } from 'kysely';
 import type { ContactLookup, InteractionQuery, InteractionRecord } from '../../ports';
-import { phoneForms } from '../../lookup/phone-forms';
+import { MIN_LAST_DIGITS, PhoneForm, phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlInteractionStream } from '../manifest/sql-manifest.schema';
@@ -23,6 +23,24 @@ interface Stream {
 const MAX_STREAM_PAGES = 10;
 
 const FIELDS = ['type', 'subject', 'description', 'url', 'priority', 'status'] as const;
+
+const DIGITS = /^\d+$/;
+
+/** What people type between the digits of a phone number, dropped before a suffix match. */
+const PHONE_PUNCTUATION = [' ', '-', '.', '(', ')', '+', '/'];
+
+/**
+ * `<the column without punctuation> LIKE '%<digits>'`: the column's number ends with these
+ * digits, however it was typed. The pattern is a bound parameter, its `%`, `_` and escape
+ * character escaped; the punctuation is the constant list above. REPLACE and LIKE ... ESCAPE are
+ * the same in every dialect. No index serves a suffix: the tenant's contacts are read.
+ */
+function endsWithDigits(column: string, digits: string) {
+  let stripped: RawBuilder<unknown> = sql`${sql.ref(column)}`;
+  for (const mark of PHONE_PUNCTUATION) stripped = sql`replace(${stripped}, ${sql.lit(mark)}, '')`;
+  const pattern = `%${digits.replace(/[!%_]/g, '!$&')}`;
+  return sql<boolean>`${stripped} like ${pattern} escape '!'`;
+}
 
 /**
  * A contact's interactions from the manifest's streams (tickets, notes, calls...): the contact
@@ -82,6 +100,7 @@ export class InteractionsReader {
       email_columns: emailColumns,
       phone_columns: phoneColumns,
       phone_forms: forms,
+      last_digits: lastDigits,
     } = this.manifest.interactions!.lookup;
     if (lookup.contactId !== undefined) {
       const id = lookup.contactId;
@@ -107,12 +126,24 @@ export class InteractionsReader {
     for (const phone of lookup.phones) {
       if (phoneColumns.length === 0) continue;
       // As Talkdesk sent it first, then each declared form in order.
-      const values = [
-        ...new Set([phone.trim(), ...phoneForms(phone, this.region, forms).map((f) => f.value)]),
+      const tried = new Set<string>();
+      const tries: { form?: PhoneForm; value: string }[] = [
+        { value: phone.trim() },
+        ...phoneForms(phone, this.region, forms, lastDigits),
       ];
-      for (const value of values.filter((v) => v && holdable(v))) {
+      for (const { form, value } of tries) {
+        const suffix = form === 'last_digits';
+        if (!value || !holdable(value) || tried.has(`${suffix}:${value}`)) continue;
+        tried.add(`${suffix}:${value}`);
+        if (suffix && !(DIGITS.test(value) && value.length >= MIN_LAST_DIGITS)) continue;
         const found = await this.contactWhere(tenant, (s) =>
-          s.where((eb) => eb.or(phoneColumns.map((c) => eb(sql.ref(c), '=', value)))),
+          s.where((eb) =>
+            eb.or(
+              phoneColumns.map((c) =>
+                suffix ? endsWithDigits(c, value) : eb(sql.ref(c), '=', value),
+              ),
+            ),
+          ),
         );
         if (found !== undefined) return found;
       }

@@ -1,5 +1,10 @@
 import Type from 'typebox';
-import { PHONE_FORMS } from '../../../lookup/phone-forms';
+import {
+  DEFAULT_LAST_DIGITS,
+  MAX_LAST_DIGITS,
+  MIN_LAST_DIGITS,
+  PHONE_FORMS,
+} from '../../../lookup/phone-forms';
 import { RequestSchema } from './request';
 import { definition, described, oneOf, statuses, strict, template } from './schema-builder';
 
@@ -101,9 +106,9 @@ export const PhoneFormsSchema = Type.Optional(
 
 export const LastDigitsSchema = Type.Optional(
   Type.Integer({
-    minimum: 4,
-    maximum: 15,
-    default: 7,
+    minimum: MIN_LAST_DIGITS,
+    maximum: MAX_LAST_DIGITS,
+    default: DEFAULT_LAST_DIGITS,
     description: 'How many digits the `last_digits` form keeps.',
   }),
 );
