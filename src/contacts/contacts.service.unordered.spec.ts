@@ -1,12 +1,6 @@
 import { Logger } from '@nestjs/common';
-import {
-  AccountRef,
-  ContactBatch,
-  ContactQuery,
-  ContactRecord,
-  ContactsPort,
-} from '../connectors/ports';
-import { compareContacts, FakeConnectorPort } from '../../test/support/fakes';
+import { AccountRef, ContactBatch, ContactQuery, ContactRecord } from '../connectors/ports';
+import { FakeConnectorPort, FakeContactsPort } from '../../test/support/fakes';
 import { budget, TEST_TOKENS } from '../../test/support/test-service';
 import {
   AUTH,
@@ -28,45 +22,33 @@ useContactSyncClock();
 
 /**
  * Full syncs: every contact in the store's own order, `perCall` a batch, paged by an index in
- * `resume`. Incremental syncs: the contacts changed in the run's bounds in (updatedAt, id) order
- * (or in the order `incrementalOrder` gives, to see the order guard at work).
+ * `resume`. Incremental syncs: FakeContactsPort's, in (updatedAt, id) order (or reversed, to see
+ * the order guard at work).
  */
-class ListingPort extends ContactsPort {
-  readonly queries: ContactQuery[] = [];
-  incrementalOrder?: (records: ContactRecord[]) => ContactRecord[];
+class ListingPort extends FakeContactsPort {
+  reverseIncremental = false;
   noResume = false;
 
   constructor(
-    readonly store: ContactRecord[],
+    store: ContactRecord[],
     private readonly perCall: number,
   ) {
-    super();
+    super(store);
   }
 
-  async listContacts(_account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
-    this.queries.push({ ...query });
-    if (query.unordered) {
-      const from = typeof query.resume === 'number' ? query.resume : 0;
-      const take = Math.min(query.limit, this.perCall);
-      const records = this.store.slice(from, from + take).map((c) => ({ ...c }));
-      const next = from + take;
-      if (next >= this.store.length) return { records, hasMore: false };
-      return this.noResume ? { records, hasMore: true } : { records, hasMore: true, resume: next };
+  override async listContacts(account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
+    if (!query.unordered) {
+      const batch = await super.listContacts(account, query);
+      if (this.reverseIncremental) batch.records.reverse();
+      return batch;
     }
-    const matching = this.store
-      .filter(
-        (c) =>
-          c.updatedAt <= query.changedUntil &&
-          (query.changedSince === undefined || c.updatedAt >= query.changedSince) &&
-          (query.after === undefined || compareContacts(c, query.after) > 0),
-      )
-      .sort(compareContacts);
-    const listed = this.incrementalOrder ? this.incrementalOrder(matching) : matching;
-    return { records: listed.slice(0, query.limit), hasMore: listed.length > query.limit };
-  }
-
-  touch(id: string, updatedAt: number): void {
-    this.store.find((c) => c.id === id)!.updatedAt = updatedAt;
+    this.queries.push({ ...query });
+    const from = typeof query.resume === 'number' ? query.resume : 0;
+    const take = Math.min(query.limit, this.perCall);
+    const records = this.store.slice(from, from + take).map((c) => ({ ...c }));
+    const next = from + take;
+    if (next >= this.store.length) return { records, hasMore: false };
+    return this.noResume ? { records, hasMore: true } : { records, hasMore: true, resume: next };
   }
 }
 
@@ -146,7 +128,7 @@ describe('ContactsService: full syncs in the external system’s own order', () 
     const full = await syncRun(service, null);
     port.touch('1', T0 + 10 * SECOND);
     port.touch('2', T0 + 20 * SECOND);
-    port.incrementalOrder = (records) => [...records].reverse();
+    port.reverseIncremental = true;
     clock.now = T0 + 60 * SECOND;
 
     const attempt = service.sync(AUTH, { synchronization_checkpoint: full.checkpoint }, budget());
