@@ -1,15 +1,19 @@
+import { scaledPacing } from './support/local-manifest';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
-import { FakeFreshdesk } from './support/upstreams/fake-freshdesk';
+import { FakeFreshdesk, FRESHDESK_GROWTH } from './support/upstreams/fake-freshdesk';
 import { freshdeskCredentials } from './support/upstreams/fake-freshdesk-data';
 
 /** The whole bridge over connectors/freshdesk.yaml and the Freshdesk stand-in. */
 
 const CONTACTS = 1200;
+/** Time runs 40 times faster: the manifest's pacing intervals and the stand-in's minute. */
+const SCALE = 1 / 40;
 
 describe('Freshdesk (connectors/freshdesk.yaml)', () => {
   let fd: FakeFreshdesk;
   let t: TestApp;
+  const manifest = scaledPacing('connectors/freshdesk.yaml', SCALE);
   const initech = freshdeskCredentials(0);
   const umbrella = freshdeskCredentials(1);
   const searches = (domain: string) =>
@@ -31,7 +35,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     await fd.start();
     t = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: fd.baseUrl,
       contactsPageSize: 250,
     });
@@ -39,6 +43,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
   afterAll(async () => {
     await t?.close();
     await fd?.stop();
+    manifest.remove();
   });
   beforeEach(() => open());
 
@@ -123,7 +128,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     await crowded.start();
     const app = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: crowded.baseUrl,
     });
     try {
@@ -208,7 +213,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     await other.start();
     const app = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: other.baseUrl,
     });
     try {
@@ -219,6 +224,24 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
       await app.close();
       await other.stop();
     }
+  });
+
+  it('paced as declared, a full sync and caller lookups on the Growth plan’s limits are never answered 429', async () => {
+    fd.limits = { ...FRESHDESK_GROWTH, windowMs: 60_000 * SCALE };
+    const before = fd.rateLimited;
+    const run = await syncContacts(t, umbrella);
+    const live = fd.account(1).contacts.filter((c) => !c.deleted);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(live.map((c) => String(c.id)).sort());
+    // Tickets List allows 20 credits a minute, 2 a request with `include`: 15 lookups in a row.
+    for (const contact of live.slice(0, 15)) {
+      const res = await t.post('/interactions/retrieve', {
+        auth: umbrella,
+        meta: { interaction_types: ['ticket'] },
+        data: { contact_external_id: String(contact.id), contact_emails: [], contact_phones: [] },
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(fd.rateLimited - before).toBe(0);
   });
 
   it('a sync running into the per-minute limit (429 with Retry-After) completes', async () => {

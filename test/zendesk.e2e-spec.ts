@@ -1,3 +1,4 @@
+import { scaledPacing } from './support/local-manifest';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import { FakeZendesk } from './support/upstreams/fake-zendesk';
@@ -7,10 +8,14 @@ import { zendeskCredentials } from './support/upstreams/fake-zendesk-data';
 
 const END_USERS = 1500;
 const EXPORT_PAGE = 1000;
+/** Time runs 40 times faster: the manifest's pacing intervals and the stand-in's minute. */
+const SCALE = 1 / 40;
+const MINUTE = 60_000 * SCALE;
 
 describe('Zendesk (connectors/zendesk.yaml)', () => {
   let zd: FakeZendesk;
   let t: TestApp;
+  const manifest = scaledPacing('connectors/zendesk.yaml', SCALE);
   const acme = zendeskCredentials(0);
   const globex = zendeskCredentials(1);
   const exportCalls = (subdomain: string) =>
@@ -26,7 +31,7 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
     await zd.start();
     t = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/zendesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: zd.baseUrl,
       contactsPageSize: 500,
     });
@@ -34,6 +39,7 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
   afterAll(async () => {
     await t?.close();
     await zd?.stop();
+    manifest.remove();
   });
   beforeEach(() => open());
 
@@ -185,7 +191,7 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
     await other.start();
     const app = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/zendesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: other.baseUrl,
     });
     try {
@@ -196,6 +202,24 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
       await app.close();
       await other.stop();
     }
+  });
+
+  it('paced as declared, a full sync on the Team plan’s limits is never answered 429', async () => {
+    // "Rate limits": Team, 200 a minute; "Incremental Exports": 10 a minute.
+    open({ perMinute: 200, incrementalPerMinute: 10, windowMs: MINUTE });
+    const before = zd.rateLimited;
+    const calls = exportCalls('acme').length;
+    const run = await syncContacts(t, acme);
+    const customers = zd.account(0).users.filter((u) => u.role === 'end-user' && u.active);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(customers.map((u) => String(u.id)).sort());
+    expect(zd.rateLimited - before).toBe(0);
+    // Export requests at least 7 s (scaled) apart: the export's own pacing.
+    const at = exportCalls('acme')
+      .slice(calls)
+      .map((r) => r.at);
+    expect(at.length).toBeGreaterThan(1);
+    // Each in a pacing window of its own: n requests span at least n - 1 windows less one.
+    expect(at[at.length - 1] - at[0]).toBeGreaterThanOrEqual((at.length - 2) * 7000 * SCALE);
   });
 
   it('a sync running into the export’s rate limit (429 with Retry-After) completes', async () => {

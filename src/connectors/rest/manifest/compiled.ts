@@ -42,6 +42,8 @@ export interface CompiledRequest {
   bodyExpression?: Expression;
   bodyFormat: 'json' | 'form';
   idempotent: boolean;
+  /** The endpoint's own pacing (`request.pacing`), besides the manifest's. */
+  pacing?: { requests: number; intervalMs: number };
 }
 
 export interface CompiledPaginator {

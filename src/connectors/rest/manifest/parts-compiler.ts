@@ -219,6 +219,9 @@ export class PartsCompiler {
       }),
       bodyFormat: spec.body_format ?? defaultOf(RequestSchema, 'body_format'),
       idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(method),
+      ...(spec.pacing && {
+        pacing: { requests: spec.pacing.requests, intervalMs: spec.pacing.interval_ms },
+      }),
     };
   }
 
