@@ -182,6 +182,33 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     expect(byPhone.body).toHaveLength(2);
   });
 
+  it('interactions: the conversations of the caller’s tickets, replies and notes, with their ticket’s status', async () => {
+    const account = fd.account(0);
+    const requester = account.tickets[0].requester_id;
+    const tickets = account.tickets.filter((x) => x.requester_id === requester);
+    const res = await t.post('/interactions/retrieve', {
+      auth: initech,
+      meta: { interaction_types: ['reply', 'note'] },
+      data: { contact_external_id: String(requester), contact_emails: [], contact_phones: [] },
+    });
+    expect(res.status).toBe(200);
+    const conversations = account.conversations.filter((c) =>
+      tickets.some((x) => x.id === c.ticket_id),
+    );
+    expect(res.body.map((i: any) => i.id).sort()).toEqual(
+      conversations.map((c) => String(c.id)).sort(),
+    );
+    const statuses: Record<number, string> = { 2: 'open', 3: 'pending', 4: 'solved', 5: 'closed' };
+    for (const i of res.body) {
+      const c = conversations.find((x) => String(x.id) === i.id)!;
+      const ticket = tickets.find((x) => x.id === c.ticket_id)!;
+      expect(i.type).toBe(c.source === 2 ? 'note' : 'reply');
+      expect(i.subject).toBe(ticket.subject);
+      expect(i.status).toBe(statuses[ticket.status]);
+      expect(i.description).toBe(c.body_text);
+    }
+  });
+
   it('create_ticket: requester and priority sent as integers', async () => {
     const contact = fd.account(0).contacts.find((c) => !c.deleted)!;
     const res = await t.post('/actions/create_ticket', {

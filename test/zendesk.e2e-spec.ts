@@ -73,6 +73,10 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
       url: `https://acme.zendesk.com/agent/users/${sample.id}`,
     });
     expect(typeof run.checkpoint).toBe('string');
+    // The organization's name, from a second request.
+    const member = customers.find((u) => u.organization_id !== null)!;
+    const organization = zd.account(0).organizations.find((o) => o.id === member.organization_id)!;
+    expect(run.contacts.find((c) => c.id === String(member.id)).company).toBe(organization.name);
     const metrics = await t.get('/metrics');
     const filtered = /bridge_records_dropped_total\{kind="contact",reason="filtered"\} (\d+)/.exec(
       metrics.payload,
@@ -156,6 +160,32 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
       });
       expect(res.body.length).toBe(3);
     }
+  });
+
+  it('interactions: the comments of the caller’s tickets, public comments and internal notes', async () => {
+    const account = zd.account(0);
+    const requester = account.tickets[0].requester_id;
+    const tickets = account.tickets.filter((x) => x.requester_id === requester);
+    const res = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['ticket', 'comment', 'note'] },
+      data: { contact_external_id: String(requester), contact_emails: [], contact_phones: [] },
+    });
+    expect(res.status).toBe(200);
+    const comments = account.comments.filter((c) => tickets.some((x) => x.id === c.ticket_id));
+    expect(
+      res.body
+        .filter((i: any) => i.type !== 'ticket')
+        .map((i: any) => i.id)
+        .sort(),
+    ).toEqual(comments.map((c) => String(c.id)).sort());
+    for (const i of res.body.filter((x: any) => x.type !== 'ticket')) {
+      const c = comments.find((x) => String(x.id) === i.id)!;
+      expect(i.type).toBe(c.public ? 'comment' : 'note');
+      expect(i.subject).toBe(tickets.find((x) => x.id === c.ticket_id)!.subject);
+    }
+    const dates = res.body.map((i: any) => i.date);
+    expect(dates).toEqual([...dates].sort().reverse());
   });
 
   it('create_ticket: a ticket requested by the caller; a refusal is a 400 quoting Zendesk', async () => {

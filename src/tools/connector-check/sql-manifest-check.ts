@@ -3,6 +3,7 @@ import type { AuthFields } from '../../connectors/ports';
 import { loadSqlManifest, SqlManifestError } from '../../connectors/sql/manifest/load-sql-manifest';
 import { explainKeysetQuery } from '../../connectors/sql/mapped/keyset-plan';
 import { MappedSql } from '../../connectors/sql/mapped/mapped-sql';
+import { DEFAULT_RECORD_URL_BASE } from '../../connectors/sql/sql-settings';
 
 export interface SqlCheckOptions {
   manifest: string;
@@ -11,6 +12,8 @@ export interface SqlCheckOptions {
   auth?: AuthFields;
   show: number;
   defaultPhoneRegion: string;
+  /** RECORD_URL_BASE, for `{{ settings.record_url_base }}`. */
+  recordUrlBase?: string;
   timeoutMs: number;
 }
 
@@ -49,6 +52,7 @@ export async function runSqlManifestCheck(options: SqlCheckOptions, out: Out): P
   const mapped = await MappedSql.open(manifest, {
     databaseUrl: options.databaseUrl,
     defaultPhoneRegion: options.defaultPhoneRegion,
+    recordUrlBase: options.recordUrlBase ?? DEFAULT_RECORD_URL_BASE,
     readOnly: true,
     statementTimeoutMs: options.timeoutMs,
     poolMax: 2,

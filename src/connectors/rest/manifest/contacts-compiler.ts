@@ -49,6 +49,9 @@ export class ContactsCompiler extends PartsCompiler {
           ...(inc.max_results !== undefined && { maxResults: inc.max_results }),
           lookbackMs:
             (inc.lookback_seconds ?? defaultOf(IncrementalSchema, 'lookback_seconds')) * 1000,
+          visibilityDelayMs:
+            (inc.visibility_delay_seconds ??
+              defaultOf(IncrementalSchema, 'visibility_delay_seconds')) * 1000,
           precisionMs: updatePrecisionMs(
             stream.fields.updated_at?.format,
             inc.until_param ? format : undefined,

@@ -1,6 +1,6 @@
 import { CompiledField, CompiledLookup, CompiledManifest } from './compiled';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
-import { AuthenticationSpec, LookupSpec } from './manifest.types';
+import { AuthenticationSpec, InteractionStreamSpec, LookupSpec } from './manifest.types';
 import { ROOTS } from './parts-compiler';
 import { ContactsCompiler } from './contacts-compiler';
 import { CredentialCheckSchema } from './schema/actions';
@@ -9,6 +9,7 @@ import { defaultOf } from './schema/schema-builder';
 import {
   InteractionsContactSchema,
   InteractionsSchema,
+  ForEachSchema,
   InteractionStreamSchema,
   LookupSchema,
 } from './schema/streams';
@@ -207,10 +208,14 @@ export class ManifestCompiler extends ContactsCompiler {
           if (s.types.length > 1 && !s.fields.type) {
             this.fail(`${where}.fields.type`, 'is required when the stream yields several types');
           }
+          const forEach = s.for_each && this.forEach(where, s.for_each, i.streams);
           return {
-            ...this.stream(where, s, ROOTS.streamRequest),
+            ...(s.for_each
+              ? this.stream(where, s, ROOTS.childStreamRequest, ROOTS.childRecordValue)
+              : this.stream(where, s, ROOTS.streamRequest)),
             types: s.types,
             maxPages: s.max_pages ?? defaultOf(InteractionStreamSchema, 'max_pages'),
+            ...(forEach && { forEach }),
           };
         }),
       };
@@ -231,6 +236,31 @@ export class ManifestCompiler extends ContactsCompiler {
       );
     }
     return compiled;
+  }
+
+  /** A stream read for each record of another: named, and itself read once per contact. */
+  private forEach(
+    where: string,
+    spec: NonNullable<InteractionStreamSpec['for_each']>,
+    streams: InteractionStreamSpec[],
+  ): { stream: number; maxRecords: number } | undefined {
+    const named = streams.map((s) => s.name);
+    if (new Set(named.filter(Boolean)).size !== named.filter(Boolean).length) {
+      this.fail('interactions.streams', 'two streams have the same name');
+    }
+    const index = named.indexOf(spec.stream);
+    if (index < 0) {
+      this.fail(`${where}.for_each.stream`, `no stream is named "${spec.stream}"`);
+      return undefined;
+    }
+    if (streams[index].for_each) {
+      this.fail(`${where}.for_each.stream`, `"${spec.stream}" is itself read for each record`);
+      return undefined;
+    }
+    return {
+      stream: index,
+      maxRecords: spec.max_records ?? defaultOf(ForEachSchema, 'max_records'),
+    };
   }
 
   private fields(): CompiledField[] {

@@ -36,9 +36,11 @@ export const ROOTS = {
   fullListRequest: ['auth', 'limit'],
   lookupRequest: ['auth', 'lookup', 'limit'],
   streamRequest: ['auth', 'contact', 'lookup', 'limit'],
+  childStreamRequest: ['auth', 'contact', 'lookup', 'limit', 'parent'],
   actionRequest: ['auth', 'data', 'meta'],
   health: [],
   recordValue: ['record', 'auth'],
+  childRecordValue: ['record', 'auth', 'parent'],
   actionValue: ['record', 'auth', 'data', 'meta', 'headers'],
   enrichRequest: ['auth', 'value'],
 } as const;
@@ -292,6 +294,7 @@ export class PartsCompiler {
       record_filter?: RecordConditionSpec[];
     },
     roots: readonly string[],
+    valueRoots: readonly string[] = ROOTS.recordValue,
   ): CompiledStream {
     return {
       ...(spec.record_filter && {
@@ -304,7 +307,7 @@ export class PartsCompiler {
       fields: Object.fromEntries(
         Object.entries(spec.fields).map(([key, value]) => [
           key,
-          this.value(`${where}.fields.${key}`, value, ROOTS.recordValue),
+          this.value(`${where}.fields.${key}`, value, valueRoots),
         ]),
       ),
     };

@@ -4,11 +4,12 @@ import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
+import { hasRow } from './contacts-reader';
 import { selectFrom } from './source-query';
 
 type Agents = NonNullable<LoadedSqlManifest['agents']>;
 
-/** The manifest's users, in id order, paged by integer positions (row offsets). */
+/** The manifest's users, in id order, paged by integer positions (row offsets, or the last id). */
 export class AgentsReader {
   private readonly shape: RowShape;
   private readonly idAt: number;
@@ -28,12 +29,21 @@ export class AgentsReader {
     this.shape.json(spec.json_columns);
   }
 
+  /** Whether the tenant has this agent (filtered out ones do not count). */
+  exists(tenant: unknown, id: string): Promise<boolean> {
+    return hasRow(this.client, this.spec, this.spec.id, tenant, id);
+  }
+
   async list(tenant: unknown, position: number | null, limit: number): Promise<UserBatch> {
+    const keyset = this.spec.paging === 'keyset';
     const offset = position ?? 0;
-    const query = selectFrom(this.client, this.spec, this.shape.columns, tenant)
-      .orderBy(sql.ref(this.spec.id.column))
+    const id = sql.ref(this.spec.id.column);
+    let select = selectFrom(this.client, this.spec, this.shape.columns, tenant);
+    if (keyset && position !== null) select = select.where(id, '>', position);
+    else if (!keyset) select = select.offset(offset);
+    const query = select
+      .orderBy(id)
       .limit(limit + 1)
-      .offset(offset)
       .compile();
     const rows = await this.client.all(query);
     const records: UserRecord[] = [];
@@ -47,6 +57,8 @@ export class AgentsReader {
         email: text(await this.email?.(row, record)),
       });
     }
-    return { records, next: rows.length > limit ? offset + limit : null };
+    if (rows.length <= limit) return { records, next: null };
+    // The last id of the page (keyset), or the rows read so far (offset).
+    return { records, next: keyset ? Number(rows[limit - 1][this.idAt]) : offset + limit };
   }
 }

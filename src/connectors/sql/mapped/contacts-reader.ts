@@ -3,9 +3,10 @@ import type { ContactBatch, ContactQuery, ContactRecord } from '../../ports';
 import { InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { ExpressionError, textOf, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
+import type { SqlIdColumn } from '../manifest/sql-manifest.schema';
 import { Reader, RowShape } from './row-shape';
 import type { Row, SqlClient } from './sql-client';
-import { selectFrom } from './source-query';
+import { RowSource, selectFrom } from './source-query';
 import { TimeColumn, timeColumn } from './time-column';
 
 type Contacts = LoadedSqlManifest['contacts'];
@@ -31,6 +32,23 @@ export function idOfType(
     case 'text':
       return holdable(id) ? id : undefined;
   }
+}
+
+/** Whether the source has, for the tenant, the row of this id (filtered out ones do not count). */
+export async function hasRow(
+  client: SqlClient,
+  source: RowSource,
+  idColumn: SqlIdColumn,
+  tenant: unknown,
+  id: string,
+): Promise<boolean> {
+  const value = idOfType(idColumn.type, id);
+  if (value === undefined) return false;
+  const query = selectFrom(client, source, [idColumn.column], tenant)
+    .where(sql.ref(idColumn.column), '=', value)
+    .limit(1)
+    .compile();
+  return (await client.all(query)).length > 0;
 }
 
 /** Text a column can hold: PostgreSQL's text holds no NUL character (it refuses the statement). */
@@ -239,14 +257,8 @@ export class ContactsReader {
   }
 
   /** Whether the tenant has this contact (deleted or filtered out ones do not count). */
-  async exists(tenant: unknown, id: string): Promise<boolean> {
-    const value = idOfType(this.spec.id.type, id);
-    if (value === undefined) return false;
-    const query = selectFrom(this.client, this.spec, [this.spec.id.column], tenant)
-      .where(sql.ref(this.spec.id.column), '=', value)
-      .limit(1)
-      .compile();
-    return (await this.client.all(query)).length > 0;
+  exists(tenant: unknown, id: string): Promise<boolean> {
+    return hasRow(this.client, this.spec, this.spec.id, tenant, id);
   }
 
   async list(tenant: unknown, query: ContactQuery): Promise<ContactBatch> {

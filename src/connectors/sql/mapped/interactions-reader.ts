@@ -3,7 +3,7 @@ import type { ContactLookup, InteractionQuery, InteractionRecord } from '../../p
 import { MIN_LAST_DIGITS, PhoneForm, phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
-import type { SqlInteractionStream } from '../manifest/sql-manifest.schema';
+import type { SqlInteractionStream, SqlLookupTable } from '../manifest/sql-manifest.schema';
 import { holdable, idOfType } from './contacts-reader';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
@@ -19,12 +19,21 @@ interface Stream {
   fields: Partial<Record<keyof SqlInteractionStream['fields'], Reader>>;
 }
 
+/** Contacts one email or phone of a lookup table may name, of which the first the contacts source has is taken. */
+const LOOKUP_CANDIDATES = 20;
+
 /** Pages of one stream read for one retrieval when its rows are of types not asked for. */
 const MAX_STREAM_PAGES = 10;
 
 const FIELDS = ['type', 'subject', 'description', 'url', 'priority', 'status'] as const;
 
 const DIGITS = /^\d+$/;
+
+/** Values a lookup looks for at once: equal to one of them, or (`suffix`) ending with the digits of the one. */
+interface Wanted {
+  values: string[];
+  suffix: boolean;
+}
 
 /** What people type between the digits of a phone number, dropped before a suffix match. */
 const PHONE_PUNCTUATION = [' ', '-', '.', '(', ')', '+', '/'];
@@ -70,7 +79,7 @@ export class InteractionsReader {
         fields: {},
       };
       for (const name of FIELDS) {
-        const value = s.fields[name];
+        const value = name === 'type' ? (s.fields.type ?? s.type_column) : s.fields[name];
         if (value !== undefined) {
           stream.fields[name] = shape.reader(`interactions.streams[${i}].fields.${name}`, value);
         }
@@ -94,6 +103,74 @@ export class InteractionsReader {
     return rows[0]?.[0];
   }
 
+  /**
+   * The lowest contact id a lookup table holds for the values, among the contacts the contacts
+   * source has for the tenant: a lookup table never names a contact it leaves out (a deleted
+   * one, another tenant's). Two statements, each read from an index (a suffix from none).
+   */
+  private async contactThrough(tenant: unknown, table: SqlLookupTable, wanted: Wanted) {
+    const contact = sql.ref(table.contact_column);
+    const candidates = await this.client.all(
+      selectFrom(this.client, table, [table.contact_column], tenant)
+        .where((eb) =>
+          wanted.suffix
+            ? endsWithDigits(table.value_column, wanted.values[0])
+            : eb(sql.ref(table.value_column), 'in', wanted.values),
+        )
+        .orderBy(contact)
+        .limit(LOOKUP_CANDIDATES)
+        .compile(),
+    );
+    const ids = [...new Set(candidates.map((row) => row[0]))].filter(
+      (id) => id !== null && id !== undefined,
+    );
+    if (ids.length === 0) return undefined;
+    const contacts = this.manifest.contacts;
+    const rows = await this.client.all(
+      selectFrom(this.client, contacts, [contacts.id.column], tenant)
+        .where(sql.ref(contacts.id.column), 'in', ids)
+        .orderBy(sql.ref(contacts.id.column))
+        .limit(1)
+        .compile(),
+    );
+    return rows[0]?.[0];
+  }
+
+  /** Each of the wanted values in turn, first in the contacts' own columns, then in the lookup tables. */
+  private async firstFound(
+    tenant: unknown,
+    holds: 'email' | 'phone',
+    columns: readonly string[],
+    tries: readonly Wanted[],
+  ): Promise<unknown> {
+    const tables = this.manifest.interactions!.lookup.tables.filter((t) => t.holds === holds);
+    for (const wanted of tries) {
+      const { values, suffix } = wanted;
+      if (values.length === 0) continue;
+      if (columns.length > 0) {
+        const found = await this.contactWhere(tenant, (s) =>
+          s.where((eb) =>
+            eb.or(
+              columns.map((c) =>
+                suffix
+                  ? endsWithDigits(c, values[0])
+                  : values.length === 1
+                    ? eb(sql.ref(c), '=', values[0])
+                    : eb(sql.ref(c), 'in', values),
+              ),
+            ),
+          ),
+        );
+        if (found !== undefined) return found;
+      }
+      for (const table of tables) {
+        const found = await this.contactThrough(tenant, table, wanted);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
   private async findContact(tenant: unknown, lookup: ContactLookup): Promise<unknown> {
     const contacts = this.manifest.contacts;
     const {
@@ -113,19 +190,17 @@ export class InteractionsReader {
         if (found !== undefined) return found;
       }
     }
-    for (const email of lookup.emails) {
-      const values = [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
+    const emails = lookup.emails.map((email) => ({
+      values: [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
         (v) => v && holdable(v),
-      );
-      if (values.length === 0 || emailColumns.length === 0) continue;
-      const found = await this.contactWhere(tenant, (s) =>
-        s.where((eb) => eb.or(emailColumns.map((c) => eb(sql.ref(c), 'in', values)))),
-      );
-      if (found !== undefined) return found;
-    }
+      ),
+      suffix: false,
+    }));
+    const byEmail = await this.firstFound(tenant, 'email', emailColumns, emails);
+    if (byEmail !== undefined) return byEmail;
+    // Each number as Talkdesk sent it first, then in each declared form in order.
+    const phones: Wanted[] = [];
     for (const phone of lookup.phones) {
-      if (phoneColumns.length === 0) continue;
-      // As Talkdesk sent it first, then each declared form in order.
       const tried = new Set<string>();
       const tries: { form?: PhoneForm; value: string }[] = [
         { value: phone.trim() },
@@ -136,19 +211,10 @@ export class InteractionsReader {
         if (!value || !holdable(value) || tried.has(`${suffix}:${value}`)) continue;
         tried.add(`${suffix}:${value}`);
         if (suffix && !(DIGITS.test(value) && value.length >= MIN_LAST_DIGITS)) continue;
-        const found = await this.contactWhere(tenant, (s) =>
-          s.where((eb) =>
-            eb.or(
-              phoneColumns.map((c) =>
-                suffix ? endsWithDigits(c, value) : eb(sql.ref(c), '=', value),
-              ),
-            ),
-          ),
-        );
-        if (found !== undefined) return found;
+        phones.push({ values: [value], suffix });
       }
     }
-    return undefined;
+    return this.firstFound(tenant, 'phone', phoneColumns, phones);
   }
 
   async find(
@@ -183,10 +249,23 @@ export class InteractionsReader {
     const out: InteractionRecord[] = [];
     const date = sql.ref(stream.date.column);
     const f = stream.fields;
+    const typeColumn = stream.spec.type_column;
     for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
+      let select = selectFrom(this.client, stream.spec, stream.shape.columns, tenant).where(
+        sql.ref(stream.spec.contact_column),
+        '=',
+        contactId,
+      );
+      // The types asked for, chosen by the database: one page holds the newest of them.
+      if (typeColumn) {
+        select = select.where(
+          sql.ref(typeColumn),
+          'in',
+          stream.spec.types.filter((t) => wanted.has(t)),
+        );
+      }
       const rows = await this.client.all(
-        selectFrom(this.client, stream.spec, stream.shape.columns, tenant)
-          .where(sql.ref(stream.spec.contact_column), '=', contactId)
+        select
           .orderBy(date, 'desc')
           .orderBy(sql.ref(stream.spec.id), 'desc')
           .limit(limit)
@@ -215,7 +294,7 @@ export class InteractionsReader {
         });
         if (out.length === limit) break;
       }
-      if (rows.length < limit || !f.type) break;
+      if (rows.length < limit || !f.type || typeColumn) break;
     }
     return out;
   }
