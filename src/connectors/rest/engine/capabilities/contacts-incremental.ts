@@ -5,7 +5,7 @@ import { formatDate, granularityMs } from '../../manifest/dates';
 import { Scope, toContact, toContactKey } from '../mapper';
 import { initialState, isPageState, PageState, stateKey } from '../paginators';
 import { RestAccount } from '../rest-account';
-import { RestClient } from '../rest-client';
+import { Page, RestClient } from '../rest-client';
 import { checkedResume, positionCompare, positionText, REPEATED_PAGE } from '../resume';
 import { pageFits, restartFrom } from './contacts-window';
 
@@ -21,6 +21,11 @@ interface KeysetResume {
   q: number | null;
   /** Results of this query before page `s` (with `max_results`: where the cap stands). */
   n?: number;
+  /**
+   * The id of the pages from `s` on that this batch read and kept (page-carry.ts): the next
+   * batch takes them from there rather than reading them again.
+   */
+  c?: string;
 }
 
 function readKeysetResume(query: ContactQuery): KeysetResume | undefined {
@@ -80,6 +85,8 @@ export async function listIncremental(
   let read = resumed?.n ?? 0;
   const pageOffsets: number[] = [];
   let capReached = false;
+  const pagesRead: Page[] = [];
+  const carried = resumed?.c;
   type Candidate = { record: { id: string; updatedAt: number }; raw: unknown; page: number };
   const candidates = new Map<string, Candidate>();
   const full = (raw: unknown) => toContact(contacts.fields, raw, { auth: account.auth }, true);
@@ -93,11 +100,13 @@ export async function listIncremental(
     const started = performance.now();
     const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
       bounds,
+      carried,
     });
-    slowest = Math.max(slowest, performance.now() - started);
+    if (!page.carried) slowest = Math.max(slowest, performance.now() - started);
     pageStates.push(state);
     pageOffsets.push(read);
     read += page.records.length + page.filtered;
+    pagesRead.push(page);
     pages++;
     filtered += page.filtered;
     // Only ids and update times for now: the other fields wait until a record is handed out.
@@ -208,11 +217,21 @@ export async function listIncremental(
   const firstPage = rest.length > 0 ? Math.min(...rest.map((c) => c.page)) : -1;
   const resumeAt = firstPage >= 0 ? pageStates[firstPage] : next;
   if (!resumeAt) return { records, hasMore, filtered };
+  // The pages from there on were read already: the next batch takes them as they are.
+  const c =
+    firstPage >= 0
+      ? client.keepPages(
+          account,
+          pageStates.slice(firstPage).map((s, i) => ({ state: s, page: pagesRead[firstPage + i] })),
+          carried,
+        )
+      : undefined;
   const resume: KeysetResume = {
     a: [last.updatedAt, last.id],
     s: resumeAt,
     q: since,
     ...(cap !== undefined && { n: firstPage >= 0 ? pageOffsets[firstPage] : read }),
+    ...(c && { c }),
   };
   return { records, hasMore, resume: checkedResume(resume), filtered };
 }
