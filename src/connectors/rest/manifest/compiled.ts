@@ -116,6 +116,8 @@ export interface CompiledLookup {
    */
   phoneForms?: readonly PhoneForm[];
   lastDigits?: number;
+  /** Phone lookups only: the answer's candidates are checked against the caller's number here. */
+  phoneFields?: JsonPath[];
 }
 
 export interface CompiledInteractionStream extends CompiledStream {

@@ -164,8 +164,11 @@ export class ManifestCompiler extends ContactsCompiler {
         const spec: LookupSpec | undefined = i.contact?.[key];
         if (!spec) return undefined;
         const where = `interactions.contact.${key}`;
-        if (key !== 'by_phone' && (spec.phone_forms || spec.last_digits !== undefined)) {
-          this.fail(where, '`phone_forms` and `last_digits` belong to by_phone');
+        if (
+          key !== 'by_phone' &&
+          (spec.phone_forms || spec.last_digits !== undefined || spec.phone_fields)
+        ) {
+          this.fail(where, '`phone_forms`, `last_digits` and `phone_fields` belong to by_phone');
         }
         if (spec.phone_forms && !JSON.stringify(spec.request).includes('lookup.phone_form')) {
           this.fail(
@@ -183,6 +186,11 @@ export class ManifestCompiler extends ContactsCompiler {
           ...(spec.phone_forms && { phoneForms: spec.phone_forms }),
           ...(spec.phone_forms && {
             lastDigits: spec.last_digits ?? defaultOf(LookupSchema, 'last_digits'),
+          }),
+          ...(spec.phone_fields && {
+            phoneFields: spec.phone_fields.map((p, n) =>
+              this.path(`${where}.phone_fields[${n}]`, p),
+            ),
           }),
         };
       };

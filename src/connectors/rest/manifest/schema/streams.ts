@@ -214,6 +214,13 @@ export const LookupSchema = definition(
       not_found_statuses: Type.Optional(statuses('Statuses meaning "no such contact".', [404])),
       phone_forms: PhoneFormsSchema,
       last_digits: LastDigitsSchema,
+      phone_fields: Type.Optional(
+        Type.Array(template('Path of a phone in a found record.'), {
+          minItems: 1,
+          description:
+            'By phone only: the answer lists candidates (asked broadly, e.g. by their `last_digits`), and the contact is the first whose phone at one of these paths is the caller’s number once both are read as E.164; the others are not the caller.',
+        }),
+      ),
     },
     {
       description:
