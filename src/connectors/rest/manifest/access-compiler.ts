@@ -1,6 +1,7 @@
 import { CompiledField, CompiledManifest } from './compiled';
 import { AuthenticationSpec } from './manifest.types';
-import { PartsCompiler, ROOTS } from './parts-compiler';
+import { InteractionsCompiler } from './interactions-compiler';
+import { ROOTS } from './parts-compiler';
 import { CredentialCheckSchema } from './schema/actions';
 import { BearerAuthSchema, SessionAuthSchema } from './schema/authentication';
 import { defaultOf } from './schema/schema-builder';
@@ -11,7 +12,7 @@ import { HostPattern, parseHostPattern } from './host-patterns';
  * How a manifest reaches the external system: the fields Talkdesk asks for, the base URL (and
  * the hosts it may point at), the authentication, and the credential check.
  */
-export class AccessCompiler extends PartsCompiler {
+export class AccessCompiler extends InteractionsCompiler {
   /**
    * `connection.base_url`: a fixed URL, or one starting with an auth field's URL
    * (`{{ auth.instance_url }}/services/data/v62.0`), which then needs `allowed_hosts`.

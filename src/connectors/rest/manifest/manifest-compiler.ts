@@ -2,7 +2,7 @@ import { CompiledManifest } from './compiled';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
 import { ROOTS } from './parts-compiler';
 import { defaultOf } from './schema/schema-builder';
-import { StreamsCompiler } from './streams-compiler';
+import { AccessCompiler } from './access-compiler';
 import { ConnectionSchema, TalkdeskSchema } from './schema/talkdesk';
 
 export interface LoadManifestOptions {
@@ -12,10 +12,11 @@ export interface LoadManifestOptions {
 
 /**
  * A manifest valid against the schema, compiled section by section with the checks the schema
- * cannot say: access (access-compiler.ts), streams (streams-compiler.ts), and here the rest
+ * cannot say: access (access-compiler.ts), contacts (contacts-compiler.ts), interactions
+ * (interactions-compiler.ts), and here the rest
  * (errors, pacing, health, actions) and the checks across sections.
  */
-export class ManifestCompiler extends StreamsCompiler {
+export class ManifestCompiler extends AccessCompiler {
   compile(file: string, options: LoadManifestOptions): CompiledManifest {
     const m = this.m;
     this.expressionTimeoutMs =
@@ -69,7 +70,7 @@ export class ManifestCompiler extends StreamsCompiler {
       }
     }
     compiled.credentialCheck = this.credentialCheck(authenticationFields);
-    compiled.contacts = this.contacts();
+    if (m.contacts) compiled.contacts = this.contacts(m.contacts);
     if (m.agents) compiled.agents = this.stream('agents', m.agents, ROOTS.listRequest);
     compiled.interactions = this.interactions();
     const names = new Set<string>();
