@@ -174,11 +174,29 @@ function crossCheck(m: SqlManifest): string[] {
   } else if ((c.hashes_env === undefined) === (c.hashes_file === undefined)) {
     out.push('credentials: give `hashes_env` or `hashes_file`, exactly one');
   }
+  const key = (where: string, id: SqlManifest['contacts']['id']) => {
+    const columns = Array.isArray(id) ? id.map((k) => k.column) : [id.column];
+    columns.forEach((column, i) => {
+      if (columns.indexOf(column) !== i)
+        out.push(`${where}[${i}].column: "${column}" is used twice`);
+    });
+    return columns.length;
+  };
+  const keyLength = key('contacts.id', m.contacts.id);
   source('contacts', m.contacts);
   time('contacts.updated_at', m.contacts.updated_at);
-  if (m.agents) source('agents', m.agents);
+  if (m.agents) {
+    source('agents', m.agents);
+    key('agents.id', m.agents.id);
+  }
   m.interactions?.streams.forEach((s, i) => {
     source(`interactions.streams[${i}]`, s);
+    const given = Array.isArray(s.contact_column) ? s.contact_column.length : 1;
+    if (given !== keyLength) {
+      out.push(
+        `interactions.streams[${i}].contact_column: the contacts' key has ${keyLength} column(s), this names ${given}`,
+      );
+    }
     time(`interactions.streams[${i}].date`, s.date);
     if (s.types.length > 1 && !s.fields.type) {
       out.push(

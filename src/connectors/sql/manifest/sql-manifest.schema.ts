@@ -78,6 +78,13 @@ export const ID_COLUMN = z.strictObject({
     .describe('How ids compare: as numbers (`integer`) or as text (`text`, `uuid`).'),
 });
 
+/** One id column, or the columns of a composite key in order. */
+const ID = z
+  .union([ID_COLUMN, z.array(ID_COLUMN).min(2).max(8)])
+  .describe(
+    'The id column, or the columns of a composite key in order (e.g. `[{ column: COMPANY, type: text }, { column: CUSTOMER_NO }]`): the contact id Talkdesk is given is then the parts encoded and joined by `+`.',
+  );
+
 export const UPDATE_TIME_TYPES = [
   'timestamptz',
   'timestamp',
@@ -177,7 +184,7 @@ const ACTION_INPUT = z.strictObject({
 const COLUMN_VALUES = z
   .record(IDENTIFIER, VALUE_SPEC)
   .describe(
-    'Column → value over `data`, `meta`, `contact.id`, `agent.id` and `account.tenant` (bound parameters, never SQL text).',
+    'Column → value over `data`, `meta`, `contact.id` (and `contact.key.<column>`, each column of the contact’s key), `agent.id` and `account.tenant` (bound parameters, never SQL text).',
   );
 
 const NOW = z
@@ -234,7 +241,11 @@ export const SQL_ACTION = z.strictObject({
 const INTERACTION_STREAM = z.strictObject({
   ...SOURCE,
   types: z.array(z.string().min(1)).min(1),
-  contact_column: IDENTIFIER.describe('The column holding the contact’s id.'),
+  contact_column: z
+    .union([IDENTIFIER, z.array(IDENTIFIER).min(2).max(8)])
+    .describe(
+      'The column holding the contact’s id; with a composite contact key, its columns in the key’s order.',
+    ),
   id: IDENTIFIER,
   date: TIME_COLUMN,
   fields: z
@@ -285,7 +296,7 @@ export const SQL_MANIFEST = z
       .describe('How `auth` is checked, and which tenant it yields.'),
     contacts: z.strictObject({
       ...SOURCE,
-      id: ID_COLUMN,
+      id: ID,
       updated_at: TIME_COLUMN,
       fields: z
         .strictObject({
@@ -312,7 +323,7 @@ export const SQL_MANIFEST = z
     agents: z
       .strictObject({
         ...SOURCE,
-        id: ID_COLUMN,
+        id: ID,
         fields: z.strictObject({ name: VALUE_SPEC.optional(), email: VALUE_SPEC.optional() }),
       })
       .optional(),

@@ -46,8 +46,11 @@ export class ActionsWriter {
     private readonly client: SqlClient,
     specs: SqlActionSpec[],
     ctx: ValueCompileContext,
-    /** Whether the account has the contact an action names. */
-    private readonly contactExists: (tenant: unknown, id: string) => Promise<boolean>,
+    /** The key of the account's contact an action names (column → value), if it has one. */
+    private readonly contactKey: (
+      tenant: unknown,
+      id: string,
+    ) => Promise<Record<string, unknown> | undefined>,
   ) {
     this.definitions = specs.map((s) => ({
       name: s.name,
@@ -92,15 +95,15 @@ export class ActionsWriter {
       throw new ActionRejectedError('This action needs an agent');
     }
     // An action never writes about a contact of another account, nor one that does not exist.
-    if (
-      request.contactExternalId &&
-      !(await this.contactExists(tenant, request.contactExternalId))
-    ) {
+    const key = request.contactExternalId
+      ? await this.contactKey(tenant, request.contactExternalId)
+      : undefined;
+    if (request.contactExternalId && !key) {
       throw new ActionRejectedError('The contact was not found');
     }
     const scope = {
       data: request.data,
-      contact: { id: request.contactExternalId },
+      contact: { id: request.contactExternalId, key },
       agent: { id: request.agentExternalId },
       account: { tenant },
     };

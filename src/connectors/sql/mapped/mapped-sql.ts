@@ -70,7 +70,7 @@ export class MappedSql implements OnModuleInit, OnModuleDestroy {
       client,
       m.actions,
       ctx(['data', 'meta', 'contact', 'agent', 'account', 'id']),
-      (tenant, id) => this.contacts.exists(tenant, id),
+      (tenant, id) => this.contacts.keyOf(tenant, id),
     );
     if (mistakes.length > 0) {
       throw new SqlManifestError(
