@@ -1,15 +1,19 @@
+import { scaledPacing } from './support/local-manifest';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
-import { FakeFreshdesk } from './support/upstreams/fake-freshdesk';
+import { FakeFreshdesk, FRESHDESK_GROWTH } from './support/upstreams/fake-freshdesk';
 import { freshdeskCredentials } from './support/upstreams/fake-freshdesk-data';
 
 /** The whole bridge over connectors/freshdesk.yaml and the Freshdesk stand-in. */
 
 const CONTACTS = 1200;
+/** Time runs 40 times faster: the manifest's pacing intervals and the stand-in's minute. */
+const SCALE = 1 / 40;
 
 describe('Freshdesk (connectors/freshdesk.yaml)', () => {
   let fd: FakeFreshdesk;
   let t: TestApp;
+  const manifest = scaledPacing('connectors/freshdesk.yaml', SCALE);
   const initech = freshdeskCredentials(0);
   const umbrella = freshdeskCredentials(1);
   const searches = (domain: string) =>
@@ -31,7 +35,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     await fd.start();
     t = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: fd.baseUrl,
       contactsPageSize: 250,
     });
@@ -39,6 +43,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
   afterAll(async () => {
     await t?.close();
     await fd?.stop();
+    manifest.remove();
   });
   beforeEach(() => open());
 
@@ -123,7 +128,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     await crowded.start();
     const app = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: crowded.baseUrl,
     });
     try {
@@ -177,6 +182,33 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     expect(byPhone.body).toHaveLength(2);
   });
 
+  it('interactions: the conversations of the caller’s tickets, replies and notes, with their ticket’s status', async () => {
+    const account = fd.account(0);
+    const requester = account.tickets[0].requester_id;
+    const tickets = account.tickets.filter((x) => x.requester_id === requester);
+    const res = await t.post('/interactions/retrieve', {
+      auth: initech,
+      meta: { interaction_types: ['reply', 'note'] },
+      data: { contact_external_id: String(requester), contact_emails: [], contact_phones: [] },
+    });
+    expect(res.status).toBe(200);
+    const conversations = account.conversations.filter((c) =>
+      tickets.some((x) => x.id === c.ticket_id),
+    );
+    expect(res.body.map((i: any) => i.id).sort()).toEqual(
+      conversations.map((c) => String(c.id)).sort(),
+    );
+    const statuses: Record<number, string> = { 2: 'open', 3: 'pending', 4: 'solved', 5: 'closed' };
+    for (const i of res.body) {
+      const c = conversations.find((x) => String(x.id) === i.id)!;
+      const ticket = tickets.find((x) => x.id === c.ticket_id)!;
+      expect(i.type).toBe(c.source === 2 ? 'note' : 'reply');
+      expect(i.subject).toBe(ticket.subject);
+      expect(i.status).toBe(statuses[ticket.status]);
+      expect(i.description).toBe(c.body_text);
+    }
+  });
+
   it('create_ticket: requester and priority sent as integers', async () => {
     const contact = fd.account(0).contacts.find((c) => !c.deleted)!;
     const res = await t.post('/actions/create_ticket', {
@@ -208,7 +240,7 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     await other.start();
     const app = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/freshdesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: other.baseUrl,
     });
     try {
@@ -219,6 +251,24 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
       await app.close();
       await other.stop();
     }
+  });
+
+  it('paced as declared, a full sync and caller lookups on the Growth plan’s limits are never answered 429', async () => {
+    fd.limits = { ...FRESHDESK_GROWTH, windowMs: 60_000 * SCALE };
+    const before = fd.rateLimited;
+    const run = await syncContacts(t, umbrella);
+    const live = fd.account(1).contacts.filter((c) => !c.deleted);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(live.map((c) => String(c.id)).sort());
+    // Tickets List allows 20 credits a minute, 2 a request with `include`: 15 lookups in a row.
+    for (const contact of live.slice(0, 15)) {
+      const res = await t.post('/interactions/retrieve', {
+        auth: umbrella,
+        meta: { interaction_types: ['ticket'] },
+        data: { contact_external_id: String(contact.id), contact_emails: [], contact_phones: [] },
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(fd.rateLimited - before).toBe(0);
   });
 
   it('a sync running into the per-minute limit (429 with Retry-After) completes', async () => {

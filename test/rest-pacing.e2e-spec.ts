@@ -10,6 +10,20 @@ import { credentialsOf, FakeHelpdesk } from './support/upstreams/fake-helpdesk';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+type Manifest = { pacing?: object; contacts: { request: Record<string, unknown> } };
+
+/** The help desk stand-in, started, and connectors/helpdesk.yaml as `edit` changes it. */
+async function pacedHelpdesk(edit: (manifest: Manifest) => void) {
+  const helpdesk = new FakeHelpdesk({ contacts: 10 });
+  await helpdesk.start();
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+  const manifest = parse(readFileSync('connectors/helpdesk.yaml', 'utf8')) as Manifest;
+  edit(manifest);
+  const file = join(dir, 'paced.yaml');
+  writeFileSync(file, stringify(manifest));
+  return { helpdesk, dir, file };
+}
+
 /**
  * A manifest's `pacing` through two bridge replicas sharing Redis: the requests of one
  * account's credentials are counted in the same windows by both, so the upstream sees no more
@@ -26,16 +40,10 @@ describe('REST connector: pacing shared by replicas through Redis', () => {
   const acme = credentialsOf(0);
 
   beforeAll(async () => {
-    helpdesk = new FakeHelpdesk({ contacts: 10 });
-    await helpdesk.start();
-    dir = mkdtempSync(join(tmpdir(), 'manifest-'));
-    const manifest = parse(readFileSync('connectors/helpdesk.yaml', 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    manifest.pacing = { requests: 3, interval_ms: 600_000 };
-    const file = join(dir, 'paced.yaml');
-    writeFileSync(file, stringify(manifest));
+    let file: string;
+    ({ helpdesk, dir, file } = await pacedHelpdesk((m) => {
+      m.pacing = { requests: 3, interval_ms: 600_000 };
+    }));
     const config = {
       connector: 'rest' as const,
       connectorManifest: file,
@@ -75,5 +83,53 @@ describe('REST connector: pacing shared by replicas through Redis', () => {
     const other = credentialsOf(1);
     expect((await b.post('/auth/validate', { auth: other })).status).toBe(200);
     expect(helpdesk.server.requests.length - before).toBe(4);
+  });
+});
+
+/**
+ * A request's own `pacing` (an endpoint with a limit of its own, such as an export): its
+ * requests are counted apart from the others, which it does not slow.
+ */
+describe('REST connector: pacing of one request', () => {
+  let helpdesk: FakeHelpdesk;
+  let t: TestApp;
+  let dir: string;
+  const acme = credentialsOf(0);
+
+  beforeAll(async () => {
+    let file: string;
+    ({ helpdesk, dir, file } = await pacedHelpdesk((m) => {
+      m.contacts.request.pacing = { requests: 1, interval_ms: 600_000 };
+    }));
+    t = await startTestApp({
+      connector: 'rest',
+      connectorManifest: file,
+      connectorBaseUrl: helpdesk.baseUrl,
+      logLevel: 'silent',
+      circuitBreakerThreshold: 0,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await helpdesk?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the second contacts request of a window waits (here: past the budget, a 503); the others go', async () => {
+    const sent = (path: string) =>
+      helpdesk.server.requests.filter((r) => r.path.endsWith(path)).length;
+    expect((await t.post('/contacts/sync', { auth: acme })).status).toBe(200);
+    expect(sent('/contacts/export')).toBe(1);
+    const refused = await t.post('/contacts/sync', { auth: acme });
+    expectError(refused, 503);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(sent('/contacts/export')).toBe(1);
+    // Requests of other places of the manifest are not counted in that window.
+    for (let i = 0; i < 3; i++) {
+      expect((await t.post('/agents/sync', { auth: acme })).status).toBe(200);
+    }
+    expect(sent('/agents')).toBe(3);
+    // Other credentials have windows of their own.
+    expect((await t.post('/contacts/sync', { auth: credentialsOf(1) })).status).toBe(200);
   });
 });

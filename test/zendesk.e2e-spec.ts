@@ -1,3 +1,4 @@
+import { scaledPacing } from './support/local-manifest';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import { FakeZendesk } from './support/upstreams/fake-zendesk';
@@ -7,10 +8,14 @@ import { zendeskCredentials } from './support/upstreams/fake-zendesk-data';
 
 const END_USERS = 1500;
 const EXPORT_PAGE = 1000;
+/** Time runs 40 times faster: the manifest's pacing intervals and the stand-in's minute. */
+const SCALE = 1 / 40;
+const MINUTE = 60_000 * SCALE;
 
 describe('Zendesk (connectors/zendesk.yaml)', () => {
   let zd: FakeZendesk;
   let t: TestApp;
+  const manifest = scaledPacing('connectors/zendesk.yaml', SCALE);
   const acme = zendeskCredentials(0);
   const globex = zendeskCredentials(1);
   const exportCalls = (subdomain: string) =>
@@ -26,7 +31,7 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
     await zd.start();
     t = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/zendesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: zd.baseUrl,
       contactsPageSize: 500,
     });
@@ -34,6 +39,7 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
   afterAll(async () => {
     await t?.close();
     await zd?.stop();
+    manifest.remove();
   });
   beforeEach(() => open());
 
@@ -67,6 +73,10 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
       url: `https://acme.zendesk.com/agent/users/${sample.id}`,
     });
     expect(typeof run.checkpoint).toBe('string');
+    // The organization's name, from a second request.
+    const member = customers.find((u) => u.organization_id !== null)!;
+    const organization = zd.account(0).organizations.find((o) => o.id === member.organization_id)!;
+    expect(run.contacts.find((c) => c.id === String(member.id)).company).toBe(organization.name);
     const metrics = await t.get('/metrics');
     const filtered = /bridge_records_dropped_total\{kind="contact",reason="filtered"\} (\d+)/.exec(
       metrics.payload,
@@ -152,6 +162,32 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
     }
   });
 
+  it('interactions: the comments of the caller’s tickets, public comments and internal notes', async () => {
+    const account = zd.account(0);
+    const requester = account.tickets[0].requester_id;
+    const tickets = account.tickets.filter((x) => x.requester_id === requester);
+    const res = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['ticket', 'comment', 'note'] },
+      data: { contact_external_id: String(requester), contact_emails: [], contact_phones: [] },
+    });
+    expect(res.status).toBe(200);
+    const comments = account.comments.filter((c) => tickets.some((x) => x.id === c.ticket_id));
+    expect(
+      res.body
+        .filter((i: any) => i.type !== 'ticket')
+        .map((i: any) => i.id)
+        .sort(),
+    ).toEqual(comments.map((c) => String(c.id)).sort());
+    for (const i of res.body.filter((x: any) => x.type !== 'ticket')) {
+      const c = comments.find((x) => String(x.id) === i.id)!;
+      expect(i.type).toBe(c.public ? 'comment' : 'note');
+      expect(i.subject).toBe(tickets.find((x) => x.id === c.ticket_id)!.subject);
+    }
+    const dates = res.body.map((i: any) => i.date);
+    expect(dates).toEqual([...dates].sort().reverse());
+  });
+
   it('create_ticket: a ticket requested by the caller; a refusal is a 400 quoting Zendesk', async () => {
     const requester = zd.account(0).users.find((u) => u.role === 'end-user' && u.active)!;
     const res = await t.post('/actions/create_ticket', {
@@ -185,7 +221,7 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
     await other.start();
     const app = await startTestApp({
       connector: 'rest',
-      connectorManifest: 'connectors/zendesk.yaml',
+      connectorManifest: manifest.path,
       connectorBaseUrl: other.baseUrl,
     });
     try {
@@ -196,6 +232,24 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
       await app.close();
       await other.stop();
     }
+  });
+
+  it('paced as declared, a full sync on the Team plan’s limits is never answered 429', async () => {
+    // "Rate limits": Team, 200 a minute; "Incremental Exports": 10 a minute.
+    open({ perMinute: 200, incrementalPerMinute: 10, windowMs: MINUTE });
+    const before = zd.rateLimited;
+    const calls = exportCalls('acme').length;
+    const run = await syncContacts(t, acme);
+    const customers = zd.account(0).users.filter((u) => u.role === 'end-user' && u.active);
+    expect(run.contacts.map((c) => c.id).sort()).toEqual(customers.map((u) => String(u.id)).sort());
+    expect(zd.rateLimited - before).toBe(0);
+    // Export requests at least 7 s (scaled) apart: the export's own pacing.
+    const at = exportCalls('acme')
+      .slice(calls)
+      .map((r) => r.at);
+    expect(at.length).toBeGreaterThan(1);
+    // Each in a pacing window of its own: n requests span at least n - 1 windows less one.
+    expect(at[at.length - 1] - at[0]).toBeGreaterThanOrEqual((at.length - 2) * 7000 * SCALE);
   });
 
   it('a sync running into the export’s rate limit (429 with Retry-After) completes', async () => {

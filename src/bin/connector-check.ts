@@ -91,6 +91,9 @@ async function main(): Promise<number> {
     data: json(values.data, '--data'),
     meta: json(values.meta, '--meta'),
     defaultPhoneRegion: process.env.DEFAULT_PHONE_REGION ?? DEFAULT_PHONE_REGION,
+    ...(process.env.RECORD_URL_BASE && {
+      recordUrlBase: process.env.RECORD_URL_BASE.replace(/\/+$/, ''),
+    }),
     ...(process.env.INCREMENTAL_LOOKBACK_SECONDS && {
       lookbackSeconds: Number(process.env.INCREMENTAL_LOOKBACK_SECONDS),
     }),

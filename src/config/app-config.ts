@@ -25,6 +25,7 @@ import {
   TALKDESK_TIMEOUT_MS,
 } from '../talkdesk/contract/limits';
 import { DEFAULT_PHONE_REGION } from '../talkdesk/contract/phone';
+import { DEFAULT_RECORD_URL_BASE } from '../connectors/sql/sql-settings';
 import { CONNECTORS, ConnectorKind } from '../connectors/connector-binding';
 
 const BOOLEAN_WORDS: Record<string, boolean> = {
@@ -155,7 +156,7 @@ export class AppConfig {
 
   /** RECORD_URL_BASE: base of the links to records in the external system (contact pop, tickets). */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
-  recordUrlBase = 'https://crm.example.com';
+  recordUrlBase = DEFAULT_RECORD_URL_BASE;
 
   /** CONTACTS_PAGE_SIZE */
   @Type(() => Number)

@@ -341,6 +341,38 @@ describe('ContactsService: the connector’s own look-back window', () => {
   });
 });
 
+describe('ContactsService: a source that lists changes only after a delay', () => {
+  it('bounds the run that long before it started, so its checkpoint claims nothing unlisted', async () => {
+    const delay = 60_000;
+    const port = new FakeContactsPort([
+      contact(1, T0 - 90 * SECOND),
+      // Written within the delay: the source does not list it yet.
+      contact(2, T0 - 30 * SECOND),
+    ]);
+    const connector = new FakeConnectorPort({
+      visibilityDelayMs: delay,
+      updatedAtPrecisionMs: 1000,
+    });
+    const { service } = setupWith(connector, port);
+
+    const page = await service.sync(AUTH, null, budget());
+
+    expect(port.queries[0].changedUntil).toBe(T0 - delay - SECOND);
+    expect(idsOf(page)).toEqual(['1']);
+    expect(decodeCheckpoint(TEST_TOKENS, page.synchronization_checkpoint)?.readTo).toBe(
+      T0 - delay - SECOND,
+    );
+    // The next sync, once it is listed, sends it.
+    clock.now = T0 + delay;
+    const next = await service.sync(
+      AUTH,
+      { synchronization_checkpoint: page.synchronization_checkpoint },
+      budget(),
+    );
+    expect(idsOf(next)).toEqual(['2']);
+  });
+});
+
 describe('ContactsService: a source whose update times are whole seconds', () => {
   const seconds = () => new FakeConnectorPort({ updatedAtPrecisionMs: 1000 });
 

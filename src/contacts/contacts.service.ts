@@ -112,15 +112,22 @@ export class ContactsService {
     return declared !== undefined && Number.isSafeInteger(declared) && declared > 0 ? declared : 1;
   }
 
+  /** How long the source takes to list a change (ms): 0 unless the connector declares a delay. */
+  private get visibilityDelayMs(): number {
+    const declared = this.connector?.capabilities.visibilityDelayMs;
+    return declared !== undefined && Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  }
+
   /**
    * A run's upper bound (inclusive): the start of the last unit of the source's precision that
-   * has ended by now (for milliseconds, now itself). A write later in the current unit is stamped
-   * with a time the source cannot tell from the bound, so the whole unit waits for the next run:
-   * no contact re-stamped during the run comes back within it.
+   * has ended by now (for milliseconds, now itself), less the source's visibility delay. A write
+   * later in the current unit is stamped with a time the source cannot tell from the bound, so
+   * the whole unit waits for the next run: no contact re-stamped during the run comes back within
+   * it. A source that lists changes only after a delay has listed everything up to the bound.
    */
   private runUntil(): number {
     const unit = this.precisionMs;
-    return Math.floor((Date.now() + 1) / unit) * unit - unit;
+    return Math.floor((Date.now() - this.visibilityDelayMs + 1) / unit) * unit - unit;
   }
 
   /** The look-back window (ms): the larger of the setting and the connector's own minimum. */

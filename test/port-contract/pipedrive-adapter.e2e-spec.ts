@@ -1,32 +1,18 @@
-import { loadConfig } from '../../src/config/app-config';
-import { portsOf, startConnectorModule } from '../support/ports';
+import { portsOf } from '../support/ports';
 import { FakePipedrive } from '../support/upstreams/fake-pipedrive';
 import { pipedriveCredentials } from '../support/upstreams/fake-pipedrive-data';
 import { describePortContract } from './port-contract';
+import { startVendorConnector } from './vendor-connector';
 
 /** The REST adapter over a vendor manifest and its stand-in (a real HTTP server, two companies). */
-
-async function connector(manifest: string, baseUrl: string, stop: () => Promise<void>) {
-  const config = loadConfig(
-    {},
-    {
-      logLevel: 'silent',
-      connector: 'rest',
-      connectorManifest: manifest,
-      connectorBaseUrl: baseUrl,
-    },
-  );
-  return startConnectorModule(config).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-}
 
 describePortContract('REST adapter (connectors/pipedrive.yaml, Pipedrive stand-in)', async () => {
   const pd = new FakePipedrive({ persons: 400, users: 8 });
   pd.limits = { perWindow: 1_000_000, searchPerWindow: 1_000_000, windowMs: 2_000 };
   await pd.start();
-  const moduleRef = await connector('connectors/pipedrive.yaml', pd.baseUrl, () => pd.stop());
+  const moduleRef = await startVendorConnector('connectors/pipedrive.yaml', pd.baseUrl, () =>
+    pd.stop(),
+  );
   const [first, second] = [pipedriveCredentials(0), pipedriveCredentials(1)];
   return {
     ports: portsOf(moduleRef),

@@ -20,3 +20,19 @@ export function localManifest(
   writeFileSync(path, text);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * A copy of an example manifest whose pacing intervals (`interval_ms`) are multiplied by
+ * `scale`: a spec plays a vendor's per-minute limits in shorter windows (the stand-in's
+ * `windowMs` scaled alike), the manifest's ratios of requests to time kept as shipped.
+ */
+export function scaledPacing(file: string, scale: number): { path: string; remove: () => void } {
+  const text = readFileSync(file, 'utf8').replace(
+    /^(\s*interval_ms:\s*)(\d+)/gm,
+    (_m, head: string, ms: string) => `${head}${Math.max(10, Math.round(Number(ms) * scale))}`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+  const path = join(dir, file.split('/').pop()!);
+  writeFileSync(path, text);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -13,6 +13,8 @@ export interface ValueCompileContext {
   expressionTimeoutMs: number;
   /** A further check of each template compiled (the REST manifests' declared auth fields). */
   checkTemplate?(where: string, template: Template): void;
+  /** Constants templates and expressions read beside the record (e.g. `settings`). */
+  scope?: Readonly<Record<string, unknown>>;
 }
 
 function attempt<T>(ctx: ValueCompileContext, where: string, make: () => T): T | undefined {

@@ -6,7 +6,7 @@
  */
 export { JsonPath, PathError } from '../rest/manifest/paths';
 export { Template, TemplateError, textOf } from '../rest/manifest/template';
-export { Expression, ExpressionError } from '../rest/manifest/expression';
+export { Expression, ExpressionError, NESTED_QUANTIFIER } from '../rest/manifest/expression';
 export { formatDate, granularityMs, isDateFormat, parseDate } from '../rest/manifest/dates';
 export type { CompiledValue, ValueSource } from '../rest/manifest/compiled';
 export { evaluate, text, texts } from '../rest/engine/mapper';

@@ -38,6 +38,13 @@ export interface ConnectorCapabilities {
    * apart from the run's start is never inside a run.
    */
   updatedAtPrecisionMs?: number;
+  /**
+   * How long after a change the external system starts listing it (ms), for one that leaves out
+   * the most recent changes on purpose (Zendesk's incremental exports: the last minute). The
+   * bridge bounds a run that much before it started, so that no checkpoint claims an instant
+   * whose changes could not be read yet.
+   */
+  visibilityDelayMs?: number;
 }
 
 /** What the external system is and can do, for the integration configuration and health checks. */

@@ -1,3 +1,6 @@
+/** Where records link to when RECORD_URL_BASE is not set (the demo's system of record). */
+export const DEFAULT_RECORD_URL_BASE = 'https://crm.example.com';
+
 /**
  * What the SQL connector needs to know, handed to SqlConnectorModule.forRoot by whoever composes
  * the bridge (the application's configuration satisfies it as it is). An abstract class so that

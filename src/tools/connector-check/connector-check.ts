@@ -39,6 +39,8 @@ export interface CheckOptions {
   data?: Record<string, unknown>;
   meta?: { contact_external_id?: string; agent_external_id?: string };
   defaultPhoneRegion: string;
+  /** RECORD_URL_BASE (SQL manifests' `{{ settings.record_url_base }}`). */
+  recordUrlBase?: string;
   /** INCREMENTAL_LOOKBACK_SECONDS of the incremental sync; the bridge's default when undefined. */
   lookbackSeconds?: number;
   /** Per-request timeout. */

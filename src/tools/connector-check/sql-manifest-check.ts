@@ -4,6 +4,7 @@ import { loadSqlManifest, SqlManifestError } from '../../connectors/sql/manifest
 import { explainKeysetQuery } from '../../connectors/sql/mapped/keyset-plan';
 import { idColumnsOf } from '../../connectors/sql/mapped/row-key';
 import { MappedSql } from '../../connectors/sql/mapped/mapped-sql';
+import { DEFAULT_RECORD_URL_BASE } from '../../connectors/sql/sql-settings';
 
 export interface SqlCheckOptions {
   manifest: string;
@@ -12,6 +13,8 @@ export interface SqlCheckOptions {
   auth?: AuthFields;
   show: number;
   defaultPhoneRegion: string;
+  /** RECORD_URL_BASE, for `{{ settings.record_url_base }}`. */
+  recordUrlBase?: string;
   timeoutMs: number;
 }
 
@@ -50,6 +53,7 @@ export async function runSqlManifestCheck(options: SqlCheckOptions, out: Out): P
   const mapped = await MappedSql.open(manifest, {
     databaseUrl: options.databaseUrl,
     defaultPhoneRegion: options.defaultPhoneRegion,
+    recordUrlBase: options.recordUrlBase ?? DEFAULT_RECORD_URL_BASE,
     readOnly: true,
     statementTimeoutMs: options.timeoutMs,
     poolMax: 2,

@@ -9,6 +9,8 @@ export interface FakeRequest {
   headers: IncomingMessage['headers'];
   body: any;
   rawBody: string;
+  /** When the request arrived (epoch ms, its body read). */
+  at: number;
 }
 
 export type Handler = (req: FakeRequest, res: ServerResponse) => void | Promise<void>;
@@ -105,6 +107,7 @@ export class FakeHttpServer {
       } else body = rawBody;
     }
     const fake: FakeRequest = {
+      at: Date.now(),
       method: req.method ?? 'GET',
       url,
       path: url.pathname,

@@ -93,6 +93,8 @@ export class RestClient {
   readonly logger: NonNullable<RestConnectorOptions['logger']>;
   private readonly auth: AuthStrategy;
   private readonly pacer?: Pacer;
+  /** The pacers of requests with a `pacing` of their own, by the request's place. */
+  private readonly requestPacers = new Map<string, Pacer>();
 
   constructor(
     readonly manifest: CompiledManifest,
@@ -186,6 +188,12 @@ export class RestClient {
         headers: account.secrets.maskHeaders(headers),
         ...(body !== undefined && { body: account.secrets.mask(body) }),
       });
+      if (request.pacing) {
+        await this.requestPacer(request.where, request.pacing).acquire(
+          `${account.credentialsKey}:${request.where}`,
+          signal,
+        );
+      }
       await this.pacer?.acquire(account.credentialsKey, signal);
       let answer: UpstreamAnswer;
       try {
@@ -218,6 +226,15 @@ export class RestClient {
       if (verdict.kind === 'error') throw verdict.error;
       return { ...answer, url, notFound: verdict.notFound === true };
     }
+  }
+
+  private requestPacer(where: string, spec: NonNullable<CompiledRequest['pacing']>): Pacer {
+    let pacer = this.requestPacers.get(where);
+    if (!pacer) {
+      pacer = new Pacer(spec, this.options.pacingCounters);
+      this.requestPacers.set(where, pacer);
+    }
+    return pacer;
   }
 
   /**

@@ -86,6 +86,9 @@ export class RestConnector {
         minimumLookbackMs: m.contacts.incremental.lookbackMs,
       }),
       ...(m.contacts?.incremental && { updatedAtPrecisionMs: m.contacts.incremental.precisionMs }),
+      ...(m.contacts?.incremental?.visibilityDelayMs && {
+        visibilityDelayMs: m.contacts.incremental.visibilityDelayMs,
+      }),
     };
   }
 

@@ -42,6 +42,8 @@ export interface CompiledRequest {
   bodyExpression?: Expression;
   bodyFormat: 'json' | 'form';
   idempotent: boolean;
+  /** The endpoint's own pacing (`request.pacing`), besides the manifest's. */
+  pacing?: { requests: number; intervalMs: number };
 }
 
 export interface CompiledPaginator {
@@ -82,6 +84,8 @@ export interface CompiledIncremental {
   untilParam?: string;
   inclusive: boolean;
   lookbackMs: number;
+  /** How long after a change the upstream lists it (ms): the run's bound stays that far back. */
+  visibilityDelayMs: number;
   /**
    * The upstream refuses a first request without the lower bound (Zendesk's `start_time`): a
    * full sync sends the earliest instant (the Unix epoch) rather than leaving it out.
@@ -112,6 +116,8 @@ export interface CompiledLookup {
 export interface CompiledInteractionStream extends CompiledStream {
   types: string[];
   maxPages: number;
+  /** Read once for each of the first `maxRecords` records of the stream at index `stream`. */
+  forEach?: { stream: number; maxRecords: number };
 }
 
 export interface CompiledAction {

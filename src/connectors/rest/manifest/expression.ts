@@ -24,7 +24,7 @@ const MAX_SEQUENCE = 100_000;
 export class ExpressionError extends Error {}
 
 /** A regex with a quantified group that itself holds a quantifier: `(a+)+`, `(x|y*)*`, `(\d+){2,}`. */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
+export const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
 
 function check(node: unknown, source: string): void {
   if (Array.isArray(node)) {

@@ -110,6 +110,42 @@ describe('loading connector manifests', () => {
     ]);
   });
 
+  it('checks streams read for each record of another', () => {
+    const stream = (extra: object) => ({
+      types: ['note'],
+      request: { path: '/tickets/{{ parent.id }}/comments' },
+      fields: { id: 'id', date: 'created_at', subject: { template: '{{ parent.subject }}' } },
+      ...extra,
+    });
+    const m: any = valid();
+    m.interactions = {
+      types: ['ticket', 'note'],
+      streams: [
+        {
+          name: 'tickets',
+          types: ['ticket'],
+          request: { path: '/tickets' },
+          fields: { id: 'id', date: 'at' },
+        },
+        stream({ for_each: { stream: 'tickets', max_records: 3 } }),
+      ],
+    };
+    const compiled = compileManifest(m, 'test.yaml');
+    expect(compiled.interactions?.streams[1].forEach).toEqual({ stream: 0, maxRecords: 3 });
+    expect(compiled.interactions?.streams[0].forEach).toBeUndefined();
+
+    m.interactions.streams = [
+      { ...m.interactions.streams[0], request: { path: '/tickets/{{ parent.id }}' } },
+      stream({ name: 'notes', for_each: { stream: 'nothing' } }),
+      stream({ for_each: { stream: 'notes' } }),
+    ];
+    expect(mistakesOf(m).sort()).toEqual([
+      'interactions.streams[0].request.path: "{{ parent.id }}" in "/tickets/{{ parent.id }}" must start with one of: auth, contact, lookup, limit',
+      'interactions.streams[1].for_each.stream: no stream is named "nothing"',
+      'interactions.streams[2].for_each.stream: "notes" is itself read for each record',
+    ]);
+  });
+
   it('reads YAML and JSON files, and reports unreadable ones', () => {
     const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
     try {

@@ -8,7 +8,13 @@ import {
 } from './compiled';
 import { granularityMs, isDateFormat, updatePrecisionMs } from './dates';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
-import { AuthenticationSpec, ContactsSpec, IncrementalSpec, LookupSpec } from './manifest.types';
+import {
+  AuthenticationSpec,
+  ContactsSpec,
+  IncrementalSpec,
+  InteractionStreamSpec,
+  LookupSpec,
+} from './manifest.types';
 import { EnrichmentSchema } from './schema/records';
 import { PartsCompiler, ROOTS } from './parts-compiler';
 import { CredentialCheckSchema } from './schema/actions';
@@ -18,6 +24,7 @@ import {
   IncrementalSchema,
   InteractionsContactSchema,
   InteractionsSchema,
+  ForEachSchema,
   InteractionStreamSchema,
   LookupSchema,
   SliceSchema,
@@ -196,6 +203,9 @@ export class ManifestCompiler extends PartsCompiler {
             ...(inc.slice && { slice: this.slice(inc.slice, format) }),
             lookbackMs:
               (inc.lookback_seconds ?? defaultOf(IncrementalSchema, 'lookback_seconds')) * 1000,
+            visibilityDelayMs:
+              (inc.visibility_delay_seconds ??
+                defaultOf(IncrementalSchema, 'visibility_delay_seconds')) * 1000,
             precisionMs: updatePrecisionMs(
               stream.fields.updated_at?.format,
               inc.until_param ? format : undefined,
@@ -261,10 +271,14 @@ export class ManifestCompiler extends PartsCompiler {
           if (s.types.length > 1 && !s.fields.type) {
             this.fail(`${where}.fields.type`, 'is required when the stream yields several types');
           }
+          const forEach = s.for_each && this.forEach(where, s.for_each, i.streams);
           return {
-            ...this.stream(where, s, ROOTS.streamRequest),
+            ...(s.for_each
+              ? this.stream(where, s, ROOTS.childStreamRequest, ROOTS.childRecordValue)
+              : this.stream(where, s, ROOTS.streamRequest)),
             types: s.types,
             maxPages: s.max_pages ?? defaultOf(InteractionStreamSchema, 'max_pages'),
+            ...(forEach && { forEach }),
           };
         }),
       };
@@ -285,6 +299,31 @@ export class ManifestCompiler extends PartsCompiler {
       );
     }
     return compiled;
+  }
+
+  /** A stream read for each record of another: named, and itself read once per contact. */
+  private forEach(
+    where: string,
+    spec: NonNullable<InteractionStreamSpec['for_each']>,
+    streams: InteractionStreamSpec[],
+  ): { stream: number; maxRecords: number } | undefined {
+    const named = streams.map((s) => s.name);
+    if (new Set(named.filter(Boolean)).size !== named.filter(Boolean).length) {
+      this.fail('interactions.streams', 'two streams have the same name');
+    }
+    const index = named.indexOf(spec.stream);
+    if (index < 0) {
+      this.fail(`${where}.for_each.stream`, `no stream is named "${spec.stream}"`);
+      return undefined;
+    }
+    if (streams[index].for_each) {
+      this.fail(`${where}.for_each.stream`, `"${spec.stream}" is itself read for each record`);
+      return undefined;
+    }
+    return {
+      stream: index,
+      maxRecords: spec.max_records ?? defaultOf(ForEachSchema, 'max_records'),
+    };
   }
 
   private slice(spec: NonNullable<IncrementalSpec['slice']>, format: string): CompiledSlice {

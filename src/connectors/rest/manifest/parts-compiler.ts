@@ -35,9 +35,11 @@ export const ROOTS = {
   listRequest: ['auth', 'limit', 'since', 'until'],
   lookupRequest: ['auth', 'lookup', 'limit'],
   streamRequest: ['auth', 'contact', 'lookup', 'limit'],
+  childStreamRequest: ['auth', 'contact', 'lookup', 'limit', 'parent'],
   actionRequest: ['auth', 'data', 'meta'],
   health: [],
   recordValue: ['record', 'auth'],
+  childRecordValue: ['record', 'auth', 'parent'],
   actionValue: ['record', 'auth', 'data', 'meta', 'headers'],
   enrichRequest: ['auth', 'value'],
 } as const;
@@ -218,6 +220,9 @@ export class PartsCompiler {
       }),
       bodyFormat: spec.body_format ?? defaultOf(RequestSchema, 'body_format'),
       idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(method),
+      ...(spec.pacing && {
+        pacing: { requests: spec.pacing.requests, intervalMs: spec.pacing.interval_ms },
+      }),
     };
   }
 
@@ -288,6 +293,7 @@ export class PartsCompiler {
       record_filter?: RecordConditionSpec[];
     },
     roots: readonly string[],
+    valueRoots: readonly string[] = ROOTS.recordValue,
   ): CompiledStream {
     return {
       ...(spec.record_filter && {
@@ -300,7 +306,7 @@ export class PartsCompiler {
       fields: Object.fromEntries(
         Object.entries(spec.fields).map(([key, value]) => [
           key,
-          this.value(`${where}.fields.${key}`, value, ROOTS.recordValue),
+          this.value(`${where}.fields.${key}`, value, valueRoots),
         ]),
       ),
     };

@@ -143,9 +143,52 @@ actions:
     phones: [A, { path: B, map: { x: y } }]`,
     );
     expect(mistakesOf(text)).toEqual([
-      'contacts.fields.name.template: "{{ auth.password }}" in "{{ auth.password }}" must start with one of: record',
+      'contacts.fields.name.template: "{{ auth.password }}" in "{{ auth.password }}" must start with one of: record, settings',
       'contacts.fields.title: give only one of path, template',
       'contacts.fields.company.expression: $eval is not allowed in expressions ("$eval("1")")',
+    ]);
+  });
+
+  it('checks lookup tables, agents’ keyset paging, input patterns and the rows written after an action', () => {
+    const text = `${minimal}
+agents:
+  table: agents
+  id: { column: uid, type: text }
+  paging: keyset
+  fields: { name: name }
+interactions:
+  lookup:
+    tables:
+      - { holds: email, contact_column: customer_id, value_column: value }
+  streams:
+    - table: notes
+      types: [note, call]
+      contact_column: customer_id
+      id: id
+      date: { column: at, type: epoch_ms }
+actions:
+  - name: note
+    display: Note
+    description: Adds a note.
+    inputs:
+      - { key: minutes, name: Minutes, pattern: '^(\\d+)+$' }
+      - { key: code, name: Code, pattern: '[' }
+    insert:
+      table: notes
+      values: { body: data.body }
+      returning: id
+    then_insert:
+      - table: note_tags
+        values: { note_id: id }
+        unless_null: [tag]
+`;
+    expect(mistakesOf(text)).toEqual([
+      'agents.paging: keyset needs integer ids (agents.id.type: integer)',
+      'interactions.lookup.tables[0]: give `table` or `query`, exactly one',
+      'interactions.streams[0].fields.type: is required when the stream yields several types (or give type_column)',
+      'actions[0].inputs[0].pattern: nests quantifiers, which can take exponential time',
+      expect.stringMatching(/^actions\[0\]\.inputs\[1\]\.pattern: not a regular expression/),
+      'actions[0].then_insert[0].unless_null: "tag" is not one of its values',
     ]);
   });
 

@@ -3,7 +3,13 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../../../common/config-error';
 import type { AuthenticationField } from '../../ports';
-import { compileValue, isDateFormat, ValueSpec, zodIssuesToMistakes } from '../../manifest-common';
+import {
+  compileValue,
+  isDateFormat,
+  NESTED_QUANTIFIER,
+  ValueSpec,
+  zodIssuesToMistakes,
+} from '../../manifest-common';
 import { SQL_MANIFEST, SqlFilter, SqlManifest, SqlTimeColumn } from './sql-manifest.schema';
 
 /** An SQL manifest that cannot be used; the message lists every mistake with its path. */
@@ -94,8 +100,16 @@ function authenticationFields(m: SqlManifest): AuthenticationField[] {
 }
 
 /** The template roots of values read from rows, and of actions' values. */
-export const RECORD_ROOTS = ['record'] as const;
-export const ACTION_ROOTS = ['data', 'meta', 'contact', 'agent', 'account', 'id'] as const;
+export const RECORD_ROOTS = ['record', 'settings'] as const;
+export const ACTION_ROOTS = [
+  'data',
+  'meta',
+  'contact',
+  'agent',
+  'account',
+  'id',
+  'settings',
+] as const;
 
 /** Every value spec of the manifest, with where it is and the roots its templates may read. */
 function* valuesOf(m: SqlManifest): Generator<readonly [string, ValueSpec, readonly string[]]> {
@@ -123,8 +137,23 @@ function* valuesOf(m: SqlManifest): Generator<readonly [string, ValueSpec, reado
       yield* each(`actions[${i}].update.set`, a.update.set, ACTION_ROOTS);
       yield [`actions[${i}].update.key.value`, a.update.key.value, ACTION_ROOTS];
     }
+    for (const [n, then] of a.then_insert.entries()) {
+      yield* each(`actions[${i}].then_insert[${n}].values`, then.values, ACTION_ROOTS);
+    }
     yield* each(`actions[${i}].response`, a.response, ACTION_ROOTS);
   }
+}
+
+/** Why a pattern cannot be used on request data, if it cannot. */
+function patternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+  } catch (error) {
+    return `not a regular expression (${(error as Error).message})`;
+  }
+  // Matched against request data: catastrophic backtracking would let a request stall the bridge.
+  if (NESTED_QUANTIFIER.test(pattern)) return 'nests quantifiers, which can take exponential time';
+  return undefined;
 }
 
 function crossCheck(m: SqlManifest): string[] {
@@ -188,7 +217,26 @@ function crossCheck(m: SqlManifest): string[] {
   if (m.agents) {
     source('agents', m.agents);
     key('agents.id', m.agents.id);
+    if (m.agents.paging === 'keyset' && Array.isArray(m.agents.id)) {
+      out.push(
+        'agents.paging: keyset needs one integer id column; a composite id is paged by offsets',
+      );
+    } else if (
+      m.agents.paging === 'keyset' &&
+      !Array.isArray(m.agents.id) &&
+      m.agents.id.type !== 'integer'
+    ) {
+      out.push('agents.paging: keyset needs integer ids (agents.id.type: integer)');
+    }
   }
+  m.interactions?.lookup.tables.forEach((t, i) => {
+    source(`interactions.lookup.tables[${i}]`, t);
+    if (keyLength > 1) {
+      out.push(
+        `interactions.lookup.tables[${i}]: a lookup table names a contact by one column, and the contacts' key has ${keyLength}`,
+      );
+    }
+  });
   m.interactions?.streams.forEach((s, i) => {
     source(`interactions.streams[${i}]`, s);
     const given = Array.isArray(s.contact_column) ? s.contact_column.length : 1;
@@ -198,9 +246,9 @@ function crossCheck(m: SqlManifest): string[] {
       );
     }
     time(`interactions.streams[${i}].date`, s.date);
-    if (s.types.length > 1 && !s.fields.type) {
+    if (s.types.length > 1 && !s.fields.type && !s.type_column) {
       out.push(
-        `interactions.streams[${i}].fields.type: is required when the stream yields several types`,
+        `interactions.streams[${i}].fields.type: is required when the stream yields several types (or give type_column)`,
       );
     }
   });
@@ -223,6 +271,19 @@ function crossCheck(m: SqlManifest): string[] {
       if (keys.has(input.key))
         out.push(`actions[${i}].inputs[${n}].key: "${input.key}" is used twice`);
       keys.add(input.key);
+      if (input.pattern !== undefined) {
+        const problem = patternProblem(input.pattern);
+        if (problem) out.push(`actions[${i}].inputs[${n}].pattern: ${problem}`);
+      }
+    });
+    a.then_insert.forEach((then, n) => {
+      for (const column of then.unless_null) {
+        if (!(column in then.values)) {
+          out.push(
+            `actions[${i}].then_insert[${n}].unless_null: "${column}" is not one of its values`,
+          );
+        }
+      }
     });
   });
   if (m.connection.read_only === true && m.actions.length > 0) {

@@ -179,12 +179,30 @@ const ACTION_INPUT = z.strictObject({
   key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
   name: z.string().min(1),
   mandatory: z.boolean().default(false),
+  type: z
+    .enum(['any', 'text'])
+    .default('any')
+    .describe(
+      '`text`: `data.<key>` is the input as trimmed text, and a blank or null input is not given (the value’s `default` applies); `any`: as Talkdesk sent it.',
+    ),
+  pattern: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A regular expression the input, as text, must match when given (e.g. `^\\d+$`); otherwise the action is refused with `message`.',
+    ),
+  message: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Why an input not matching `pattern` is refused (default: names the input).'),
 });
 
 const COLUMN_VALUES = z
   .record(IDENTIFIER, VALUE_SPEC)
   .describe(
-    'Column → value over `data`, `meta`, `contact.id` (and `contact.key.<column>`, each column of the contact’s key), `agent.id` and `account.tenant` (bound parameters, never SQL text).',
+    'Column → value over `data`, `contact.id` (and `contact.key.<column>`, each column of the contact’s key), `agent.id`, `account.tenant` and `settings` (bound parameters, never SQL text). Expressions may call `$phone_key(number)`: the number in E.164 read in DEFAULT_PHONE_REGION, else its digits (the key a lookup table of phones can hold).',
   );
 
 const NOW = z
@@ -194,12 +212,38 @@ const NOW = z
     'Columns set to the current time (UTC), each in a date format: `epoch_seconds`, `epoch_ms`, `iso`, or a pattern such as `YYYY-MM-DD HH:mm:ss.SSS` (what a timestamp column takes).',
   );
 
+/** A further row written in the action's transaction, after its INSERT or UPDATE. */
+const THEN_INSERT = z
+  .strictObject({
+    table: IDENTIFIER,
+    values: COLUMN_VALUES.describe(
+      'Column → value, as in `insert.values`; `id` is the id of the row the action wrote.',
+    ),
+    now: NOW,
+    tenant_column: IDENTIFIER.optional().describe('Set to the account’s tenant key.'),
+    unless_null: z
+      .array(IDENTIFIER)
+      .default([])
+      .describe(
+        'Columns of `values`: the row is not written when one of them has no value (e.g. an optional input left out).',
+      ),
+  })
+  .describe(
+    'A row written after the action’s statement, in its transaction (e.g. a lookup row of the new contact’s email).',
+  );
+
 export const SQL_ACTION = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
   display: z.string().min(1),
   description: z.string().min(1),
   inputs: z.array(ACTION_INPUT).default([]),
   requires: z.array(z.enum(['contact_external_id', 'agent_external_id'])).default([]),
+  known_agent: z
+    .boolean()
+    .default(false)
+    .describe(
+      '`true`: `agent.id` is the request’s agent only when it is one of the account’s agents (`agents`), otherwise none; `false`: as Talkdesk sent it.',
+    ),
   insert: z
     .strictObject({
       table: IDENTIFIER,
@@ -222,25 +266,31 @@ export const SQL_ACTION = z.strictObject({
       ),
     })
     .optional(),
+  then_insert: z.array(THEN_INSERT).default([]),
   response: z
     .strictObject({
       message: VALUE_SPEC.optional(),
-      external_id: VALUE_SPEC.optional().describe('Default: the new or updated row’s id.'),
+      external_id: VALUE_SPEC.optional().describe(
+        'Default: the new or updated row’s id; a value that gives none (`{ value: null }`): no external id.',
+      ),
       contact_external_id: VALUE_SPEC.optional().describe(
-        'The contact the action concerns, e.g. `id` for an action that creates contacts (default: the request’s contact).',
+        'The contact the action concerns, e.g. `id` for an action that creates contacts (default: the request’s contact; `{ value: null }`: none).',
       ),
       contact_external_type: VALUE_SPEC.optional(),
       contact_external_url: VALUE_SPEC.optional(),
     })
     .default({})
     .describe(
-      'The answer to Talkdesk, each a value over `id` (the new or updated row’s id), `data`, `contact`, `agent` and `account`.',
+      'The answer to Talkdesk, each a value over `id` (the new or updated row’s id), `data`, `contact`, `agent`, `account` and `settings`.',
     ),
 });
 
 const INTERACTION_STREAM = z.strictObject({
   ...SOURCE,
   types: z.array(z.string().min(1)).min(1),
+  type_column: IDENTIFIER.optional().describe(
+    'A column holding the type in Talkdesk’s words (one of `types`): only the types asked for are read, in SQL; `fields.type` defaults to it.',
+  ),
   contact_column: z
     .union([IDENTIFIER, z.array(IDENTIFIER).min(2).max(8)])
     .describe(
@@ -259,6 +309,25 @@ const INTERACTION_STREAM = z.strictObject({
     })
     .default({}),
 });
+
+/** A table of the contacts' emails or phones (one row each), searched by value. */
+const LOOKUP_TABLE = z
+  .strictObject({
+    table: SOURCE.table,
+    query: SOURCE.query,
+    tenant_column: SOURCE.tenant_column,
+    where: SOURCE.where,
+    holds: z
+      .enum(['email', 'phone'])
+      .describe(
+        '`email`: searched as given and lower-cased; `phone`: as given, then in each of `phone_forms`.',
+      ),
+    contact_column: IDENTIFIER.describe('The column holding the contact’s id.'),
+    value_column: IDENTIFIER.describe('The column holding the email or phone.'),
+  })
+  .describe(
+    'A table of emails or phones beside the contacts (e.g. `contact_channels (contact_id, kind, value)`): a contact is found through it, the lowest contact id first. Index: (tenant, filters, value).',
+  );
 
 export const SQL_MANIFEST = z
   .strictObject({
@@ -324,6 +393,12 @@ export const SQL_MANIFEST = z
       .strictObject({
         ...SOURCE,
         id: ID,
+        paging: z
+          .enum(['offset', 'keyset'])
+          .default('offset')
+          .describe(
+            '`offset`: positions count rows; `keyset` (integer ids): the position is the last id sent, so a deleted agent never shifts a page. A composite `id` is paged by offsets.',
+          ),
         fields: z.strictObject({ name: VALUE_SPEC.optional(), email: VALUE_SPEC.optional() }),
       })
       .optional(),
@@ -355,12 +430,19 @@ export const SQL_MANIFEST = z
               .describe(
                 'How many of the number’s last digits the `last_digits` form matches (fewer find strangers).',
               ),
+            tables: z
+              .array(LOOKUP_TABLE)
+              .default([])
+              .describe(
+                'Tables of emails or phones beside the contacts, searched after the contacts’ own columns.',
+              ),
           })
           .default({
             email_columns: [],
             phone_columns: [],
             phone_forms: ['e164', 'national', 'international', 'national_digits', 'digits'],
             last_digits: DEFAULT_LAST_DIGITS,
+            tables: [],
           }),
         streams: z.array(INTERACTION_STREAM).min(1),
       })
@@ -383,4 +465,5 @@ export type SqlTimeColumn = z.output<typeof TIME_COLUMN>;
 export type SqlIdColumn = z.output<typeof ID_COLUMN>;
 export type SqlActionSpec = z.output<typeof SQL_ACTION>;
 export type SqlInteractionStream = z.output<typeof INTERACTION_STREAM>;
+export type SqlLookupTable = z.output<typeof LOOKUP_TABLE>;
 export type SqlCredentialsSpec = SqlManifest['credentials'];

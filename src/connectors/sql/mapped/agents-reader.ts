@@ -6,13 +6,15 @@ import type { SqlIdColumn } from '../manifest/sql-manifest.schema';
 import { encodeKey, idColumnsOf } from './row-key';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
+import { hasRow } from './contacts-reader';
 import { selectFrom } from './source-query';
 
 type Agents = NonNullable<LoadedSqlManifest['agents']>;
 
 /**
- * The manifest's users, in id order (each column of a composite key in turn, the id then its
- * encoding as for contacts), paged by integer positions (row offsets).
+ * The manifest's users, in id order, paged by integer positions (row offsets, or the last id).
+ * A composite key orders by each of its columns and gives the key's encoding as id, as for
+ * contacts; it is paged by offsets (a position is one integer).
  */
 export class AgentsReader {
   private readonly shape: RowShape;
@@ -37,14 +39,20 @@ export class AgentsReader {
     this.shape.json(spec.json_columns);
   }
 
+  /** Whether the tenant has this agent (filtered out ones do not count). */
+  exists(tenant: unknown, id: string): Promise<boolean> {
+    return hasRow(this.client, this.spec, this.spec.id, tenant, id);
+  }
+
   async list(tenant: unknown, position: number | null, limit: number): Promise<UserBatch> {
+    const keyset = this.spec.paging === 'keyset';
     const offset = position ?? 0;
+    const id = sql.ref(this.keys[0].column);
     let select = selectFrom(this.client, this.spec, this.shape.columns, tenant);
+    if (keyset && position !== null) select = select.where(id, '>', position);
+    else if (!keyset) select = select.offset(offset);
     for (const key of this.keys) select = select.orderBy(sql.ref(key.column));
-    const query = select
-      .limit(limit + 1)
-      .offset(offset)
-      .compile();
+    const query = select.limit(limit + 1).compile();
     const rows = await this.client.all(query);
     const records: UserRecord[] = [];
     for (const row of rows.slice(0, limit).map((r) => this.shape.prepare(r))) {
@@ -62,6 +70,8 @@ export class AgentsReader {
         email: text(await this.email?.(row, record)),
       });
     }
-    return { records, next: rows.length > limit ? offset + limit : null };
+    if (rows.length <= limit) return { records, next: null };
+    // The last id of the page (keyset), or the rows read so far (offset).
+    return { records, next: keyset ? Number(rows[limit - 1][this.idAt]) : offset + limit };
   }
 }

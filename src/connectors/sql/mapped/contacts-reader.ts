@@ -4,15 +4,49 @@ import { InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { ExpressionError, textOf, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlIdColumn } from '../manifest/sql-manifest.schema';
-import { idColumnsOf, idOfType, keyOfId, encodeKey } from './row-key';
+import { encodeKey, IdSpec, idColumnsOf, idOfType, keyOfId } from './row-key';
 import { Reader, RowShape } from './row-shape';
 import type { Row, SqlClient } from './sql-client';
-import { selectFrom } from './source-query';
+import { RowSource, selectFrom } from './source-query';
 import { TimeColumn, timeColumn } from './time-column';
 
 type Contacts = LoadedSqlManifest['contacts'];
 
 const PLACEHOLDER_ID = { integer: 0, uuid: '00000000-0000-0000-0000-000000000000', text: '' };
+
+/**
+ * The key of the tenant's row of this id in a source, column → value as the database holds it,
+ * or undefined when it has none (filtered out ones do not count).
+ */
+export async function rowKeyOf(
+  client: SqlClient,
+  source: RowSource,
+  idSpec: IdSpec,
+  tenant: unknown,
+  id: string,
+): Promise<Record<string, unknown> | undefined> {
+  const keys = idColumnsOf(idSpec);
+  const values = keyOfId(keys, id);
+  if (values === undefined) return undefined;
+  const columns = keys.map((k) => k.column);
+  let select = selectFrom(client, source, columns, tenant);
+  columns.forEach((column, i) => {
+    select = select.where(sql.ref(column), '=', values[i]);
+  });
+  const [row] = await client.all(select.limit(1).compile());
+  return row && Object.fromEntries(columns.map((column, i) => [column, row[i]]));
+}
+
+/** Whether the source has, for the tenant, the row of this id (filtered out ones do not count). */
+export async function hasRow(
+  client: SqlClient,
+  source: RowSource,
+  idSpec: IdSpec,
+  tenant: unknown,
+  id: string,
+): Promise<boolean> {
+  return (await rowKeyOf(client, source, idSpec, tenant, id)) !== undefined;
+}
 
 /**
  * A cell as contact text: text as the database holds it (the contact normalizer trims and drops
@@ -285,16 +319,8 @@ export class ContactsReader {
    * The key of the tenant's contact with this id, column → value as the database holds it, or
    * undefined when it has none (deleted or filtered out ones do not count).
    */
-  async keyOf(tenant: unknown, id: string): Promise<Record<string, unknown> | undefined> {
-    const values = this.keyOfId(id);
-    if (values === undefined) return undefined;
-    const columns = this.keyColumns.map((k) => k.column);
-    let select = selectFrom(this.client, this.spec, columns, tenant);
-    columns.forEach((column, i) => {
-      select = select.where(sql.ref(column), '=', values[i]);
-    });
-    const [row] = await this.client.all(select.limit(1).compile());
-    return row && Object.fromEntries(columns.map((column, i) => [column, row[i]]));
+  keyOf(tenant: unknown, id: string): Promise<Record<string, unknown> | undefined> {
+    return rowKeyOf(this.client, this.spec, this.spec.id, tenant, id);
   }
 
   async list(tenant: unknown, query: ContactQuery): Promise<ContactBatch> {

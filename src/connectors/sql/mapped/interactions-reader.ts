@@ -3,7 +3,7 @@ import type { ContactLookup, InteractionQuery, InteractionRecord } from '../../p
 import { MIN_LAST_DIGITS, PhoneForm, phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
-import type { SqlInteractionStream } from '../manifest/sql-manifest.schema';
+import type { SqlInteractionStream, SqlLookupTable } from '../manifest/sql-manifest.schema';
 import { holdable, idColumnsOf, keyOfId } from './row-key';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
@@ -21,12 +21,21 @@ interface Stream {
   fields: Partial<Record<keyof SqlInteractionStream['fields'], Reader>>;
 }
 
+/** Contacts one email or phone of a lookup table may name, of which the first the contacts source has is taken. */
+const LOOKUP_CANDIDATES = 20;
+
 /** Pages of one stream read for one retrieval when its rows are of types not asked for. */
 const MAX_STREAM_PAGES = 10;
 
 const FIELDS = ['type', 'subject', 'description', 'url', 'priority', 'status'] as const;
 
 const DIGITS = /^\d+$/;
+
+/** Values a lookup looks for at once: equal to one of them, or (`suffix`) ending with the digits of the one. */
+interface Wanted {
+  values: string[];
+  suffix: boolean;
+}
 
 /** What people type between the digits of a phone number, dropped before a suffix match. */
 const PHONE_PUNCTUATION = [' ', '-', '.', '(', ')', '+', '/'];
@@ -73,7 +82,7 @@ export class InteractionsReader {
         fields: {},
       };
       for (const name of FIELDS) {
-        const value = s.fields[name];
+        const value = name === 'type' ? (s.fields.type ?? s.type_column) : s.fields[name];
         if (value !== undefined) {
           stream.fields[name] = shape.reader(`interactions.streams[${i}].fields.${name}`, value);
         }
@@ -94,6 +103,80 @@ export class InteractionsReader {
     const select = condition(selectFrom(this.client, contacts, key, tenant)).limit(1);
     const [row] = await this.client.all(select.compile());
     return row && key.map((_, i) => row[i]);
+  }
+
+  /**
+   * The lowest contact id a lookup table holds for the values, among the contacts the contacts
+   * source has for the tenant: a lookup table never names a contact it leaves out (a deleted
+   * one, another tenant's). Two statements, each read from an index (a suffix from none). The
+   * contacts' key is one column (the manifest's check refuses lookup tables with a composite one).
+   */
+  private async contactThrough(
+    tenant: unknown,
+    table: SqlLookupTable,
+    wanted: Wanted,
+  ): Promise<unknown[] | undefined> {
+    const contact = sql.ref(table.contact_column);
+    const candidates = await this.client.all(
+      selectFrom(this.client, table, [table.contact_column], tenant)
+        .where((eb) =>
+          wanted.suffix
+            ? endsWithDigits(table.value_column, wanted.values[0])
+            : eb(sql.ref(table.value_column), 'in', wanted.values),
+        )
+        .orderBy(contact)
+        .limit(LOOKUP_CANDIDATES)
+        .compile(),
+    );
+    const ids = [...new Set(candidates.map((row) => row[0]))].filter(
+      (id) => id !== null && id !== undefined,
+    );
+    if (ids.length === 0) return undefined;
+    const contacts = this.manifest.contacts;
+    const [id] = idColumnsOf(contacts.id);
+    const rows = await this.client.all(
+      selectFrom(this.client, contacts, [id.column], tenant)
+        .where(sql.ref(id.column), 'in', ids)
+        .orderBy(sql.ref(id.column))
+        .limit(1)
+        .compile(),
+    );
+    return rows[0] && [rows[0][0]];
+  }
+
+  /** Each of the wanted values in turn, first in the contacts' own columns, then in the lookup tables. */
+  private async firstFound(
+    tenant: unknown,
+    holds: 'email' | 'phone',
+    columns: readonly string[],
+    tries: readonly Wanted[],
+  ): Promise<unknown[] | undefined> {
+    const tables = this.manifest.interactions!.lookup.tables.filter((t) => t.holds === holds);
+    for (const wanted of tries) {
+      const { values, suffix } = wanted;
+      if (values.length === 0) continue;
+      if (columns.length > 0) {
+        const found = await this.contactWhere(tenant, (s) =>
+          s.where((eb) =>
+            eb.or(
+              columns.map((c) =>
+                suffix
+                  ? endsWithDigits(c, values[0])
+                  : values.length === 1
+                    ? eb(sql.ref(c), '=', values[0])
+                    : eb(sql.ref(c), 'in', values),
+              ),
+            ),
+          ),
+        );
+        if (found !== undefined) return found;
+      }
+      for (const table of tables) {
+        const found = await this.contactThrough(tenant, table, wanted);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
   }
 
   /** The contact's key (its columns' values), or undefined when none is found. */
@@ -119,19 +202,17 @@ export class InteractionsReader {
         if (found !== undefined) return found;
       }
     }
-    for (const email of lookup.emails) {
-      const values = [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
+    const emails = lookup.emails.map((email) => ({
+      values: [...new Set([email.trim(), email.trim().toLowerCase()])].filter(
         (v) => v && holdable(v),
-      );
-      if (values.length === 0 || emailColumns.length === 0) continue;
-      const found = await this.contactWhere(tenant, (s) =>
-        s.where((eb) => eb.or(emailColumns.map((c) => eb(sql.ref(c), 'in', values)))),
-      );
-      if (found !== undefined) return found;
-    }
+      ),
+      suffix: false,
+    }));
+    const byEmail = await this.firstFound(tenant, 'email', emailColumns, emails);
+    if (byEmail !== undefined) return byEmail;
+    // Each number as Talkdesk sent it first, then in each declared form in order.
+    const phones: Wanted[] = [];
     for (const phone of lookup.phones) {
-      if (phoneColumns.length === 0) continue;
-      // As Talkdesk sent it first, then each declared form in order.
       const tried = new Set<string>();
       const tries: { form?: PhoneForm; value: string }[] = [
         { value: phone.trim() },
@@ -142,19 +223,10 @@ export class InteractionsReader {
         if (!value || !holdable(value) || tried.has(`${suffix}:${value}`)) continue;
         tried.add(`${suffix}:${value}`);
         if (suffix && !(DIGITS.test(value) && value.length >= MIN_LAST_DIGITS)) continue;
-        const found = await this.contactWhere(tenant, (s) =>
-          s.where((eb) =>
-            eb.or(
-              phoneColumns.map((c) =>
-                suffix ? endsWithDigits(c, value) : eb(sql.ref(c), '=', value),
-              ),
-            ),
-          ),
-        );
-        if (found !== undefined) return found;
+        phones.push({ values: [value], suffix });
       }
     }
-    return undefined;
+    return this.firstFound(tenant, 'phone', phoneColumns, phones);
   }
 
   async find(
@@ -189,13 +261,22 @@ export class InteractionsReader {
     const out: InteractionRecord[] = [];
     const date = sql.ref(stream.date.column);
     const f = stream.fields;
+    const typeColumn = stream.spec.type_column;
     for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
-      const ofContact = stream.contactColumns.reduce(
+      let select = stream.contactColumns.reduce(
         (q, column, i) => q.where(sql.ref(column), '=', contactKey[i]),
         selectFrom(this.client, stream.spec, stream.shape.columns, tenant),
       );
+      // The types asked for, chosen by the database: one page holds the newest of them.
+      if (typeColumn) {
+        select = select.where(
+          sql.ref(typeColumn),
+          'in',
+          stream.spec.types.filter((t) => wanted.has(t)),
+        );
+      }
       const rows = await this.client.all(
-        ofContact
+        select
           .orderBy(date, 'desc')
           .orderBy(sql.ref(stream.spec.id), 'desc')
           .limit(limit)
@@ -224,7 +305,7 @@ export class InteractionsReader {
         });
         if (out.length === limit) break;
       }
-      if (rows.length < limit || !f.type) break;
+      if (rows.length < limit || !f.type || typeColumn) break;
     }
     return out;
   }

@@ -63,6 +63,7 @@ export class MappedSqlModule {
               tracer,
               databaseUrl,
               defaultPhoneRegion: settings.defaultPhoneRegion,
+              recordUrlBase: settings.recordUrlBase,
               readOnly: manifest.readOnly,
               statementTimeoutMs:
                 manifest.connection.statement_timeout_ms ??

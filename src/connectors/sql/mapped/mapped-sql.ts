@@ -1,7 +1,12 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { AccountRef } from '../../ports';
 import type { ValueCompileContext } from '../../manifest-common';
-import { SqlManifestError, type LoadedSqlManifest } from '../manifest/load-sql-manifest';
+import {
+  ACTION_ROOTS,
+  RECORD_ROOTS,
+  SqlManifestError,
+  type LoadedSqlManifest,
+} from '../manifest/load-sql-manifest';
 import { AgentsReader } from './agents-reader';
 import { ContactsReader } from './contacts-reader';
 import { StaticTokens } from './credentials/static-tokens';
@@ -25,6 +30,8 @@ export function tenantOf(account: AccountRef): string | number | null {
 export interface MappedSqlOptions extends ClientOptions {
   databaseUrl: string;
   defaultPhoneRegion: string;
+  /** RECORD_URL_BASE, which templates read as `{{ settings.record_url_base }}`. */
+  recordUrlBase: string;
   /** When tracing is on: every statement a span. */
   tracer?: UpstreamTracer;
 }
@@ -50,28 +57,29 @@ export class MappedSql implements OnModuleInit, OnModuleDestroy {
       fail: (where, message) => mistakes.push(`${where}: ${message}`),
       roots,
       expressionTimeoutMs: manifest.limits.expression_timeout_ms,
+      scope: { settings: { record_url_base: options.recordUrlBase } },
     });
     const m = manifest;
     this.credentials =
       m.credentials.type === 'table'
         ? new TableCredentials(client, m.credentials)
         : new StaticTokens(m.credentials);
-    this.contacts = new ContactsReader(client, m.contacts, ctx(['record']));
-    if (m.agents) this.agents = new AgentsReader(client, m.agents, ctx(['record']));
+    this.contacts = new ContactsReader(client, m.contacts, ctx(RECORD_ROOTS));
+    const agents = m.agents && new AgentsReader(client, m.agents, ctx(RECORD_ROOTS));
+    this.agents = agents;
     if (m.interactions) {
       this.interactions = new InteractionsReader(
         client,
         m,
-        ctx(['record']),
+        ctx(RECORD_ROOTS),
         options.defaultPhoneRegion,
       );
     }
-    this.actions = new ActionsWriter(
-      client,
-      m.actions,
-      ctx(['data', 'meta', 'contact', 'agent', 'account', 'id']),
-      (tenant, id) => this.contacts.keyOf(tenant, id),
-    );
+    this.actions = new ActionsWriter(client, m.actions, ctx(ACTION_ROOTS), {
+      contactKey: (tenant, id) => this.contacts.keyOf(tenant, id),
+      ...(agents && { agentExists: (tenant, id) => agents.exists(tenant, id) }),
+      region: options.defaultPhoneRegion,
+    });
     if (mistakes.length > 0) {
       throw new SqlManifestError(
         `The SQL manifest ${m.file} has ${mistakes.length} mistake${mistakes.length === 1 ? '' : 's'}:\n${mistakes.map((x) => `  - ${x}`).join('\n')}`,

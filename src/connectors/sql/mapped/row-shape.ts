@@ -39,7 +39,7 @@ export class RowShape {
 
   constructor(
     private readonly ctx: ValueCompileContext,
-    private readonly scope: Readonly<Record<string, unknown>> = {},
+    private readonly scope: Readonly<Record<string, unknown>> = ctx.scope ?? {},
   ) {}
 
   /** Columns whose cells hold JSON text, parsed once per row before any field reads them. */
@@ -99,24 +99,40 @@ export class RowShape {
   }
 
   /**
-   * A template made only of text and `{{ record.COLUMN }}` placeholders without filters, read
-   * straight from the row's cells: what Template.value gives (one placeholder keeps its value's
-   * type; several are joined as text, a missing one as nothing), without building the record.
+   * A template made only of text, `{{ record.COLUMN }}` placeholders without filters and
+   * placeholders of the scope's constants (`{{ settings.NAME }}`), read straight from the row's
+   * cells: what Template.value gives (one placeholder keeps its value's type; several are joined
+   * as text, a missing one as nothing), without building the record.
    */
   private directTemplate(source: string): Reader | undefined {
     const parts: (string | number)[] = [];
+    // Text next to text is joined: a constant costs a row nothing.
+    const literal = (text: string) => {
+      if (typeof parts[parts.length - 1] === 'string') parts[parts.length - 1] += text;
+      else parts.push(text);
+    };
     let rest = source;
     for (;;) {
       const open = rest.indexOf('{{');
       if (open < 0) break;
-      const match = /^\{\{\s*record\.([A-Za-z_][A-Za-z0-9_$]*)\s*\}\}/.exec(rest.slice(open));
+      const match = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_$]*)\s*\}\}/.exec(
+        rest.slice(open),
+      );
       if (!match) return undefined;
-      if (open > 0) parts.push(rest.slice(0, open));
-      parts.push(this.column(match[1]));
+      if (open > 0) literal(rest.slice(0, open));
+      if (match[1] === 'record') parts.push(this.column(match[2]));
+      else {
+        const root = this.scope[match[1]];
+        if (typeof root !== 'object' || root === null) return undefined;
+        // A constant: its text, as Template.value would write it.
+        const constant = textOf((root as Record<string, unknown>)[match[2]]);
+        if (parts.length === 0 && rest.slice(open + match[0].length) === '') return undefined;
+        literal(constant);
+      }
       rest = rest.slice(open + match[0].length);
     }
     if (rest.includes('}}')) return undefined;
-    if (rest) parts.push(rest);
+    if (rest) literal(rest);
     if (parts.length === 1 && typeof parts[0] === 'number') {
       const at = parts[0];
       return (row) => row[at] ?? undefined;

@@ -97,6 +97,7 @@ export class CredentialsCapability {
         );
       }
     }
+    if (contradicts(auth, fieldsToStore, origin?.field)) return null;
     return Object.keys(fieldsToStore).length > 0
       ? { account: resolved, fieldsToStore }
       : { account: resolved };
@@ -172,3 +173,29 @@ export class CredentialsCapability {
 }
 
 const key = (o: object, k: string) => Object.hasOwn(o, k);
+
+/**
+ * Stored fields sent with the credentials that are not what the credential check stores for
+ * them (another org's instance URL beside this org's token): the two do not belong together.
+ * A base URL compares by origin; a field not sent yet (the first validation) contradicts nothing.
+ */
+function contradicts(
+  auth: AuthFields,
+  stored: Record<string, string | number | boolean>,
+  originField: string | undefined,
+): boolean {
+  return Object.entries(stored).some(([field, value]) => {
+    const sent = auth[field];
+    if (sent === undefined || sent === null || sent === '') return false;
+    if (field === originField) return originOf(textOf(sent)) !== originOf(textOf(value));
+    return textOf(sent) !== textOf(value);
+  });
+}
+
+function originOf(text: string): string {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return text;
+  }
+}

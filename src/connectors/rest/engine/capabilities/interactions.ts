@@ -13,6 +13,9 @@ const MAX_LOOKUP_VALUES = 5;
 
 type Found = { id: string; record: unknown };
 
+/** A stream's interactions, and the upstream record each came from (for `for_each` streams). */
+type StreamRead = { records: InteractionRecord[]; raws: unknown[] };
+
 /**
  * Interaction retrieval: find the contact (by id, else email, else phone), then read its
  * interactions from each stream that yields a requested type; newest first.
@@ -85,20 +88,17 @@ export class InteractionsCapability {
     }
     if (!found) return null;
     const types = query.types.filter((t) => spec.types.includes(t));
-    const streams = spec.streams.filter((s) => s.types.some((t) => types.includes(t)));
     const scope: Scope = {
       auth: acc.auth,
       contact: found,
       lookup: { ...base, id: found.id },
       limit: query.limit,
     };
-    const results = await Promise.all(
-      streams.map((s) => this.readInteractions(acc, s, scope, query.limit, signal)),
-    );
+    const results = await this.readStreams(acc, types, scope, query.limit, signal);
     if (trusted && results.some((r) => r === null)) return null;
     const byKey = new Map<string, InteractionRecord>();
-    for (const list of results) {
-      for (const record of list ?? []) {
+    for (const result of results) {
+      for (const record of result?.records ?? []) {
         if (types.includes(record.type)) byKey.set(`${record.type}\n${String(record.id)}`, record);
       }
     }
@@ -135,17 +135,69 @@ export class InteractionsCapability {
     return null;
   }
 
-  /** A stream's interactions (null when the upstream does not know the contact). */
+  /**
+   * The streams yielding a requested type, and those they are read for: first every stream read
+   * once for the contact, then each `for_each` stream once for each of the first records of its
+   * stream (a ticket's comments), all of one level at once. A parent the upstream no longer
+   * knows (deleted meanwhile) has nothing to read.
+   */
+  private async readStreams(
+    account: RestAccount,
+    types: string[],
+    scope: Scope,
+    limit: number,
+    signal: AbortSignal,
+  ): Promise<(StreamRead | null)[]> {
+    const streams = this.client.manifest.interactions!.streams;
+    const wanted = streams.filter((s) => s.types.some((t) => types.includes(t)));
+    const parents = new Set(wanted.flatMap((s) => (s.forEach ? [s.forEach.stream] : [])));
+    const once = streams.filter((s, i) => !s.forEach && (wanted.includes(s) || parents.has(i)));
+    const read = await Promise.all(
+      once.map((s) => this.readInteractions(account, s, scope, limit, signal)),
+    );
+    const byIndex = new Map(once.map((s, k) => [streams.indexOf(s), read[k]]));
+    const children = wanted.filter((s) => s.forEach);
+    const childReads = await Promise.all(
+      children.map(async (child): Promise<StreamRead | null> => {
+        const { stream, maxRecords } = child.forEach!;
+        const parent = byIndex.get(stream);
+        if (!parent) return null;
+        const each = await Promise.all(
+          parent.raws
+            .slice(0, maxRecords)
+            .map((raw) =>
+              this.readInteractions(account, child, { ...scope, parent: raw }, limit, signal),
+            ),
+        );
+        return { records: each.flatMap((r) => r?.records ?? []), raws: [] };
+      }),
+    );
+    // A stream read only for its records' sake yields none of its own.
+    return [
+      ...once.filter((s) => wanted.includes(s)).map((s) => byIndex.get(streams.indexOf(s))!),
+      ...childReads,
+    ];
+  }
+
+  /**
+   * A stream's interactions and the upstream records they came from (null when the upstream
+   * does not know the contact, or the parent record a `for_each` stream is read for).
+   */
   private async readInteractions(
     account: RestAccount,
     stream: CompiledInteractionStream,
     scope: Scope,
     limit: number,
     signal: AbortSignal,
-  ): Promise<InteractionRecord[] | null> {
+  ): Promise<StreamRead | null> {
     const notFound = this.client.manifest.interactions!.notFound;
     const defaultType = stream.types.length === 1 ? stream.types[0] : undefined;
     const out: InteractionRecord[] = [];
+    const raws: unknown[] = [];
+    const values = {
+      auth: account.auth,
+      ...(scope.parent !== undefined && { parent: scope.parent }),
+    };
     let state = initialState(stream.paginator);
     const seen = new Set([stateKey(state)]);
     for (let pages = 0; pages < stream.maxPages; pages++) {
@@ -158,17 +210,23 @@ export class InteractionsCapability {
         'interactions',
         { accept: notFound, acceptNotFound: true },
       );
-      if (page.notFound || notFound.has(page.status)) return pages === 0 ? null : out;
+      if (page.notFound || notFound.has(page.status)) {
+        return pages === 0 ? null : { records: out, raws };
+      }
       const mapped = await this.client.mapAll('interactions', page.records, 0, (r) =>
-        toInteraction(stream.fields, r, { auth: account.auth }, defaultType),
+        toInteraction(stream.fields, r, values, defaultType),
       );
-      for (const { value } of mapped) if (value) out.push(value);
+      for (const { index, value } of mapped) {
+        if (!value) continue;
+        out.push(value);
+        raws.push(page.records[index]);
+      }
       if (!page.next || out.length >= limit) break;
       const key = stateKey(page.next);
       if (seen.has(key)) break;
       seen.add(key);
       state = page.next;
     }
-    return out;
+    return { records: out, raws };
   }
 }

@@ -1,4 +1,5 @@
 import Type, { Static } from 'typebox';
+import { PacingSchema } from './pacing';
 import { definition, described, mapOf, oneOf, strict, template } from './schema-builder';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -47,6 +48,12 @@ export const RequestSchema = definition(
           ['json', 'form'],
           '`json` or `form` (application/x-www-form-urlencoded, flat objects only).',
           'json',
+        ),
+      ),
+      pacing: Type.Optional(
+        described(
+          PacingSchema,
+          'A limit of this endpoint of its own, besides the manifest’s `pacing` (e.g. an export endpoint allowed 10 requests a minute): at most `requests` per `interval_ms` of this request and its pages, for one account’s credentials, in every replica together when `REDIS_URL` is set. A request waits for both.',
         ),
       ),
       idempotent: Type.Optional(

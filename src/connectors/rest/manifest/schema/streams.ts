@@ -80,6 +80,15 @@ export const IncrementalSchema = definition(
         }),
       ),
       slice: Type.Optional(SliceSchema),
+      visibility_delay_seconds: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 3600,
+          default: 0,
+          description:
+            'How long after a change the upstream starts listing it, when it leaves out recent changes on purpose (Zendesk’s incremental exports: the last minute); a run reads only up to this long before it started, so no checkpoint claims what could not be read yet.',
+        }),
+      ),
       lookback_seconds: Type.Optional(
         Type.Integer({
           minimum: 0,
@@ -186,13 +195,41 @@ export const LookupSchema = definition(
   ),
 );
 
+export const ForEachSchema = strict(
+  {
+    stream: Type.String({
+      description: 'The `name` of the stream whose records this one is read for.',
+    }),
+    max_records: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 25,
+        default: 5,
+        description:
+          'For how many of its records, the first it lists (its newest, when it lists newest first): one read each.',
+      }),
+    ),
+  },
+  {
+    description:
+      'Read this stream once for each record of another stream of the contact (a ticket’s comments): `{{ parent.… }}` in its request and fields is that record. The other stream is read even when Talkdesk asks for none of its types.',
+  },
+);
+
 export const InteractionStreamSchema = definition(
   'interaction_stream',
   strict(
     {
+      name: Type.Optional(
+        Type.String({
+          pattern: '^[a-z0-9_]+$',
+          description: 'A name other streams’ `for_each` can refer to.',
+        }),
+      ),
+      for_each: Type.Optional(ForEachSchema),
       request: described(
         RequestSchema,
-        'Templates over `auth`, `contact` (`contact.id`, `contact.record`), `lookup` and `limit`.',
+        'Templates over `auth`, `contact` (`contact.id`, `contact.record`), `lookup`, `limit` and, with `for_each`, `parent`.',
       ),
       record_selector: recordSelector(),
       paginator: Type.Optional(PaginatorSchema),
