@@ -233,6 +233,16 @@ async function startLimit(dataDir: string, pageSize: number): Promise<ServerProc
   );
 }
 
+/**
+ * The bridge of the headline and its profile: the demo tables read through their SQL manifest,
+ * the connector the demo runs on.
+ */
+const demoManifest = (dataDir: string): Record<string, string> => ({
+  CONNECTOR: 'sql',
+  CONNECTOR_MANIFEST: join(ROOT, 'connectors/sql/bridge-demo.yaml'),
+  DATABASE_URL: `sqlite:${join(dataDir, 'bridge.sqlite')}`,
+});
+
 const SYNC_BODY = {
   auth: DEMO,
   meta: { synchronization_checkpoint: null, offset: null, context: null },
@@ -247,7 +257,7 @@ async function syncCosts(dataDir: string, s: Settings): Promise<SyncCostRow[]> {
   for (const pageSize of s.costPageSizes) {
     const servers: ServerProcess[] = [];
     try {
-      const bridge = await startBridge(dataDir, { ...s, pageSize });
+      const bridge = await startBridge(dataDir, { ...s, pageSize }, demoManifest(dataDir));
       servers.push(bridge);
       const limit = await startLimit(dataDir, pageSize);
       servers.push(limit);
@@ -365,7 +375,10 @@ async function endpoints(bridge: ServerProcess, name: string, s: Settings): Prom
 async function profile(dataDir: string, s: Settings): Promise<Hotspot[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bridge-profile-'));
   try {
-    const bridge = await startBridge(dataDir, s, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const bridge = await startBridge(dataDir, s, demoManifest(dataDir), [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+    ]);
     let fromUs = 0;
     try {
       const target = { name: 'bridge', url: bridge.url, pid: bridge.pid, auth: DEMO };
