@@ -1,4 +1,6 @@
-import { expectError, syncAgents, syncContacts } from './support/talkdesk';
+import { ResumeState } from '../src/connectors/ports';
+import { decodeOffsetState, encodeOffsetState } from '../src/contacts/contact-sync-tokens';
+import { expectError, nextPages, syncAgents, syncContacts, tokensOf } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import {
   FakeHubSpot,
@@ -61,8 +63,34 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
       `HubSpot full sync of ${CONTACTS}: ${used} searches, ${hubspot.rateLimitedCount - refused} answered 429 (minimum ${minimum})`,
     );
     // A Talkdesk page ending inside a search page does not make the next one read it again.
-    expect(used).toBeLessThanOrEqual(minimum + 1);
+    // (A search answered 429, the pacing's window and the stand-in's sliding one apart, is
+    // asked again: reported above, not paging.)
+    expect(used - (hubspot.rateLimitedCount - refused)).toBeLessThanOrEqual(minimum + 1);
     expect(run.checkpoint).toBeDefined();
+  });
+
+  it('an offset issued before upstream pages were kept (no carry id) continues the run', async () => {
+    const first = await t.post('/contacts/sync', { auth });
+    const tokens = await tokensOf(t, auth);
+    const offset = decodeOffsetState(tokens, first.body.next_offset)!;
+    const earlier = { ...(offset.resume as Record<string, ResumeState>) };
+    expect(typeof earlier.c).toBe('string');
+    delete earlier.c;
+    const before = searches();
+    const rest = await nextPages(t, auth, {
+      ...first,
+      body: {
+        ...first.body,
+        next_offset: encodeOffsetState(tokens, { ...offset, resume: earlier }),
+      },
+    });
+    const ids = [...first.body.contacts, ...rest.flatMap((p) => p.body.contacts)].map(
+      (c: { id: string }) => c.id,
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(hubspot.contacts(0).length);
+    // The search page the first Talkdesk page ended in is read again, once.
+    expect(searches() - before).toBeLessThanOrEqual(Math.ceil(CONTACTS / 200) - 1 + 1);
   });
 
   it('an incremental sync after changes brings exactly the changed and new contacts', async () => {
