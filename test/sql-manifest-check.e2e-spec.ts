@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runConnectorCheck } from '../src/tools/connector-check/connector-check';
 import { TEST_DATABASE } from './support/test-database';
+import { createErp, ERP_CLIENTS, seedErp } from './support/user-schemas/erp';
 import { CRM_TENANTS, createLegacyCrm, seedLegacyCrm } from './support/user-schemas/legacy-crm';
 import { createUserDatabase, UserDatabase } from './support/user-schemas/user-database';
 
@@ -92,6 +93,61 @@ describe(`connector:check of an SQL manifest (${TEST_DATABASE})`, () => {
         .createIndex('CUSTOMERS_SYNC')
         .on('CUSTOMERS')
         .columns(['TENANT_ID', 'LAST_CHANGED', 'CUST_ID'])
+        .execute();
+    }
+  });
+});
+
+describe(`connector:check of an SQL manifest with a composite key (${TEST_DATABASE})`, () => {
+  let user: UserDatabase;
+
+  beforeAll(async () => {
+    user = await createUserDatabase();
+    await createErp(user.db, user.database.kind);
+    await seedErp(user.db);
+  }, 60_000);
+  afterAll(() => user?.close());
+
+  const check = async () => {
+    const lines: string[] = [];
+    const code = await runConnectorCheck(
+      {
+        manifest: 'connectors/sql/erp.yaml',
+        databaseUrl: user.url,
+        auth: { username: ERP_CLIENTS[0].username, password: ERP_CLIENTS[0].password },
+        maxPages: 1,
+        show: 1,
+        defaultPhoneRegion: 'US',
+        timeoutMs: 10_000,
+      },
+      (line) => lines.push(line),
+    );
+    return { code, text: lines.join('\n') };
+  };
+
+  it('reads the index over (client, time, every key column) in order, and shows the encoded id', async () => {
+    const { code, text } = await check();
+    expect(code).toBe(0);
+    expect(text).toMatch(/keyset on \(changed_epoch, company_code, customer_no\)/);
+    expect(text).toMatch(/reads an index in order: no scan, no sort/);
+    expect(text).toMatch(/as Talkdesk receives it: \{"id":"DE01\+0000000000000001000"/);
+  });
+
+  it('without it, warns and names the composite index to create', async () => {
+    const drop = user.db.schema.dropIndex('customer_master_sync');
+    await (user.database.kind === 'mariadb' ? drop.on('customer_master') : drop).execute();
+    try {
+      const { code, text } = await check();
+      expect(code).toBe(0);
+      expect(text).toMatch(/warning: The contacts' keyset query (scans customer_master|sorts)/);
+      expect(text).toMatch(
+        /CREATE INDEX customer_master_sync_order ON [`"]customer_master[`"] \([`"]client[`"], [`"]changed_epoch[`"], [`"]company_code[`"], [`"]customer_no[`"]\)/,
+      );
+    } finally {
+      await user.db.schema
+        .createIndex('customer_master_sync')
+        .on('customer_master')
+        .columns(['client', 'changed_epoch', 'company_code', 'customer_no'])
         .execute();
     }
   });

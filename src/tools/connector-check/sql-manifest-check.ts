@@ -2,6 +2,7 @@ import { toTalkdeskContact } from '../../contacts/contact-normalizer';
 import type { AuthFields } from '../../connectors/ports';
 import { loadSqlManifest, SqlManifestError } from '../../connectors/sql/manifest/load-sql-manifest';
 import { explainKeysetQuery } from '../../connectors/sql/mapped/keyset-plan';
+import { idColumnsOf } from '../../connectors/sql/mapped/row-key';
 import { MappedSql } from '../../connectors/sql/mapped/mapped-sql';
 import { DEFAULT_RECORD_URL_BASE } from '../../connectors/sql/sql-settings';
 
@@ -42,7 +43,7 @@ export async function runSqlManifestCheck(options: SqlCheckOptions, out: Out): P
     `  credentials: ${m.credentials.type}${m.credentials.type === 'table' ? ` (${m.credentials.table ?? 'query'}, ${m.credentials.secret.algorithm})` : ''}; fields: ${m.authenticationFields.map((f) => f.field_name).join(', ')}`,
   );
   out(
-    `  contacts: ${m.contacts.table ?? 'query'}, keyset on (${m.contacts.updated_at.column}, ${m.contacts.id.column}); agents: ${m.agents ? 'yes' : 'no'}; interactions: ${[...new Set(m.interactions?.streams.flatMap((s) => s.types) ?? [])].join(', ') || 'no'}; actions: ${m.actions.map((a) => a.name).join(', ') || 'none'}; ${m.readOnly ? 'read-only' : 'read-write'}`,
+    `  contacts: ${m.contacts.table ?? 'query'}, keyset on (${[m.contacts.updated_at, ...idColumnsOf(m.contacts.id)].map((c) => c.column).join(', ')}); agents: ${m.agents ? 'yes' : 'no'}; interactions: ${[...new Set(m.interactions?.streams.flatMap((s) => s.types) ?? [])].join(', ') || 'no'}; actions: ${m.actions.map((a) => a.name).join(', ') || 'none'}; ${m.readOnly ? 'read-only' : 'read-write'}`,
   );
   if (!options.databaseUrl) {
     out('No DATABASE_URL (or DATABASE_URL_FILE) given: the database was not reached.');

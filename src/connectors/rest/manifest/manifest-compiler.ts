@@ -1,33 +1,17 @@
-import {
-  CompiledEnrichment,
-  CompiledField,
-  CompiledLookup,
-  CompiledManifest,
-  CompiledSlice,
-  EnrichableField,
-} from './compiled';
-import { granularityMs, isDateFormat, updatePrecisionMs } from './dates';
+import { CompiledField, CompiledLookup, CompiledManifest } from './compiled';
 import { LimitsSchema, RetrySchema } from './manifest.schema';
-import {
-  AuthenticationSpec,
-  ContactsSpec,
-  IncrementalSpec,
-  InteractionStreamSpec,
-  LookupSpec,
-} from './manifest.types';
-import { EnrichmentSchema } from './schema/records';
-import { PartsCompiler, ROOTS } from './parts-compiler';
+import { AuthenticationSpec, InteractionStreamSpec, LookupSpec } from './manifest.types';
+import { ROOTS } from './parts-compiler';
+import { ContactsCompiler } from './contacts-compiler';
 import { CredentialCheckSchema } from './schema/actions';
 import { BearerAuthSchema, SessionAuthSchema } from './schema/authentication';
 import { defaultOf } from './schema/schema-builder';
 import {
-  IncrementalSchema,
   InteractionsContactSchema,
   InteractionsSchema,
   ForEachSchema,
   InteractionStreamSchema,
   LookupSchema,
-  SliceSchema,
 } from './schema/streams';
 import { AuthenticationFieldSchema, ConnectionSchema, TalkdeskSchema } from './schema/talkdesk';
 import { HostPattern, parseHostPattern } from './host-patterns';
@@ -38,7 +22,7 @@ export interface LoadManifestOptions {
 }
 
 /** A manifest valid against the schema, compiled section by section with the checks the schema cannot say. */
-export class ManifestCompiler extends PartsCompiler {
+export class ManifestCompiler extends ContactsCompiler {
   /**
    * `connection.base_url`: a fixed URL, or one starting with an auth field's URL
    * (`{{ auth.instance_url }}/services/data/v62.0`), which then needs `allowed_hosts`.
@@ -172,54 +156,7 @@ export class ManifestCompiler extends PartsCompiler {
         }
       }
     }
-    if (m.contacts) {
-      const stream = this.stream('contacts', m.contacts, ROOTS.listRequest);
-      const inc = m.contacts.incremental;
-      compiled.contacts = stream;
-      if (inc) {
-        const format = inc.format ?? defaultOf(IncrementalSchema, 'format');
-        if (!isDateFormat(format)) {
-          this.fail('contacts.incremental.format', `"${format}" is not a date format`);
-        }
-        if (!m.contacts.fields.updated_at) {
-          this.fail('contacts.fields.updated_at', 'is required with contacts.incremental');
-        }
-        const usesSince = this.requestReads(stream.request, 'since');
-        if (!inc.param && !usesSince) {
-          this.fail(
-            'contacts.incremental',
-            'needs `param`, or a request template that uses {{ since }}',
-          );
-        }
-        compiled.contacts = {
-          ...stream,
-          incremental: {
-            ...(inc.param && { param: inc.param }),
-            paramIn: inc.param_in ?? defaultOf(IncrementalSchema, 'param_in'),
-            format,
-            ...(inc.until_param && { untilParam: inc.until_param }),
-            inclusive: inc.inclusive ?? defaultOf(IncrementalSchema, 'inclusive'),
-            required: inc.required ?? defaultOf(IncrementalSchema, 'required'),
-            ...(inc.slice && { slice: this.slice(inc.slice, format) }),
-            lookbackMs:
-              (inc.lookback_seconds ?? defaultOf(IncrementalSchema, 'lookback_seconds')) * 1000,
-            visibilityDelayMs:
-              (inc.visibility_delay_seconds ??
-                defaultOf(IncrementalSchema, 'visibility_delay_seconds')) * 1000,
-            precisionMs: updatePrecisionMs(
-              stream.fields.updated_at?.format,
-              inc.until_param ? format : undefined,
-            ),
-          },
-        };
-      }
-    }
-    if (m.contacts?.enrich && compiled.contacts) {
-      compiled.contacts = {
-        ...compiled.contacts,
-        enrichments: this.enrichments(m.contacts.enrich),
-      };
-    }
+    if (m.contacts) compiled.contacts = this.contacts(m.contacts);
     if (m.agents) compiled.agents = this.stream('agents', m.agents, ROOTS.listRequest);
     if (m.interactions) {
       const i = m.interactions;
@@ -227,8 +164,11 @@ export class ManifestCompiler extends PartsCompiler {
         const spec: LookupSpec | undefined = i.contact?.[key];
         if (!spec) return undefined;
         const where = `interactions.contact.${key}`;
-        if (key !== 'by_phone' && (spec.phone_forms || spec.last_digits !== undefined)) {
-          this.fail(where, '`phone_forms` and `last_digits` belong to by_phone');
+        if (
+          key !== 'by_phone' &&
+          (spec.phone_forms || spec.last_digits !== undefined || spec.phone_fields)
+        ) {
+          this.fail(where, '`phone_forms`, `last_digits` and `phone_fields` belong to by_phone');
         }
         if (spec.phone_forms && !JSON.stringify(spec.request).includes('lookup.phone_form')) {
           this.fail(
@@ -246,6 +186,11 @@ export class ManifestCompiler extends PartsCompiler {
           ...(spec.phone_forms && { phoneForms: spec.phone_forms }),
           ...(spec.phone_forms && {
             lastDigits: spec.last_digits ?? defaultOf(LookupSchema, 'last_digits'),
+          }),
+          ...(spec.phone_fields && {
+            phoneFields: spec.phone_fields.map((p, n) =>
+              this.path(`${where}.phone_fields[${n}]`, p),
+            ),
           }),
         };
       };
@@ -324,42 +269,6 @@ export class ManifestCompiler extends PartsCompiler {
       stream: index,
       maxRecords: spec.max_records ?? defaultOf(ForEachSchema, 'max_records'),
     };
-  }
-
-  private slice(spec: NonNullable<IncrementalSpec['slice']>, format: string): CompiledSlice {
-    const where = 'contacts.incremental.slice';
-    const stepMs = spec.step_seconds * 1000;
-    const maxStepMs = spec.max_step_seconds === undefined ? Infinity : spec.max_step_seconds * 1000;
-    if (stepMs % granularityMs(format) !== 0) {
-      this.fail(`${where}.step_seconds`, `must be a multiple of what "${format}" can say`);
-    }
-    if (maxStepMs < stepMs) this.fail(`${where}.max_step_seconds`, 'is less than step_seconds');
-    const startMs = Date.parse(spec.start ?? defaultOf(SliceSchema, 'start'));
-    if (!Number.isFinite(startMs)) this.fail(`${where}.start`, 'is not a date and time');
-    return { stepMs, maxStepMs, maxRecords: spec.max_records, startMs };
-  }
-
-  private enrichments(spec: NonNullable<ContactsSpec['enrich']>): CompiledEnrichment[] {
-    return Object.entries(spec).flatMap(([field, e]) => {
-      if (!e) return [];
-      const where = `contacts.enrich.${field}`;
-      if (!(this.m.contacts?.fields as Record<string, unknown> | undefined)?.[field]) {
-        this.fail(where, `enriches contacts.fields.${field}, which is not mapped`);
-      }
-      return [
-        {
-          where,
-          field: field as EnrichableField,
-          request: this.request(`${where}.request`, e.request, ROOTS.enrichRequest),
-          value: this.path(`${where}.value`, e.value),
-          notFound: new Set(
-            e.not_found_statuses ?? defaultOf(EnrichmentSchema, 'not_found_statuses'),
-          ),
-          cacheSize: e.cache_size ?? defaultOf(EnrichmentSchema, 'cache_size'),
-          maxRequests: e.max_requests ?? defaultOf(EnrichmentSchema, 'max_requests'),
-        },
-      ];
-    });
   }
 
   private fields(): CompiledField[] {
