@@ -1,6 +1,7 @@
 import { toTalkdeskContact } from '../../contacts/contact-normalizer';
 import type { AuthFields } from '../../connectors/ports';
 import { loadSqlManifest, SqlManifestError } from '../../connectors/sql/manifest/load-sql-manifest';
+import { columnWarnings } from '../../connectors/sql/mapped/column-types';
 import { explainKeysetQuery } from '../../connectors/sql/mapped/keyset-plan';
 import { idColumnsOf } from '../../connectors/sql/mapped/row-key';
 import { MappedSql } from '../../connectors/sql/mapped/mapped-sql';
@@ -78,6 +79,9 @@ export async function runSqlManifestCheck(options: SqlCheckOptions, out: Out): P
     for (const line of plan.lines) out(`  ${line}`);
     for (const warning of plan.warnings) out(`  warning: ${warning}`);
     if (plan.warnings.length === 0) out('  reads an index in order: no scan, no sort');
+    for (const warning of await columnWarnings(mapped.client, mapped.manifest.contacts)) {
+      out(`  warning: ${warning}`);
+    }
     if (options.auth) {
       out('== contacts');
       const batch = await mapped.contacts.list(tenant, {
