@@ -204,11 +204,13 @@ export class ContactsReader {
     const id = textIds
       ? sql`${sql.ref(this.spec.id.column)} collate "C"`
       : sql.ref(this.spec.id.column);
-    let select = selectFrom(this.client, this.spec, this.shape.columns, tenant).where(
-      col,
-      '<=',
-      t.atOrBefore(query.changedUntil),
-    );
+    let select = selectFrom(
+      this.client,
+      this.spec,
+      this.shape.columns,
+      tenant,
+      this.spec.index,
+    ).where(col, '<=', t.atOrBefore(query.changedUntil));
     if (query.changedSince !== undefined) {
       select = select.where(col, '>=', t.atOrAfter(query.changedSince));
     }
