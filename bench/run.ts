@@ -34,8 +34,14 @@ import {
   tracingCost,
   tracingLines,
   tracingSection,
+  writeSection,
   writeTracingSection,
 } from './lib/tracing-cost';
+import {
+  INTERACTIONS_HEADING,
+  interactionsAlone,
+  interactionsAloneSection,
+} from './lib/interactions-alone';
 import {
   BenchResults,
   EndpointRow,
@@ -75,7 +81,10 @@ interface Settings {
   restRounds: number;
   /** `rest`: only the REST connector's overhead, written into the existing results file. */
   /** `tracing`: only the cost of tracing, its section written into the results file. */
-  only?: 'rest' | 'tracing';
+  /** `interactions`: only interaction retrieval (rounds, the long run) and the simulated sync's memory. */
+  only?: 'rest' | 'tracing' | 'interactions';
+  /** Rounds of the interaction measurement of `--only interactions`. */
+  interactionRounds: number;
   /** Contacts each sync of the tracing cost reads (at most the data set), and its rounds. */
   tracingContacts: number;
   tracingRounds: number;
@@ -106,10 +115,11 @@ function settings(): Settings {
       'segment-contacts': { type: 'string' },
       'tracing-contacts': { type: 'string' },
       'tracing-rounds': { type: 'string' },
+      'interaction-rounds': { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'rest' && values.only !== 'tracing') {
-    throw new Error(`--only takes rest or tracing (got ${values.only})`);
+  if (values.only !== undefined && !['rest', 'tracing', 'interactions'].includes(values.only)) {
+    throw new Error(`--only takes rest, tracing or interactions (got ${values.only})`);
   }
   const smoke = values.smoke;
   const num = (text: string | undefined, fallback: number) => {
@@ -127,7 +137,8 @@ function settings(): Settings {
     fresh: values.fresh,
     restContacts: num(values['rest-contacts'], smoke ? 1_000 : 20_000),
     restRounds: num(values['rest-rounds'], smoke ? 1 : 5),
-    only: values.only as 'rest' | 'tracing' | undefined,
+    only: values.only as Settings['only'],
+    interactionRounds: num(values['interaction-rounds'], smoke ? 1 : 5),
     tracingContacts: num(values['tracing-contacts'], smoke ? 2_000 : 100_000),
     tracingRounds: num(values['tracing-rounds'], smoke ? 1 : 9),
     costPageSizes: [...new Set([num(values['page-size'], 500), 1000])],
@@ -233,6 +244,16 @@ async function startLimit(dataDir: string, pageSize: number): Promise<ServerProc
   );
 }
 
+/**
+ * The bridge of the headline and its profile: the demo tables read through their SQL manifest,
+ * the connector the demo runs on.
+ */
+const demoManifest = (dataDir: string): Record<string, string> => ({
+  CONNECTOR: 'sql',
+  CONNECTOR_MANIFEST: join(ROOT, 'connectors/sql/bridge-demo.yaml'),
+  DATABASE_URL: `sqlite:${join(dataDir, 'bridge.sqlite')}`,
+});
+
 const SYNC_BODY = {
   auth: DEMO,
   meta: { synchronization_checkpoint: null, offset: null, context: null },
@@ -247,7 +268,7 @@ async function syncCosts(dataDir: string, s: Settings): Promise<SyncCostRow[]> {
   for (const pageSize of s.costPageSizes) {
     const servers: ServerProcess[] = [];
     try {
-      const bridge = await startBridge(dataDir, { ...s, pageSize });
+      const bridge = await startBridge(dataDir, { ...s, pageSize }, demoManifest(dataDir));
       servers.push(bridge);
       const limit = await startLimit(dataDir, pageSize);
       servers.push(limit);
@@ -365,7 +386,10 @@ async function endpoints(bridge: ServerProcess, name: string, s: Settings): Prom
 async function profile(dataDir: string, s: Settings): Promise<Hotspot[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bridge-profile-'));
   try {
-    const bridge = await startBridge(dataDir, s, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const bridge = await startBridge(dataDir, s, demoManifest(dataDir), [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+    ]);
     let fromUs = 0;
     try {
       const target = { name: 'bridge', url: bridge.url, pid: bridge.pid, auth: DEMO };
@@ -548,12 +572,7 @@ async function measureTracing(dataDir: string, s: Settings): Promise<void> {
   );
   for (const line of tracingLines(cost)) console.log(line);
   if (s.out) {
-    // The command as a reader would run it: without --out and the file it names.
-    const args = process.argv
-      .slice(2)
-      .filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out');
-    const command = `npm run ${s.smoke ? 'bench:smoke' : 'bench'} -- ${args.join(' ')}`;
-    writeTracingSection(s.out, tracingSection(cost, command.replace(/ -- $/, ''), loadStart));
+    writeTracingSection(s.out, tracingSection(cost, readerCommand(s), loadStart));
     log(`wrote the tracing section of ${s.out}`);
   }
 }
@@ -568,12 +587,49 @@ async function onlyTracing(s: Settings): Promise<void> {
   }
 }
 
+/** `--only interactions`: interaction retrieval and the memory of the long runs, its own section. */
+async function onlyInteractions(s: Settings): Promise<void> {
+  const { dataDir, temporary } = await prepareData(s);
+  try {
+    const result = await interactionsAlone(
+      () => startBridge(dataDir, s),
+      {
+        connections: s.connections,
+        durationSec: s.durationSec,
+        warmupSec: s.warmupSec,
+        rounds: s.interactionRounds,
+        longConnections: s.interactionConnections,
+        longSec: s.interactionSec,
+      },
+      () => fullSync(dataDir, s),
+      log,
+    );
+    const section = interactionsAloneSection(result, readerCommand(s));
+    console.log(section);
+    if (s.out) {
+      writeSection(s.out, INTERACTIONS_HEADING, section);
+      log(`wrote the interactions section of ${s.out}`);
+    }
+    if (result.sync && result.sync.violations > 0)
+      throw new Error(`the simulated sync found ${result.sync.violations} contract violation(s)`);
+  } finally {
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The command as a reader would run it: without --out and the file it names. */
+function readerCommand(s: Settings): string {
+  const args = process.argv.slice(2).filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out');
+  return `npm run ${s.smoke ? 'bench:smoke' : 'bench'} -- ${args.join(' ')}`.replace(/ -- $/, '');
+}
+
 async function main(): Promise<void> {
   const s = settings();
   if (!existsSync(join(ROOT, 'dist/main.js')))
     throw new Error('dist/ is missing: run npm run build');
   if (s.only === 'rest') return onlyRest(s);
   if (s.only === 'tracing') return onlyTracing(s);
+  if (s.only === 'interactions') return onlyInteractions(s);
   const { dataDir, temporary } = await prepareData(s);
   const loadStart = loadavg()[0];
   try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SQLITE_FILE_NAME } from '../src/connectors/sql/database';
 import { createAccount, insertContacts } from '../src/connectors/sql/sql-writer';
 import { contactCorpus } from './support/contact-corpus';
 import { syncContacts } from './support/talkdesk';
@@ -10,7 +11,8 @@ import { credentialsOf, FakeHelpdesk, HelpdeskContact } from './support/upstream
 /**
  * The contacts a full sync sends, byte for byte, over a large generated corpus (messy and
  * duplicate phones, emails differing in case, blank values, every field, text JSON must escape),
- * through the SQL connector and through the REST connector (connectors/helpdesk.yaml). What is
+ * through the SQL connector (its built-in demo adapter and the SQL manifest of the same tables) and
+ * through the REST connector (connectors/helpdesk.yaml). What is
  * compared is a fingerprint of the output: a sha256 over every contact as the response carried it,
  * and one per chunk of CHUNK contacts, committed in test/golden/contact-sync-output.json. Faster
  * code must send exactly what the code that wrote the golden sent.
@@ -96,18 +98,38 @@ describe('contact sync output over a generated corpus (byte for byte)', () => {
       }
     });
 
-    it('sends every contact of a full sync as the golden says', async () => {
-      const run = await syncContacts(t, auth, undefined, { maxPages: 100 });
+    /** A full sync through `app`, each contact's row id written as its corpus index. */
+    async function corpusLines(app: TestApp): Promise<string[]> {
+      const run = await syncContacts(app, auth, undefined, { maxPages: 100 });
       const contacts = contactsAsSent(run.pages);
       expect(contacts).toHaveLength(SQL_CONTACTS);
       // Row ids depend on what else the database holds: each is written as its corpus index.
-      const lines = contacts.map((c) => {
+      return contacts.map((c) => {
         const index = indexOf.get(c.id);
         expect(index).toBeDefined();
         expect(c.url).toBe(`${t.config.recordUrlBase}/contacts/${c.id}`);
         return JSON.stringify({ ...c, id: `#${index}`, url: `#${index}` });
       });
-      expectGolden('sql', lines);
+    }
+
+    it('sends every contact of a full sync as the golden says', async () => {
+      expectGolden('sql', await corpusLines(t));
+    });
+
+    it('sends the same through the SQL manifest of the demo tables (connectors/sql/bridge-demo.yaml)', async () => {
+      const mapped = await startTestApp(
+        {
+          contactsPageSize: 500,
+          connectorManifest: 'connectors/sql/bridge-demo.yaml',
+          databaseUrl: t.database.url ?? `sqlite:${join(t.dataDir, SQLITE_FILE_NAME)}`,
+        },
+        { shareDatabaseWith: t },
+      );
+      try {
+        expectGolden('sql', await corpusLines(mapped));
+      } finally {
+        await mapped.close();
+      }
     });
   });
 

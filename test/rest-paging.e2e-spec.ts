@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { decodeOffsetState } from '../src/contacts/contact-sync-tokens';
-import { syncAgents, syncContacts, tokensOf } from './support/talkdesk';
+import { decodeOffsetState, encodeOffsetState } from '../src/contacts/contact-sync-tokens';
+import { ResumeState } from '../src/connectors/ports';
+import { nextPages, syncAgents, syncContacts, tokensOf } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import { FakeHttpServer, json } from './support/upstreams/fake-http';
 
@@ -122,12 +123,53 @@ describe('REST connector paging strategies', () => {
     const run = await syncContacts(t, auth);
     expect(run.contacts.map((c) => c.id)).toEqual(rows.map((r) => String(r.id)));
     expect(run.checkpoint).toBeUndefined();
-    const offset = decodeOffsetState(await tokensOf(t, auth), run.pages[0].body.next_offset);
+    const tokens = await tokensOf(t, auth);
+    const offset = decodeOffsetState(tokens, run.pages[0].body.next_offset);
+    // The upstream page's link and the place inside it; the page itself kept for the next batch.
     expect(offset?.resume).toEqual({
       s: { k: 'url', url: `${server.origin}/people?from=5` },
       k: 2,
       d: rows.slice(0, 7).map((r) => String(r.id)),
+      c: expect.any(String),
     });
+    const reads = () => server.requests.filter((r) => r.path === '/people').length;
+    // Every upstream page read once: 37 records in pages of 5 (one listed twice) is 8 pages.
+    const before = reads();
+    await syncContacts(t, auth);
+    expect(reads() - before).toBe(8);
+
+    // An offset as the previous version issued it (no kept page): the page is read again, once.
+    const earlier = { ...(offset!.resume as Record<string, ResumeState>) };
+    delete earlier.c;
+    const old = encodeOffsetState(tokens, { ...offset, resume: earlier });
+    const rest = await nextPages(t, auth, {
+      ...run.pages[0],
+      body: { ...run.pages[0].body, next_offset: old },
+    });
+    expect(
+      [...run.pages[0].body.contacts, ...rest.flatMap((p) => p.body.contacts)].map(
+        (c: any) => c.id,
+      ),
+    ).toEqual(rows.map((r) => String(r.id)));
+
+    // A next-page URL is followed only on the account's host, whatever the (signed) offset says.
+    const elsewhere = new FakeHttpServer((_req, res) => json(res, 200, { results: [], links: {} }));
+    await elsewhere.start();
+    try {
+      const forged = encodeOffsetState(tokens, {
+        ...offset,
+        resume: { ...earlier, s: { k: 'url', url: `${elsewhere.origin}/people?from=5` } },
+      });
+      const res = await t.post('/contacts/sync', {
+        auth,
+        meta: { offset: forged, context: run.pages[0].body.context },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('offset_invalid');
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it('offsets in a POST body with a templated filter in a custom format: incremental, nothing lost', async () => {

@@ -226,6 +226,9 @@ three servers sync the same account in the same run, segment by segment in turn 
 about ${n(results.settings.segmentContacts)} contacts after a warm-up segment), so segment k of each covers the same contacts; the
 figures are the medians of the segments (${segments}).
 
+- **bridge**: the built bridge serving the demo tables through their SQL manifest
+  (\`CONNECTOR_MANIFEST=connectors/sql/bridge-demo.yaml\`, \`DATABASE_URL\` the same SQLite file),
+  its request logs on.
 - **limit** (\`bench/limit-server.ts\`): \`node:http\`, the raw keyset statement on the same SQLite
   file, rows as objects with the JSON columns parsed, a Talkdesk-shaped page (the columns under
   Talkdesk's names, nothing normalized) and \`JSON.stringify\`. No framework, no validation, no

@@ -191,13 +191,18 @@ Measured by \`${command}\` on ${new Date().toISOString()} (one-minute load avera
 
 /** Puts the section into the results file: replaces its previous one, or appends it. */
 export function writeTracingSection(file: string, section: string): void {
+  writeSection(file, TRACING_HEADING, section);
+}
+
+/** Puts a section (starting with `heading`) into the results file, replacing or appending it. */
+export function writeSection(file: string, heading: string, section: string): void {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const start = current.indexOf(TRACING_HEADING);
+  const start = current.indexOf(heading);
   if (start < 0) {
     writeFileSync(file, current.trim() === '' ? section : `${current.trimEnd()}\n\n${section}`);
     return;
   }
-  const next = current.indexOf('\n## ', start + TRACING_HEADING.length);
+  const next = current.indexOf('\n## ', start + heading.length);
   writeFileSync(
     file,
     current.slice(0, start) + section.trimEnd() + '\n' + (next < 0 ? '' : current.slice(next)),

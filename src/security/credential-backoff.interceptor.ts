@@ -32,6 +32,7 @@ const CHECK_TIMEOUT_MS = 250;
 @Injectable()
 export class CredentialBackoffInterceptor implements NestInterceptor {
   private readonly failures: KeyValueStore;
+  private readonly shared: boolean;
 
   constructor(
     private readonly config: AppConfig,
@@ -40,6 +41,7 @@ export class CredentialBackoffInterceptor implements NestInterceptor {
     @Optional() private readonly credentials?: CredentialsPort,
   ) {
     this.failures = stores.open('auth-failures', { maxEntries: 100_000 });
+    this.shared = stores.shared;
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -74,12 +76,16 @@ export class CredentialBackoffInterceptor implements NestInterceptor {
   }
 
   private async checkNotLocked(key: string): Promise<void> {
-    // A store slow to answer is not waited for (no back-off rather than a late answer): the
-    // request's budget is for the work, and Redis already bounds every other call.
-    const stored = await Promise.race([
-      this.failures.get(key).catch(() => null),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), CHECK_TIMEOUT_MS).unref()),
-    ]);
+    // A shared store slow to answer is not waited for (no back-off rather than a late answer):
+    // the request's budget is for the work, and Redis already bounds every other call. The
+    // memory store answers at once, so it needs no timer (one per request otherwise).
+    const lookup = this.failures.get(key).catch(() => null);
+    const stored = this.shared
+      ? await Promise.race([
+          lookup,
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), CHECK_TIMEOUT_MS).unref()),
+        ])
+      : await lookup;
     const count = Number(stored ?? 0);
     if (count < this.config.authFailureLimit) return;
     throw new BridgeError('credentials_backoff', undefined, {

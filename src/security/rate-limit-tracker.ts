@@ -12,9 +12,15 @@ import type { CredentialsPort } from '../connectors/ports';
  * is a random salt; with Redis it is created once in Redis (SET NX) so every replica counts the
  * same account under the same name.
  */
+/** Identities whose names are remembered; cleared when full (a few accounts make most requests). */
+const MAX_NAMES = 10_000;
+
 export class RateLimitTracker {
   private salt: Promise<Buffer> | null = null;
   private readonly localSalt = randomBytes(32);
+  /** Names of the identities seen lately, under the salt they were made with. */
+  private readonly names = new Map<string, string>();
+  private namedWith: Buffer | null = null;
 
   constructor(
     private readonly redis: Redis | null,
@@ -28,7 +34,22 @@ export class RateLimitTracker {
     if (!auth || typeof auth !== 'object' || Array.isArray(auth)) return `ip:${request.ip ?? ''}`;
     const key = await this.key();
     const identity = this.credentials?.identityOf(auth as Record<string, unknown>);
-    const named = identity !== undefined ? `identity:${identity}` : canonicalJson(auth);
+    if (identity === undefined) return this.name(key, canonicalJson(auth));
+    // An identity names no secret, so its name may be remembered (the canonical auth may not).
+    if (key !== this.namedWith) {
+      this.names.clear();
+      this.namedWith = key;
+    }
+    let name = this.names.get(identity);
+    if (name === undefined) {
+      if (this.names.size >= MAX_NAMES) this.names.clear();
+      name = this.name(key, `identity:${identity}`);
+      this.names.set(identity, name);
+    }
+    return name;
+  }
+
+  private name(key: Buffer, named: string): string {
     return `account:${createHmac('sha256', key).update(named).digest('base64url')}`;
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { expectFixedWindowCounting } from '../../test/support/throttler-storage-contract';
 import { RateLimitTracker } from './rate-limit-tracker';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -20,15 +21,7 @@ describe('RedisThrottlerStorage (real Redis)', () => {
   });
 
   it('counts hits in a window and blocks past the limit, with the time to wait', async () => {
-    const storage = new RedisThrottlerStorage(redis, prefix);
-    const hits = [];
-    for (let i = 0; i < 4; i++)
-      hits.push(await storage.increment('k', 60_000, 3, 30_000, 'default'));
-    expect(hits.map((h) => h.totalHits)).toEqual([1, 2, 3, 4]);
-    expect(hits.map((h) => h.isBlocked)).toEqual([false, false, false, true]);
-    expect(hits[3].timeToBlockExpire).toBe(30);
-    expect(hits[0].timeToExpire).toBeGreaterThan(0);
-    expect(hits[0].timeToExpire).toBeLessThanOrEqual(60);
+    await expectFixedWindowCounting(new RedisThrottlerStorage(redis, prefix));
   });
 
   it('counts concurrent hits exactly (one atomic script per hit)', async () => {
@@ -72,6 +65,32 @@ describe('RateLimitTracker', () => {
       await tracker.track({ body: { auth: { password: 'demo', username: 'demo@example.com' } } }),
     ).toBe(name);
     expect(await tracker.track({ body: { auth: { ...auth, password: 'other' } } })).not.toBe(name);
+  });
+
+  it('names an account by its identity, the same name on every request', async () => {
+    const identityOf = (auth: Record<string, unknown>) =>
+      typeof auth.username === 'string' ? auth.username.trim().toLowerCase() : undefined;
+    const tracker = new RateLimitTracker(null, 'unused', { identityOf });
+    const first = await tracker.track({
+      body: { auth: { username: 'Demo@example.com', password: 'a' } },
+    });
+    expect(first).toMatch(/^account:[A-Za-z0-9_-]{43}$/);
+    expect(first).not.toContain('demo');
+    // remembered or not, a new password or case is the same account; another user another one
+    for (let i = 0; i < 3; i++) {
+      expect(
+        await tracker.track({
+          body: { auth: { username: 'demo@example.com', password: `p${i}` } },
+        }),
+      ).toBe(first);
+    }
+    expect(await tracker.track({ body: { auth: { username: 'other@example.com' } } })).not.toBe(
+      first,
+    );
+    // without an identity, the canonical auth is named afresh each time (never remembered)
+    expect(await tracker.track({ body: { auth: { api_token: 't' } } })).toBe(
+      await tracker.track({ body: { auth: { api_token: 't' } } }),
+    );
   });
 
   it('falls back to the address when the body has no auth object', async () => {

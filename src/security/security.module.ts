@@ -7,6 +7,7 @@ import { AccountThrottlerGuard } from './account-throttler.guard';
 import { CredentialBackoffInterceptor } from './credential-backoff.interceptor';
 import { CredentialsPort } from '../connectors/ports';
 import { InboundGuard } from './inbound.guard';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RateLimitTracker } from './rate-limit-tracker';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -42,9 +43,9 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
               getTracker: (request: { ip?: string }) => `ip:${request.ip ?? ''}`,
             },
           ],
-          ...(redis && {
-            storage: new RedisThrottlerStorage(redis, `${config.redisKeyPrefix}rate-limit:`),
-          }),
+          storage: redis
+            ? new RedisThrottlerStorage(redis, `${config.redisKeyPrefix}rate-limit:`)
+            : new MemoryThrottlerStorage(),
           getTracker: (request: { body?: unknown; ip?: string }) => tracker.track(request),
           errorMessage:
             'Too many requests for this account: slow down and retry after the Retry-After header',

@@ -84,9 +84,19 @@ export function installRequestLogRoute(app: NestFastifyApplication): void {
     });
 }
 
+/** Log keys of the accounts seen lately; cleared when full (a few accounts serve most requests). */
+const logKeys = new Map<string, string>();
+const MAX_LOG_KEYS = 10_000;
+
 /** The account's key as logged: a hash, short enough to read, never the key or credentials. */
 export function accountLogKey(accountKey: string): string {
-  return digest(accountKey).slice(0, 16);
+  let key = logKeys.get(accountKey);
+  if (key === undefined) {
+    if (logKeys.size >= MAX_LOG_KEYS) logKeys.clear();
+    key = digest(accountKey).slice(0, 16);
+    logKeys.set(accountKey, key);
+  }
+  return key;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
+import { validityCheckOf } from './compiled-validation';
 import { BridgeError } from './contract/errors';
 
 /** "meta.offset must be a string or a number" for each broken field, never echoing values. */
@@ -25,6 +27,16 @@ class TalkdeskValidationPipe extends ValidationPipe {
       throw new BridgeError('body_not_object', 'The request body must be a JSON object');
     }
     return super.transform(value, metadata);
+  }
+
+  /** A valid body passes the DTO's compiled check; anything else gets class-validator's errors. */
+  protected override validate(
+    object: object,
+    validatorOptions?: ValidatorOptions,
+  ): Promise<ValidationError[]> | ValidationError[] {
+    const check = validityCheckOf(object.constructor);
+    if (check?.(object)) return [];
+    return super.validate(object, validatorOptions);
   }
 }
 

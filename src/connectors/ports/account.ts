@@ -8,6 +8,11 @@ export type AuthFields = Record<string, unknown>;
  */
 export interface AccountRef {
   readonly key: string;
+  /**
+   * The origin (`https://acme.zendesk.com`) of the external system the account's calls go to,
+   * when the adapter knows it: circuit breakers are kept per upstream and account.
+   */
+  readonly upstream?: string;
 }
 
 /** What every call into an adapter carries: its deadline, as an abort signal. */

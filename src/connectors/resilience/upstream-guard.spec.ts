@@ -7,7 +7,8 @@ import {
   UpstreamUnavailableError,
 } from '../ports/errors';
 import type { UpstreamOutcome } from '../ports/upstream-observer';
-import { UpstreamGuard, UpstreamGuardOptions } from './upstream-guard';
+import type { AccountRef } from '../ports';
+import { breakerKeyOf, UpstreamGuard, UpstreamGuardOptions } from './upstream-guard';
 
 const guard = (options: Partial<UpstreamGuardOptions> = {}) =>
   new UpstreamGuard({
@@ -210,6 +211,42 @@ describe('UpstreamGuard', () => {
       expect(g.state).toBe('open');
       await expect(guarded.list({ key: 'b' }, { signal: budget().signal })).resolves.toBe('ok b');
       expect(port.list).toHaveBeenCalledTimes(3);
+    });
+
+    it('keys breakers by upstream and account: one failing upstream of an account pauses only it', async () => {
+      const g = guard({ retries: 0, breakerThreshold: 2, breakerCooldownMs: 60_000 });
+      const down = 'https://login.example.com';
+      const port = {
+        list: jest.fn(async (account: AccountRef, _options: { signal: AbortSignal }) => {
+          if (account.upstream === down) throw new UpstreamError('login server down');
+          return `ok ${account.key} at ${account.upstream}`;
+        }),
+      };
+      const guarded = g.protect(port, 'contacts');
+      const call = (account: AccountRef) => guarded.list(account, { signal: budget().signal });
+      const a = { key: 'a', upstream: down };
+      for (let i = 0; i < 2; i++) await expect(call(a)).rejects.toThrow('login server down');
+      await expect(call(a)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+      // The same account at its other upstream, and another account at another upstream.
+      await expect(call({ key: 'a', upstream: 'https://acme.example.com' })).resolves.toBe(
+        'ok a at https://acme.example.com',
+      );
+      await expect(call({ key: 'b', upstream: 'https://b.example.com' })).resolves.toBe(
+        'ok b at https://b.example.com',
+      );
+      expect(port.list).toHaveBeenCalledTimes(4);
+    });
+
+    it('breaker keys name the upstream and a hash of the account key, never the key', () => {
+      const key = breakerKeyOf([{ key: 'rest:zendesk:secret-ish' }, { signal: budget().signal }]);
+      expect(key).toMatch(/^ [0-9a-f]{32}$/);
+      expect(breakerKeyOf([{ key: 'k', upstream: 'https://x.example' }])).toMatch(
+        /^https:\/\/x\.example [0-9a-f]{32}$/,
+      );
+      expect(breakerKeyOf([{ key: 'k', upstream: 'https://x.example' }])).not.toBe(
+        breakerKeyOf([{ key: 'k', upstream: 'https://y.example' }]),
+      );
+      expect(breakerKeyOf(['text', 3])).toBeUndefined();
     });
 
     it('does not count the caller’s own errors as upstream failures', async () => {

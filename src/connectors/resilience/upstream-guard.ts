@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import {
@@ -70,7 +71,7 @@ const RETRY_RESERVE_MS = 50;
  */
 const EXTRA_RATE_LIMIT_RETRIES = 8;
 
-/** Accounts whose breakers are kept (the least recently used are forgotten). */
+/** Breakers of upstreams and accounts kept (the least recently used are forgotten). */
 const MAX_ACCOUNT_BREAKERS = 10_000;
 
 /** A 429 (or a rate limit the manifest names): the upstream is fine, it asks to slow down. */
@@ -82,11 +83,18 @@ interface Breaker {
   openedAt: number;
 }
 
-/** The account a port call is for: its first argument that is an AccountRef. */
-function accountKeyOf(args: unknown[]): string | undefined {
+/**
+ * The breaker key of a port call: the upstream origin and a hash of the account of its first
+ * argument that is an AccountRef (an account reached at two origins has two breakers, and two
+ * accounts on one origin too).
+ */
+export function breakerKeyOf(args: unknown[]): string | undefined {
   for (const arg of args) {
-    const key = (arg as { key?: unknown } | null)?.key;
-    if (typeof arg === 'object' && arg !== null && typeof key === 'string') return key;
+    if (typeof arg !== 'object' || arg === null) continue;
+    const { key, upstream } = arg as { key?: unknown; upstream?: unknown };
+    if (typeof key !== 'string') continue;
+    const account = createHash('sha256').update(key).digest('hex').slice(0, 32);
+    return `${typeof upstream === 'string' ? upstream : ''} ${account}`;
   }
   return undefined;
 }
@@ -113,7 +121,8 @@ function stateOf(policy: CircuitBreakerPolicy | undefined): BreakerState {
  *   not say how long (a 429 without Retry-After) is asked again, more slowly each time, for as
  *   long as the budget allows,
  * - counts upstream failures (UpstreamError, timeouts included; never rate limits) in a circuit
- *   breaker per account (the call's AccountRef; one shared breaker for calls without one): after
+ *   breaker per upstream and account (the origin the call's AccountRef names and a hash of its
+ *   key; one shared breaker for calls without one): after
  *   `breakerThreshold` consecutive failures it refuses that account's calls at once with
  *   UpstreamUnavailableError (503 + Retry-After) for `breakerCooldownMs`, then lets one trial
  *   call through (half-open), which closes it again or re-opens it.
@@ -298,7 +307,7 @@ export class UpstreamGuard {
             `${name}.${property}`,
             () => method.apply(target, args),
             options as CallOptions,
-            accountKeyOf(args),
+            breakerKeyOf(args),
           );
         };
       },

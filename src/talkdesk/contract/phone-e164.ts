@@ -23,7 +23,9 @@ import minMetadata from 'libphonenumber-js/min/metadata';
  *   +212, +262, +358, +590), the search cannot change the answer and is skipped: libphonenumber
  *   runs on a copy of its metadata in which those calling codes name only their main country;
  * - North American numbers written with digits and punctuation alone, the common case, are read
- *   directly (northAmerican below says why the answer is libphonenumber's);
+ *   directly (northAmerican below says why the answer is libphonenumber's), and so are
+ *   international ones of a calling code a single country has (international below);
+ * - so are both when an extension follows (`ext. 12`: see direct below);
  * - everything else goes through libphonenumber with its search: for the NANP, a 7-digit local
  *   number is possible only in Canada, and `1` + 7 digits loses its national prefix only there.
  *
@@ -58,16 +60,13 @@ function e164(raw: string, options: { defaultCountry: CountryCode }): string | n
 }
 
 /**
- * The North American numbers written with nothing but digits, spaces, dots, dashes, parentheses
- * and a leading `+`: `(212) 555-0134`, `212.555.0134`, `1-212-555-0134`, `+1 212 555 0134`. For
- * them libphonenumber's steps come to this: no extension (every extension form needs a letter,
- * `#`, `,` or `;`), no IDD prefix (011 starts with 0), the calling code 1 read from the `+` or, in
- * a NANP default region, taken from the region (an eleventh leading digit 1 is the calling code
- * again: eleven digits are too long for every NANP country), a national number of ten digits not
- * starting with 0 or 1 (so no national prefix to strip), which every NANP country holds possible.
- * Anything else (letters, other characters, other lengths) goes through libphonenumber.
+ * A number written with nothing but digits, spaces, dots, dashes, parentheses and a leading `+`
+ * (`(212) 555-0134`, `+351 21 123 4567`): its digits, after a `+` when one leads. Undefined for
+ * anything else. For such text libphonenumber reads the digits alone: it has no extension (every
+ * extension form needs a letter, `#`, `,` or `;`) and no RFC 3966 parts, it is viable once it
+ * has three digits, and only a leading `+` counts.
  */
-function northAmerican(raw: string, nanpRegion: boolean): string | undefined {
+function plainDigits(raw: string): string | undefined {
   const length = raw.length;
   if (length > 40) return undefined;
   let digits = '';
@@ -89,11 +88,122 @@ function northAmerican(raw: string, nanpRegion: boolean): string | undefined {
       return undefined;
     }
   }
+  return plus ? `+${digits}` : digits;
+}
+
+/**
+ * The North American plain numbers (plainDigits): `(212) 555-0134`, `212.555.0134`,
+ * `1-212-555-0134`, `+1 212 555 0134`. For them libphonenumber's steps come to this: no IDD
+ * prefix (011 starts with 0), the calling code 1 read from the `+` or, in a NANP default region,
+ * taken from the region (an eleventh leading digit 1 is the calling code again: eleven digits are
+ * too long for every NANP country), a national number of ten digits not starting with 0 or 1 (so
+ * no national prefix to strip), which every NANP country holds possible. Other lengths go through
+ * libphonenumber.
+ */
+function northAmerican(text: string, nanpRegion: boolean): string | undefined {
+  const plus = text.charCodeAt(0) === 43;
+  const digits = plus ? text.slice(1) : text;
   const eleven = digits.length === 11 && digits.charCodeAt(0) === 49 && digits.charCodeAt(1) >= 50;
-  if (plus) return eleven ? `+${digits}` : undefined;
+  if (plus) return eleven ? text : undefined;
   if (!nanpRegion) return undefined;
   if (eleven) return `+${digits}`;
   return digits.length === 10 && digits.charCodeAt(0) >= 50 ? `+1${digits}` : undefined;
+}
+
+/** What libphonenumber knows of a calling code a single country has (in SEARCH_SKIPPED). */
+interface SingleCountryPlan {
+  /** libphonenumber's national prefix for parsing, as the pattern it matches it with. */
+  prefix?: RegExp;
+  possibleLengths: readonly number[];
+}
+
+/** The library's own accessors, which its typings leave out. */
+interface PlanLookup {
+  hasCallingCode(code: string): boolean;
+  selectNumberingPlan(country: string): void;
+  numberingPlan?: {
+    possibleLengths(): number[] | undefined;
+    nationalPrefixForParsing(): string | undefined;
+  };
+}
+
+/**
+ * Every calling code libphonenumber knows (it tries the first one, two, then three digits after
+ * the `+`), with its plan when a single country has it, else null (a shared or non-geographic
+ * code: the library searches, or has no country).
+ */
+const CALLING_CODES: ReadonlyMap<string, SingleCountryPlan | null> = (() => {
+  const lookup = new Metadata(SEARCH_SKIPPED) as unknown as PlanLookup;
+  const codes = new Map<string, SingleCountryPlan | null>();
+  for (let code = 1; code < 1000; code++) {
+    const text = String(code);
+    if (!lookup.hasCallingCode(text)) continue;
+    const countries = SEARCH_SKIPPED.country_calling_codes[text] ?? [];
+    if (countries.length !== 1 || (countries[0] as string) === '001') {
+      codes.set(text, null);
+      continue;
+    }
+    lookup.selectNumberingPlan(countries[0]);
+    const possibleLengths = lookup.numberingPlan?.possibleLengths();
+    const prefix = lookup.numberingPlan?.nationalPrefixForParsing();
+    codes.set(
+      text,
+      possibleLengths
+        ? { possibleLengths, ...(prefix && { prefix: new RegExp(`^(?:${prefix})`) }) }
+        : null,
+    );
+  }
+  return codes;
+})();
+
+/** libphonenumber's test of a national number's length (checkNumberLength: IS_POSSIBLE). */
+function possibleLength(lengths: readonly number[], length: number): boolean {
+  if (lengths[0] === length) return true;
+  if (lengths[0] > length || lengths[lengths.length - 1] < length) return false;
+  return lengths.indexOf(length, 1) >= 0;
+}
+
+/**
+ * A plain international number (`+` and digits) of a calling code a single country has, whose
+ * national number does not begin with that country's national prefix: libphonenumber takes the
+ * shortest calling code it knows, selects its country, strips nothing, and answers `+` and the
+ * digits when the national number (2 to 17 digits) is of a possible length, else nothing.
+ * Undefined when libphonenumber has more to do (a prefix to consider, a shared calling code).
+ */
+function international(text: string): string | null | undefined {
+  for (let length = 1; length <= 3 && length < text.length; length++) {
+    const plan = CALLING_CODES.get(text.slice(1, length + 1));
+    if (plan === undefined) continue;
+    if (plan === null) return undefined;
+    const national = text.slice(length + 1);
+    if (national.length < 2 || national.length > 17 || plan.prefix?.test(national)) {
+      return undefined;
+    }
+    return possibleLength(plan.possibleLengths, national.length) ? text : null;
+  }
+  return undefined;
+}
+
+/** Text after a plain number that libphonenumber reads as its extension: `ext. 12`, `ext 7`. */
+const EXTENSION = /^ext\.? *[0-9]{1,20}$/;
+
+/**
+ * The answer for the common forms without libphonenumber, or undefined. A plain number
+ * followed by `ext`, an optional dot, spaces and 1 to 20 digits has that extension split off by
+ * libphonenumber (the earliest place its extension pattern matches to the end is the space
+ * before `ext`), and the number before it read on its own: the same answer as without it.
+ */
+function direct(raw: string, nanpRegion: boolean): string | null | undefined {
+  let text = plainDigits(raw);
+  if (text === undefined) {
+    const at = raw.lastIndexOf('ext');
+    if (at < 0 || raw.length > 80 || !EXTENSION.test(raw.slice(at))) return undefined;
+    text = plainDigits(raw.slice(0, at));
+    if (text === undefined) return undefined;
+  }
+  const answer = northAmerican(text, nanpRegion);
+  if (answer !== undefined || text.charCodeAt(0) !== 43) return answer;
+  return international(text);
 }
 
 /**
@@ -133,16 +243,16 @@ function regionOf(defaultRegion: string): Region {
 export function e164Of(raw: string, defaultRegion: string): string | null {
   const { options, memo, nanp } = regionOf(defaultRegion);
   // Not kept in the memo: computing it costs less than remembering it.
-  const direct = northAmerican(raw, nanp);
-  if (direct !== undefined) return direct;
+  const answer = direct(raw, nanp);
+  if (answer !== undefined) return answer;
   const known = memo.get(raw);
   if (known !== undefined) return known;
-  const answer = e164(raw, options);
+  const parsed = e164(raw, options);
   if (memoSize >= MEMO_LIMIT) {
     for (const other of memos.values()) other.clear();
     memoSize = 0;
   }
-  memo.set(raw, answer);
+  memo.set(raw, parsed);
   memoSize++;
-  return answer;
+  return parsed;
 }

@@ -7,6 +7,12 @@ import { contactPhone, phoneLookupKey, toE164 } from './phone';
  * What libphonenumber itself answers: the E.164 form of a possible number, else nothing. The
  * bridge's toE164 must answer exactly this, however it gets there.
  */
+const digits = (rng: () => number, count: number): string => {
+  let out = '';
+  for (let i = 0; i < count; i++) out += String(Math.floor(rng() * 10));
+  return out;
+};
+
 function libphonenumber(raw: string, region: string): string | null {
   const parsed = parsePhoneNumberFromString(raw, { defaultCountry: region as CountryCode });
   return parsed?.isPossible() ? parsed.number : null;
@@ -179,6 +185,76 @@ describe('phone corpus', () => {
       let raw = rng() < 0.3 ? '+1' : rng() < 0.3 ? '1' : '';
       while (raw.length < length) raw += alphabet[Math.floor(rng() * alphabet.length)];
       const region = ['US', 'CA', 'PR', 'GB', 'XX'][i % 5];
+      const got = toE164(raw, region);
+      const want = libphonenumber(raw, region);
+      if (got !== want && differences.length < 20) {
+        differences.push(`${region} ${JSON.stringify(raw)}: ${got} ≠ ${want}`);
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it('answers what libphonenumber answers for international numbers of every calling code', () => {
+    // Every code of one to three digits (known or not), national numbers of 0 to 19 digits, with
+    // and without a leading 0 (a national prefix in many countries), written plain or grouped.
+    const rng = seededRandom(1203);
+    const differences: string[] = [];
+    let normalized = 0;
+    let count = 0;
+    for (let code = 0; code < 1000; code++) {
+      for (let length = 0; length < 20; length++) {
+        const national = (rng() < 0.3 ? '0' : '') + digits(rng, length);
+        const spaced = national.replace(/(\d{3})(?=\d)/g, '$1 ');
+        const forms = [`+${code}${national}`, `+${code} ${spaced}`, ` +${code} (${national})`];
+        for (const raw of forms) {
+          const region = ['US', 'GB', 'PT'][count++ % 3];
+          const got = toE164(raw, region);
+          const want = libphonenumber(raw, region);
+          if (want !== null) normalized++;
+          if (got !== want && differences.length < 20) {
+            differences.push(`${region} ${JSON.stringify(raw)}: ${got} ≠ ${want}`);
+          }
+        }
+      }
+    }
+    expect(differences).toEqual([]);
+    expect(normalized).toBeGreaterThan(1_000);
+  });
+
+  it('answers what libphonenumber answers for numbers followed by extensions', () => {
+    const rng = seededRandom(1204);
+    const tails = [
+      ' ext. 12',
+      ' ext 7',
+      'ext.3',
+      ' ext.  45',
+      ' ext. 12345678901234567890',
+      ' ext. 123456789012345678901',
+      ' Ext. 5',
+      ' EXT 5',
+      ' ext. 5 ',
+      ' extn 5',
+      ' extension 5',
+      ' ext. 12#',
+      ' ext',
+      ' ext.',
+      '-ext. 5',
+      ',ext 5',
+      ' , ext 5',
+      ' ext. 1-2',
+      ' ext ext 5',
+      ' next 5',
+    ];
+    const differences: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const number =
+        i % 3 === 0
+          ? samplePhone(rng)
+          : i % 3 === 1
+            ? `(${digits(rng, 3)}) ${digits(rng, 3)}-${digits(rng, 4)}`
+            : `+${1 + Math.floor(rng() * 999)} ${digits(rng, 2 + Math.floor(rng() * 12))}`;
+      const raw = number + tails[i % tails.length];
+      const region = ['US', 'CA', 'GB', 'DE'][i % 4];
       const got = toE164(raw, region);
       const want = libphonenumber(raw, region);
       if (got !== want && differences.length < 20) {

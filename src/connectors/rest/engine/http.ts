@@ -21,6 +21,8 @@ export interface UpstreamAnswer {
   /** Parsed JSON; the text when the answer is not JSON; null when empty. */
   body: unknown;
   ms: number;
+  /** Size of the body as received. */
+  bytes?: number;
 }
 
 export function headerText(value: string | string[] | undefined): string | undefined {
@@ -42,6 +44,7 @@ export async function send(
   let status: number;
   let headers: UpstreamAnswer['headers'];
   let text: string;
+  let size = 0;
   try {
     const res = await request(req.url, {
       method: req.method,
@@ -53,7 +56,6 @@ export async function send(
     status = res.statusCode;
     headers = res.headers;
     const chunks: Buffer[] = [];
-    let size = 0;
     for await (const chunk of res.body) {
       size += (chunk as Buffer).length;
       if (size > maxBytes) {
@@ -77,17 +79,17 @@ export async function send(
   const ms = performance.now() - started;
   const type = headerText(headers['content-type']) ?? '';
   const trimmed = text.trim();
-  if (trimmed === '') return { status, headers, body: null, ms };
+  if (trimmed === '') return { status, headers, body: null, ms, bytes: size };
   const looksJson = /json/i.test(type) || /^[[{]/.test(trimmed);
-  if (!looksJson) return { status, headers, body: text, ms };
+  if (!looksJson) return { status, headers, body: text, ms, bytes: size };
   try {
-    return { status, headers, body: JSON.parse(trimmed) as unknown, ms };
+    return { status, headers, body: JSON.parse(trimmed) as unknown, ms, bytes: size };
   } catch {
     if (status >= 200 && status < 300 && /json/i.test(type)) {
       throw new UpstreamError(
         `The external system answered the ${req.label} request with a body that is not valid JSON`,
       );
     }
-    return { status, headers, body: text, ms };
+    return { status, headers, body: text, ms, bytes: size };
   }
 }

@@ -1,5 +1,6 @@
 import { CompiledBody, CompiledRequest } from '../manifest/compiled';
 import { Template } from '../manifest/template';
+import { EXPRESSION_ESCAPES } from '../manifest/expression-escapes';
 import { Scope } from './mapper';
 
 /** A request's parts before credentials: URL, headers, body value. */
@@ -94,8 +95,9 @@ export async function buildRequest(
     if (!missing) headers[name.toLowerCase()] = text;
   }
   let body: unknown;
-  if (request.bodyExpression) body = await request.bodyExpression.evaluate(scope);
-  else if (request.body) body = bodyValue(request.body, scope);
+  if (request.bodyExpression) {
+    body = await request.bodyExpression.evaluate(scope, EXPRESSION_ESCAPES);
+  } else if (request.body) body = bodyValue(request.body, scope);
   const bodyExtras = Object.entries(extra.body).filter(([, v]) => v !== undefined && v !== null);
   if (bodyExtras.length > 0) {
     if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {

@@ -14,6 +14,8 @@ export class RestAccount implements AccountRef {
     /** Hash of the credentials: the session cache's key. */
     readonly credentialsKey: string,
     readonly secrets: Secrets,
+    /** The origin of the account's base URL (undefined while a stored field it needs is missing). */
+    readonly upstream?: string,
   ) {}
 
   /** Never serialized or inspected with its credentials. */
@@ -97,5 +99,11 @@ export function accountFor(
       .filter(([k]) => !open.has(k))
       .map(([, v]) => v),
   );
-  return new RestAccount(key, { ...auth }, credentialsKey, secrets);
+  return new RestAccount(
+    key,
+    { ...auth },
+    credentialsKey,
+    secrets,
+    base ? new URL(base).origin : undefined,
+  );
 }

@@ -11,13 +11,17 @@ import { verdictOf } from './error-classifier';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { Pacer } from './pacer';
-import { nextState, PageState, pagingParams } from './paginators';
+import { nextState, PageState, pagingParams, stateKey } from './paginators';
+import { PageCarry } from './page-carry';
 import { BaseOriginError } from './base-origin';
 import { countOf } from './paginators/paginator-strategy';
 import { filterRecords } from './records/record-filter';
 import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
 import { SessionStore } from './session-store';
+
+const carryKey = (state: PageState, scope?: string) =>
+  scope === undefined ? stateKey(state) : `${scope} ${stateKey(state)}`;
 
 /** Time kept to map and answer a batch after its last page. */
 const ANSWER_RESERVE_MS = 200;
@@ -79,6 +83,10 @@ export interface Page {
   status: number;
   /** The upstream said there is no such contact (an `errors.rules` action). */
   notFound?: boolean;
+  /** Size of the answer it was read from (what keeping it for the next batch costs). */
+  bytes: number;
+  /** Kept from an earlier batch of the run (page-carry.ts): no request was sent for it. */
+  carried?: boolean;
 }
 
 /**
@@ -90,6 +98,8 @@ export class RestClient {
   readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   readonly sessions = new SessionStore();
+  /** Pages read but not handed out whole, for the batch that continues the run. */
+  readonly carry = new PageCarry<Page>();
   readonly logger: NonNullable<RestConnectorOptions['logger']>;
   private readonly auth: AuthStrategy;
   private readonly pacer?: Pacer;
@@ -121,6 +131,7 @@ export class RestClient {
 
   async close(): Promise<void> {
     this.sessions.clear();
+    this.carry.clear();
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
@@ -260,9 +271,23 @@ export class RestClient {
     state: PageState,
     signal: AbortSignal,
     label: string,
-    options: { bounds?: ExtraParams; accept?: ReadonlySet<number>; acceptNotFound?: boolean } = {},
+    options: {
+      bounds?: ExtraParams;
+      accept?: ReadonlySet<number>;
+      acceptNotFound?: boolean;
+      /** The id of the pages an earlier batch of the run kept (PageCarry), from next_offset. */
+      carried?: unknown;
+      /** Which list of the run the page belongs to, when it has several (date-range slices). */
+      carryScope?: string;
+    } = {},
   ): Promise<Page> {
     const origin = this.baseUrl(account).origin;
+    const carried = this.carry.take(
+      account.key,
+      options.carried,
+      carryKey(state, options.carryScope),
+    );
+    if (carried) return { ...carried, carried: true };
     // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
     // account's credentials only on the account's own host, whatever the token says.
     if (state.k === 'url' && new URL(state.url).origin !== origin) {
@@ -281,11 +306,12 @@ export class RestClient {
       accept: options.accept,
       acceptNotFound: options.acceptNotFound,
     });
+    const bytes = answer.bytes ?? 0;
     if (answer.notFound) {
-      return { records: [], filtered: 0, next: null, status: answer.status, notFound: true };
+      return { records: [], filtered: 0, next: null, status: answer.status, notFound: true, bytes };
     }
     if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
-      return { records: [], filtered: 0, next: null, status: answer.status };
+      return { records: [], filtered: 0, next: null, status: answer.status, bytes };
     }
     const selected = stream.selector.get(answer.body);
     let records: unknown[];
@@ -316,8 +342,28 @@ export class RestClient {
       filtered: kept.filtered,
       next,
       status: answer.status,
+      bytes,
       ...(total !== undefined && { total }),
     };
+  }
+
+  /**
+   * Keeps the pages a batch read but did not hand out whole, for the batch that continues the
+   * run; the id to carry in next_offset, or undefined (nothing kept). `replaces` is the id the
+   * batch started from.
+   */
+  keepPages(
+    account: RestAccount,
+    pages: { state: PageState; page: Page; scope?: string }[],
+    replaces?: unknown,
+  ): string | undefined {
+    const bytes = pages.reduce((n, p) => n + p.page.bytes, 0);
+    return this.carry.keep(
+      account.key,
+      pages.map((p) => [carryKey(p.state, p.scope), { ...p.page, carried: undefined }]),
+      bytes,
+      typeof replaces === 'string' ? replaces : undefined,
+    );
   }
 
   /**

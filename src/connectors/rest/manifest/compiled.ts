@@ -252,6 +252,7 @@ export interface CompiledEnrichment {
 /** Date-range slices (engine/capabilities/contacts-slices.ts). */
 export interface CompiledSlice {
   stepMs: number;
+  /** Widest range read as one slice (Infinity: none). */
   maxStepMs: number;
   maxRecords: number;
   /** Where a full sync starts (epoch ms). */

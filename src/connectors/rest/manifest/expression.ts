@@ -86,6 +86,11 @@ export class Expression {
     this.direct = compileExpression(this.compiled.ast());
   }
 
+  /** The parsed expression (JSONata's syntax tree), for the loader's checks. */
+  ast(): unknown {
+    return this.compiled.ast();
+  }
+
   /**
    * The value of the expression at once, when its compiled form can answer for this input;
    * DEFERRED when JSONata must evaluate it (then `evaluate` gives the value).

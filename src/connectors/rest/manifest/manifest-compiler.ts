@@ -329,7 +329,7 @@ export class ManifestCompiler extends PartsCompiler {
   private slice(spec: NonNullable<IncrementalSpec['slice']>, format: string): CompiledSlice {
     const where = 'contacts.incremental.slice';
     const stepMs = spec.step_seconds * 1000;
-    const maxStepMs = (spec.max_step_seconds ?? defaultOf(SliceSchema, 'max_step_seconds')) * 1000;
+    const maxStepMs = spec.max_step_seconds === undefined ? Infinity : spec.max_step_seconds * 1000;
     if (stepMs % granularityMs(format) !== 0) {
       this.fail(`${where}.step_seconds`, `must be a multiple of what "${format}" can say`);
     }

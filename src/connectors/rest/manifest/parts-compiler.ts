@@ -9,6 +9,7 @@ import {
   CompiledValue,
 } from './compiled';
 import { Expression, ExpressionError } from './expression';
+import { EXPRESSION_ESCAPE_NAMES, unescapedJoins } from './expression-escapes';
 import { LimitsSchema } from './manifest.schema';
 import {
   ActionSpec,
@@ -216,7 +217,11 @@ export class PartsCompiler {
       ]),
       ...(spec.body !== undefined && { body: this.body(`${where}.body`, spec.body, roots) }),
       ...(spec.body_expression !== undefined && {
-        bodyExpression: this.expression(`${where}.body_expression`, spec.body_expression),
+        bodyExpression: this.bodyExpression(
+          `${where}.body_expression`,
+          spec.body_expression,
+          roots,
+        ),
       }),
       bodyFormat: spec.body_format ?? defaultOf(RequestSchema, 'body_format'),
       idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(method),
@@ -224,6 +229,24 @@ export class PartsCompiler {
         pacing: { requests: spec.pacing.requests, intervalMs: spec.pacing.interval_ms },
       }),
     };
+  }
+
+  /**
+   * A request body built by JSONata: as with templates, a value from a Talkdesk request joined
+   * into text (`"Email = '" & data.email & "'"`) must go through an escaping function first
+   * (`$soql(data.email)`); a whole value needs none.
+   */
+  private bodyExpression(where: string, source: string, roots: readonly string[]) {
+    const expression = this.expression(where, source);
+    if (!expression) return undefined;
+    const fromRequest = new Set(roots.filter((r) => REQUEST_ROOTS.has(r)));
+    for (const place of unescapedJoins(expression.ast(), fromRequest)) {
+      this.fail(
+        where,
+        `${place}: pass it through the escaping function of the language it lands in (${EXPRESSION_ESCAPE_NAMES.map((n) => `$${n}`).join(', ')}), or make it a whole value`,
+      );
+    }
+    return expression;
   }
 
   private body(where: string, value: unknown, roots: readonly string[]): CompiledBody {

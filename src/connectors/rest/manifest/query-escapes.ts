@@ -73,3 +73,14 @@ export function zendeskPhrase(text: string): string {
 export function hubspotQuery(text: string): string {
   return text.replace(/[*"]/g, ' ').trim();
 }
+
+/** Each escape by the name templates (`| soql`) and body expressions (`$soql(...)`) call it. */
+export const QUERY_ESCAPES: Readonly<Record<string, (text: string) => string>> = {
+  soql: soqlString,
+  soql_like: soqlLike,
+  sosl: soslPhrase,
+  odata: odataString,
+  lucene: luceneTerm,
+  zendesk_search: zendeskPhrase,
+  hubspot_search: hubspotQuery,
+};

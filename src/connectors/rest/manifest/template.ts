@@ -1,14 +1,6 @@
 import { GUID_FILTER, guidValue } from './guid-filter';
 import { JsonPath, PathError } from './paths';
-import {
-  hubspotQuery,
-  luceneTerm,
-  odataString,
-  soqlLike,
-  soqlString,
-  soslPhrase,
-  zendeskPhrase,
-} from './query-escapes';
+import { QUERY_ESCAPES } from './query-escapes';
 
 /**
  * The manifest's logic-less templates: text with `{{ root.path | filter }}` placeholders, e.g.
@@ -165,22 +157,8 @@ function applyFilter(value: unknown, filter: Filter): unknown {
       return JSON.stringify(value);
     case 'digits':
       return text.replace(/\D/g, '');
-    case 'soql':
-      return soqlString(text);
-    case 'soql_like':
-      return soqlLike(text);
-    case 'sosl':
-      return soslPhrase(text);
-    case 'odata':
-      return odataString(text);
-    case 'lucene':
-      return luceneTerm(text);
-    case 'zendesk_search':
-      return zendeskPhrase(text);
-    case 'hubspot_search':
-      return hubspotQuery(text);
     default:
-      return value;
+      return Object.hasOwn(QUERY_ESCAPES, filter.name) ? QUERY_ESCAPES[filter.name](text) : value;
   }
 }
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { ContactBatch, ContactQuery, ContactRecord } from '../../ports';
 import { InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { ExpressionError, textOf, ValueCompileContext } from '../../manifest-common';
@@ -7,6 +7,7 @@ import type { SqlIdColumn } from '../manifest/sql-manifest.schema';
 import { Reader, RowShape } from './row-shape';
 import type { Row, SqlClient } from './sql-client';
 import { RowSource, selectFrom } from './source-query';
+import { Slot, StatementTemplate, statementTemplate } from './statement-template';
 import { TimeColumn, timeColumn } from './time-column';
 
 type Contacts = LoadedSqlManifest['contacts'];
@@ -109,6 +110,26 @@ function customFieldsFrom(value: unknown, out: { key: string; value: unknown }[]
 
 const NO_VALUES: unknown[] = [];
 
+/** The values of a page's keyset query, bound in this order. */
+const SLOT = {
+  tenant: new Slot('tenant'),
+  until: new Slot("the run's upper bound"),
+  since: new Slot("the run's lower bound"),
+  from: new Slot("the position's update time"),
+  next: new Slot("the update time after the position's"),
+  afterId: new Slot("the position's id"),
+  limit: new Slot('limit'),
+};
+const PAGE_SLOTS = [
+  SLOT.tenant,
+  SLOT.until,
+  SLOT.since,
+  SLOT.from,
+  SLOT.next,
+  SLOT.afterId,
+  SLOT.limit,
+];
+
 /** Whether a list is custom fields already (a JSON column's `[{key, value}]`). */
 function isCustomFields(list: unknown): list is { key: string; value: unknown }[] {
   if (!Array.isArray(list)) return false;
@@ -151,6 +172,8 @@ export class ContactsReader {
   private readonly customReaders: Reader[];
   private readonly customFrom?: Reader;
   private readonly async: boolean;
+  /** The page query of each shape, compiled once: see pageQuery. */
+  private readonly pageTemplates: StatementTemplate[] = [];
 
   constructor(
     private readonly client: SqlClient,
@@ -195,10 +218,36 @@ export class ContactsReader {
     return value;
   }
 
-  /** The keyset query of one page (one row more than the limit, to tell whether more follow). */
-  pageQuery(tenant: unknown, query: ContactQuery) {
+  /**
+   * The keyset query of one page (one row more than the limit, to tell whether more follow):
+   * compiled once for each shape (with or without a lower bound, with or without a position),
+   * then bound to each page's values.
+   */
+  pageQuery(tenant: unknown, query: ContactQuery): CompiledQuery {
+    if (this.spec.tenant_column && (tenant === null || tenant === undefined)) {
+      throw new Error('a source with a tenant column is read without a tenant');
+    }
     const t = this.time;
-    const col = sql.ref(t.column);
+    const { after, changedSince } = query;
+    const shape = (changedSince === undefined ? 0 : 1) | (after ? 2 : 0);
+    const template = (this.pageTemplates[shape] ??= statementTemplate(
+      this.compilePageQuery(changedSince !== undefined, after !== undefined),
+      PAGE_SLOTS,
+    ));
+    return template([
+      tenant,
+      t.atOrBefore(query.changedUntil),
+      changedSince === undefined ? undefined : t.atOrAfter(changedSince),
+      after && t.atOrAfter(after.updatedAt),
+      after && t.atOrAfter(after.updatedAt + t.precisionMs),
+      after && this.idValue(after.id),
+      query.limit + 1,
+    ]);
+  }
+
+  /** The keyset query of a page shape, its values left as slots (PAGE_SLOTS). */
+  private compilePageQuery(since: boolean, after: boolean): CompiledQuery {
+    const col = sql.ref(this.time.column);
     const textIds = this.spec.id.type === 'text' && this.client.dialect === 'postgres';
     // Text ids sort as the contacts port compares them (code units), whatever the collation.
     const id = textIds
@@ -208,30 +257,21 @@ export class ContactsReader {
       this.client,
       this.spec,
       this.shape.columns,
-      tenant,
+      SLOT.tenant,
       this.spec.index,
-    ).where(col, '<=', t.atOrBefore(query.changedUntil));
-    if (query.changedSince !== undefined) {
-      select = select.where(col, '>=', t.atOrAfter(query.changedSince));
-    }
-    if (query.after) {
-      const after = query.after;
-      const afterId = this.idValue(after.id);
+    ).where(col, '<=', SLOT.until);
+    if (since) select = select.where(col, '>=', SLOT.since);
+    if (after) {
       // (time, id) > (after.time, after.id) at the column's precision, written as ranges of the
       // time column so that every dialect reads it from the (tenant, time, id) index.
       select = select
-        .where(col, '>=', t.atOrAfter(after.updatedAt))
-        .where((eb) =>
-          eb.or([
-            eb(col, '>=', t.atOrAfter(after.updatedAt + t.precisionMs)),
-            eb(id, '>', afterId),
-          ]),
-        );
+        .where(col, '>=', SLOT.from)
+        .where((eb) => eb.or([eb(col, '>=', SLOT.next), eb(id, '>', SLOT.afterId)]));
     }
     return select
       .orderBy(col)
       .orderBy(id)
-      .limit(query.limit + 1)
+      .limit(SLOT.limit as unknown as number)
       .compile();
   }
 

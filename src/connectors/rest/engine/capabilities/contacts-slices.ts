@@ -1,39 +1,81 @@
 import { ContactBatch, ContactQuery } from '../../../ports';
 import { UpstreamError } from '../../../ports/errors';
-import { CompiledSlice } from '../../manifest/compiled';
 import { formatDate } from '../../manifest/dates';
 import { Scope, toContact, toContactKey } from '../mapper';
 import { initialState, PageState, stateKey } from '../paginators';
 import { RestAccount } from '../rest-account';
-import { RestClient } from '../rest-client';
+import { Page, RestClient } from '../rest-client';
 import { checkedResume, positionCompare, REPEATED_PAGE } from '../resume';
 import { ContactsStream } from './contacts-incremental';
 
 /**
  * Date-range slices (`contacts.incremental.slice`), for an upstream that filters by update time
- * but does not sort by it (Freshdesk): the run's window is cut into slices of a declared step;
- * each slice is read whole (every page, its bounds in `{{ since }}` / `{{ until }}` or
- * `param` / `until_param`), bounded in size, and its records sorted by (update time, id), so the
- * bridge gets the order an incremental sync needs. A slice holding more than its bound is a
- * coded error (`upstream_slice_too_large`), never a silent cut. An empty slice doubles the step
- * of the next one (up to `max_step_seconds`), so a full sync crosses years without records in
- * a few requests; a slice with records brings the step back to the declared one.
+ * but does not sort by it (Freshdesk): each slice (its bounds in `{{ since }}` / `{{ until }}`
+ * or `param` / `until_param`) is read whole, bounded in size, and its records sorted by (update
+ * time, id), so the bridge gets the order an incremental sync needs. A slice holding more than
+ * its bound that cannot be cut further (one `step_seconds` wide) is a coded error
+ * (`upstream_slice_too_large`), never a silent cut.
+ *
+ * Slices are cut by the list's total (`total_records_path`), not by a fixed width: the first
+ * range tried is the whole rest of the run's window (an incremental sync's few changes are one
+ * slice); a range holding too many is halved, and the total of its first half tells the second
+ * half's without asking (an empty one costs nothing). A slice read whole but handed out partly
+ * is kept for the next batch (page-carry.ts) rather than read again, and a batch out of time
+ * answers what it has sorted, keeping the pages of a slice it could not finish.
  */
 
-/** Paging state in next_offset: the slice holding the next record, and its step. */
-interface SliceResume {
-  lo: number;
-  step: number;
+/** What is left of the run's window from `lo`: ranges up to `e`, with their totals when known. */
+interface Segment {
+  e: number;
+  /** The upstream's total for the range, when known. */
+  n: number | null;
+  /** The total of this range and the one before it together: the before's tells this one's. */
+  r?: number;
 }
 
-function readResume(query: ContactQuery, slice: CompiledSlice): SliceResume | undefined {
-  const r = query.resume as Partial<SliceResume> | undefined;
-  if (!r || typeof r !== 'object' || !Number.isSafeInteger(r.lo) || !Number.isSafeInteger(r.step)) {
-    return undefined;
-  }
-  if (r.step! < slice.stepMs || r.step! > slice.maxStepMs) return undefined;
-  return r as SliceResume;
+/** Paging state in next_offset: where the window's rest starts, its ranges, the kept pages. */
+interface SliceResume {
+  lo: number;
+  g: ([number, number | null] | [number, number | null, number])[];
+  c?: string;
 }
+
+/** The most ranges a paging state lists (each halving adds one). */
+const MAX_SEGMENTS = 64;
+
+const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+function readResume(
+  query: ContactQuery,
+  end: number,
+): { lo: number; segments: Segment[]; carried?: string } | undefined {
+  const r = query.resume as Partial<SliceResume> & { step?: unknown };
+  if (!r || typeof r !== 'object' || !Number.isSafeInteger(r.lo)) return undefined;
+  const lo = r.lo!;
+  // A state of the earlier format ({ lo, step }): the rest of the window from its slice on.
+  if (r.g === undefined)
+    return Number.isSafeInteger(r.step) ? { lo, segments: [{ e: end, n: null }] } : undefined;
+  if (!Array.isArray(r.g) || r.g.length === 0 || r.g.length > MAX_SEGMENTS) return undefined;
+  const segments: Segment[] = [];
+  let previous = lo;
+  for (const item of r.g as unknown[]) {
+    if (!Array.isArray(item) || item.length < 2 || item.length > 3) return undefined;
+    const [e, n, sum] = item as unknown[];
+    if (!Number.isSafeInteger(e) || (e as number) <= previous) return undefined;
+    if (!(n === null || count(n)) || !(sum === undefined || count(sum))) return undefined;
+    segments.push({
+      e: e as number,
+      n: n as number | null,
+      ...(sum !== undefined && { r: sum as number }),
+    });
+    previous = e as number;
+  }
+  if (previous !== end) return undefined;
+  return { lo, segments, ...(typeof r.c === 'string' && { carried: r.c }) };
+}
+
+const toWire = (segments: Segment[]): SliceResume['g'] =>
+  segments.map((s) => (s.r === undefined ? [s.e, s.n] : [s.e, s.n, s.r]));
 
 export class SliceTooLargeError extends UpstreamError {
   constructor(message: string) {
@@ -43,6 +85,12 @@ export class SliceTooLargeError extends UpstreamError {
 
 type Keyed = { key: { id: string; updatedAt: number }; raw: unknown };
 
+/** What the batch has spent so far: pages asked of the upstream, and the slowest of them. */
+interface Spent {
+  pages: number;
+  slowest: number;
+}
+
 export async function listSlices(
   client: RestClient,
   account: RestAccount,
@@ -50,46 +98,118 @@ export async function listSlices(
   query: ContactQuery,
   signal: AbortSignal,
 ): Promise<ContactBatch> {
-  const inc = contacts.incremental!;
-  const slice = inc.slice!;
-  const unit = inc.precisionMs;
-  const resumed = readResume(query, slice);
+  const slice = contacts.incremental!.slice!;
+  const step = slice.stepMs;
+  // The window ends with the slice holding the run's upper bound.
+  const end = Math.floor(query.changedUntil / step) * step + step;
+  const resumed = readResume(query, end);
   const lower = Math.max(query.changedSince ?? slice.startMs, query.after?.updatedAt ?? -Infinity);
-  let lo = resumed?.lo ?? Math.floor(lower / slice.stepMs) * slice.stepMs;
-  let step = resumed?.step ?? slice.stepMs;
+  let lo = resumed?.lo ?? Math.floor(lower / step) * step;
+  const segments: Segment[] = resumed?.segments ?? (lo < end ? [{ e: end, n: null }] : []);
+  const carried = resumed?.carried;
   const out: Keyed[] = [];
   let filtered = 0;
-  let pages = 0;
-  while (lo <= query.changedUntil) {
-    const hi = lo + step;
-    let read;
-    try {
-      read = await readSlice(client, account, contacts, lo, hi, query, signal);
-    } catch (error) {
-      // A widened slice that holds too much is read again at half the width.
-      if (!(error instanceof SliceTooLargeError) || step <= slice.stepMs) throw error;
-      step = Math.max(slice.stepMs, Math.floor(step / 2 / slice.stepMs) * slice.stepMs);
+  const spent: Spent = { pages: 0, slowest: 0 };
+  const done = (more: boolean, c?: string) =>
+    finish(
+      client,
+      account,
+      contacts,
+      out,
+      filtered,
+      more ? { lo, g: toWire(segments), ...(c && { c }) } : null,
+    );
+  /** The first range halved: the total of its first half will tell the second's. */
+  const split = (total: number | undefined) => {
+    const seg = segments[0];
+    if (seg.e - lo <= step) {
+      throw new SliceTooLargeError(
+        `More than ${slice.maxRecords} contacts changed between ${new Date(lo).toISOString()} and ${new Date(seg.e).toISOString()}: lower contacts.incremental.slice.step_seconds (or raise max_records if the API allows it)`,
+      );
+    }
+    if (segments.length >= MAX_SEGMENTS) {
+      throw new UpstreamError('Too many date-range slices pending: lower the run’s window');
+    }
+    const mid = lo + Math.max(step, Math.floor((seg.e - lo) / 2 / step) * step);
+    segments.splice(
+      0,
+      1,
+      { e: mid, n: null },
+      { e: seg.e, n: null, ...(total !== undefined && { r: total }) },
+    );
+  };
+  while (segments.length > 0) {
+    const seg = segments[0];
+    if (seg.n === 0) {
+      lo = seg.e;
+      segments.shift();
       continue;
     }
-    pages += read.pages;
+    // A range whose total is known to be too large is halved without asking again.
+    if (seg.n !== null && seg.n > slice.maxRecords) {
+      split(seg.n);
+      continue;
+    }
+    if (seg.e - lo > slice.maxStepMs) {
+      const widest = Math.max(step, Math.floor(slice.maxStepMs / step) * step);
+      segments.splice(0, 1, { e: lo + widest, n: null }, { e: seg.e, n: null });
+      continue;
+    }
+    // Out of time for another slice: answer what is sorted so far (every batch reads something).
+    if (spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) break;
+    const read = await readSlice(
+      client,
+      account,
+      contacts,
+      lo,
+      seg.e,
+      query,
+      signal,
+      carried,
+      spent,
+    );
     filtered += read.filtered;
+    // The first total of a range tells its sibling's (the other half of the range it came from).
+    if (read.total !== undefined) seg.n = read.total;
+    const sibling = segments[1];
+    if (sibling?.r !== undefined) {
+      if (read.total !== undefined) sibling.n = Math.max(0, sibling.r - read.total);
+      delete sibling.r;
+    }
+    if (read.kind === 'late') {
+      return done(true, client.keepPages(account, read.pages, carried));
+    }
+    if (read.kind === 'large') {
+      split(read.total);
+      continue;
+    }
     const fresh = read.records.filter(
       (r) => !query.after || positionCompare(r.key, query.after) > 0,
     );
     const room = query.limit - out.length;
     out.push(...fresh.slice(0, room));
     if (fresh.length > room) {
-      return finish(client, account, contacts, out, filtered, { lo, step }, unit);
+      // The rest of this slice waits for the next batch, kept rather than read again.
+      return done(true, client.keepPages(account, read.pages, carried));
     }
-    step = read.records.length === 0 ? Math.min(step * 2, slice.maxStepMs) : slice.stepMs;
-    lo = hi;
-    if (out.length >= query.limit || pages >= client.manifest.maxPagesPerCall) break;
+    lo = seg.e;
+    segments.shift();
+    if (out.length >= query.limit || spent.pages >= client.manifest.maxPagesPerCall) break;
   }
-  const more = lo <= query.changedUntil;
-  return finish(client, account, contacts, out, filtered, more ? { lo, step } : null, unit);
+  while (segments[0]?.n === 0) lo = segments.shift()!.e;
+  return done(segments.length > 0);
 }
 
-/** One slice [lo, hi), read whole: its records within the slice and the run, sorted. */
+type SliceRead = {
+  filtered: number;
+  total?: number;
+  pages: { state: PageState; page: Page; scope: string }[];
+} & ({ kind: 'whole'; records: Keyed[] } | { kind: 'large' } | { kind: 'late' });
+
+/**
+ * One slice [lo, hi), read whole: its records within the slice and the run, sorted; or `large`
+ * (more than its bound, told by the total at once) or `late` (out of time before its end).
+ */
 async function readSlice(
   client: RestClient,
   account: RestAccount,
@@ -98,7 +218,9 @@ async function readSlice(
   hi: number,
   query: ContactQuery,
   signal: AbortSignal,
-): Promise<{ records: Keyed[]; pages: number; filtered: number }> {
+  carried: string | undefined,
+  spent: Spent,
+): Promise<SliceRead> {
   const inc = contacts.incremental!;
   const slice = inc.slice!;
   // `until` is the last instant the slice holds, at the format's precision (a day for `date`).
@@ -112,28 +234,47 @@ async function readSlice(
     },
     in: inc.paramIn,
   };
+  const carryScope = `slice ${lo} ${hi}`;
+  const pages: SliceRead['pages'] = [];
   const records = new Map<string, Keyed>();
   let state: PageState = initialState(contacts.paginator);
   const seen = new Set([stateKey(state)]);
-  let pages = 0;
   let filtered = 0;
   let read = 0;
+  let total: number | undefined;
+  // Records outside the slice mean the upstream bounds it below only: its total is not the slice's.
+  let bounded = true;
   for (;;) {
+    if (pages.length > 0 && spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) {
+      return { kind: 'late', pages, filtered: 0 };
+    }
+    const started = performance.now();
     const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
       bounds,
+      carried,
+      carryScope,
     });
-    pages++;
+    if (!page.carried) {
+      spent.pages++;
+      spent.slowest = Math.max(spent.slowest, performance.now() - started);
+    }
+    pages.push({ state, page, scope: carryScope });
     filtered += page.filtered;
-    read += page.records.length;
+    // What the upstream counts: the records the record filter left out too.
+    read += page.records.length + page.filtered;
+    total ??= page.total;
     // The list's total tells at once; else more than the bound read, or a next page past it.
     if (
-      (page.total ?? 0) > slice.maxRecords ||
+      (total ?? 0) > slice.maxRecords ||
       read > slice.maxRecords ||
       (read >= slice.maxRecords && page.next)
     ) {
-      throw new SliceTooLargeError(
-        `More than ${slice.maxRecords} contacts changed between ${new Date(lo).toISOString()} and ${new Date(hi).toISOString()}: lower contacts.incremental.slice.step_seconds (or raise max_records if the API allows it)`,
-      );
+      return {
+        kind: 'large',
+        pages: [],
+        filtered: 0,
+        ...(bounded && total !== undefined && { total }),
+      };
     }
     const keys = await client.mapAll(
       'contacts',
@@ -145,6 +286,7 @@ async function readSlice(
     for (const { index, value } of keys) {
       if (!value) continue;
       value.updatedAt = Math.floor(value.updatedAt / inc.precisionMs) * inc.precisionMs;
+      if (value.updatedAt < lo || value.updatedAt >= hi) bounded = false;
       // An upstream with only a lower bound lists later changes too: they belong to later slices.
       if (value.updatedAt < lo || value.updatedAt >= hi || value.updatedAt > query.changedUntil) {
         continue;
@@ -163,7 +305,13 @@ async function readSlice(
     state = page.next;
   }
   const sorted = [...records.values()].sort((a, b) => positionCompare(a.key, b.key));
-  return { records: sorted, pages, filtered };
+  return {
+    kind: 'whole',
+    records: sorted,
+    pages,
+    filtered,
+    ...(bounded && { total: total ?? read }),
+  };
 }
 
 async function finish(
@@ -173,8 +321,8 @@ async function finish(
   out: Keyed[],
   filtered: number,
   next: SliceResume | null,
-  unit: number,
 ): Promise<ContactBatch> {
+  const unit = contacts.incremental!.precisionMs;
   const mapped = await client.mapAll(
     'contacts',
     out.map((k) => k.raw),

@@ -16,6 +16,8 @@ interface FullResume {
   k: number;
   /** Ids handed out last: an upstream listing a record again soon after is not repeated. */
   d?: string[];
+  /** The id of that page as this batch kept it (page-carry.ts): not read again when found. */
+  c?: string;
 }
 
 /**
@@ -75,6 +77,7 @@ export class ContactsCapability {
     const previous =
       valid && Array.isArray(r.d) ? r.d.filter((id): id is string => typeof id === 'string') : [];
     const ids = new Set<string>(previous);
+    const carried = valid ? r.c : undefined;
     const resumeAt = (at: Omit<FullResume, 'd'>): ResumeState =>
       checkedResume({ ...at, d: recentIds([...previous, ...records.map((c) => c.id)]) });
     const scope: Scope = { auth: account.auth, limit: query.limit };
@@ -82,8 +85,10 @@ export class ContactsCapability {
     let slowest = 0;
     for (let pages = 0; ;) {
       const started = performance.now();
-      const page = await this.client.readPage(account, contacts, scope, state, signal, 'contacts');
-      slowest = Math.max(slowest, performance.now() - started);
+      const page = await this.client.readPage(account, contacts, scope, state, signal, 'contacts', {
+        carried,
+      });
+      if (!page.carried) slowest = Math.max(slowest, performance.now() - started);
       pages++;
       filtered += page.filtered;
       const mapped = await this.client.mapAll('contacts', page.records, skip, (rec) =>
@@ -97,10 +102,12 @@ export class ContactsCapability {
         if (records.length >= query.limit) {
           if (index + 1 >= page.records.length && !page.next)
             return { records, hasMore: false, filtered };
-          const at =
-            index + 1 < page.records.length
-              ? { s: state, k: index + 1 }
-              : { s: page.next ?? state, k: 0 };
+          if (index + 1 >= page.records.length) {
+            return { records, hasMore: true, resume: resumeAt({ s: page.next!, k: 0 }), filtered };
+          }
+          // The rest of this page waits for the next batch, kept rather than read again.
+          const c = this.client.keepPages(account, [{ state, page }], carried);
+          const at = { s: state, k: index + 1, ...(c && { c }) };
           return { records, hasMore: true, resume: resumeAt(at), filtered };
         }
       }

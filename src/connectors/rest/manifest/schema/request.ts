@@ -40,7 +40,7 @@ export const RequestSchema = definition(
       body_expression: Type.Optional(
         Type.String({
           description:
-            'JSONata expression computing the body instead of `body` (input: the same values as templates, e.g. `data`, `meta`, `auth`).',
+            'JSONata expression computing the body instead of `body` (input: the same values as templates, e.g. `data`, `meta`, `auth`). A value from the request joined into text (`&`, `$join`, `$replace`, `$pad`, `$string` of a structure) must pass through an escaping function, named as the template filters: `"Email = \'" & $soql(data.email) & "\'"` (also `$soql_like`, `$sosl`, `$odata`, `$lucene`, `$zendesk_search`, `$hubspot_search`, `$digits`, `$guid`); the loader refuses it otherwise.',
         }),
       ),
       body_format: Type.Optional(

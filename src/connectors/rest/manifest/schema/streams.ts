@@ -19,9 +19,8 @@ export const SliceSchema = strict(
       Type.Integer({
         minimum: 1,
         maximum: 315_360_000,
-        default: 31_536_000,
         description:
-          'Widest slice: after an empty slice the next is twice as wide, up to this (back to `step_seconds` after one with records).',
+          'Widest range read as one slice. By default none: a sync first asks for the whole rest of its window, and a range whose total is above `max_records` is halved.',
       }),
     ),
     max_records: Type.Integer({
