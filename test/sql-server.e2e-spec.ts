@@ -84,13 +84,16 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
     };
     const refused = 'The database is unavailable (ECONNREFUSED)';
     // MySQL/MariaDB are asked which server they are when the client opens; PostgreSQL on the first statement.
-    const opened = await openSqlClient(url, options).catch((error: unknown) => error);
-    if (opened instanceof Error) {
+    type Client = Awaited<ReturnType<typeof openSqlClient>>;
+    const opened: Client | { failed: unknown } = await openSqlClient(url, options).catch(
+      (error: unknown) => ({ failed: error }),
+    );
+    if ('failed' in opened) {
       expect(POSTGRES).toBe(false);
-      expect((classifySqlError(opened) as Error).message).toBe(refused);
+      expect((classifySqlError(opened.failed) as Error).message).toBe(refused);
       return;
     }
-    const client = opened as Awaited<ReturnType<typeof openSqlClient>>;
+    const client = opened;
     try {
       const error = classifySqlError(
         await caught(client.all(sql`select 1`.compile(client.builder))),
