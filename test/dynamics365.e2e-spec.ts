@@ -168,7 +168,8 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
     const reads = () =>
       dv.server.requests.filter(
         (r) =>
-          r.path.endsWith('/contacts') && /telephone1 eq/.test(r.url.searchParams.get('$filter')!),
+          r.path.endsWith('/contacts') &&
+          /endswith\(telephone1/.test(r.url.searchParams.get('$filter')!),
       );
     const before = reads().length;
     const byPhone = await t.post('/interactions/retrieve', {
@@ -184,9 +185,23 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
         .slice(before)
         .map((r) => r.url.searchParams.get('$filter')),
     ).toEqual([
-      "telephone1 eq '+12125551000' or telephone2 eq '+12125551000' or mobilephone eq '+12125551000'",
-      "telephone1 eq '(212) 555-1000' or telephone2 eq '(212) 555-1000' or mobilephone eq '(212) 555-1000'",
+      "endswith(telephone1,'+12125551000') or endswith(telephone2,'+12125551000') or endswith(mobilephone,'+12125551000')",
+      "endswith(telephone1,'(212) 555-1000') or endswith(telephone2,'(212) 555-1000') or endswith(mobilephone,'(212) 555-1000')",
     ]);
+    // Typed with dots, in no form asked for: its last four digits find candidates, and the one
+    // whose number is the caller's is the contact (another ending in 1000 is not).
+    dv.change(0, contact, { telephone1: '212.555.1000' }, at);
+    const other = dv.rows(0, 'contacts').find((c) => c.contactid !== contact)!;
+    dv.change(0, String(other.contactid), { mobilephone: '(646) 555-1000' }, at + 1_000);
+    const dotted = await t.post('/interactions/retrieve', {
+      auth,
+      meta: { interaction_types: ['case'] },
+      data: { contact_emails: [], contact_phones: ['+12125551000'] },
+    });
+    expect(dotted.body.map((i: any) => i.id)).toEqual([incident.incidentid]);
+    expect(reads().at(-1)?.url.searchParams.get('$filter')).toBe(
+      "endswith(telephone1,'1000') or endswith(telephone2,'1000') or endswith(mobilephone,'1000')",
+    );
     for (const phone of ["' or contactid ne null or telephone1 eq '", "+1 212' or '1' eq '1"]) {
       const hostile = await t.post('/interactions/retrieve', {
         auth,

@@ -1,4 +1,5 @@
-import { expectError, syncAgents, syncContacts } from './support/talkdesk';
+import { decodeCheckpoint } from '../src/contacts/contact-sync-tokens';
+import { expectError, syncAgents, syncContacts, tokensOf } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import {
   FakeHubSpot,
@@ -15,6 +16,10 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
   const auth = { access_token: HUBSPOT_PORTALS[0].token };
   const searches = () =>
     hubspot.server.requests.filter((r) => r.path === '/crm/v3/objects/contacts/search').length;
+  const lists = () =>
+    hubspot.server.requests.filter(
+      (r) => r.method === 'GET' && r.path === '/crm/v3/objects/contacts',
+    ).length;
 
   beforeAll(async () => {
     hubspot = new FakeHubSpot({ contacts: CONTACTS });
@@ -45,8 +50,8 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
     );
   });
 
-  it('a full sync delivers every contact exactly once, phones in E.164, within the search rate limit', async () => {
-    const before = searches();
+  it('a full sync reads the list endpoint: every contact exactly once, phones in E.164, one checkpoint at the end', async () => {
+    const [beforeLists, beforeSearches] = [lists(), searches()];
     const refused = hubspot.rateLimitedCount;
     const run = await syncContacts(t, auth);
     const ids = run.contacts.map((c) => c.id);
@@ -55,13 +60,14 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
     const typed = hubspot.contacts(0).find((c) => c.properties.phone?.startsWith('('))!;
     const synced = run.contacts.find((c) => c.id === typed.id);
     expect(synced.phones[0]).toMatch(/^\+1\d{10}$/);
-    const used = searches() - before;
-    const minimum = Math.ceil(CONTACTS / 200);
+    const used = lists() - beforeLists;
     console.log(
-      `HubSpot full sync of ${CONTACTS}: ${used} searches, ${hubspot.rateLimitedCount - refused} answered 429 (minimum ${minimum})`,
+      `HubSpot full sync of ${CONTACTS}: ${used} list requests, ${hubspot.rateLimitedCount - refused} answered 429 (minimum ${Math.ceil(CONTACTS / 100)})`,
     );
-    // A Talkdesk page ending inside a search page does not make the next one read it again.
-    expect(used).toBeLessThanOrEqual(minimum + 1);
+    // A Talkdesk page ending inside a list page does not make the next one read it again.
+    expect(used).toBeLessThanOrEqual(Math.ceil(CONTACTS / 100) + 1);
+    expect(searches()).toBe(beforeSearches);
+    expect(run.pages.slice(0, -1).every((p) => !p.body.synchronization_checkpoint)).toBe(true);
     expect(run.checkpoint).toBeDefined();
   });
 
@@ -168,13 +174,33 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
     expect(refused.body.message).toContain('Invalid association');
   });
 
-  it('a sync whose searches are refused with 429 (no Retry-After) three times in a row completes', async () => {
+  it('syncs whose requests are refused with 429 (no Retry-After) three times in a row complete: the list endpoint in a full sync, the search in an incremental one', async () => {
+    const list = (r: { method: string; path: string }) =>
+      r.method === 'GET' && r.path === '/crm/v3/objects/contacts';
+    hubspot.server.fail(list, 3, (_req, res) =>
+      hubspot.rateLimited(
+        res,
+        'TEN_SECONDLY_ROLLING',
+        'You have reached your ten_secondly_rolling limit.',
+      ),
+    );
+    const full = await syncContacts(t, auth);
+    expect(new Set(full.contacts.map((c) => c.id)).size).toBe(hubspot.contacts(0).length);
+    expect(hubspot.server.faults[0].times).toBe(0);
+    hubspot.server.clearFaults();
+
     const search = (r: { path: string }) => r.path === '/crm/v3/objects/contacts/search';
     hubspot.server.fail(search, 3, (_req, res) =>
       hubspot.rateLimited(res, 'SECONDLY', 'You have reached your secondly limit.'),
     );
-    const run = await syncContacts(t, auth);
-    expect(new Set(run.contacts.map((c) => c.id)).size).toBe(hubspot.contacts(0).length);
+    const changed = hubspot.contacts(0)[20];
+    hubspot.change(0, changed.id, { jobtitle: 'After the 429s' });
+    const next = await syncContacts(t, auth, full.checkpoint);
+    // The changed contact, and those changed within the look-back (30 s) before the full sync.
+    const { readTo } = decodeCheckpoint(await tokensOf(t, auth), full.checkpoint)!;
+    const inWindow = hubspot.contacts(0).filter((c) => c.updatedAt >= readTo - 30_000);
+    expect(inWindow.map((c) => c.id)).toContain(changed.id);
+    expect(new Set(next.contacts.map((c) => c.id))).toEqual(new Set(inWindow.map((c) => c.id)));
     expect(hubspot.server.faults[0].times).toBe(0);
     hubspot.server.clearFaults();
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sha256Hex } from '../src/connectors/sql/mapped/credentials/stored-hashes';
+import { decodeKey } from '../src/connectors/sql/mapped/row-key';
 import { Kysely, sql } from 'kysely';
 import { simulate } from '../src/simulator/simulator';
 import { syncContacts } from './support/talkdesk';
@@ -21,6 +22,14 @@ import {
   insertCrmCustomers,
   seedLegacyCrm,
 } from './support/user-schemas/legacy-crm';
+import {
+  createErp,
+  ERP_CLIENTS,
+  ERP_KEY,
+  erpId,
+  insertErpCustomers,
+  seedErp,
+} from './support/user-schemas/erp';
 import {
   createUserDatabase,
   textSeconds,
@@ -137,7 +146,46 @@ const SCHEMAS: Schema[] = [
     action: { name: 'create_ticket', data: { subject: 'Called back' }, type: 'ticket' },
     tables: ['organizations', 'api_keys', 'requesters', 'agents', 'tickets', 'ticket_comments'],
   },
+  {
+    label: 'ERP with a composite key',
+    manifest: 'connectors/sql/erp.yaml',
+    precisionMs: 1000,
+    create: createErp,
+    seed: seedErp,
+    accounts: ERP_CLIENTS.map(({ username, password }) => ({ username, password })) as unknown as [
+      Auth,
+      Auth,
+    ],
+    hostileAuth: [
+      { username: "sd.clerk@erp100' OR '1'='1", password: "' OR '1'='1" },
+      { username: 'sd.clerk@erp100', password: "x' OR 1=1 --" },
+      { username: 'sd.clerk@erp100"; DROP TABLE customer_master; --', password: 'erp-100-secret' },
+      { username: 'sd.clerk@erp100\u0000', password: 'erp-100-secret\u0000' },
+    ],
+    async truth(db, account) {
+      const rows = await q(db, 'customer_master')
+        .select(['company_code', 'customer_no', 'name1'])
+        .where('client', '=', ERP_CLIENTS[account].client)
+        .where((eb) => eb.or([eb('deletion_flag', '<>', 'X'), eb('deletion_flag', 'is', null)]))
+        .execute();
+      return new Map(rows.map((r) => [erpIdOf(r.company_code, r.customer_no), String(r.name1)]));
+    },
+    insert: (db, account, contacts) => insertErpCustomers(db, account, contacts),
+    async rename(db, id, name, at) {
+      const [company, no] = decodeKey(ERP_KEY, id)!;
+      await db
+        .updateTable('customer_master')
+        .set({ name1: name, changed_epoch: Math.floor(at / 1000) })
+        .where('company_code', '=', company)
+        .where('customer_no', '=', no)
+        .execute();
+    },
+    action: { name: 'log_call', data: { subject: 'Called back', notes: 'All good' }, type: 'call' },
+    tables: ['erp_users', 'customer_master', 'erp_staff', 'erp_call_log'],
+  },
 ];
+
+const erpIdOf = (company: unknown, no: unknown) => erpId(String(company), Number(no));
 
 const ids = (run: { contacts: { id: string }[] }) => run.contacts.map((c) => c.id);
 
@@ -304,7 +352,7 @@ describe.each(SCHEMAS)(
       ];
       const before = await counts(
         user.db,
-        schema.tables.filter((n) => !/ACTIVITIES|tickets/.test(n)),
+        schema.tables.filter((n) => !/ACTIVITIES|tickets|call_log/.test(n)),
       );
       for (const value of hostile) {
         const lookup = await t.post('/interactions/retrieve', {
@@ -361,7 +409,7 @@ describe.each(SCHEMAS)(
       expect(
         await counts(
           user.db,
-          schema.tables.filter((n) => !/ACTIVITIES|tickets/.test(n)),
+          schema.tables.filter((n) => !/ACTIVITIES|tickets|call_log/.test(n)),
         ),
       ).toEqual(before);
     });

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { LoadResult, measure, median } from './load';
 import { memoryOf, ServerProcess } from './processes';
-import { INTERACTIONS_TARGET_MS, RSS_TARGET_MB, SyncResult } from './results';
+import { INTERACTIONS_TARGET_MS, machine, RSS_TARGET_MB, SyncResult } from './results';
 
 export const INTERACTIONS_HEADING = '## Interaction retrieval and memory, measured alone';
 
@@ -120,6 +120,7 @@ export function interactionsAloneSection(r: InteractionsAlone, command: string):
   const peaks = [r.longPeakRssMb, ...(r.sync ? [r.sync.peakRssMb] : [])];
   const peak = Math.max(...peaks);
   const verdict = (met: boolean, by: string) => (met ? 'met' : `NOT met, by ${by}`);
+  const m = machine();
   return `${INTERACTIONS_HEADING}
 
 \`POST /interactions/retrieve\` (the demo contact 1, tickets, notes and calls) on one bridge,
@@ -139,7 +140,9 @@ ${r.sync.idleRssMb.toFixed(1)} MB, at 25 / 50 / 75 / 100 % ${r.sync.rssQuartersM
     : ''
 }
 Peak RSS of these runs: ${peak.toFixed(1)} MB (target < ${RSS_TARGET_MB} MB: ${verdict(peak < RSS_TARGET_MB, `${(peak - RSS_TARGET_MB).toFixed(1)} MB`)}).
-Measured by \`${command}\` on ${new Date().toISOString()} (one-minute load average ${r.loadStart.toFixed(2)}
-at the start, ${r.loadEnd.toFixed(2)} at the end); the sections above come from the run described at the top.
+Measured by \`${command}\` on ${new Date().toISOString()} at commit ${m.commit}, Node ${m.node}, the
+bridge on the built-in SQL adapter as in the endpoint table (one-minute load average
+${r.loadStart.toFixed(2)} at the start, ${r.loadEnd.toFixed(2)} at the end); the sections above
+come from the run described at the top.
 `;
 }

@@ -5,6 +5,8 @@ import { decodeToken, encodeToken, TokenScope } from '../talkdesk/token-codec';
 /**
  * What a `synchronization_checkpoint` says: every contact up to this position was sent, and
  * every change up to `readTo` was read (a write committed late within the look-back excepted).
+ * An empty `id` stands before every contact of its instant: the checkpoint of a full sync read
+ * in the external system's own order claims only the instant its run read up to.
  */
 export interface SyncCheckpoint extends ContactPosition {
   /**
@@ -41,10 +43,17 @@ const isPosition = (v: unknown): v is Position =>
   typeof (v as Position).i === 'string' &&
   (v as Position).i.length > 0;
 
+/** A checkpoint's position: its id may be empty (before every contact of its instant). */
+const isCheckpointPosition = (v: unknown): v is Position =>
+  typeof v === 'object' &&
+  v !== null &&
+  isFiniteNumber((v as Position).u) &&
+  typeof (v as Position).i === 'string';
+
 const toWire = (p: ContactPosition): Position => ({ u: p.updatedAt, i: p.id });
 const fromWire = (p: Position): ContactPosition => ({ updatedAt: p.u, id: p.i });
 const isCheckpointWire = (v: unknown): v is CheckpointWire =>
-  isPosition(v) &&
+  isCheckpointPosition(v) &&
   ((v as CheckpointWire).r === undefined || isFiniteNumber((v as CheckpointWire).r));
 const checkpointToWire = (c: SyncCheckpoint): CheckpointWire => ({ ...toWire(c), r: c.readTo });
 const checkpointFromWire = (c: CheckpointWire): SyncCheckpoint => ({
@@ -68,29 +77,35 @@ export interface OffsetState {
   after?: ContactPosition;
   /** ContactBatch.resume of the adapter, carried unread. */
   resume?: ResumeState;
+  /** A full sync in the external system's own order (ContactQuery.unordered): no position. */
+  unordered?: boolean;
 }
 
 export function encodeOffsetState(scope: TokenScope, state: OffsetState): string {
   return encodeToken(scope, TOKEN_KINDS.contactsOffset, {
     ...(state.after && { after: toWire(state.after) }),
     ...(state.resume !== undefined && { r: state.resume }),
+    ...(state.unordered && { u: 1 }),
   });
 }
 
 /** An offset of either shape (with or without the adapter's paging state), or null. */
 export function decodeOffsetState(scope: TokenScope, token: unknown): OffsetState | null {
-  const payload = decodeToken<{ after?: Position; r?: ResumeState }>(
+  const payload = decodeToken<{ after?: Position; r?: ResumeState; u?: 1 }>(
     scope,
     TOKEN_KINDS.contactsOffset,
     token,
     (v) =>
       (v.after === undefined || isPosition(v.after)) &&
-      (v.after !== undefined || Object.hasOwn(v, 'r')),
+      (v.after !== undefined || Object.hasOwn(v, 'r')) &&
+      // An unordered run pages by the adapter's state alone.
+      (v.u === undefined || (v.u === 1 && v.after === undefined && Object.hasOwn(v, 'r'))),
   );
   if (!payload) return null;
   return {
     ...(payload.after && { after: fromWire(payload.after) }),
     ...(Object.hasOwn(payload, 'r') && { resume: payload.r }),
+    ...(payload.u === 1 && { unordered: true }),
   };
 }
 
@@ -114,7 +129,7 @@ export function decodeCheckpoint(scope: TokenScope, token: unknown): SyncCheckpo
     scope,
     TOKEN_KINDS.contactsCheckpoint,
     token,
-    (v) => isPosition(v.at) && (v.r === undefined || isFiniteNumber(v.r)),
+    (v) => isCheckpointPosition(v.at) && (v.r === undefined || isFiniteNumber(v.r)),
   );
   return payload ? checkpointFromWire({ ...payload.at, r: payload.r }) : null;
 }

@@ -48,6 +48,8 @@ interface PageStart {
   after?: ContactPosition;
   /** The adapter's own paging state, from the previous page's next_offset. */
   resume?: ResumeState;
+  /** A full sync in the external system's own order (capabilities.fullSyncOrder). */
+  unordered?: boolean;
 }
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '';
@@ -86,7 +88,9 @@ function offsetRefused(scope: TokenScope, token: unknown): BridgeError {
  * answered late. An adapter's own paging state (ContactBatch.resume) travels inside
  * next_offset. With a connector that can only list every contact (capabilities.contactSync
  * 'full'), every sync is a full sync and no checkpoint is issued, so that no contact is ever
- * skipped. docs/contact-sync.md gives the rules and their reasons.
+ * skipped. A connector whose full syncs are unordered (capabilities.fullSyncOrder) has them
+ * checked for no order; their only checkpoint comes at the end and claims the run's upper bound.
+ * docs/contact-sync.md gives the rules and their reasons.
  */
 @Injectable()
 export class ContactsService {
@@ -104,6 +108,11 @@ export class ContactsService {
   /** The connector cannot filter contacts by update time: every sync is a full one. */
   private get fullSyncOnly(): boolean {
     return this.connector?.capabilities.contactSync === 'full';
+  }
+
+  /** Full syncs list contacts in the external system's own order, incremental ones in order. */
+  private get unorderedFullSyncs(): boolean {
+    return !this.fullSyncOnly && this.connector?.capabilities.fullSyncOrder === 'unordered';
   }
 
   /** The precision (ms) of the source's update times: 1 unless the connector declares more. */
@@ -166,13 +175,14 @@ export class ContactsService {
       this.metrics.recordsDropped('contact', 'no_id', records.length - contacts.length);
     }
     this.metrics.contactsSynced(contacts.length);
-    if (!hasMore && last) this.metrics.newestContactChange(last.updatedAt);
+    if (!hasMore && last && !start.unordered) this.metrics.newestContactChange(last.updatedAt);
     this.metrics.phonesProcessed(phones.normalized, phones.unparsed);
 
     const page: ContactSyncPage = {
       contacts,
       context: hasMore ? encodeContext(scope, start.run) : null,
     };
+    if (start.unordered) return this.unorderedPage(scope, page, start.run, hasMore, resume);
     if (hasMore && (last || resume !== undefined)) {
       page.next_offset = encodeOffsetState(scope, { after: last, resume });
     }
@@ -194,6 +204,33 @@ export class ContactsService {
   }
 
   /**
+   * A page of a full sync in the external system's own order: next_offset carries the adapter's
+   * paging state alone, and no checkpoint is issued until the run ends, since no position short
+   * of the end is covered. The last page's checkpoint claims only the instant the run started
+   * reading at (its upper bound): every contact changed up to it was listed, whatever its place
+   * in the listing; the next sync reads from there (and its look-back before it).
+   */
+  private unorderedPage(
+    scope: TokenScope,
+    page: ContactSyncPage,
+    run: SyncRun,
+    hasMore: boolean,
+    resume: ResumeState | undefined,
+  ): ContactSyncPage {
+    if (hasMore) {
+      page.next_offset = encodeOffsetState(scope, { resume, unordered: true });
+      return page;
+    }
+    const readTo = Math.min(run.until, run.readTo ?? Infinity);
+    page.synchronization_checkpoint = encodeCheckpoint(scope, {
+      updatedAt: readTo,
+      id: '',
+      readTo,
+    });
+    return page;
+  }
+
+  /**
    * First page of a run: a full sync, or an incremental one from a readable checkpoint. The
    * incremental run reads every contact after the checkpoint's position and, with a look-back
    * window, every contact changed since the window before the instant the checkpoint's run read
@@ -202,12 +239,13 @@ export class ContactsService {
    */
   private startRun(scope: TokenScope, incomingCheckpoint: string | undefined): PageStart {
     const until = this.runUntil();
-    if (incomingCheckpoint === undefined) return { run: { until } };
+    const full: PageStart = { run: { until }, ...(this.unorderedFullSyncs && { unordered: true }) };
+    if (incomingCheckpoint === undefined) return full;
     if (this.fullSyncOnly) {
       this.logger.debug(
         'The connector lists every contact on each sync: the synchronization_checkpoint is not used',
       );
-      return { run: { until } };
+      return full;
     }
     const checkpoint = decodeCheckpoint(scope, incomingCheckpoint);
     if (!checkpoint) {
@@ -216,7 +254,7 @@ export class ContactsService {
       this.logger.warn(
         `synchronization_checkpoint ${whyRefused(scope, incomingCheckpoint)}: running a full sync`,
       );
-      return { run: { until } };
+      return full;
     }
     const lookbackMs = this.lookbackMs;
     if (lookbackMs > 0) {
@@ -224,6 +262,8 @@ export class ContactsService {
       const since = Math.floor((checkpoint.readTo - lookbackMs) / unit) * unit;
       if (since <= checkpoint.updatedAt) return { run: { until, since, checkpoint } };
     }
+    // A position before every contact of its instant: everything from that instant on.
+    if (checkpoint.id === '') return { run: { until, since: checkpoint.updatedAt, checkpoint } };
     return { run: { until, checkpoint }, after: positionOf(checkpoint) };
   }
 
@@ -236,9 +276,15 @@ export class ContactsService {
     const token = typeof offset === 'number' ? String(offset) : offset;
     const state = decodeOffsetState(scope, token);
     if (!state) throw offsetRefused(scope, token);
-    const { after, resume } = state;
+    const { after, resume, unordered } = state;
+    if (unordered && !this.unorderedFullSyncs) {
+      throw new BridgeError(
+        'offset_invalid',
+        'meta.offset belongs to a full sync in the external system’s own order, which this connector does not read: restart the synchronization without an offset',
+      );
+    }
     const run = decodeContext(scope, context);
-    if (run) return { run, after, resume };
+    if (run) return { run, after, resume, unordered };
     if (scope.check(context) === 'forged') {
       throw new BridgeError(
         'token_invalid',
@@ -261,6 +307,7 @@ export class ContactsService {
       },
       after,
       resume,
+      unordered,
     };
   }
 
@@ -284,16 +331,24 @@ export class ContactsService {
     // A batch may list nothing yet move the adapter's paging on (a page of unusable records).
     let progressed = false;
     while (records.length < pageSize && hasMore) {
+      const limit = pageSize - records.length;
       const batch = await filler.batch(records.length > 0 || progressed, (signal) =>
         this.contacts.listContacts(
           account,
-          {
-            after: last,
-            changedSince: start.run.since,
-            changedUntil: start.run.until,
-            limit: pageSize - records.length,
-            ...(resume !== undefined && { resume }),
-          },
+          start.unordered
+            ? {
+                changedUntil: start.run.until,
+                limit,
+                unordered: true,
+                ...(resume !== undefined && { resume }),
+              }
+            : {
+                after: last,
+                changedSince: start.run.since,
+                changedUntil: start.run.until,
+                limit,
+                ...(resume !== undefined && { resume }),
+              },
           { signal },
         ),
       );
@@ -304,6 +359,12 @@ export class ContactsService {
         break;
       }
       hasMore = batch.hasMore;
+      // Without a position, only the adapter's paging state can say where the run goes on.
+      if (start.unordered && hasMore && batch.resume === undefined) {
+        throw new UpstreamError(
+          'The external system reported more contacts but gave no paging state to continue a full sync from',
+        );
+      }
       if (batch.filtered) this.metrics.recordsDropped('contact', 'filtered', batch.filtered);
       const moved = batch.resume !== undefined && !sameState(batch.resume, resume);
       resume = batch.hasMore ? batch.resume : undefined;
@@ -316,7 +377,7 @@ export class ContactsService {
         continue;
       }
       // A batch out of order would move next_offset and the checkpoint past contacts not sent.
-      if (!this.fullSyncOnly) this.checkOrder(batch.records, last);
+      if (!this.fullSyncOnly && !start.unordered) this.checkOrder(batch.records, last);
       records.push(...batch.records);
       const tail = batch.records[batch.records.length - 1];
       last = { updatedAt: tail.updatedAt, id: String(tail.id) };

@@ -27,6 +27,16 @@ export interface ConnectorCapabilities {
    */
   contactSync?: 'incremental' | 'full';
   /**
+   * How a full sync of an incremental connector (a run without checkpoint) lists contacts:
+   * `ordered` (the default), in (updatedAt, id) order like an incremental run; `unordered`, in
+   * the external system's own order through a listing without update-time filter (one that has
+   * no cap on its results where the incremental query has one), paged by `resume` alone
+   * (ContactQuery.unordered). The contacts service then checks no order in that run, issues no
+   * checkpoint until it ends, and the checkpoint it issues then claims only the run's upper
+   * bound.
+   */
+  fullSyncOrder?: 'ordered' | 'unordered';
+  /**
    * The shortest look-back window incremental syncs need with this system (ms), e.g. one that
    * makes changes visible late; the larger of it and INCREMENTAL_LOOKBACK_SECONDS applies.
    */

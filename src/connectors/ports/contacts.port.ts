@@ -68,12 +68,19 @@ export interface ContactQuery {
    * adapter that gives none ignores it, and one that gives it must still honour `after`.
    */
   resume?: ResumeState;
+  /**
+   * A full sync of a connector whose full syncs are unordered (capabilities.fullSyncOrder):
+   * every contact in the external system's own order, paged by `resume` alone; `after` and
+   * `changedSince` are never set, and `changedUntil` is only the instant the run started.
+   */
+  unordered?: boolean;
 }
 
 export interface ContactBatch {
   /**
    * In ascending (updatedAt, id) order (compareContactPositions), each after the query's `after`:
-   * the contacts service refuses a batch out of order (`upstream_order_violated`).
+   * the contacts service refuses a batch out of order (`upstream_order_violated`). An unordered
+   * query's batches come in the external system's order, each contact once.
    */
   records: ContactRecord[];
   /** True when more contacts match the query after the last record. */

@@ -1,9 +1,11 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { RestSettings } from './rest-settings';
 import type { ConnectorBinding } from '../connector-binding';
 import { ConnectorPort, PacingCounters } from '../ports';
 import { RestConnector } from './engine/rest-connector';
 import { loadManifest } from './manifest/load-manifest';
+import { pacingBudgetWarning } from './manifest/pacing-budget';
+import { MAX_REQUEST_BUDGET_MS } from '../../talkdesk/contract/limits';
 import {
   RestActionsAdapter,
   RestAgentsAdapter,
@@ -34,6 +36,10 @@ export class RestConnectorModule {
     const manifest = loadManifest(config.connectorManifest, {
       ...(config.connectorBaseUrl && { baseUrl: config.connectorBaseUrl }),
     });
+    const warning =
+      config.requestBudgetMs !== undefined &&
+      pacingBudgetWarning(manifest, config.requestBudgetMs, MAX_REQUEST_BUDGET_MS);
+    if (warning) new Logger(RestConnectorModule.name).warn(warning);
     return {
       module: RestConnectorModule,
       providers: [

@@ -6,4 +6,6 @@ export interface RestSettings {
   readonly connectorBaseUrl?: string;
   /** ISO 3166 region for phone numbers the API returns without a country code. */
   readonly defaultPhoneRegion: string;
+  /** Each request's time budget: a pacing window longer than it cannot be waited for. */
+  readonly requestBudgetMs?: number;
 }

@@ -151,6 +151,12 @@ export const ERRORS = [
       'More contacts changed within one date-range slice than the connector may read at once: its manifest needs a smaller slice step',
   },
   {
+    code: 'upstream_window_exhausted',
+    status: 502,
+    message:
+      'More contacts share one update time than one query of the external system can page through: the synchronization stopped before it could skip any',
+  },
+  {
     code: 'upstream_unavailable',
     status: 503,
     message: 'The external system is not being called for now: retry after the Retry-After header',

@@ -1,7 +1,9 @@
 import { toTalkdeskContact } from '../../contacts/contact-normalizer';
 import type { AuthFields } from '../../connectors/ports';
 import { loadSqlManifest, SqlManifestError } from '../../connectors/sql/manifest/load-sql-manifest';
+import { columnWarnings } from '../../connectors/sql/mapped/column-types';
 import { explainKeysetQuery } from '../../connectors/sql/mapped/keyset-plan';
+import { idColumnsOf } from '../../connectors/sql/mapped/row-key';
 import { MappedSql } from '../../connectors/sql/mapped/mapped-sql';
 import { DEFAULT_RECORD_URL_BASE } from '../../connectors/sql/sql-settings';
 
@@ -42,7 +44,7 @@ export async function runSqlManifestCheck(options: SqlCheckOptions, out: Out): P
     `  credentials: ${m.credentials.type}${m.credentials.type === 'table' ? ` (${m.credentials.table ?? 'query'}, ${m.credentials.secret.algorithm})` : ''}; fields: ${m.authenticationFields.map((f) => f.field_name).join(', ')}`,
   );
   out(
-    `  contacts: ${m.contacts.table ?? 'query'}, keyset on (${m.contacts.updated_at.column}, ${m.contacts.id.column}); agents: ${m.agents ? 'yes' : 'no'}; interactions: ${[...new Set(m.interactions?.streams.flatMap((s) => s.types) ?? [])].join(', ') || 'no'}; actions: ${m.actions.map((a) => a.name).join(', ') || 'none'}; ${m.readOnly ? 'read-only' : 'read-write'}`,
+    `  contacts: ${m.contacts.table ?? 'query'}, keyset on (${[m.contacts.updated_at, ...idColumnsOf(m.contacts.id)].map((c) => c.column).join(', ')}); agents: ${m.agents ? 'yes' : 'no'}; interactions: ${[...new Set(m.interactions?.streams.flatMap((s) => s.types) ?? [])].join(', ') || 'no'}; actions: ${m.actions.map((a) => a.name).join(', ') || 'none'}; ${m.readOnly ? 'read-only' : 'read-write'}`,
   );
   if (!options.databaseUrl) {
     out('No DATABASE_URL (or DATABASE_URL_FILE) given: the database was not reached.');
@@ -77,6 +79,9 @@ export async function runSqlManifestCheck(options: SqlCheckOptions, out: Out): P
     for (const line of plan.lines) out(`  ${line}`);
     for (const warning of plan.warnings) out(`  warning: ${warning}`);
     if (plan.warnings.length === 0) out('  reads an index in order: no scan, no sort');
+    for (const warning of await columnWarnings(mapped.client, mapped.manifest.contacts)) {
+      out(`  warning: ${warning}`);
+    }
     if (options.auth) {
       out('== contacts');
       const batch = await mapped.contacts.list(tenant, {

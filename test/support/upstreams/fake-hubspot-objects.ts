@@ -174,11 +174,17 @@ export function searchObjects(
   req: FakeRequest,
   res: ServerResponse,
   cap: number,
+  onCapped: () => void = () => undefined,
 ) {
   if (missingScope(portal, readScope(type), res)) return;
   try {
     const search = readSearch(req.body, req.rawBody.length);
+    // CRM search guide, "Limitations": "The search endpoints are limited to 10,000 total results
+    // for any given query. Attempting to page beyond 10,000 will result in a 400 error." The
+    // guide gives the status, not the body: the body is the specs' `Error` schema, the category
+    // HubSpot answers for invalid search requests, and the guide's sentence as its message.
     if (search.after + search.limit > cap) {
+      onCapped();
       return hubspotError(
         res,
         400,

@@ -61,6 +61,8 @@ export class FakeHubSpot {
   searchResultCap = 10_000;
   /** 429s answered so far. */
   rateLimitedCount = 0;
+  /** Searches refused (400) for paging past `searchResultCap`. */
+  cappedSearchCount = 0;
   private id = 100_000;
 
   constructor(options: FakeHubSpotOptions = {}) {
@@ -208,7 +210,8 @@ export class FakeHubSpot {
     if (m === 'POST' && !sub)
       return (portal, r, res) => createObject(portal, type, r, res, () => this.nextId());
     if (m === 'POST' && sub === 'search')
-      return (portal, r, res) => searchObjects(portal, type, r, res, this.searchResultCap);
+      return (portal, r, res) =>
+        searchObjects(portal, type, r, res, this.searchResultCap, () => this.cappedSearchCount++);
     if (m === 'POST' && sub === 'batch/read')
       return (portal, r, res) => batchReadObjects(portal, type, r, res);
     if (m === 'GET' && sub && /^\d+$/.test(sub))

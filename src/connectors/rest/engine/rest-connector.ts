@@ -82,6 +82,7 @@ export class RestConnector {
       agents: !!m.agents,
       interactionTypes: m.interactions ? [...m.interactions.types] : [],
       contactSync: m.contacts?.incremental ? 'incremental' : 'full',
+      ...(m.contacts?.incremental && m.contacts.fullSync && { fullSyncOrder: 'unordered' }),
       ...(m.contacts?.incremental?.lookbackMs && {
         minimumLookbackMs: m.contacts.incremental.lookbackMs,
       }),

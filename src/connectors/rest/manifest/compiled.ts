@@ -94,6 +94,11 @@ export interface CompiledIncremental {
   /** Date-range slices read whole and sorted (an upstream that does not sort by update time). */
   slice?: CompiledSlice;
   /**
+   * Most results one query may page through: the query is issued again from the last position
+   * handed out before a page would pass it (engine/capabilities/contacts-window.ts).
+   */
+  maxResults?: number;
+  /**
    * The precision of the contacts' update times (ms): what the `updated_at` field's format can
    * say, and what the upper bound's format can (when `untilParam` sends it); 1 for `auto`.
    */
@@ -111,6 +116,8 @@ export interface CompiledLookup {
    */
   phoneForms?: readonly PhoneForm[];
   lastDigits?: number;
+  /** Phone lookups only: the answer's candidates are checked against the caller's number here. */
+  phoneFields?: JsonPath[];
 }
 
 export interface CompiledInteractionStream extends CompiledStream {
@@ -204,6 +211,8 @@ export interface CompiledManifest {
   };
   contacts?: CompiledStream & {
     incremental?: CompiledIncremental;
+    /** The listing of full syncs, in the upstream's own order (mapped with the same fields). */
+    fullSync?: CompiledStream;
     enrichments?: CompiledEnrichment[];
   };
   agents?: CompiledStream;

@@ -51,6 +51,27 @@ describe('loading connector manifests', () => {
     expect(m.authenticationType).toBe('custom');
   });
 
+  it('refuses a window restart it cannot plan and a full-sync listing it cannot use', () => {
+    const capped: any = valid();
+    capped.contacts.paginator = { type: 'cursor', cursor_path: 'next' };
+    capped.contacts.incremental = { param: 'since', max_results: 100 };
+    capped.contacts.fields.updated_at = 'updated';
+    expect(mistakesOf(capped)).toContain(
+      'contacts.paginator.page_size: is needed with contacts.incremental.max_results: the query is restarted before a page would pass the cap',
+    );
+    capped.contacts.paginator.page_size = 200;
+    expect(mistakesOf(capped)).toContain(
+      'contacts.incremental.max_results: is less than one page (contacts.paginator.page_size 200)',
+    );
+    const listing: any = valid();
+    listing.contacts.full_sync = { request: { path: '/all', query: { from: '{{ since }}' } } };
+    const mistakes = mistakesOf(listing);
+    expect(mistakes).toContain(
+      'contacts.full_sync: applies with contacts.incremental: without it, contacts.request lists every contact',
+    );
+    expect(mistakes.some((m) => m.startsWith('contacts.full_sync.request.query.from'))).toBe(true);
+  });
+
   it('names the path of every mistake and what was expected', () => {
     const m: any = valid();
     m.contacts.paginator.type = 'pages';

@@ -34,6 +34,7 @@ export const ROOTS = {
   credentialRequest: ['auth'],
   accountKey: ['auth', 'response'],
   listRequest: ['auth', 'limit', 'since', 'until'],
+  fullListRequest: ['auth', 'limit'],
   lookupRequest: ['auth', 'lookup', 'limit'],
   streamRequest: ['auth', 'contact', 'lookup', 'limit'],
   childStreamRequest: ['auth', 'contact', 'lookup', 'limit', 'parent'],

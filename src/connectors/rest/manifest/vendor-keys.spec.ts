@@ -99,9 +99,20 @@ describe('vendor manifest keys', () => {
     };
     m.interactions.contact.by_phone.request.query.phone = '{{ lookup.phone }}';
     expect(mistakesOf(m)).toEqual([
-      'interactions.contact.by_email: `phone_forms` and `last_digits` belong to by_phone',
+      'interactions.contact.by_email: `phone_forms`, `last_digits` and `phone_fields` belong to by_phone',
       'interactions.contact.by_email.request: with `phone_forms`, the request must use {{ lookup.phone_form }}',
       'interactions.contact.by_phone.request: with `phone_forms`, the request must use {{ lookup.phone_form }}',
+    ]);
+  });
+
+  it('compiles the phone fields a by_phone lookup checks its candidates against', () => {
+    const m = base();
+    (m.interactions.contact.by_phone as any).phone_fields = ['phone', 'mobile.number'];
+    const paths = compileManifest(m, 'test.yaml').interactions?.byPhone?.phoneFields;
+    expect(paths?.map((p) => p.get({ phone: 'a', mobile: { number: 'b' } }))).toEqual(['a', 'b']);
+    (m.interactions.contact.by_phone as any).phone_fields = ['a.__proto__'];
+    expect(mistakesOf(m)).toEqual([
+      'interactions.contact.by_phone.phone_fields[0]: path "a.__proto__" names "__proto__", which is not allowed',
     ]);
   });
 

@@ -45,7 +45,7 @@ describe('SQL manifests', () => {
 
   it('fills the defaults the schema declares, and derives the rest', () => {
     const m = parseSqlManifest(minimal, 'shop.yaml');
-    expect(m.contacts.id.type).toBe('integer');
+    expect(m.contacts.id).toEqual({ column: 'id', type: 'integer' });
     expect(m.contacts.where).toEqual([]);
     expect(m.actions).toEqual([]);
     expect(m.limits.expression_timeout_ms).toBe(250);
@@ -196,6 +196,31 @@ actions:
     expect(
       mistakesOf(minimal.replace('fields: { name: full_name }', 'fields: { phones: [A, 3] }')),
     ).toEqual(['contacts.fields.phones[1]: Invalid input (got number)']);
+  });
+
+  it('takes a composite key, and checks its columns against the streams that name a contact', () => {
+    const composite = minimal.replace(
+      'id: { column: id }',
+      'id: [{ column: company, type: text }, { column: number }]',
+    );
+    expect(parseSqlManifest(composite, 'shop.yaml').contacts.id).toEqual([
+      { column: 'company', type: 'text' },
+      { column: 'number', type: 'integer' },
+    ]);
+    const streams = (contactColumn: string) => `${composite}
+interactions:
+  streams:
+    - { table: calls, types: [call], contact_column: ${contactColumn}, id: id, date: { column: at, type: epoch_ms } }
+`;
+    expect(() => parseSqlManifest(streams('[company, number]'), 'shop.yaml')).not.toThrow();
+    expect(mistakesOf(streams('customer_id'))).toEqual([
+      "interactions.streams[0].contact_column: the contacts' key has 2 column(s), this names 1",
+    ]);
+    expect(
+      mistakesOf(
+        minimal.replace('id: { column: id }', 'id: [{ column: company }, { column: company }]'),
+      ),
+    ).toEqual(['contacts.id[1].column: "company" is used twice']);
   });
 
   it('refuses a query that is not a SELECT', () => {

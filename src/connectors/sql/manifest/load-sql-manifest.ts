@@ -203,6 +203,15 @@ function crossCheck(m: SqlManifest): string[] {
   } else if ((c.hashes_env === undefined) === (c.hashes_file === undefined)) {
     out.push('credentials: give `hashes_env` or `hashes_file`, exactly one');
   }
+  const key = (where: string, id: SqlManifest['contacts']['id']) => {
+    const columns = Array.isArray(id) ? id.map((k) => k.column) : [id.column];
+    columns.forEach((column, i) => {
+      if (columns.indexOf(column) !== i)
+        out.push(`${where}[${i}].column: "${column}" is used twice`);
+    });
+    return columns.length;
+  };
+  const keyLength = key('contacts.id', m.contacts.id);
   source('contacts', m.contacts);
   if (m.contacts.index !== undefined && m.contacts.table === undefined) {
     out.push('contacts.index: names an index of `table` (a `query` has none)');
@@ -210,13 +219,35 @@ function crossCheck(m: SqlManifest): string[] {
   time('contacts.updated_at', m.contacts.updated_at);
   if (m.agents) {
     source('agents', m.agents);
-    if (m.agents.paging === 'keyset' && m.agents.id.type !== 'integer') {
+    key('agents.id', m.agents.id);
+    if (m.agents.paging === 'keyset' && Array.isArray(m.agents.id)) {
+      out.push(
+        'agents.paging: keyset needs one integer id column; a composite id is paged by offsets',
+      );
+    } else if (
+      m.agents.paging === 'keyset' &&
+      !Array.isArray(m.agents.id) &&
+      m.agents.id.type !== 'integer'
+    ) {
       out.push('agents.paging: keyset needs integer ids (agents.id.type: integer)');
     }
   }
-  m.interactions?.lookup.tables.forEach((t, i) => source(`interactions.lookup.tables[${i}]`, t));
+  m.interactions?.lookup.tables.forEach((t, i) => {
+    source(`interactions.lookup.tables[${i}]`, t);
+    if (keyLength > 1) {
+      out.push(
+        `interactions.lookup.tables[${i}]: a lookup table names a contact by one column, and the contacts' key has ${keyLength}`,
+      );
+    }
+  });
   m.interactions?.streams.forEach((s, i) => {
     source(`interactions.streams[${i}]`, s);
+    const given = Array.isArray(s.contact_column) ? s.contact_column.length : 1;
+    if (given !== keyLength) {
+      out.push(
+        `interactions.streams[${i}].contact_column: the contacts' key has ${keyLength} column(s), this names ${given}`,
+      );
+    }
     time(`interactions.streams[${i}].date`, s.date);
     if (s.types.length > 1 && !s.fields.type && !s.type_column) {
       out.push(

@@ -67,6 +67,11 @@ function rows(s: Schema, at: string, out: string[][]): void {
     const description = p.description ?? (p.items as Schema | undefined)?.description ?? '';
     out.push([path, typeOf(p), def, description]);
     if (isValueSpec(p)) continue;
+    // One shape or a list of it (an id column or a composite key's): the keys of the shape once.
+    const shape = (p.anyOf as Schema[] | undefined)?.find(
+      (b) => b.type === 'object' && b.properties,
+    );
+    if (shape) rows(shape, path, out);
     if (p.type === 'object' && p.properties) rows(p, path, out);
     const items = p.items as Schema | undefined;
     if (p.type === 'array' && items?.type === 'object' && items.properties)

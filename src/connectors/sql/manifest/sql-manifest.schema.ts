@@ -78,6 +78,13 @@ export const ID_COLUMN = z.strictObject({
     .describe('How ids compare: as numbers (`integer`) or as text (`text`, `uuid`).'),
 });
 
+/** One id column, or the columns of a composite key in order. */
+const ID = z
+  .union([ID_COLUMN, z.array(ID_COLUMN).min(2).max(8)])
+  .describe(
+    'The id column, or the columns of a composite key in order (e.g. `[{ column: COMPANY, type: text }, { column: CUSTOMER_NO }]`): the contact id Talkdesk is given is then the parts encoded and joined by `+`.',
+  );
+
 export const UPDATE_TIME_TYPES = [
   'timestamptz',
   'timestamp',
@@ -195,7 +202,7 @@ const ACTION_INPUT = z.strictObject({
 const COLUMN_VALUES = z
   .record(IDENTIFIER, VALUE_SPEC)
   .describe(
-    'Column → value over `data`, `contact.id`, `agent.id`, `account.tenant` and `settings` (bound parameters, never SQL text). Expressions may call `$phone_key(number)`: the number in E.164 read in DEFAULT_PHONE_REGION, else its digits (the key a lookup table of phones can hold).',
+    'Column → value over `data`, `contact.id` (and `contact.key.<column>`, each column of the contact’s key), `agent.id`, `account.tenant` and `settings` (bound parameters, never SQL text). Expressions may call `$phone_key(number)`: the number in E.164 read in DEFAULT_PHONE_REGION, else its digits (the key a lookup table of phones can hold).',
   );
 
 const NOW = z
@@ -284,7 +291,11 @@ const INTERACTION_STREAM = z.strictObject({
   type_column: IDENTIFIER.optional().describe(
     'A column holding the type in Talkdesk’s words (one of `types`): only the types asked for are read, in SQL; `fields.type` defaults to it.',
   ),
-  contact_column: IDENTIFIER.describe('The column holding the contact’s id.'),
+  contact_column: z
+    .union([IDENTIFIER, z.array(IDENTIFIER).min(2).max(8)])
+    .describe(
+      'The column holding the contact’s id; with a composite contact key, its columns in the key’s order.',
+    ),
   id: IDENTIFIER,
   date: TIME_COLUMN,
   fields: z
@@ -354,7 +365,7 @@ export const SQL_MANIFEST = z
       .describe('How `auth` is checked, and which tenant it yields.'),
     contacts: z.strictObject({
       ...SOURCE,
-      id: ID_COLUMN,
+      id: ID,
       updated_at: TIME_COLUMN,
       index: IDENTIFIER.optional().describe(
         'The index of (tenant, update time, id) the keyset query must read, on MySQL/MariaDB (`FORCE INDEX`), whose optimizer may prefer an index of the tenant alone and then read every row before the page; with `table` only. Other dialects choose it themselves.',
@@ -384,12 +395,12 @@ export const SQL_MANIFEST = z
     agents: z
       .strictObject({
         ...SOURCE,
-        id: ID_COLUMN,
+        id: ID,
         paging: z
           .enum(['offset', 'keyset'])
           .default('offset')
           .describe(
-            '`offset`: positions count rows; `keyset` (integer ids): the position is the last id sent, so a deleted agent never shifts a page.',
+            '`offset`: positions count rows; `keyset` (integer ids): the position is the last id sent, so a deleted agent never shifts a page. A composite `id` is paged by offsets.',
           ),
         fields: z.strictObject({ name: VALUE_SPEC.optional(), email: VALUE_SPEC.optional() }),
       })

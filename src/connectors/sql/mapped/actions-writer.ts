@@ -31,8 +31,8 @@ interface CompiledAction {
 
 /** What the actions look up besides their own statements. */
 export interface ActionsContext {
-  /** Whether the account has the contact an action names. */
-  contactExists(tenant: unknown, id: string): Promise<boolean>;
+  /** The key of the account's contact an action names (column → value), if it has one. */
+  contactKey(tenant: unknown, id: string): Promise<Record<string, unknown> | undefined>;
   /** Whether the account has the agent (none: the manifest lists no agents). */
   agentExists?(tenant: unknown, id: string): Promise<boolean>;
   /** The region of numbers written without a country code (`$phone_key`). */
@@ -138,7 +138,8 @@ export class ActionsWriter {
     const data = this.inputs(action, request.data);
     // An action never writes about a contact of another account, nor one that does not exist.
     const contactId = request.contactExternalId;
-    if (contactId && !(await this.lookups.contactExists(tenant, contactId))) {
+    const key = contactId ? await this.lookups.contactKey(tenant, contactId) : undefined;
+    if (contactId && !key) {
       throw new ActionRejectedError(`Contact ${JSON.stringify(contactId)} was not found`);
     }
     let agentId = request.agentExternalId;
@@ -148,7 +149,7 @@ export class ActionsWriter {
     }
     const scope = {
       data,
-      contact: { id: contactId },
+      contact: { id: contactId, key },
       agent: { id: agentId },
       account: { tenant },
       ...this.ctx.scope,

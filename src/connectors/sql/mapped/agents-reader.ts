@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { UserBatch, UserRecord } from '../../ports';
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
+import type { SqlIdColumn } from '../manifest/sql-manifest.schema';
+import { encodeKey, idColumnsOf } from './row-key';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
 import { hasRow } from './contacts-reader';
@@ -9,10 +11,16 @@ import { selectFrom } from './source-query';
 
 type Agents = NonNullable<LoadedSqlManifest['agents']>;
 
-/** The manifest's users, in id order, paged by integer positions (row offsets, or the last id). */
+/**
+ * The manifest's users, in id order, paged by integer positions (row offsets, or the last id).
+ * A composite key orders by each of its columns and gives the key's encoding as id, as for
+ * contacts; it is paged by offsets (a position is one integer).
+ */
 export class AgentsReader {
   private readonly shape: RowShape;
+  private readonly keys: SqlIdColumn[];
   private readonly idAt: number;
+  private readonly keyAt?: number[];
   private readonly name?: Reader;
   private readonly email?: Reader;
 
@@ -22,7 +30,9 @@ export class AgentsReader {
     ctx: ValueCompileContext,
   ) {
     this.shape = new RowShape(ctx);
-    this.idAt = this.shape.column(spec.id.column);
+    this.keys = idColumnsOf(spec.id);
+    this.idAt = this.shape.column(this.keys[0].column);
+    if (this.keys.length > 1) this.keyAt = this.keys.map((k) => this.shape.column(k.column));
     if (spec.fields.name) this.name = this.shape.reader('agents.fields.name', spec.fields.name);
     if (spec.fields.email) this.email = this.shape.reader('agents.fields.email', spec.fields.email);
     for (const column of spec.columns) this.shape.column(column);
@@ -37,19 +47,22 @@ export class AgentsReader {
   async list(tenant: unknown, position: number | null, limit: number): Promise<UserBatch> {
     const keyset = this.spec.paging === 'keyset';
     const offset = position ?? 0;
-    const id = sql.ref(this.spec.id.column);
+    const id = sql.ref(this.keys[0].column);
     let select = selectFrom(this.client, this.spec, this.shape.columns, tenant);
     if (keyset && position !== null) select = select.where(id, '>', position);
     else if (!keyset) select = select.offset(offset);
-    const query = select
-      .orderBy(id)
-      .limit(limit + 1)
-      .compile();
+    for (const key of this.keys) select = select.orderBy(sql.ref(key.column));
+    const query = select.limit(limit + 1).compile();
     const rows = await this.client.all(query);
     const records: UserRecord[] = [];
     for (const row of rows.slice(0, limit).map((r) => this.shape.prepare(r))) {
       const record = this.shape.recordOf(row);
-      const id = row[this.idAt];
+      const id = this.keyAt
+        ? encodeKey(
+            this.keys,
+            this.keyAt.map((at) => row[at]),
+          )
+        : row[this.idAt];
       if (id === null || id === undefined) continue;
       records.push({
         id: typeof id === 'number' ? id : String(id),

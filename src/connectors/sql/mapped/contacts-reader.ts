@@ -4,6 +4,7 @@ import { InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { ExpressionError, textOf, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlIdColumn } from '../manifest/sql-manifest.schema';
+import { encodeKey, IdSpec, idColumnsOf, idOfType, keyOfId } from './row-key';
 import { Reader, RowShape } from './row-shape';
 import type { Row, SqlClient } from './sql-client';
 import { RowSource, selectFrom } from './source-query';
@@ -12,48 +13,41 @@ import { TimeColumn, timeColumn } from './time-column';
 
 type Contacts = LoadedSqlManifest['contacts'];
 
-const INTEGER = /^-?\d+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PLACEHOLDER_ID = { integer: 0, uuid: '00000000-0000-0000-0000-000000000000', text: '' };
 
 /**
- * An id from a request as the id column holds it, or undefined when it cannot be one (a value
- * the column's type would refuse never reaches the database).
+ * The key of the tenant's row of this id in a source, column → value as the database holds it,
+ * or undefined when it has none (filtered out ones do not count).
  */
-export function idOfType(
-  type: 'integer' | 'text' | 'uuid',
+export async function rowKeyOf(
+  client: SqlClient,
+  source: RowSource,
+  idSpec: IdSpec,
+  tenant: unknown,
   id: string,
-): string | number | undefined {
-  switch (type) {
-    case 'integer': {
-      const n = Number(id);
-      return INTEGER.test(id) && Number.isSafeInteger(n) ? n : undefined;
-    }
-    case 'uuid':
-      return UUID.test(id) ? id.toLowerCase() : undefined;
-    case 'text':
-      return holdable(id) ? id : undefined;
-  }
+): Promise<Record<string, unknown> | undefined> {
+  const keys = idColumnsOf(idSpec);
+  const values = keyOfId(keys, id);
+  if (values === undefined) return undefined;
+  const columns = keys.map((k) => k.column);
+  let select = selectFrom(client, source, columns, tenant);
+  columns.forEach((column, i) => {
+    select = select.where(sql.ref(column), '=', values[i]);
+  });
+  const [row] = await client.all(select.limit(1).compile());
+  return row && Object.fromEntries(columns.map((column, i) => [column, row[i]]));
 }
 
 /** Whether the source has, for the tenant, the row of this id (filtered out ones do not count). */
 export async function hasRow(
   client: SqlClient,
   source: RowSource,
-  idColumn: SqlIdColumn,
+  idSpec: IdSpec,
   tenant: unknown,
   id: string,
 ): Promise<boolean> {
-  const value = idOfType(idColumn.type, id);
-  if (value === undefined) return false;
-  const query = selectFrom(client, source, [idColumn.column], tenant)
-    .where(sql.ref(idColumn.column), '=', value)
-    .limit(1)
-    .compile();
-  return (await client.all(query)).length > 0;
+  return (await rowKeyOf(client, source, idSpec, tenant, id)) !== undefined;
 }
-
-/** Text a column can hold: PostgreSQL's text holds no NUL character (it refuses the statement). */
-export const holdable = (value: string) => !value.includes('\u0000');
 
 /**
  * A cell as contact text: text as the database holds it (the contact normalizer trims and drops
@@ -160,12 +154,18 @@ function customFieldsOf(from: unknown, values: unknown[], keys: readonly string[
 
 /**
  * Keyset pages of the manifest's contacts in (update time, id) order: the query every sync runs.
- * Rows come as arrays and are mapped straight into contact records.
+ * Rows come as arrays and are mapped straight into contact records. A composite key orders by
+ * (update time, each key column) and gives each contact the key's encoding (row-key.ts) as id.
  */
 export class ContactsReader {
   readonly time: TimeColumn;
+  /** The key's columns (one, unless the key is composite). */
+  readonly keyColumns: SqlIdColumn[];
+  private readonly id: SqlIdColumn;
   private readonly shape: RowShape;
   private readonly idAt: number;
+  /** Where a composite key's columns are in a row; undefined for a single id column. */
+  private readonly keyAt?: number[];
   private readonly timeAt: number;
   private readonly fields: Partial<Record<keyof Contacts['fields'], Reader>> = {};
   private readonly customKeys: string[];
@@ -182,7 +182,12 @@ export class ContactsReader {
   ) {
     this.time = timeColumn(spec.updated_at, client.dialect);
     this.shape = new RowShape(ctx);
-    this.idAt = this.shape.column(spec.id.column);
+    this.keyColumns = idColumnsOf(spec.id);
+    this.id = this.keyColumns[0];
+    this.idAt = this.shape.column(this.id.column);
+    if (this.keyColumns.length > 1) {
+      this.keyAt = this.keyColumns.map((k) => this.shape.column(k.column));
+    }
     this.timeAt = this.shape.column(spec.updated_at.column);
     for (const [name, value] of Object.entries(spec.fields)) {
       if (value === undefined) continue;
@@ -212,10 +217,36 @@ export class ContactsReader {
 
   /** The id of a position, as the id column compares; a position that cannot be one is refused. */
   private idValue(id: string): string | number {
-    const value = idOfType(this.spec.id.type, id);
+    const value = idOfType(this.id.type, id);
     if (value === undefined)
-      throw new InvalidPositionError(`contact id is not of type ${this.spec.id.type}`);
+      throw new InvalidPositionError(`contact id is not of type ${this.id.type}`);
     return value;
+  }
+
+  /** The key parts of a contact id, or undefined when it cannot be one of this table's. */
+  keyOfId(id: string): (string | number)[] | undefined {
+    return keyOfId(this.keyColumns, id);
+  }
+
+  /** A key column as the keyset compares it: text ids by code unit, whatever the collation. */
+  private keyRef(key: SqlIdColumn) {
+    return key.type === 'text' && this.client.dialect === 'postgres'
+      ? sql`${sql.ref(key.column)} collate "C"`
+      : sql.ref(key.column);
+  }
+
+  /** The tenant's rows changed within the run's bounds. */
+  private changedWithin(tenant: unknown, query: ContactQuery) {
+    const t = this.time;
+    const col = sql.ref(t.column);
+    const select = selectFrom(this.client, this.spec, this.shape.columns, tenant).where(
+      col,
+      '<=',
+      t.atOrBefore(query.changedUntil),
+    );
+    return query.changedSince === undefined
+      ? select
+      : select.where(col, '>=', t.atOrAfter(query.changedSince));
   }
 
   /**
@@ -224,6 +255,7 @@ export class ContactsReader {
    * then bound to each page's values.
    */
   pageQuery(tenant: unknown, query: ContactQuery): CompiledQuery {
+    if (this.keyAt) return this.compositePageQuery(tenant, query);
     if (this.spec.tenant_column && (tenant === null || tenant === undefined)) {
       throw new Error('a source with a tenant column is read without a tenant');
     }
@@ -248,11 +280,8 @@ export class ContactsReader {
   /** The keyset query of a page shape, its values left as slots (PAGE_SLOTS). */
   private compilePageQuery(since: boolean, after: boolean): CompiledQuery {
     const col = sql.ref(this.time.column);
-    const textIds = this.spec.id.type === 'text' && this.client.dialect === 'postgres';
     // Text ids sort as the contacts port compares them (code units), whatever the collation.
-    const id = textIds
-      ? sql`${sql.ref(this.spec.id.column)} collate "C"`
-      : sql.ref(this.spec.id.column);
+    const id = this.keyRef(this.id);
     let select = selectFrom(
       this.client,
       this.spec,
@@ -275,8 +304,46 @@ export class ContactsReader {
       .compile();
   }
 
-  get idType(): 'integer' | 'text' | 'uuid' {
-    return this.spec.id.type;
+  /**
+   * The keyset query over a composite key: (time, k1, ..., kn) > (after), the key part written
+   * out as `k1 > v1 or (k1 = v1 and k2 > v2) ...`, which every dialect reads within the index's
+   * range of the time column.
+   */
+  private compositePageQuery(tenant: unknown, query: ContactQuery) {
+    const t = this.time;
+    const col = sql.ref(t.column);
+    const keys = this.keyColumns.map((k) => this.keyRef(k));
+    let select = this.changedWithin(tenant, query);
+    if (query.after) {
+      const after = query.after;
+      const values = this.keyOfId(after.id);
+      if (!values) throw new InvalidPositionError('contact id is not a key of this table');
+      select = select
+        .where(col, '>=', t.atOrAfter(after.updatedAt))
+        .where((eb) =>
+          eb.or([
+            eb(col, '>=', t.atOrAfter(after.updatedAt + t.precisionMs)),
+            ...keys.map((key, i) =>
+              eb.and([
+                ...keys.slice(0, i).map((earlier, j) => eb(earlier, '=', values[j])),
+                eb(key, '>', values[i]),
+              ]),
+            ),
+          ]),
+        );
+    }
+    let ordered = select.orderBy(col);
+    for (const key of keys) ordered = ordered.orderBy(key);
+    return ordered.limit(query.limit + 1).compile();
+  }
+
+  /** A contact id deep in any table, for the plan of a later page's query. */
+  placeholderId(): string {
+    if (!this.keyAt) return String(PLACEHOLDER_ID[this.id.type]);
+    return encodeKey(
+      this.keyColumns,
+      this.keyColumns.map((k) => PLACEHOLDER_ID[k.type]),
+    )!;
   }
 
   /** The index the keyset query reads, as a statement to create it. */
@@ -289,7 +356,7 @@ export class ContactsReader {
     const columns = [
       this.spec.tenant_column,
       this.spec.updated_at.column,
-      this.spec.id.column,
+      ...this.keyColumns.map((k) => k.column),
     ].filter((c): c is string => c !== undefined);
     const table = this.spec.table;
     if (!table)
@@ -298,9 +365,12 @@ export class ContactsReader {
     return `Create the index: CREATE INDEX ${name} ON ${quote(table)} (${columns.map(quote).join(', ')})`;
   }
 
-  /** Whether the tenant has this contact (deleted or filtered out ones do not count). */
-  exists(tenant: unknown, id: string): Promise<boolean> {
-    return hasRow(this.client, this.spec, this.spec.id, tenant, id);
+  /**
+   * The key of the tenant's contact with this id, column → value as the database holds it, or
+   * undefined when it has none (deleted or filtered out ones do not count).
+   */
+  keyOf(tenant: unknown, id: string): Promise<Record<string, unknown> | undefined> {
+    return rowKeyOf(this.client, this.spec, this.spec.id, tenant, id);
   }
 
   async list(tenant: unknown, query: ContactQuery): Promise<ContactBatch> {
@@ -316,11 +386,21 @@ export class ContactsReader {
   }
 
   private head(row: Row): { id: string; updatedAt: number } | undefined {
+    if (this.keyAt) return this.compositeHead(row);
     const rawId = row[this.idAt];
     const updatedAt = this.time.toMs(row[this.timeAt]);
     if (rawId === null || rawId === undefined || updatedAt === undefined) return undefined;
     const id = typeof rawId === 'string' ? rawId : String(rawId);
-    return { id: this.spec.id.type === 'uuid' ? id.toLowerCase() : id, updatedAt };
+    return { id: this.id.type === 'uuid' ? id.toLowerCase() : id, updatedAt };
+  }
+
+  private compositeHead(row: Row): { id: string; updatedAt: number } | undefined {
+    const id = encodeKey(
+      this.keyColumns,
+      this.keyAt!.map((at) => row[at]),
+    );
+    const updatedAt = this.time.toMs(row[this.timeAt]);
+    return id === undefined || updatedAt === undefined ? undefined : { id, updatedAt };
   }
 
   private map(raw: Row): ContactRecord | undefined {

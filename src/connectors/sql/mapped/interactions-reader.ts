@@ -4,7 +4,7 @@ import { MIN_LAST_DIGITS, PhoneForm, phoneForms } from '../../lookup/phone-forms
 import { text, ValueCompileContext } from '../../manifest-common';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlInteractionStream, SqlLookupTable } from '../manifest/sql-manifest.schema';
-import { holdable, idOfType } from './contacts-reader';
+import { holdable, idColumnsOf, keyOfId } from './row-key';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
 import { AnySelect, selectFrom } from './source-query';
@@ -12,6 +12,8 @@ import { TimeColumn, timeColumn } from './time-column';
 
 interface Stream {
   spec: SqlInteractionStream;
+  /** The columns holding the contact's key, in the key's order. */
+  contactColumns: string[];
   shape: RowShape;
   idAt: number;
   date: TimeColumn;
@@ -72,6 +74,7 @@ export class InteractionsReader {
       const shape = new RowShape(ctx);
       const stream: Stream = {
         spec: s,
+        contactColumns: Array.isArray(s.contact_column) ? s.contact_column : [s.contact_column],
         shape,
         idAt: shape.column(s.id),
         date: timeColumn(s.date, client.dialect),
@@ -90,25 +93,29 @@ export class InteractionsReader {
     });
   }
 
-  /** `select id from contacts where tenant and filters and <condition> limit 1`. */
+  /** `select <key> from contacts where tenant and filters and <condition> limit 1`. */
   private async contactWhere(
     tenant: unknown,
     condition: (select: AnySelect) => AnySelect,
-  ): Promise<unknown> {
+  ): Promise<unknown[] | undefined> {
     const contacts = this.manifest.contacts;
-    const select = condition(selectFrom(this.client, contacts, [contacts.id.column], tenant)).limit(
-      1,
-    );
-    const rows = await this.client.all(select.compile());
-    return rows[0]?.[0];
+    const key = idColumnsOf(contacts.id).map((k) => k.column);
+    const select = condition(selectFrom(this.client, contacts, key, tenant)).limit(1);
+    const [row] = await this.client.all(select.compile());
+    return row && key.map((_, i) => row[i]);
   }
 
   /**
    * The lowest contact id a lookup table holds for the values, among the contacts the contacts
    * source has for the tenant: a lookup table never names a contact it leaves out (a deleted
-   * one, another tenant's). Two statements, each read from an index (a suffix from none).
+   * one, another tenant's). Two statements, each read from an index (a suffix from none). The
+   * contacts' key is one column (the manifest's check refuses lookup tables with a composite one).
    */
-  private async contactThrough(tenant: unknown, table: SqlLookupTable, wanted: Wanted) {
+  private async contactThrough(
+    tenant: unknown,
+    table: SqlLookupTable,
+    wanted: Wanted,
+  ): Promise<unknown[] | undefined> {
     const contact = sql.ref(table.contact_column);
     const candidates = await this.client.all(
       selectFrom(this.client, table, [table.contact_column], tenant)
@@ -126,14 +133,15 @@ export class InteractionsReader {
     );
     if (ids.length === 0) return undefined;
     const contacts = this.manifest.contacts;
+    const [id] = idColumnsOf(contacts.id);
     const rows = await this.client.all(
-      selectFrom(this.client, contacts, [contacts.id.column], tenant)
-        .where(sql.ref(contacts.id.column), 'in', ids)
-        .orderBy(sql.ref(contacts.id.column))
+      selectFrom(this.client, contacts, [id.column], tenant)
+        .where(sql.ref(id.column), 'in', ids)
+        .orderBy(sql.ref(id.column))
         .limit(1)
         .compile(),
     );
-    return rows[0]?.[0];
+    return rows[0] && [rows[0][0]];
   }
 
   /** Each of the wanted values in turn, first in the contacts' own columns, then in the lookup tables. */
@@ -142,7 +150,7 @@ export class InteractionsReader {
     holds: 'email' | 'phone',
     columns: readonly string[],
     tries: readonly Wanted[],
-  ): Promise<unknown> {
+  ): Promise<unknown[] | undefined> {
     const tables = this.manifest.interactions!.lookup.tables.filter((t) => t.holds === holds);
     for (const wanted of tries) {
       const { values, suffix } = wanted;
@@ -171,7 +179,11 @@ export class InteractionsReader {
     return undefined;
   }
 
-  private async findContact(tenant: unknown, lookup: ContactLookup): Promise<unknown> {
+  /** The contact's key (its columns' values), or undefined when none is found. */
+  private async findContact(
+    tenant: unknown,
+    lookup: ContactLookup,
+  ): Promise<unknown[] | undefined> {
     const contacts = this.manifest.contacts;
     const {
       email_columns: emailColumns,
@@ -180,11 +192,11 @@ export class InteractionsReader {
       last_digits: lastDigits,
     } = this.manifest.interactions!.lookup;
     if (lookup.contactId !== undefined) {
-      const id = lookup.contactId;
-      const typed = idOfType(contacts.id.type, id);
-      if (typed !== undefined) {
+      const columns = idColumnsOf(contacts.id);
+      const key = keyOfId(columns, lookup.contactId);
+      if (key !== undefined) {
         const found = await this.contactWhere(tenant, (s) =>
-          s.where(sql.ref(contacts.id.column), '=', typed),
+          columns.reduce((q, k, i) => q.where(sql.ref(k.column), '=', key[i]), s),
         );
         // An id the database does not know falls back to the emails and phones.
         if (found !== undefined) return found;
@@ -222,13 +234,13 @@ export class InteractionsReader {
     lookup: ContactLookup,
     query: InteractionQuery,
   ): Promise<InteractionRecord[] | null> {
-    const contactId = await this.findContact(tenant, lookup);
-    if (contactId === undefined || contactId === null) return null;
+    const contactKey = await this.findContact(tenant, lookup);
+    if (contactKey === undefined || contactKey.some((v) => v === null)) return null;
     const wanted = new Set(query.types);
     const out: InteractionRecord[] = [];
     for (const stream of this.streams) {
       if (!stream.spec.types.some((t) => wanted.has(t))) continue;
-      out.push(...(await this.readStream(stream, tenant, contactId, wanted, query.limit)));
+      out.push(...(await this.readStream(stream, tenant, contactKey, wanted, query.limit)));
     }
     out.sort((a, b) => Number(b.date) - Number(a.date));
     return out.slice(0, query.limit);
@@ -242,7 +254,7 @@ export class InteractionsReader {
   private async readStream(
     stream: Stream,
     tenant: unknown,
-    contactId: unknown,
+    contactKey: unknown[],
     wanted: ReadonlySet<string>,
     limit: number,
   ): Promise<InteractionRecord[]> {
@@ -251,10 +263,9 @@ export class InteractionsReader {
     const f = stream.fields;
     const typeColumn = stream.spec.type_column;
     for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
-      let select = selectFrom(this.client, stream.spec, stream.shape.columns, tenant).where(
-        sql.ref(stream.spec.contact_column),
-        '=',
-        contactId,
+      let select = stream.contactColumns.reduce(
+        (q, column, i) => q.where(sql.ref(column), '=', contactKey[i]),
+        selectFrom(this.client, stream.spec, stream.shape.columns, tenant),
       );
       // The types asked for, chosen by the database: one page holds the newest of them.
       if (typeColumn) {

@@ -12,8 +12,6 @@ export interface KeysetPlan {
   warnings: string[];
 }
 
-const PLACEHOLDER_ID = { integer: '0', uuid: '00000000-0000-0000-0000-000000000000', text: '' };
-
 interface PgNode {
   'Node Type': string;
   'Relation Name'?: string;
@@ -34,7 +32,7 @@ export async function explainKeysetQuery(
 ): Promise<KeysetPlan> {
   // A page deep in the account: the query every page after the first one runs.
   const query = contacts.pageQuery(tenant, {
-    after: { updatedAt: Date.now() - 86_400_000, id: PLACEHOLDER_ID[contacts.idType] },
+    after: { updatedAt: Date.now() - 86_400_000, id: contacts.placeholderId() },
     changedUntil: Date.now(),
     limit: 250,
   });

@@ -76,7 +76,7 @@ export class MappedSql implements OnModuleInit, OnModuleDestroy {
       );
     }
     this.actions = new ActionsWriter(client, m.actions, ctx(ACTION_ROOTS), {
-      contactExists: (tenant, id) => this.contacts.exists(tenant, id),
+      contactKey: (tenant, id) => this.contacts.keyOf(tenant, id),
       ...(agents && { agentExists: (tenant, id) => agents.exists(tenant, id) }),
       region: options.defaultPhoneRegion,
     });

@@ -7,6 +7,7 @@ import { initialState, isPageState, PageState, stateKey } from '../paginators';
 import { RestAccount } from '../rest-account';
 import { Page, RestClient } from '../rest-client';
 import { checkedResume, positionCompare, positionText, REPEATED_PAGE } from '../resume';
+import { pageFits, restartFrom } from './contacts-window';
 
 export type ContactsStream = NonNullable<CompiledManifest['contacts']>;
 
@@ -18,6 +19,8 @@ interface KeysetResume {
   s: PageState;
   /** The lower bound the paging started from (the filter every page repeats). */
   q: number | null;
+  /** Results of this query before page `s` (with `max_results`: where the cap stands). */
+  n?: number;
   /**
    * The id of the pages from `s` on that this batch read and kept (page-carry.ts): the next
    * batch takes them from there rather than reading them again.
@@ -29,6 +32,7 @@ function readKeysetResume(query: ContactQuery): KeysetResume | undefined {
   const r = query.resume as Partial<KeysetResume> | undefined;
   if (!r || typeof r !== 'object' || !Array.isArray(r.a) || !isPageState(r.s)) return undefined;
   if (!(r.q === null || typeof r.q === 'number')) return undefined;
+  if (r.n !== undefined && !(Number.isSafeInteger(r.n) && r.n >= 0)) return undefined;
   const [u, id] = r.a;
   if (!query.after || query.after.updatedAt !== u || query.after.id !== id) return undefined;
   return r as KeysetResume;
@@ -76,6 +80,11 @@ export async function listIncremental(
   let state: PageState = resumed?.s ?? initialState(contacts.paginator);
   const seen = new Set([stateKey(state)]);
   const pageStates: PageState[] = [];
+  // With a cap on one query's results: how many this query has paged through, page by page.
+  const cap = inc.maxResults;
+  let read = resumed?.n ?? 0;
+  const pageOffsets: number[] = [];
+  let capReached = false;
   const pagesRead: Page[] = [];
   const carried = resumed?.c;
   type Candidate = { record: { id: string; updatedAt: number }; raw: unknown; page: number };
@@ -95,6 +104,8 @@ export async function listIncremental(
     });
     if (!page.carried) slowest = Math.max(slowest, performance.now() - started);
     pageStates.push(state);
+    pageOffsets.push(read);
+    read += page.records.length + page.filtered;
     pagesRead.push(page);
     pages++;
     filtered += page.filtered;
@@ -150,6 +161,10 @@ export async function listIncremental(
     const key = stateKey(next);
     if (seen.has(key)) throw new UpstreamError(REPEATED_PAGE);
     seen.add(key);
+    if (cap !== undefined && !pageFits(cap, contacts.paginator.pageSize ?? 0, read)) {
+      capReached = true;
+      break;
+    }
     if (pages >= maxPages) break;
     // Out of time for another page: answer what is final so far (a short page), if anything.
     const final = [...candidates.values()].some((c) => c.record.updatedAt < frontier);
@@ -161,6 +176,13 @@ export async function listIncremental(
   const returned = final.slice(0, query.limit);
   const rest = sorted.slice(returned.length);
   const hasMore = rest.length > 0 || !ended;
+  if (capReached && returned.length === 0) {
+    // Nothing final in this window: a new query from the run's position, if that moves on.
+    const from = restartFrom(query, since, cap!, client.kind);
+    const a: [number, string] = [query.after!.updatedAt, query.after!.id];
+    const restart: KeysetResume = { a, s: initialState(contacts.paginator), q: from, n: 0 };
+    return { records: [], hasMore: true, resume: checkedResume(restart), filtered };
+  }
   if (hasMore && returned.length === 0) {
     throw new UpstreamError(
       `More than ${maxPages} pages of contacts share one update time: raise limits.max_pages_per_call`,
@@ -181,9 +203,19 @@ export async function listIncremental(
   if (records.length === 0) {
     throw new UpstreamError('Every contact of this batch failed its field mapping: see the log');
   }
+  const last = records[records.length - 1];
+  if (capReached) {
+    // The query cannot page further: the next batch issues it again from the last record.
+    const restart: KeysetResume = {
+      a: [last.updatedAt, last.id],
+      s: initialState(contacts.paginator),
+      q: last.updatedAt,
+      n: 0,
+    };
+    return { records, hasMore, resume: checkedResume(restart), filtered };
+  }
   const firstPage = rest.length > 0 ? Math.min(...rest.map((c) => c.page)) : -1;
   const resumeAt = firstPage >= 0 ? pageStates[firstPage] : next;
-  const last = records[records.length - 1];
   if (!resumeAt) return { records, hasMore, filtered };
   // The pages from there on were read already: the next batch takes them as they are.
   const c =
@@ -198,6 +230,7 @@ export async function listIncremental(
     a: [last.updatedAt, last.id],
     s: resumeAt,
     q: since,
+    ...(cap !== undefined && { n: firstPage >= 0 ? pageOffsets[firstPage] : read }),
     ...(c && { c }),
   };
   return { records, hasMore, resume: checkedResume(resume), filtered };

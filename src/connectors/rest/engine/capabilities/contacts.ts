@@ -6,7 +6,8 @@ import { RestAccount, restAccount } from '../rest-account';
 import { RestClient } from '../rest-client';
 import { checkedResume, recentIds, REPEATED_PAGE } from '../resume';
 import { Enricher } from '../records/enrichment';
-import { ContactsStream, listIncremental } from './contacts-incremental';
+import { listIncremental } from './contacts-incremental';
+import { CompiledStream } from '../../manifest/compiled';
 import { listSlices } from './contacts-slices';
 
 /** Contacts' paging state carried in next_offset (full syncs). */
@@ -22,7 +23,8 @@ interface FullResume {
 
 /**
  * Contact synchronization: in ascending update time from an upstream that can list changes
- * (`contacts.incremental`, contacts-incremental.ts), else in the upstream's own order.
+ * (`contacts.incremental`, contacts-incremental.ts), else in the upstream's own order; full
+ * syncs of a manifest with `contacts.full_sync` in the upstream's own order, from that listing.
  */
 export class ContactsCapability {
   private readonly enricher?: Enricher;
@@ -40,11 +42,13 @@ export class ContactsCapability {
     const contacts = this.client.manifest.contacts;
     if (!contacts) throw new UpstreamError('This connector’s manifest has no contacts section');
     const acc = restAccount(account);
-    const batch = contacts.incremental?.slice
-      ? await listSlices(this.client, acc, contacts, query, signal)
-      : contacts.incremental
-        ? await listIncremental(this.client, acc, contacts, query, signal)
-        : await this.listFull(acc, contacts, query, signal);
+    const batch = query.unordered
+      ? await this.listFull(acc, contacts.fullSync ?? contacts, query, signal)
+      : contacts.incremental?.slice
+        ? await listSlices(this.client, acc, contacts, query, signal)
+        : contacts.incremental
+          ? await listIncremental(this.client, acc, contacts, query, signal)
+          : await this.listFull(acc, contacts, query, signal);
     await this.enricher?.enrich(acc, batch.records, signal);
     // Only a count worth telling travels in the batch.
     if (!batch.filtered) delete batch.filtered;
@@ -54,7 +58,7 @@ export class ContactsCapability {
   /** Contacts in the upstream's own order, for an upstream that cannot filter by update time. */
   private async listFull(
     account: RestAccount,
-    contacts: ContactsStream,
+    contacts: CompiledStream,
     query: ContactQuery,
     signal: AbortSignal,
   ): Promise<ContactBatch> {
@@ -65,7 +69,8 @@ export class ContactsCapability {
       isPageState(r.s) &&
       Number.isSafeInteger(r.k) &&
       (r.k ?? -1) >= 0;
-    if (!valid && query.after) {
+    // A position or a paging state of another kind is not a place in this listing.
+    if (!valid && (query.after || query.resume !== undefined)) {
       throw new InvalidPositionError(
         'This offset does not carry the external system’s paging state: restart the synchronization without an offset',
       );

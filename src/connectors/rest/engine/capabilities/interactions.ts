@@ -1,7 +1,12 @@
 import { AccountRef, ContactLookup, InteractionQuery, InteractionRecord } from '../../../ports';
-import { DEFAULT_PHONE_REGION, phoneLookupForms } from '../../../../talkdesk/contract/phone';
+import {
+  DEFAULT_PHONE_REGION,
+  phoneLookupForms,
+  phoneLookupKey,
+} from '../../../../talkdesk/contract/phone';
 import { phoneForms } from '../../../lookup/phone-forms';
 import { CompiledInteractionStream, CompiledLookup } from '../../manifest/compiled';
+import { JsonPath } from '../../manifest/paths';
 import { Scope, text, toInteraction } from '../mapper';
 import { initialState, stateKey } from '../paginators';
 import { RestAccount, restAccount } from '../rest-account';
@@ -39,10 +44,28 @@ export class InteractionsCapability {
     );
     if (answer.notFound || spec.notFound.has(answer.status)) return null;
     const selected = spec.selector.get(answer.body);
-    const record = Array.isArray(selected) ? selected[0] : selected;
+    const record = spec.phoneFields
+      ? this.callerAmong(spec.phoneFields, selected, lookup.phone)
+      : Array.isArray(selected)
+        ? selected[0]
+        : selected;
     if (record === undefined || record === null) return null;
     const id = text(this.client.manifest.interactions!.idField.get(record));
     return id === null ? null : { id, record };
+  }
+
+  /** The first candidate with a phone that is the caller's number (both read as E.164). */
+  private callerAmong(paths: JsonPath[], selected: unknown, phone: unknown): unknown {
+    const region = this.client.options.defaultPhoneRegion ?? DEFAULT_PHONE_REGION;
+    const caller = typeof phone === 'string' ? phoneLookupKey(phone, region) : undefined;
+    if (caller === undefined) return undefined;
+    const candidates = Array.isArray(selected) ? selected : [selected];
+    return candidates.find((candidate) =>
+      paths.some((path) => {
+        const value = text(path.get(candidate));
+        return value !== null && phoneLookupKey(value, region) === caller;
+      }),
+    );
   }
 
   async findInteractions(

@@ -79,6 +79,14 @@ export const IncrementalSchema = definition(
         }),
       ),
       slice: Type.Optional(SliceSchema),
+      max_results: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          description:
+            'Most results one query may page through (HubSpot’s search: 10,000; paging past it is refused): before a page would pass it, the bridge issues the query again from the last (update time, id) it handed out (a window restart), its lower bound that update time. Needs `paginator.page_size`. More contacts sharing one update time than this are the coded error `upstream_window_exhausted`, never a silent cut.',
+        }),
+      ),
       visibility_delay_seconds: Type.Optional(
         Type.Integer({
           minimum: 0,
@@ -105,6 +113,25 @@ export const IncrementalSchema = definition(
   ),
 );
 
+export const FullSyncSchema = definition(
+  'full_sync',
+  strict(
+    {
+      request: described(
+        RequestSchema,
+        'The list request of full syncs; templates may use `auth` and `limit` (no update-time window).',
+      ),
+      record_selector: recordSelector(),
+      paginator: Type.Optional(PaginatorSchema),
+      record_filter: Type.Optional(RecordFilterSchema),
+    },
+    {
+      description:
+        'A listing of every contact for full syncs, with `incremental` for the others: for an API whose update-time query is capped or costly where a plain list is not (HubSpot’s list endpoint beside its search). Records are mapped with `contacts.fields` and come in the API’s own order: such a run is checked for no order and its one checkpoint, at its end, is the instant it started reading.',
+    },
+  ),
+);
+
 export const ContactsSchema = definition(
   'contacts',
   strict(
@@ -116,6 +143,7 @@ export const ContactsSchema = definition(
       record_selector: recordSelector(),
       paginator: Type.Optional(PaginatorSchema),
       incremental: Type.Optional(IncrementalSchema),
+      full_sync: Type.Optional(FullSyncSchema),
       record_filter: Type.Optional(RecordFilterSchema),
       enrich: EnrichSchema,
       fields: fieldsOf(
@@ -186,6 +214,13 @@ export const LookupSchema = definition(
       not_found_statuses: Type.Optional(statuses('Statuses meaning "no such contact".', [404])),
       phone_forms: PhoneFormsSchema,
       last_digits: LastDigitsSchema,
+      phone_fields: Type.Optional(
+        Type.Array(template('Path of a phone in a found record.'), {
+          minItems: 1,
+          description:
+            'By phone only: the answer lists candidates (asked broadly, e.g. by their `last_digits`), and the contact is the first whose phone at one of these paths is the caller’s number once both are read as E.164; the others are not the caller.',
+        }),
+      ),
     },
     {
       description:
