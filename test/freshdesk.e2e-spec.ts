@@ -1,5 +1,6 @@
 import { scaledPacing } from './support/local-manifest';
-import { expectError, syncAgents, syncContacts } from './support/talkdesk';
+import { decodeOffsetState, encodeOffsetState } from '../src/contacts/contact-sync-tokens';
+import { expectError, nextPages, syncAgents, syncContacts, tokensOf } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import { FakeFreshdesk, FRESHDESK_GROWTH } from './support/upstreams/fake-freshdesk';
 import { freshdeskCredentials } from './support/upstreams/fake-freshdesk-data';
@@ -60,6 +61,8 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(live.map((c) => String(c.id)).sort());
     expect(typeof run.checkpoint).toBe('string');
+    // hasMore ends with the last contact: no empty page asked after it.
+    expect(run.pages[run.pages.length - 1].body.contacts.length).toBeGreaterThan(0);
     const calls = searches('initech').slice(before);
     // Every query is a whole-day range of the bridge's own writing.
     for (const c of calls) {
@@ -114,6 +117,24 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
       `freshdesk incremental sync: ${again.contacts.length} contacts in ${requests} upstream requests, minimum ${minimum}`,
     );
     expect(requests).toBeLessThanOrEqual(minimum + 1);
+  });
+
+  it('an offset of the earlier slice format ({ lo, step }) continues the run from its slice', async () => {
+    const first = await t.post('/contacts/sync', { auth: initech });
+    const tokens = await tokensOf(t, initech);
+    const offset = decodeOffsetState(tokens, first.body.next_offset)!;
+    const { lo } = offset.resume as { lo: number };
+    const old = encodeOffsetState(tokens, { ...offset, resume: { lo, step: 86_400_000 } });
+    const rest = await nextPages(t, initech, {
+      ...first,
+      body: { ...first.body, next_offset: old },
+    });
+    const ids = [...first.body.contacts, ...rest.flatMap((p) => p.body.contacts)].map(
+      (c: { id: string }) => c.id,
+    );
+    const live = fd.account(0).contacts.filter((c) => !c.deleted);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(live.map((c) => String(c.id)).sort());
   });
 
   it('a day holding more than a query can return is a coded error, not a silent cut', async () => {

@@ -1,5 +1,10 @@
-import { decodeCheckpoint } from '../src/contacts/contact-sync-tokens';
-import { expectError, syncAgents, syncContacts, tokensOf } from './support/talkdesk';
+import { ResumeState } from '../src/connectors/ports';
+import {
+  decodeCheckpoint,
+  decodeOffsetState,
+  encodeOffsetState,
+} from '../src/contacts/contact-sync-tokens';
+import { expectError, nextPages, syncAgents, syncContacts, tokensOf } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
 import {
   FakeHubSpot,
@@ -69,6 +74,30 @@ describe('HubSpot (connectors/hubspot.yaml)', () => {
     expect(searches()).toBe(beforeSearches);
     expect(run.pages.slice(0, -1).every((p) => !p.body.synchronization_checkpoint)).toBe(true);
     expect(run.checkpoint).toBeDefined();
+  });
+
+  it('an offset issued before upstream pages were kept (no carry id) continues the run', async () => {
+    const before = lists() + searches();
+    const first = await t.post('/contacts/sync', { auth });
+    const tokens = await tokensOf(t, auth);
+    const offset = decodeOffsetState(tokens, first.body.next_offset)!;
+    const earlier = { ...(offset.resume as Record<string, ResumeState>) };
+    expect(typeof earlier.c).toBe('string');
+    delete earlier.c;
+    const rest = await nextPages(t, auth, {
+      ...first,
+      body: {
+        ...first.body,
+        next_offset: encodeOffsetState(tokens, { ...offset, resume: earlier }),
+      },
+    });
+    const ids = [...first.body.contacts, ...rest.flatMap((p) => p.body.contacts)].map(
+      (c: { id: string }) => c.id,
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(hubspot.contacts(0).length);
+    // The list page the first Talkdesk page ended in is read again, once: one request more.
+    expect(lists() + searches() - before).toBeLessThanOrEqual(Math.ceil(CONTACTS / 100) + 1 + 1);
   });
 
   it('an incremental sync after changes brings exactly the changed and new contacts', async () => {

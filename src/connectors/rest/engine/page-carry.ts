@@ -50,6 +50,35 @@ export class PageCarry<T> {
     return id;
   }
 
+  /**
+   * Adds one item to the entry `id` names (made when missing): an id the caller derives from
+   * what it reads (a date-range slice of one run), so that an attempt made again after a
+   * failure finds what the failed one read. Past the size bound, nothing is added.
+   */
+  add(account: string, id: string, key: string, item: T, bytes: number): void {
+    this.sweep();
+    let entry = this.entries.get(id);
+    if (entry && entry.account !== account) return;
+    if ((entry?.bytes ?? 0) + bytes > this.maxBytes / 4) return;
+    for (const other of this.entries.keys()) {
+      if (this.bytes + bytes <= this.maxBytes) break;
+      if (other !== id) this.drop(other);
+    }
+    if (!entry) {
+      entry = { account, items: new Map(), bytes: 0, expires: 0 };
+      this.entries.set(id, entry);
+    }
+    entry.items.set(key, item);
+    entry.bytes += bytes;
+    entry.expires = this.now() + this.ttlMs;
+    this.bytes += bytes;
+  }
+
+  /** Forgets the account's entry `id` (what it held was handed out). */
+  release(account: string, id: string): void {
+    if (this.entries.get(id)?.account === account) this.drop(id);
+  }
+
   /** The item kept under `id` for this page state, if the entry is the account's and alive. */
   take(account: string, id: unknown, key: string): T | undefined {
     if (typeof id !== 'string') return undefined;

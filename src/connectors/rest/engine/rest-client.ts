@@ -20,9 +20,6 @@ import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
 import { SessionStore } from './session-store';
 
-const carryKey = (state: PageState, scope?: string) =>
-  scope === undefined ? stateKey(state) : `${scope} ${stateKey(state)}`;
-
 /** Time kept to map and answer a batch after its last page. */
 const ANSWER_RESERVE_MS = 200;
 
@@ -277,16 +274,10 @@ export class RestClient {
       acceptNotFound?: boolean;
       /** The id of the pages an earlier batch of the run kept (PageCarry), from next_offset. */
       carried?: unknown;
-      /** Which list of the run the page belongs to, when it has several (date-range slices). */
-      carryScope?: string;
     } = {},
   ): Promise<Page> {
     const origin = this.baseUrl(account).origin;
-    const carried = this.carry.take(
-      account.key,
-      options.carried,
-      carryKey(state, options.carryScope),
-    );
+    const carried = this.carry.take(account.key, options.carried, stateKey(state));
     if (carried) return { ...carried, carried: true };
     // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
     // account's credentials only on the account's own host, whatever the token says.
@@ -354,13 +345,13 @@ export class RestClient {
    */
   keepPages(
     account: RestAccount,
-    pages: { state: PageState; page: Page; scope?: string }[],
+    pages: { state: PageState; page: Page }[],
     replaces?: unknown,
   ): string | undefined {
     const bytes = pages.reduce((n, p) => n + p.page.bytes, 0);
     return this.carry.keep(
       account.key,
-      pages.map((p) => [carryKey(p.state, p.scope), { ...p.page, carried: undefined }]),
+      pages.map((p) => [stateKey(p.state), { ...p.page, carried: undefined }]),
       bytes,
       typeof replaces === 'string' ? replaces : undefined,
     );

@@ -4,7 +4,7 @@ import { formatDate } from '../../manifest/dates';
 import { Scope, toContact, toContactKey } from '../mapper';
 import { initialState, PageState, stateKey } from '../paginators';
 import { RestAccount } from '../rest-account';
-import { Page, RestClient } from '../rest-client';
+import { RestClient } from '../rest-client';
 import { checkedResume, positionCompare, REPEATED_PAGE } from '../resume';
 import { ContactsStream } from './contacts-incremental';
 
@@ -21,7 +21,8 @@ import { ContactsStream } from './contacts-incremental';
  * slice); a range holding too many is halved, and the total of its first half tells the second
  * half's without asking (an empty one costs nothing). A slice read whole but handed out partly
  * is kept for the next batch (page-carry.ts) rather than read again, and a batch out of time
- * answers what it has sorted, keeping the pages of a slice it could not finish.
+ * answers what it has sorted, keeping the pages of a slice it could not finish (as does an
+ * attempt that failed halfway, for the attempt after it).
  */
 
 /** What is left of the run's window from `lo`: ranges up to `e`, with their totals when known. */
@@ -33,11 +34,12 @@ interface Segment {
   r?: number;
 }
 
-/** Paging state in next_offset: where the window's rest starts, its ranges, the kept pages. */
+/** Paging state in next_offset: where the window's rest starts, and its ranges. */
 interface SliceResume {
   lo: number;
   g: ([number, number | null] | [number, number | null, number])[];
-  c?: string;
+  /** Pages of the first range read and kept, when a batch ran out of time within it. */
+  p?: number;
 }
 
 /** The most ranges a paging state lists (each halving adds one). */
@@ -48,7 +50,7 @@ const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numb
 function readResume(
   query: ContactQuery,
   end: number,
-): { lo: number; segments: Segment[]; carried?: string } | undefined {
+): { lo: number; segments: Segment[] } | undefined {
   const r = query.resume as Partial<SliceResume> & { step?: unknown };
   if (!r || typeof r !== 'object' || !Number.isSafeInteger(r.lo)) return undefined;
   const lo = r.lo!;
@@ -71,7 +73,7 @@ function readResume(
     previous = e as number;
   }
   if (previous !== end) return undefined;
-  return { lo, segments, ...(typeof r.c === 'string' && { carried: r.c }) };
+  return { lo, segments };
 }
 
 const toWire = (segments: Segment[]): SliceResume['g'] =>
@@ -106,18 +108,17 @@ export async function listSlices(
   const lower = Math.max(query.changedSince ?? slice.startMs, query.after?.updatedAt ?? -Infinity);
   let lo = resumed?.lo ?? Math.floor(lower / step) * step;
   const segments: Segment[] = resumed?.segments ?? (lo < end ? [{ e: end, n: null }] : []);
-  const carried = resumed?.carried;
   const out: Keyed[] = [];
   let filtered = 0;
   const spent: Spent = { pages: 0, slowest: 0 };
-  const done = (more: boolean, c?: string) =>
+  const done = (more: boolean, p?: number) =>
     finish(
       client,
       account,
       contacts,
       out,
       filtered,
-      more ? { lo, g: toWire(segments), ...(c && { c }) } : null,
+      more ? { lo, g: toWire(segments), ...(p !== undefined && { p }) } : null,
     );
   /** The first range halved: the total of its first half will tell the second's. */
   const split = (total: number | undefined) => {
@@ -157,17 +158,7 @@ export async function listSlices(
     }
     // Out of time for another slice: answer what is sorted so far (every batch reads something).
     if (spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) break;
-    const read = await readSlice(
-      client,
-      account,
-      contacts,
-      lo,
-      seg.e,
-      query,
-      signal,
-      carried,
-      spent,
-    );
+    const read = await readSlice(client, account, contacts, lo, seg.e, query, signal, spent);
     filtered += read.filtered;
     // The first total of a range tells its sibling's (the other half of the range it came from).
     if (read.total !== undefined) seg.n = read.total;
@@ -176,9 +167,8 @@ export async function listSlices(
       if (read.total !== undefined) sibling.n = Math.max(0, sibling.r - read.total);
       delete sibling.r;
     }
-    if (read.kind === 'late') {
-      return done(true, client.keepPages(account, read.pages, carried));
-    }
+    // Its pages stay kept (readSlice): the next batch goes on from where this one stopped.
+    if (read.kind === 'late') return done(true, read.pages);
     if (read.kind === 'large') {
       split(read.total);
       continue;
@@ -188,10 +178,9 @@ export async function listSlices(
     );
     const room = query.limit - out.length;
     out.push(...fresh.slice(0, room));
-    if (fresh.length > room) {
-      // The rest of this slice waits for the next batch, kept rather than read again.
-      return done(true, client.keepPages(account, read.pages, carried));
-    }
+    // The rest of this slice waits for the next batch, its pages kept rather than read again.
+    if (fresh.length > room) return done(true);
+    client.carry.release(account.key, read.carryId);
     lo = seg.e;
     segments.shift();
     if (out.length >= query.limit || spent.pages >= client.manifest.maxPagesPerCall) break;
@@ -200,15 +189,15 @@ export async function listSlices(
   return done(segments.length > 0);
 }
 
-type SliceRead = {
-  filtered: number;
-  total?: number;
-  pages: { state: PageState; page: Page; scope: string }[];
-} & ({ kind: 'whole'; records: Keyed[] } | { kind: 'large' } | { kind: 'late' });
+type SliceRead = { filtered: number; total?: number; carryId: string } & (
+  { kind: 'whole'; records: Keyed[] } | { kind: 'large' } | { kind: 'late'; pages: number }
+);
 
 /**
  * One slice [lo, hi), read whole: its records within the slice and the run, sorted; or `large`
  * (more than its bound, told by the total at once) or `late` (out of time before its end).
+ * Every page read is kept under an id of the run and the slice: the batch after this one, or
+ * an attempt made again after a failure (a 429 halfway), reads it from there.
  */
 async function readSlice(
   client: RestClient,
@@ -218,7 +207,6 @@ async function readSlice(
   hi: number,
   query: ContactQuery,
   signal: AbortSignal,
-  carried: string | undefined,
   spent: Spent,
 ): Promise<SliceRead> {
   const inc = contacts.incremental!;
@@ -234,8 +222,7 @@ async function readSlice(
     },
     in: inc.paramIn,
   };
-  const carryScope = `slice ${lo} ${hi}`;
-  const pages: SliceRead['pages'] = [];
+  const carryId = `slice ${query.changedSince ?? ''} ${query.changedUntil} ${lo} ${hi}`;
   const records = new Map<string, Keyed>();
   let state: PageState = initialState(contacts.paginator);
   const seen = new Set([stateKey(state)]);
@@ -244,21 +231,20 @@ async function readSlice(
   let total: number | undefined;
   // Records outside the slice mean the upstream bounds it below only: its total is not the slice's.
   let bounded = true;
-  for (;;) {
-    if (pages.length > 0 && spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) {
-      return { kind: 'late', pages, filtered: 0 };
+  for (let pages = 0; ; pages++) {
+    if (pages > 0 && spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) {
+      return { kind: 'late', pages, filtered: 0, carryId };
     }
     const started = performance.now();
     const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
       bounds,
-      carried,
-      carryScope,
+      carried: carryId,
     });
     if (!page.carried) {
       spent.pages++;
       spent.slowest = Math.max(spent.slowest, performance.now() - started);
+      client.carry.add(account.key, carryId, stateKey(state), page, page.bytes);
     }
-    pages.push({ state, page, scope: carryScope });
     filtered += page.filtered;
     // What the upstream counts: the records the record filter left out too.
     read += page.records.length + page.filtered;
@@ -269,10 +255,11 @@ async function readSlice(
       read > slice.maxRecords ||
       (read >= slice.maxRecords && page.next)
     ) {
+      client.carry.release(account.key, carryId);
       return {
         kind: 'large',
-        pages: [],
         filtered: 0,
+        carryId,
         ...(bounded && total !== undefined && { total }),
       };
     }
@@ -308,8 +295,8 @@ async function readSlice(
   return {
     kind: 'whole',
     records: sorted,
-    pages,
     filtered,
+    carryId,
     ...(bounded && { total: total ?? read }),
   };
 }
