@@ -167,3 +167,24 @@ export function decodeContext(scope: TokenScope, token: unknown): SyncRun | null
     ...(payload.rt !== undefined && { readTo: payload.rt }),
   };
 }
+
+/**
+ * The tokens of a page of a full sync in the external system's own order: next_offset carries
+ * the adapter's paging state alone, and no checkpoint is issued until the run ends, since no
+ * position short of the end is covered. The last page's checkpoint claims only the instant the
+ * run started reading at (its upper bound, or less when its context was lost): every contact
+ * changed up to it was listed, whatever its place in the listing; the next sync reads from there
+ * (and its look-back before it).
+ */
+export function unorderedRunTokens(
+  scope: TokenScope,
+  run: SyncRun,
+  hasMore: boolean,
+  resume: ResumeState | undefined,
+): { next_offset?: string; synchronization_checkpoint?: string } {
+  if (hasMore) return { next_offset: encodeOffsetState(scope, { resume, unordered: true }) };
+  const readTo = Math.min(run.until, run.readTo ?? Infinity);
+  return {
+    synchronization_checkpoint: encodeCheckpoint(scope, { updatedAt: readTo, id: '', readTo }),
+  };
+}

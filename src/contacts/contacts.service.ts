@@ -25,6 +25,7 @@ import {
   encodeOffsetState,
   SyncCheckpoint,
   SyncRun,
+  unorderedRunTokens,
 } from './contact-sync-tokens';
 import { checkContactOrder } from './contact-order-guard';
 import { PhoneStats, TalkdeskContact, toTalkdeskContact } from './contact-normalizer';
@@ -182,7 +183,8 @@ export class ContactsService {
       contacts,
       context: hasMore ? encodeContext(scope, start.run) : null,
     };
-    if (start.unordered) return this.unorderedPage(scope, page, start.run, hasMore, resume);
+    if (start.unordered)
+      return { ...page, ...unorderedRunTokens(scope, start.run, hasMore, resume) };
     if (hasMore && (last || resume !== undefined)) {
       page.next_offset = encodeOffsetState(scope, { after: last, resume });
     }
@@ -200,33 +202,6 @@ export class ContactsService {
     } else if (checkpoint) {
       page.synchronization_checkpoint = encodeCheckpoint(scope, checkpoint);
     }
-    return page;
-  }
-
-  /**
-   * A page of a full sync in the external system's own order: next_offset carries the adapter's
-   * paging state alone, and no checkpoint is issued until the run ends, since no position short
-   * of the end is covered. The last page's checkpoint claims only the instant the run started
-   * reading at (its upper bound): every contact changed up to it was listed, whatever its place
-   * in the listing; the next sync reads from there (and its look-back before it).
-   */
-  private unorderedPage(
-    scope: TokenScope,
-    page: ContactSyncPage,
-    run: SyncRun,
-    hasMore: boolean,
-    resume: ResumeState | undefined,
-  ): ContactSyncPage {
-    if (hasMore) {
-      page.next_offset = encodeOffsetState(scope, { resume, unordered: true });
-      return page;
-    }
-    const readTo = Math.min(run.until, run.readTo ?? Infinity);
-    page.synchronization_checkpoint = encodeCheckpoint(scope, {
-      updatedAt: readTo,
-      id: '',
-      readTo,
-    });
     return page;
   }
 
