@@ -2,8 +2,8 @@
 #
 # The bridge's container image:   docker build -t talkdesk-bridge .
 # Two stages: `build` installs the locked dependencies, compiles the TypeScript, then drops the
-# dev dependencies; `runtime` is a slim Node.js image with only dist/ and the production
-# node_modules, run by an unprivileged user. Both stages use the same Node.js major version (the
+# dev dependencies; `runtime` is a slim Node.js image with only dist/, the production
+# node_modules and the demo's SQL manifest, run by an unprivileged user. Both stages use the same Node.js major version (the
 # one .nvmrc pins) and Debian release.
 
 ARG NODE_VERSION=24
@@ -23,6 +23,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The demo (CONNECTOR=sql without CONNECTOR_MANIFEST) is served through this manifest.
+COPY connectors/sql/bridge-demo.yaml ./connectors/sql/bridge-demo.yaml
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
@@ -58,6 +60,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/connectors ./connectors
 
 # The embedded SQLite database (when DATABASE_URL is not set) lives on a writable volume.
 RUN mkdir -p /data && chown 1000:1000 /data

@@ -1,19 +1,20 @@
 /**
  * The baseline of the contact sync benchmark: a minimal raw Fastify server that runs the same
- * SQL query as the SQL adapter on the same database and answers the same JSON, through the same
- * compiled normalization function as the bridge (dist/contacts/contact-normalizer.js). What it
+ * keyset query as the SQL connector on the same demo database, maps each row by hand
+ * (lib/contact-row.ts) and answers the same JSON, through the same compiled normalization
+ * function as the bridge (dist/contacts/contact-normalizer.js). What it
  * leaves out is what the bridge adds: NestJS, DTO validation, credentials, opaque tokens, the
  * time budget and request logs. Started by bench/run.ts; settings come from the environment.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
+import { contactRowToRecord } from './lib/contact-row';
 import { env, keysetReader } from './lib/keyset-reader';
 import type { Selectable } from 'kysely';
 import type { ContactsTable } from '../src/connectors/sql/schema';
 
 type Normalizer = typeof import('../src/contacts/contact-normalizer');
-type RowMapper = typeof import('../src/connectors/sql/contact-row');
 
 /** A row of `select * from contacts`. */
 type Row = Selectable<ContactsTable>;
@@ -23,9 +24,6 @@ async function main(): Promise<void> {
   const { toTalkdeskContact } = (await import(
     pathToFileURL(resolve(root, 'dist/contacts/contact-normalizer.js')).href
   )) as Normalizer;
-  const { contactRowToRecord } = (await import(
-    pathToFileURL(resolve(root, 'dist/connectors/sql/contact-row.js')).href
-  )) as RowMapper;
   const pageSize = Number(env('CONTACTS_PAGE_SIZE', '500'));
   const region = env('DEFAULT_PHONE_REGION', 'US');
   const recordUrlBase = env('RECORD_URL_BASE', 'https://crm.example.com');

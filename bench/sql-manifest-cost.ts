@@ -9,17 +9,16 @@ import { loadConfig } from '../src/config/app-config';
 import { ConfigModule } from '../src/config/config.module';
 import { ConnectorsModule } from '../src/connectors/connectors.module';
 import { AccountRef, ContactsPort, CredentialsPort } from '../src/connectors/ports';
-import { SQLITE_FILE_NAME } from '../src/connectors/sql/database';
+import { openDatabase } from '../src/connectors/sql/database';
 import { demoContact } from '../src/connectors/sql/demo-data';
-import { SqlDatabase } from '../src/connectors/sql/sql-database';
 import { findAccountId, insertContacts } from '../src/connectors/sql/sql-writer';
 import { toTalkdeskContact } from '../src/contacts/contact-normalizer';
 
 /**
- * What reading contacts costs through an SQL manifest, against the built-in adapter of the demo
- * tables: the same SQLite database, the same account, read page after page in keyset order and
- * turned into the contacts Talkdesk receives (toTalkdeskContact), in this one process. The figure
- * is CPU time (user + system) per contact, the median of alternating rounds.
+ * What reading contacts costs through an SQL manifest: the demo (connectors/sql/bridge-demo.yaml
+ * over the bundled SQLite demo database, what `npm start` serves), one account read page after
+ * page in keyset order and turned into the contacts Talkdesk receives (toTalkdeskContact), in this
+ * one process. The figure is CPU time (user + system) per contact, the median of the rounds.
  *
  *   node -r ./scripts/register-ts.js bench/sql-manifest-cost.ts --contacts 100000 --rounds 7 --page-size 500 [--adapter-only]
  */
@@ -94,8 +93,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-sql-manifest-'));
   try {
-    const builtIn = await start({ dataDir });
-    const db = builtIn.get(SqlDatabase).db;
+    const demo = await start({ dataDir });
+    const db = openDatabase(undefined, dataDir);
     const accountId = await findAccountId(db, 'demo@example.com');
     const rng = seededRandom(7);
     const base = Date.UTC(2025, 0, 1);
@@ -106,41 +105,24 @@ async function main(): Promise<void> {
       );
       await insertContacts(db, accountId!, batch, 'US');
     }
-    const mapped = await start({
-      dataDir,
-      connectorManifest: 'connectors/sql/bridge-demo.yaml',
-      databaseUrl: `sqlite:${join(dataDir, SQLITE_FILE_NAME)}`,
-    });
-    const sides = [
-      await side('built-in demo adapter', builtIn),
-      await side('SQL manifest (bridge-demo.yaml)', mapped),
-    ];
-    // One warm-up read each: statements prepared, code optimized.
-    for (const s of sides) await fullRead(s);
-    const perContact: number[][] = sides.map(() => []);
+    await db.destroy();
+    const s = await side('SQL manifest (bridge-demo.yaml)', demo);
+    // One warm-up read: statements prepared, code optimized.
+    await fullRead(s);
+    const perContact: number[] = [];
     let contacts = 0;
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
-        const { contacts: n, cpuUs } = await fullRead(sides[i]);
-        contacts = n;
-        perContact[i].push(cpuUs / n);
-      }
+      const { contacts: n, cpuUs } = await fullRead(s);
+      contacts = n;
+      perContact.push(cpuUs / n);
     }
     console.log(
       `${contacts} contacts, pages of ${pageSize}, ${rounds} rounds, Node ${process.version}, load average ${loadavg()[0].toFixed(2)}`,
     );
-    for (const [i, s] of sides.entries()) {
-      const xs = perContact[i];
-      console.log(
-        `${s.label.padEnd(34)} ${median(xs).toFixed(2)} µs CPU per contact (rounds ${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)})`,
-      );
-    }
     console.log(
-      `ratio manifest / built-in: ${(median(perContact[1]) / median(perContact[0])).toFixed(3)}`,
+      `${s.label.padEnd(34)} ${median(perContact).toFixed(2)} µs CPU per contact (rounds ${Math.min(...perContact).toFixed(2)} to ${Math.max(...perContact).toFixed(2)})`,
     );
-    await mapped.close();
-    await builtIn.close();
+    await demo.close();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

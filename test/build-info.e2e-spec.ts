@@ -26,7 +26,7 @@ describe('bridge_build_info', () => {
             commit: '3f2c9e1a',
             node_version: process.version,
             connector: 'sql',
-            manifest: '',
+            manifest: 'example-crm',
           },
           value: 1,
         },

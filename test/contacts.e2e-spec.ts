@@ -1,4 +1,4 @@
-import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
+import { MappedContactsAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { toE164 } from '../src/talkdesk/contract/phone';
@@ -286,7 +286,7 @@ describe('POST /contacts/sync', () => {
   describe('an adapter out of order', () => {
     it('answers 502 upstream_order_violated naming the connector, with no checkpoint past what was sent, and a resumed sync loses nothing', async () => {
       const current = await contactRows();
-      const port = t.app.get(SqlContactsAdapter);
+      const port = t.app.get(MappedContactsAdapter);
       const original = port.listContacts.bind(port);
       let calls = 0;
       // The second batch comes with two contacts swapped.
@@ -540,7 +540,7 @@ describe('POST /contacts/sync under a tight time budget', () => {
   const t = useTestApp({ requestBudgetMs: BUDGET_MS });
 
   it('cuts a page short rather than answer late, and the run still sends every contact once', async () => {
-    const port = t.app.get(SqlContactsAdapter);
+    const port = t.app.get(MappedContactsAdapter);
     const original = port.listContacts.bind(port);
     // A slow external system that lists at most 10 contacts per call.
     const spy = jest.spyOn(port, 'listContacts').mockImplementation(async (account, query) => {

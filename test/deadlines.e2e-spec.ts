@@ -1,5 +1,5 @@
 import { ActionsPort, AgentsPort, ContactsPort, InteractionsPort } from '../src/connectors/ports';
-import { SqlActionsAdapter } from '../src/connectors/sql/sql-actions.adapter';
+import { MappedActionsAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
 import { decodeOffset } from '../src/contacts/contact-sync-tokens';
 import { CONTACT_TIME, newAgent, newContactRecord } from './factories';
 import { DEMO, useTestApp } from './support/test-app';
@@ -151,11 +151,11 @@ describe('deadlines: no answer after the request budget', () => {
         override: (builder) =>
           builder.overrideProvider(ActionsPort).useFactory({
             // The real action definitions; running stalls past any deadline.
-            factory: (real: SqlActionsAdapter) => ({
+            factory: (real: MappedActionsAdapter) => ({
               definitions: real.definitions,
               run: () => new Promise(() => undefined),
             }),
-            inject: [SqlActionsAdapter],
+            inject: [MappedActionsAdapter],
           }),
       },
     );

@@ -1,4 +1,4 @@
-import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
+import { MappedContactsAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
 import { expectError, expectJson } from './support/talkdesk';
 import { DEMO, useTestApp } from './support/test-app';
 
@@ -147,7 +147,7 @@ describe('errors', () => {
   });
 
   it('answers an unexpected failure with 500 JSON carrying request_id and no stack trace', async () => {
-    const contacts = t.app.get(SqlContactsAdapter);
+    const contacts = t.app.get(MappedContactsAdapter);
     const failure = new Error('kaboom: internal detail /srv/secret/path');
     const spy = jest.spyOn(contacts, 'listContacts').mockRejectedValueOnce(failure);
     try {
@@ -168,7 +168,7 @@ describe('errors', () => {
   });
 
   it('answers a non-Error thrown value with 500 JSON too', async () => {
-    const contacts = t.app.get(SqlContactsAdapter);
+    const contacts = t.app.get(MappedContactsAdapter);
     const spy = jest
       .spyOn(contacts, 'listContacts')
       .mockImplementationOnce(() => Promise.reject('a bare string'));

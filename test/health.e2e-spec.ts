@@ -22,7 +22,7 @@ describe('GET /health/*', () => {
     expect(res.status).toBe(200);
     expectJson(res);
     expect(res.body.status).toBe('ok');
-    expect(res.body.info.external_system).toEqual({ status: 'up', connector: 'sql' });
+    expect(res.body.info.external_system).toEqual({ status: 'up', connector: 'sql:example-crm' });
     expect(res.body.info.store).toEqual({ status: 'up', kind: 'memory' });
   });
 

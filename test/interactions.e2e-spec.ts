@@ -1,4 +1,4 @@
-import { SqlInteractionsAdapter } from '../src/connectors/sql/sql-interactions.adapter';
+import { MappedInteractionsAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
 import { findAccountId } from '../src/connectors/sql/sql-writer';
 import { expectError, expectJson } from './support/talkdesk';
 import { DEMO, OTHER, useTestApp } from './support/test-app';
@@ -209,7 +209,7 @@ describe('POST /interactions/retrieve', () => {
   });
 
   it('caps the answer at INTERACTIONS_LIMIT and passes on only what was asked, whatever the adapter returns', async () => {
-    const port = t.app.get(SqlInteractionsAdapter);
+    const port = t.app.get(MappedInteractionsAdapter);
     const now = Date.now();
     const records = Array.from({ length: t.config.interactionsLimit + 30 }, (_, i) => ({
       id: `x${i}`,

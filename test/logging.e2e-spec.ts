@@ -1,4 +1,4 @@
-import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
+import { MappedContactsAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
 import { DEMO, useTestApp } from './support/test-app';
 
 describe('logs', () => {
@@ -91,7 +91,7 @@ describe('logs', () => {
     const before = entries().filter((e) => e.msg === 'request completed').length;
     for (const request of requests) expect((await request()).status).toBeGreaterThanOrEqual(200);
     // An unexpected failure is logged with its stack.
-    const contacts = t.app.get(SqlContactsAdapter);
+    const contacts = t.app.get(MappedContactsAdapter);
     jest.spyOn(contacts, 'listContacts').mockRejectedValueOnce(new Error('unexpected boom'));
     expect((await t.post('/contacts/sync', { auth: DEMO })).status).toBe(500);
 

@@ -1,4 +1,3 @@
-import { SqlDatabase } from '../src/connectors/sql/sql-database';
 import {
   createAccount,
   insertContacts,
@@ -39,7 +38,7 @@ describe('logs: structured, with request ids, without secrets', () => {
     { logDestination: logs },
   );
   beforeAll(async () => {
-    const { db } = t.app.get(SqlDatabase);
+    const db = t.db();
     const account = await createAccount(db, USERNAME, PASSWORD, 'Log Probe Ltd.');
     const contactIds = await insertContacts(
       db,

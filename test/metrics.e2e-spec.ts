@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toE164 } from '../src/talkdesk/contract/phone';
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { ContactBatch } from '../src/connectors/ports';
-import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
+import { MappedContactsAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
 import { findAccountId } from '../src/connectors/sql/sql-writer';
 import { labelValues, parsePrometheus, Sample, total } from './support/prometheus';
 import { expectError, syncAgents, syncContacts } from './support/talkdesk';
@@ -200,7 +200,7 @@ describe('GET /metrics', () => {
     };
     const t = useTestApp(
       { upstreamRetries: 2, upstreamRetryBaseMs: 5 },
-      { override: (b) => b.overrideProvider(SqlContactsAdapter).useValue(contacts) },
+      { override: (b) => b.overrideProvider(MappedContactsAdapter).useValue(contacts) },
     );
 
     it('counts failed attempts, retries and the status Talkdesk got', async () => {

@@ -5,8 +5,7 @@ import { loadConfig } from '../src/config/app-config';
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { mysqlServer, openDatabase, sqlDialect } from '../src/connectors/sql/database';
 import { DEMO_CONTACTS_PER_ACCOUNT } from '../src/connectors/sql/demo-seed';
-import { contactPageQuery } from '../src/connectors/sql/sql-contacts.adapter';
-import { SqlDatabase } from '../src/connectors/sql/sql-database';
+import { MappedSql } from '../src/connectors/sql/mapped/mapped-sql';
 import { classifySqlError } from '../src/connectors/sql/sql-errors';
 import {
   createAccount,
@@ -17,6 +16,7 @@ import {
 } from '../src/connectors/sql/sql-writer';
 import { newContact } from './factories';
 import { caught } from './support/errors';
+import { startConnectorModule } from './support/ports';
 import { DEMO } from './support/test-app';
 import {
   createTestDatabase,
@@ -118,28 +118,22 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
   it('a second start on a seeded database migrates and seeds nothing more', async () => {
     const fresh = await createTestDatabase();
     const start = () =>
-      new SqlDatabase(
+      startConnectorModule(
         loadConfig({}, { dataDir: fresh.dataDir, databaseUrl: fresh.url, logLevel: 'silent' }),
       );
-    const first = start();
-    const second = start();
+    const db = openDatabase(fresh.url, fresh.dataDir);
     try {
-      await first.onModuleInit();
-      await second.onModuleInit();
-      const accounts = await second.db
-        .selectFrom('accounts')
-        .select('username')
-        .orderBy('id')
-        .execute();
+      await (await start()).close();
+      await (await start()).close();
+      const accounts = await db.selectFrom('accounts').select('username').orderBy('id').execute();
       expect(accounts.map((a) => a.username)).toEqual(['demo@example.com', 'other@example.com']);
-      const { count } = await second.db
+      const { count } = await db
         .selectFrom('contacts')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .executeTakeFirstOrThrow();
       expect(Number(count)).toBe(2 * DEMO_CONTACTS_PER_ACCOUNT);
     } finally {
-      await first.onModuleDestroy();
-      await second.onModuleDestroy();
+      await db.destroy();
       await fresh.drop();
     }
   }, 120_000);
@@ -183,25 +177,41 @@ describe(`SQL database (${TEST_DATABASE})`, () => {
         after: { updatedAt: 1_700_000_001_000, id: '1' },
       },
     ];
-    for (const query of queries) {
-      const page = contactPageQuery(testDb.db, owner, query);
-      const plan = JSON.stringify(await page.explain());
-      if (dialect === 'postgres') {
-        expect(plan).toMatch(/Index Scan using contacts_sync_order/);
-        expect(plan).not.toMatch(/Sort/);
-      } else if (dialect === 'mysql') {
-        const [row] = (await page.explain()) as { key: string; type: string; Extra: string }[];
-        expect(row).toMatchObject({ key: 'contacts_sync_order', type: 'range' });
-        expect(row.Extra).not.toMatch(/filesort/);
-      } else {
-        const compiled = page.compile();
-        const { rows } = await testDb.db.executeQuery(
-          CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
-        );
-        const steps = JSON.stringify(rows);
-        expect(steps).toMatch(/USING INDEX contacts_sync_order/);
-        expect(steps).not.toMatch(/TEMP B-TREE/);
+    // The keyset statement the demo's contacts are read with (connectors/sql/bridge-demo.yaml).
+    const moduleRef = await startConnectorModule(
+      loadConfig(
+        {},
+        { dataDir: testDb.database.dataDir, databaseUrl: testDb.database.url, logLevel: 'silent' },
+      ),
+    );
+    try {
+      const { contacts } = moduleRef.get(MappedSql);
+      for (const query of queries) {
+        const compiled = contacts.pageQuery(owner, query);
+        const explain = (prefix: string) =>
+          testDb.db.executeQuery(
+            CompiledQuery.raw(`${prefix} ${compiled.sql}`, [...compiled.parameters]),
+          );
+        if (dialect === 'postgres') {
+          const plan = JSON.stringify((await explain('explain')).rows);
+          expect(plan).toMatch(/Index Scan using contacts_sync_order/);
+          expect(plan).not.toMatch(/Sort/);
+        } else if (dialect === 'mysql') {
+          const [row] = (await explain('explain')).rows as {
+            key: string;
+            type: string;
+            Extra: string;
+          }[];
+          expect(row).toMatchObject({ key: 'contacts_sync_order', type: 'range' });
+          expect(row.Extra).not.toMatch(/filesort/);
+        } else {
+          const steps = JSON.stringify((await explain('explain query plan')).rows);
+          expect(steps).toMatch(/USING INDEX contacts_sync_order/);
+          expect(steps).not.toMatch(/TEMP B-TREE/);
+        }
       }
+    } finally {
+      await moduleRef.close();
     }
   });
 });

@@ -2,13 +2,15 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config/app-config';
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { Database, DatabaseOptions, openDatabase } from '../src/connectors/sql/database';
-import { SqlConnectorAdapter } from '../src/connectors/sql/sql-connector.adapter';
-import { SqlDatabase } from '../src/connectors/sql/sql-database';
+import { MappedConnectorAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
+import { MappedSql } from '../src/connectors/sql/mapped/mapped-sql';
+import { openSqlClient } from '../src/connectors/sql/mapped/sql-client';
 import { classifySqlError } from '../src/connectors/sql/sql-errors';
 import { DEMO_CONTACTS_PER_ACCOUNT } from '../src/connectors/sql/demo-seed';
 import { createAccount, insertContacts } from '../src/connectors/sql/sql-writer';
 import { newContact } from './factories';
 import { caught } from './support/errors';
+import { startConnectorModule } from './support/ports';
 import { DEMO, useTestApp } from './support/test-app';
 import { createTestDatabase, TEST_DATABASE, useMigratedDatabase } from './support/test-database';
 
@@ -32,16 +34,16 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
 
   it('replicas starting at once on an empty database migrate and seed the demo exactly once (one takes the lock, the others find its work)', async () => {
     const fresh = await createTestDatabase();
-    const replicas = Array.from(
-      { length: 3 },
-      () =>
-        new SqlDatabase(
+    const check = openDatabase(fresh.url, fresh.dataDir);
+    const replicas = await Promise.allSettled(
+      Array.from({ length: 3 }, () =>
+        startConnectorModule(
           loadConfig({}, { dataDir: fresh.dataDir, databaseUrl: fresh.url, logLevel: 'silent' }),
         ),
+      ),
     );
     try {
-      await Promise.all(replicas.map((replica) => replica.onModuleInit()));
-      const check = replicas[0].db;
+      expect(replicas.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
       const accounts = await check
         .selectFrom('accounts')
         .select(['id', 'username'])
@@ -62,7 +64,10 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
         .executeTakeFirstOrThrow();
       expect(Number(count)).toBe(1);
     } finally {
-      for (const replica of replicas) await replica.onModuleDestroy();
+      for (const replica of replicas) {
+        if (replica.status === 'fulfilled') await replica.value.close();
+      }
+      await check.destroy();
       await fresh.drop();
     }
   }, 120_000);
@@ -70,19 +75,41 @@ describe(`SQL database server (${TEST_DATABASE})`, () => {
   it('a server that refuses connections is a retryable error, and the readiness ping names only its code', async () => {
     // Nothing listens on port 1 of the loopback interface.
     const url = (testDb.database.url as string).replace(/:\d+\//, ':1/');
-    const unreachable = new SqlDatabase(
-      loadConfig({}, { dataDir: testDb.database.dataDir, databaseUrl: url }),
+    const options = {
+      readOnly: true,
+      statementTimeoutMs: 1000,
+      poolMax: 1,
+      poolIdleMs: 1000,
+      connectTimeoutMs: 2000,
+    };
+    const refused = 'The database is unavailable (ECONNREFUSED)';
+    // MySQL/MariaDB are asked which server they are when the client opens; PostgreSQL on the first statement.
+    type Client = Awaited<ReturnType<typeof openSqlClient>>;
+    const opened: Client | { failed: unknown } = await openSqlClient(url, options).catch(
+      (error: unknown) => ({ failed: error }),
     );
+    if ('failed' in opened) {
+      expect(POSTGRES).toBe(false);
+      expect((classifySqlError(opened.failed) as Error).message).toBe(refused);
+      return;
+    }
+    const client = opened;
     try {
-      const error = classifySqlError(await caught(sql`select 1`.execute(unreachable.db)));
-      expect(error).toBeInstanceOf(RetryableUpstreamError);
-      expect((error as Error).message).toBe('The database is unavailable (ECONNREFUSED)');
-      const ping = await caught(
-        new SqlConnectorAdapter(unreachable).ping({ signal: AbortSignal.timeout(5000) }),
+      const error = classifySqlError(
+        await caught(client.all(sql`select 1`.compile(client.builder))),
       );
-      expect((ping as Error).message).toBe('The database is unavailable (ECONNREFUSED)');
+      expect(error).toBeInstanceOf(RetryableUpstreamError);
+      expect((error as Error).message).toBe(refused);
+      const ping = await caught(
+        new MappedConnectorAdapter({
+          client,
+          manifest: { name: 'x', authenticationFields: [] },
+          contacts: { time: { precisionMs: 1 } },
+        } as unknown as MappedSql).ping({ signal: AbortSignal.timeout(5000) }),
+      );
+      expect((ping as Error).message).toBe(refused);
     } finally {
-      await unreachable.onModuleDestroy();
+      await client.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import { RetryableUpstreamError, UpstreamError } from '../src/connectors/ports/errors';
 import { ContactBatch, ContactQuery } from '../src/connectors/ports';
-import { SqlContactsAdapter } from '../src/connectors/sql/sql-contacts.adapter';
+import { MappedContactsAdapter } from '../src/connectors/sql/mapped/mapped-adapters';
 import { newContactRecord } from './factories';
 import { DEMO, startTestApp, TestApp, useTestApp } from './support/test-app';
 import {
@@ -30,7 +30,7 @@ async function appWith(
   settings: Record<string, number>,
 ): Promise<TestApp> {
   return startTestApp(settings, {
-    override: (builder) => builder.overrideProvider(SqlContactsAdapter).useValue(contacts),
+    override: (builder) => builder.overrideProvider(MappedContactsAdapter).useValue(contacts),
   });
 }
 

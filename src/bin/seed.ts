@@ -8,7 +8,7 @@ import { seededRandom } from '../common/seeded-random';
 import { demoContact } from '../connectors/sql/demo-data';
 import { seedDemoIfEmpty } from '../connectors/sql/demo-seed';
 import { migrateToLatest } from '../connectors/sql/migrations';
-import { databaseOptions } from '../connectors/sql/sql-database';
+import { databaseOptions } from '../connectors/sql/demo-database';
 import { createAccount, findAccountId, insertContacts } from '../connectors/sql/sql-writer';
 
 const USAGE = `Usage: npm run seed -- --account <email> --contacts <count> [--password <password>] [--batch <size>]

@@ -90,7 +90,7 @@ export class AppConfig {
   connectorBaseUrl?: string;
 
   /**
-   * DATABASE_URL: the SQL adapter's database: postgres://user:password@host:5432/db (or
+   * DATABASE_URL: the SQL connector's database: postgres://user:password@host:5432/db (or
    * postgresql://), mysql://user:password@host:3306/db (or mariadb://), sqlite:<path>; empty
    * means an SQLite file in DATA_DIR.
    */

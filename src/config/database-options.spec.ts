@@ -1,4 +1,4 @@
-import { databaseOptions } from '../connectors/sql/sql-database';
+import { databaseOptions } from '../connectors/sql/demo-database';
 import { loadConfig } from './app-config';
 
 describe('databaseOptions', () => {

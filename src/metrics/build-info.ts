@@ -12,7 +12,7 @@ export interface BuildInfo {
   node_version: string;
   /** CONNECTOR: `sql` or `rest`. */
   connector: string;
-  /** The REST connector's manifest name; empty for a connector without a manifest. */
+  /** The connector's manifest name (the demo's: `example-crm`); empty for one without a manifest. */
   manifest: string;
 }
 

@@ -94,14 +94,14 @@ describe('Dockerfile', () => {
     expect(pkg.dependencies['better-sqlite3']).toMatch(/^\^?13\./);
   });
 
-  it('copies only the pruned dependencies and the build output into the runtime stage', () => {
+  it('copies only the pruned dependencies, the build output and the demo’s manifest into the runtime stage', () => {
     for (const run of keyword(runtime, 'RUN').map(text)) {
       expect(run).not.toMatch(/\bnpm (ci|install|i)\b/);
     }
     const copies = keyword(runtime, 'COPY');
     for (const copy of copies) expect(flags(copy).from).toBe('build');
     expect(copies.map((c) => c.getArguments()[0].getValue()).sort()).toEqual(
-      ['/app/dist', '/app/node_modules', '/app/package.json'].sort(),
+      ['/app/connectors', '/app/dist', '/app/node_modules', '/app/package.json'].sort(),
     );
   });
 

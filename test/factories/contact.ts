@@ -19,7 +19,7 @@ export function newContactRecord(overrides: Partial<ContactRecord> = {}): Contac
   };
 }
 
-/** A contact row for the SQL adapter's writer (insertContacts): every optional field empty. */
+/** A contact row for the demo database's writer (insertContacts): every optional field empty. */
 export function newContact(overrides: Partial<NewContact> = {}): NewContact {
   return {
     name: 'Jane Doe',

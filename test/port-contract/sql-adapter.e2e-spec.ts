@@ -1,21 +1,24 @@
 import { loadConfig } from '../../src/config/app-config';
 import { DEMO_ACCOUNTS } from '../../src/connectors/sql/demo-seed';
-import { SqlDatabase } from '../../src/connectors/sql/sql-database';
+import { openDatabase } from '../../src/connectors/sql/database';
 import { findAccountId, insertContacts } from '../../src/connectors/sql/sql-writer';
 import { newContact } from '../factories';
 import { portsOf, startConnectorModule } from '../support/ports';
 import { createTestDatabase, TEST_DATABASE } from '../support/test-database';
 import { describePortContract } from './port-contract';
 
-/** The SQL adapter on a fresh database (TEST_DATABASE: SQLite, PostgreSQL or MariaDB), seeded with the demo accounts. */
-describePortContract(`SQL adapter (${TEST_DATABASE}, demo data)`, async () => {
+/**
+ * The demo: the SQL connector through connectors/sql/bridge-demo.yaml, on a fresh demo database
+ * (TEST_DATABASE: SQLite, PostgreSQL or MariaDB), seeded with the demo accounts.
+ */
+describePortContract(`SQL demo (${TEST_DATABASE}, demo data)`, async () => {
   const database = await createTestDatabase();
   const config = loadConfig(
     {},
     { dataDir: database.dataDir, databaseUrl: database.url, logLevel: 'silent' },
   );
   const moduleRef = await startConnectorModule(config);
-  const db = moduleRef.get(SqlDatabase).db;
+  const db = openDatabase(config.databaseUrl, config.dataDir);
   const [demo, other] = DEMO_ACCOUNTS.map(({ username, password }) => ({ username, password }));
 
   return {
@@ -47,6 +50,7 @@ describePortContract(`SQL adapter (${TEST_DATABASE}, demo data)`, async () => {
     },
     async teardown() {
       try {
+        await db.destroy();
         await moduleRef.close();
       } finally {
         await database.drop();

@@ -4,8 +4,7 @@ import { InjectOptions } from 'fastify';
 import { DestinationStream } from 'pino';
 import { createApp, NEST_APP_OPTIONS } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { Database } from '../../src/connectors/sql/database';
-import { SqlDatabase } from '../../src/connectors/sql/sql-database';
+import { Database, openDatabase } from '../../src/connectors/sql/database';
 import type { BridgeTracing } from '../../src/tracing/bridge-tracing';
 import { Lazy, useFixture, valueOf } from './hooks';
 import { overridePorts, PortSet } from './ports';
@@ -34,7 +33,7 @@ export interface TestApp {
   get(url: string, headers?: Record<string, string>): Promise<Reply>;
   /** Any request, e.g. a raw payload with its own content type. */
   inject(options: InjectOptions): Promise<Reply>;
-  /** The SQL adapter's database (to read what the external system holds). */
+  /** The demo database the SQL connector serves (to read and write what the external system holds). */
   db(): Database;
   /** Closes the app (its replicas first) and drops its database; once, however often called. */
   close(): Promise<void>;
@@ -112,6 +111,9 @@ export async function startTestApp(
     await drop();
     throw error;
   }
+  // A connection of the test's own, opened when first asked for, as another client of the
+  // external system would have.
+  let own: Database | undefined;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -122,6 +124,7 @@ export async function startTestApp(
         await app.close();
       } finally {
         replicasOf.get(database)?.delete(close);
+        await own?.destroy();
         await drop();
       }
     })());
@@ -147,7 +150,7 @@ export async function startTestApp(
       inject({ method: 'POST', url, payload: body as object, ...(headers && { headers }) }),
     get: (url, headers) => inject({ method: 'GET', url, ...(headers && { headers }) }),
     inject,
-    db: () => app.get(SqlDatabase).db,
+    db: () => (own ??= openDatabase(config.databaseUrl, config.dataDir)),
     close,
   };
 }

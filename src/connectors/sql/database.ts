@@ -272,7 +272,7 @@ function openSqlite(path: string, log?: LogConfig): Database {
 }
 
 /**
- * Opens the SQL adapter's database named by DATABASE_URL (see databaseTarget). Server databases
+ * Opens the demo database named by DATABASE_URL (see databaseTarget). Server databases
  * are reached through a connection pool (pg / mysql2) with the given limits; SQLite is one
  * embedded connection and ignores them.
  */

@@ -96,7 +96,7 @@ function mysqlCode(error: MysqlErrorShape, code: string): string | undefined {
 }
 
 /**
- * The SQL adapter's failures in the resilience layer's terms, for SQLite, PostgreSQL and
+ * The SQL connector's failures in the resilience layer's terms, for SQLite, PostgreSQL and
  * MySQL/MariaDB alike:
  *
  * - lock contention (SQLite busy/locked, deadlocks, serialization failures, lock timeouts,

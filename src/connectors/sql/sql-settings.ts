@@ -13,7 +13,7 @@ export abstract class SqlSettings {
   abstract readonly databaseUrlFile?: string;
   /**
    * An SQL manifest (YAML or JSON): serve the database the user already has, as it describes,
-   * instead of the bridge's own tables.
+   * instead of the demo (the bundled demo database, through connectors/sql/bridge-demo.yaml).
    */
   abstract readonly connectorManifest?: string;
   abstract readonly dataDir: string;

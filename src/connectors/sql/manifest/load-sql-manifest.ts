@@ -213,6 +213,9 @@ function crossCheck(m: SqlManifest): string[] {
   };
   const keyLength = key('contacts.id', m.contacts.id);
   source('contacts', m.contacts);
+  if (m.contacts.index !== undefined && m.contacts.table === undefined) {
+    out.push('contacts.index: names an index of `table` (a `query` has none)');
+  }
   time('contacts.updated_at', m.contacts.updated_at);
   if (m.agents) {
     source('agents', m.agents);

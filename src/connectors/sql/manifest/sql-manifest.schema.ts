@@ -367,6 +367,9 @@ export const SQL_MANIFEST = z
       ...SOURCE,
       id: ID,
       updated_at: TIME_COLUMN,
+      index: IDENTIFIER.optional().describe(
+        'The index of (tenant, update time, id) the keyset query must read, on MySQL/MariaDB (`FORCE INDEX`), whose optimizer may prefer an index of the tenant alone and then read every row before the page; with `table` only. Other dialects choose it themselves.',
+      ),
       fields: z
         .strictObject({
           name: VALUE_SPEC.optional(),

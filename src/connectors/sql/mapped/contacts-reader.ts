@@ -282,11 +282,13 @@ export class ContactsReader {
     const col = sql.ref(this.time.column);
     // Text ids sort as the contacts port compares them (code units), whatever the collation.
     const id = this.keyRef(this.id);
-    let select = selectFrom(this.client, this.spec, this.shape.columns, SLOT.tenant).where(
-      col,
-      '<=',
-      SLOT.until,
-    );
+    let select = selectFrom(
+      this.client,
+      this.spec,
+      this.shape.columns,
+      SLOT.tenant,
+      this.spec.index,
+    ).where(col, '<=', SLOT.until);
     if (since) select = select.where(col, '>=', SLOT.since);
     if (after) {
       // (time, id) > (after.time, after.id) at the column's precision, written as ranges of the

@@ -15,6 +15,7 @@ import {
   MappedInteractionsAdapter,
 } from './mapped-adapters';
 import { MappedSql } from './mapped-sql';
+import type { ClientOptions } from './sql-client';
 
 const ADAPTERS = [
   MappedCredentialsAdapter,
@@ -46,11 +47,14 @@ export function databaseUrlOf(settings: SqlSettings): string {
 /**
  * The SQL connector over a database the user already has, read as the manifest describes it.
  * The manifest is read and validated when the module is composed: a mistake stops the bridge
- * with every mistake and its path. Nothing is migrated or seeded.
+ * with every mistake and its path. Nothing is migrated or seeded, but by `setUp` (the demo's).
  */
 @Module({})
 export class MappedSqlModule {
-  static forRoot(settings: SqlSettings & { connectorManifest: string }): DynamicModule {
+  static forRoot(
+    settings: SqlSettings & { connectorManifest: string },
+    setUp?: ClientOptions['setUp'],
+  ): DynamicModule {
     const manifest = loadSqlManifest(settings.connectorManifest);
     const databaseUrl = databaseUrlOf(settings);
     return {
@@ -69,6 +73,9 @@ export class MappedSqlModule {
                 manifest.connection.statement_timeout_ms ??
                 settings.databaseQueryTimeoutMs ??
                 settings.requestBudgetMs,
+              lockTimeoutMs: settings.databaseLockTimeoutMs,
+              sqliteBusyTimeoutMs: settings.sqliteBusyTimeoutMs,
+              setUp,
               poolMax: settings.databasePoolMax,
               poolIdleMs: settings.databasePoolIdleMs,
               connectTimeoutMs: settings.databaseConnectTimeoutMs,
@@ -86,8 +93,9 @@ export class MappedSqlModule {
 /** The binding ConnectorsModule uses for CONNECTOR=sql with a manifest. */
 export const mappedSqlBinding = (
   settings: SqlSettings & { connectorManifest: string },
+  setUp?: ClientOptions['setUp'],
 ): ConnectorBinding => ({
-  module: MappedSqlModule.forRoot(settings),
+  module: MappedSqlModule.forRoot(settings, setUp),
   credentials: MappedCredentialsAdapter,
   contacts: MappedContactsAdapter,
   agents: MappedAgentsAdapter,

@@ -23,10 +23,21 @@ export function selectFrom(
   source: RowSource,
   columns: readonly string[],
   tenant: unknown,
+  /** MySQL/MariaDB: the index the statement must read (FORCE INDEX); other dialects choose well. */
+  forceIndex?: string,
 ): AnySelect {
-  const from = source.table
-    ? client.builder.selectFrom(source.table)
-    : client.builder.selectFrom(sql`(${sql.raw(source.query!)})`.as('source'));
+  // `FROM t AS t FORCE INDEX (i)`: MySQL takes the hint after the alias.
+  const hinted =
+    forceIndex && source.table && client.dialect === 'mysql'
+      ? sql`${sql.table(source.table)}`.as(
+          sql`${sql.id(source.table.split('.').pop()!)} force index (${sql.id(forceIndex)})`,
+        )
+      : undefined;
+  const from = hinted
+    ? client.builder.selectFrom(hinted)
+    : source.table
+      ? client.builder.selectFrom(source.table)
+      : client.builder.selectFrom(sql`(${sql.raw(source.query!)})`.as('source'));
   let select = from.select(columns.map((c) => sql.ref(c).as(c)));
   if (source.tenant_column) {
     if (tenant === null || tenant === undefined) {

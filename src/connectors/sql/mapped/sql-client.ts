@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -11,11 +13,18 @@ import {
   PostgresQueryCompiler,
   SqliteAdapter,
   SqliteIntrospector,
+  SqliteDialect,
   SqliteQueryCompiler,
 } from 'kysely';
 import type { Pool as PgPool, PoolClient } from 'pg';
 import type { Pool as MysqlPool, PoolConnection } from 'mysql2/promise';
-import { databaseTarget, mysqlServerFromVersion, SqlDialect } from '../database';
+import {
+  CachedStatements,
+  databaseTarget,
+  mysqlServerFromVersion,
+  openDatabase,
+  SqlDialect,
+} from '../database';
 
 /**
  * The SQL connector's own connection to a database the user already has. Kysely builds and
@@ -31,10 +40,20 @@ export interface ClientOptions {
   readOnly: boolean;
   /** The server cancels a statement running longer (PostgreSQL, MySQL/MariaDB); 0: no limit. */
   statementTimeoutMs: number;
+  /** A statement waiting this long for a lock fails, and is retried (PostgreSQL, MySQL/MariaDB); 0 or none: the server's. */
+  lockTimeoutMs?: number;
+  /** How long an SQLite statement waits for another writer (default 100 ms). */
+  sqliteBusyTimeoutMs?: number;
   poolMax: number;
   poolIdleMs: number;
   connectTimeoutMs: number;
   onIdleError?: (error: Error) => void;
+  /**
+   * Work on the database before it is served, without the limits above (they are for requests):
+   * the bundled demo database's migrations and seed. On SQLite it runs on the very connection
+   * that then serves, so that an in-memory database is the one served.
+   */
+  setUp?: (database: Kysely<any>) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export interface WriteResult {
@@ -82,12 +101,37 @@ function builderFor(dialect: SqlDialect): AnyKysely {
 /** Values better-sqlite3 binds: booleans become 1 and 0. */
 const sqliteValue = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
-function openSqliteClient(path: string, options: ClientOptions): SqlClient {
-  const db = new BetterSqlite3(path, { readonly: options.readOnly, fileMustExist: true });
+/** Kysely over an open SQLite connection, which destroying it leaves open. */
+function kyselyOver(db: BetterSqlite3.Database): AnyKysely {
+  const statements = new CachedStatements(db);
+  return new Kysely({
+    dialect: new SqliteDialect({
+      database: { prepare: (text) => statements.prepare(text), close: () => undefined },
+    }),
+  });
+}
+
+async function openSqliteClient(path: string, options: ClientOptions): Promise<SqlClient> {
+  const setUp = options.setUp;
+  if (setUp && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path, { readonly: options.readOnly, fileMustExist: !setUp });
   if (!options.readOnly) db.pragma('journal_mode = WAL');
+  if (setUp) {
+    // Another process may be setting the file up at once: wait for it, as long as it takes.
+    db.pragma('busy_timeout = 5000');
+    const kysely = kyselyOver(db);
+    try {
+      await setUp(kysely);
+    } catch (error) {
+      db.close();
+      throw error;
+    } finally {
+      await kysely.destroy();
+    }
+  }
   // A reader waits a moment for a writer of the user's own application, never long: the
   // upstream guard retries a busy statement within the request's budget.
-  db.pragma('busy_timeout = 100');
+  db.pragma(`busy_timeout = ${Math.floor(options.sqliteBusyTimeoutMs ?? 100)}`);
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = (text: string) => {
     let statement = statements.get(text);
@@ -146,6 +190,7 @@ async function openPostgresClient(url: string, options: ClientOptions): Promise<
     idleTimeoutMillis: options.poolIdleMs,
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
+    ...(options.lockTimeoutMs && { lock_timeout: options.lockTimeoutMs }),
     idle_in_transaction_session_timeout: options.statementTimeoutMs,
     options: settings.join(' '),
     application_name: 'talkdesk-bridge',
@@ -217,6 +262,11 @@ async function openMysqlClient(url: string, options: ClientOptions): Promise<Sql
         : `max_execution_time = ${Math.ceil(options.statementTimeoutMs)}`,
     );
   }
+  if (options.lockTimeoutMs) {
+    // Whole seconds only: row locks (InnoDB) and table metadata locks.
+    const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
+    session.push(`innodb_lock_wait_timeout = ${seconds}`, `lock_wait_timeout = ${seconds}`);
+  }
   const pool: MysqlPool = mysql.createPool({
     ...common,
     connectionLimit: options.poolMax,
@@ -275,6 +325,18 @@ export async function openSqlClient(
   options: ClientOptions,
 ): Promise<SqlClient> {
   const target = databaseTarget(databaseUrl, '.');
+  if (options.setUp && target.dialect !== 'sqlite') {
+    // On a connection of its own: the set-up may wait for another replica's lock.
+    const setup = openDatabase(databaseUrl, '.', {
+      poolMax: 1,
+      connectTimeoutMs: options.connectTimeoutMs,
+    });
+    try {
+      await options.setUp(setup);
+    } finally {
+      await setup.destroy();
+    }
+  }
   switch (target.dialect) {
     case 'sqlite':
       return openSqliteClient(target.path, options);

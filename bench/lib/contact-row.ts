@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { ContactRecord } from '../ports';
-import type { ContactsTable } from './schema';
+import type { ContactRecord } from '../../src/connectors/ports';
+import type { ContactsTable } from '../../src/connectors/sql/schema';
 
 /** A JSON array column; anything unreadable is an empty list rather than a failed page. */
 export function parseJsonArray<T>(text: string): T[] {
@@ -13,8 +13,9 @@ export function parseJsonArray<T>(text: string): T[] {
 }
 
 /**
- * A row of the contacts table as the contacts port hands it out. Free of NestJS and Kysely at
- * run time, so the benchmark's raw Fastify baseline maps rows with this very function.
+ * A row of the demo's contacts table as the contacts port hands it out (what
+ * connectors/sql/bridge-demo.yaml maps it to), written by hand: the raw Fastify baseline's
+ * mapping, the least a row can cost.
  */
 export function contactRowToRecord(
   row: Selectable<ContactsTable>,
