@@ -5,7 +5,6 @@ import { ConnectorPort, PacingCounters } from '../ports';
 import { RestConnector } from './engine/rest-connector';
 import { loadManifest } from './manifest/load-manifest';
 import { pacingBudgetWarning } from './manifest/pacing-budget';
-import { MAX_REQUEST_BUDGET_MS } from '../../talkdesk/contract/limits';
 import {
   RestActionsAdapter,
   RestAgentsAdapter,
@@ -37,8 +36,7 @@ export class RestConnectorModule {
       ...(config.connectorBaseUrl && { baseUrl: config.connectorBaseUrl }),
     });
     const warning =
-      config.requestBudgetMs !== undefined &&
-      pacingBudgetWarning(manifest, config.requestBudgetMs, MAX_REQUEST_BUDGET_MS);
+      config.requestBudgetMs !== undefined && pacingBudgetWarning(manifest, config.requestBudgetMs);
     if (warning) new Logger(RestConnectorModule.name).warn(warning);
     return {
       module: RestConnectorModule,

@@ -5,7 +5,7 @@ import { PacingCounters } from '../../ports/pacing-counters';
 import { remainingMsOf } from '../../../common/time-budget';
 import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
-import { ExpressionError } from '../manifest/expression';
+import { ExpressionError, ExpressionTimeoutError } from '../manifest/expression';
 import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
 import { verdictOf } from './error-classifier';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
@@ -388,6 +388,10 @@ export class RestClient {
         mapped = result instanceof Promise ? await result : result;
       } catch (error) {
         if (!(error instanceof ExpressionError)) throw error;
+        // Out of time is not the record's fault: dropping it would lose the contact for good.
+        if (error instanceof ExpressionTimeoutError) {
+          throw new UpstreamError(`${label} record #${i}: ${error.message}`);
+        }
         mapped = { problem: error.message };
       }
       if ('record' in mapped) out.push({ index: i, value: mapped.record });

@@ -1,4 +1,9 @@
-import { Expression, ExpressionError, MAX_EXPRESSION_LENGTH } from './expression';
+import {
+  Expression,
+  ExpressionError,
+  ExpressionTimeoutError,
+  MAX_EXPRESSION_LENGTH,
+} from './expression';
 
 describe('JSONata expressions of manifests', () => {
   const before = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -35,6 +40,7 @@ describe('JSONata expressions of manifests', () => {
   it('stops an endless expression at its time limit', async () => {
     const endless = new Expression('($f := function($x) { $f($x) }; $f(1))', 50);
     await expect(endless.evaluate({})).rejects.toThrow(/ran longer than allowed/);
+    await expect(endless.evaluate({})).rejects.toThrow(ExpressionTimeoutError);
     const deep = new Expression('[1..10000000].($ * 2) ~> $count()', 50);
     await expect(deep.evaluate({})).rejects.toThrow(ExpressionError);
   });

@@ -23,6 +23,15 @@ const MAX_SEQUENCE = 100_000;
 
 export class ExpressionError extends Error {}
 
+/**
+ * An evaluation that ran out of its time twice: a fault of the moment (a busy process), not of
+ * the record, so a record must never be dropped for it.
+ */
+export class ExpressionTimeoutError extends ExpressionError {}
+
+/** JSONata's code for an evaluation past its `timeout`. */
+const TIMED_OUT = 'D1012';
+
 /** A regex with a quantified group that itself holds a quantifier: `(a+)+`, `(x|y*)*`, `(\d+){2,}`. */
 export const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
 
@@ -109,10 +118,18 @@ export class Expression {
     const now = this.evaluateNow(input, bindings);
     if (now !== DEFERRED) return now;
     let result: unknown;
-    try {
-      result = await this.compiled.evaluate(input, bindings);
-    } catch (error) {
-      throw new ExpressionError(`expression "${this.source}" failed: ${describe(error)}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        result = await this.compiled.evaluate(input, bindings);
+        break;
+      } catch (error) {
+        // The time limit is wall-clock: a pause of the process (GC, a busy core) can trip it,
+        // so a time-out is tried once more before it counts.
+        const timedOut = (error as { code?: unknown })?.code === TIMED_OUT;
+        if (timedOut && attempt === 0) continue;
+        const message = `expression "${this.source}" failed: ${describe(error)}`;
+        throw timedOut ? new ExpressionTimeoutError(message) : new ExpressionError(message);
+      }
     }
     return plain(result);
   }
@@ -121,7 +138,7 @@ export class Expression {
 function describe(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown };
   const message = typeof e?.message === 'string' ? e.message : 'unknown error';
-  if (e?.code === 'D1012') return `it ran longer than allowed (${message})`;
+  if (e?.code === TIMED_OUT) return `it ran longer than allowed (${message})`;
   return typeof e?.code === 'string' ? `${e.code}: ${message}` : message;
 }
 
