@@ -5,7 +5,7 @@ import { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -19,7 +19,7 @@ import { AllExceptionsFilter, sendFrameworkError } from './talkdesk/all-exceptio
 import { answerClientError } from './talkdesk/client-errors';
 import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
 import { installJsonBodyParser } from './talkdesk/json-body';
-import { installRequestLogRoute } from './talkdesk/request-log';
+import { startRequestLog } from './talkdesk/request-log';
 import { TimeBudget } from './common/time-budget';
 import { createValidationPipe } from './talkdesk/validation';
 import type { BridgeTracing } from './tracing/bridge-tracing';
@@ -70,7 +70,7 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestId,
-    // Request logs come from the pino logger (nestjs-pino), with the same request id.
+    // Request logs come from the pino logger (nestjs-pino's root, see startRequestLog), with the same request id.
     logger: false,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (IP_ALLOWLIST relies on it).
     trustProxy: fastifyTrustProxy(config.trustProxy),
@@ -98,14 +98,15 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   capConnections(fastify.server, config);
   const shutdown = app.get(ShutdownState);
+  const root = PinoLogger.root;
+  const ended = () => shutdown.requestEnded();
   fastify.addHook('onRequest', (request, reply, done) => {
     request.budget = new TimeBudget(config.requestBudgetMs, performance.now());
     shutdown.requestStarted();
-    reply.raw.once('close', () => shutdown.requestEnded());
-    done();
+    // The rest of the request runs in its log context; its closing line is written at the end.
+    startRequestLog(root, request, reply, ended, done);
   });
   installHttpMetrics(app);
-  installRequestLogRoute(app);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);
