@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
@@ -17,7 +18,7 @@ import { capConnections, fastifyServerOptions, nodeServerOptions } from './secur
 import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter, sendFrameworkError } from './talkdesk/all-exceptions.filter';
 import { answerClientError } from './talkdesk/client-errors';
-import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
+import { installDeadline } from './talkdesk/deadline';
 import { installJsonBodyParser } from './talkdesk/json-body';
 import { startRequestLog } from './talkdesk/request-log';
 import { TimeBudget } from './common/time-budget';
@@ -72,6 +73,9 @@ export async function createApp(
     genReqId: requestId,
     // Request logs come from the pino logger (nestjs-pino's root, see startRequestLog), with the same request id.
     logger: false,
+    // No NestJS middleware is mounted (the request log is a hook), so @fastify/middie, which
+    // would otherwise run on every request, is not registered.
+    skipMiddie: true,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (IP_ALLOWLIST relies on it).
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Malformed URLs and over-long route parameters: JSON errors with a code, like the rest.
@@ -99,7 +103,10 @@ export async function createApp(
   capConnections(fastify.server, config);
   const shutdown = app.get(ShutdownState);
   const root = PinoLogger.root;
-  const ended = () => shutdown.requestEnded();
+  const ended = (request: FastifyRequest) => {
+    shutdown.requestEnded();
+    request.disarmDeadline?.();
+  };
   fastify.addHook('onRequest', (request, reply, done) => {
     request.budget = new TimeBudget(config.requestBudgetMs, performance.now());
     shutdown.requestStarted();
@@ -107,6 +114,7 @@ export async function createApp(
     startRequestLog(root, request, reply, ended, done);
   });
   installHttpMetrics(app);
+  installDeadline(app);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);
@@ -117,7 +125,6 @@ export async function createApp(
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalInterceptors(new DeadlineInterceptor());
   // Signals are handled by installGracefulShutdown (main.ts): drain first, then close.
 
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {

@@ -84,7 +84,9 @@ describe('startRequestLog', () => {
       root,
       request as unknown as FastifyRequest,
       { raw } as unknown as FastifyReply,
-      () => (ended += 1),
+      () => {
+        ended += 1;
+      },
       work,
     );
     raw.emit('close');

@@ -96,14 +96,14 @@ export function startRequestLog(
   root: PinoRoot,
   request: FastifyRequest,
   reply: FastifyReply,
-  onEnd: () => void,
+  onEnd: (request: FastifyRequest) => void,
   serve: () => void,
 ): void {
   const started = Date.now();
   const current: RequestLogContext = { id: request.id };
   const raw = reply.raw;
   raw.once('close', () => {
-    onEnd();
+    onEnd(request);
     logCompleted(root, request, raw, current, Date.now() - started);
   });
   context.run(current, serve);
