@@ -20,11 +20,14 @@ import { isPublicEndpoint } from './public-endpoint.decorator';
  */
 /** The longest the back-off check waits for the store. */
 const CHECK_TIMEOUT_MS = 250;
+const MAX_IDENTITY_KEYS = 10_000;
 
 @Injectable()
 export class CredentialBackoffGuard implements CanActivate {
   private readonly failures: KeyValueStore;
   private readonly shared: boolean;
+  /** Counter keys of identities by identity and address (see keyOf). */
+  private readonly identityKeys = new Map<string, string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -60,11 +63,16 @@ export class CredentialBackoffGuard implements CanActivate {
     // Credentials that name no one but their secret (an API key) count by that key and the
     // address, so that a wrong key does not slow the right ones sent from the same address. Only
     // the digest is kept, never the key.
-    return digest(
-      canonicalJson(
-        identity === undefined ? ['key', auth, request.ip] : ['identity', identity, request.ip],
-      ),
-    );
+    if (identity === undefined) return digest(canonicalJson(['key', auth, request.ip]));
+    // An identity and an address name no secret: their digest is remembered.
+    const named = `${identity}\u0000${request.ip}`;
+    let key = this.identityKeys.get(named);
+    if (key === undefined) {
+      if (this.identityKeys.size >= MAX_IDENTITY_KEYS) this.identityKeys.clear();
+      key = digest(canonicalJson(['identity', identity, request.ip]));
+      this.identityKeys.set(named, key);
+    }
+    return key;
   }
 
   private async checkNotLocked(key: string): Promise<void> {
