@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate } from '../src/simulator/simulator';
-import { measure } from './lib/load';
+import { measure, median } from './lib/load';
 import { CpuProfile, Hotspot, hotspots } from './lib/profile';
 import { compareSerializers, SerializationResult } from './lib/serialization';
 import { freePort, memoryOf, runNode, ServerProcess, startServer } from './lib/processes';
@@ -659,6 +659,14 @@ async function onlyHeadline(s: Settings): Promise<void> {
       );
       for (const c of measured) {
         console.log(`  ${c.name}: ${c.segments.map((v) => v.toFixed(2)).join(', ')}`);
+      }
+      if (row.against) {
+        // Segment k of both covers the same contacts at nearly the same moment: the paired difference.
+        const against = row.against.segments;
+        const paired = row.bridge.segments.map((v, i) => v - against[i]);
+        console.log(
+          `  bridge − bridge (against), median of the paired segments: ${median(paired).toFixed(2)} µs`,
+        );
       }
     }
     for (const h of hotspotsFound) console.log(`  ${(h.share * 100).toFixed(1)} % ${h.where}`);

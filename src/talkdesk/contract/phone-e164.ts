@@ -69,15 +69,24 @@ function e164(raw: string, options: { defaultCountry: CountryCode }): string | n
 function plainDigits(raw: string): string | undefined {
   const length = raw.length;
   if (length > 40) return undefined;
+  // Runs of digits are sliced out whole: a number is read with a few strings, not one a digit.
   let digits = '';
+  /** Where the run of digits being read began, or -1 between runs. */
+  let run = -1;
   let plus = false;
   let started = false;
   for (let i = 0; i < length; i++) {
     const c = raw.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      digits += raw[i];
+      if (run < 0) run = i;
       started = true;
-    } else if (c === 43) {
+      continue;
+    }
+    if (run >= 0) {
+      digits += raw.slice(run, i);
+      run = -1;
+    }
+    if (c === 43) {
       // '+' only before anything else but spaces.
       if (started) return undefined;
       plus = true;
@@ -87,6 +96,11 @@ function plainDigits(raw: string): string | undefined {
     } else if (c !== 32) {
       return undefined;
     }
+  }
+  if (run >= 0) {
+    // Digits alone, or `+` and digits alone: the text is its own answer.
+    if (digits === '' && run === (plus ? 1 : 0)) return raw;
+    digits += raw.slice(run);
   }
   return plus ? `+${digits}` : digits;
 }
