@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, CountryCode } from 'libphonenumber-js';
+import metadata from 'libphonenumber-js/min/metadata';
 import { seededRandom } from '../../common/seeded-random';
 import { SAMPLE_REGIONS, samplePhone, TRICKY_PHONES } from '../../../test/support/phone-samples';
 import { contactPhone, phoneLookupKey, toE164 } from './phone';
@@ -208,6 +209,34 @@ describe('phone corpus', () => {
         const forms = [`+${code}${national}`, `+${code} ${spaced}`, ` +${code} (${national})`];
         for (const raw of forms) {
           const region = ['US', 'GB', 'PT'][count++ % 3];
+          const got = toE164(raw, region);
+          const want = libphonenumber(raw, region);
+          if (want !== null) normalized++;
+          if (got !== want && differences.length < 20) {
+            differences.push(`${region} ${JSON.stringify(raw)}: ${got} ≠ ${want}`);
+          }
+        }
+      }
+    }
+    expect(differences).toEqual([]);
+    expect(normalized).toBeGreaterThan(1_000);
+  });
+
+  it('answers what libphonenumber answers for international numbers of calling codes countries share', () => {
+    // +1, +44, +61, +599...: the country the library finds decides the lengths; many numbers of
+    // every length, led by each digit (national prefixes and the countries' leading digits).
+    const shared = Object.entries(metadata.country_calling_codes).filter(
+      ([, countries]) => countries.length > 1,
+    );
+    expect(shared.length).toBeGreaterThan(5);
+    const rng = seededRandom(1207);
+    const differences: string[] = [];
+    let normalized = 0;
+    for (const [code] of shared) {
+      for (let length = 1; length < 19; length++) {
+        for (let i = 0; i < 40; i++) {
+          const raw = `+${code}${String(i % 10)}${digits(rng, length - 1)}`;
+          const region = ['US', 'GB', 'AU'][i % 3];
           const got = toE164(raw, region);
           const want = libphonenumber(raw, region);
           if (want !== null) normalized++;
