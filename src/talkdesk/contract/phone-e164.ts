@@ -24,7 +24,8 @@ import minMetadata from 'libphonenumber-js/min/metadata';
  *   runs on a copy of its metadata in which those calling codes name only their main country;
  * - North American numbers written with digits and punctuation alone, the common case, are read
  *   directly (northAmerican below says why the answer is libphonenumber's), and so are
- *   international ones of a calling code a single country has (international below);
+ *   international ones without a national prefix whose length every country of their calling
+ *   code holds possible, or none does (international below);
  * - so are both when an extension follows (`ext. 12`: see direct below);
  * - everything else goes through libphonenumber with its search: for the NANP, a 7-digit local
  *   number is possible only in Canada, and `1` + 7 digits loses its national prefix only there.
