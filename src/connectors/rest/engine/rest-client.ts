@@ -103,7 +103,7 @@ export class RestClient {
   readonly logger: NonNullable<RestConnectorOptions['logger']>;
   private readonly auth: AuthStrategy;
   private readonly pacer?: Pacer;
-  /** The pacers of requests with a `pacing` of their own, by the request's place. */
+  /** The pacers of requests with a `pacing` of their own, by the request's place or key. */
   private readonly requestPacers = new Map<string, Pacer>();
 
   constructor(
@@ -205,8 +205,10 @@ export class RestClient {
         ...(body !== undefined && { body: account.secrets.mask(body) }),
       });
       if (request.pacing) {
-        await this.requestPacer(request.where, request.pacing).acquire(
-          `${account.credentialsKey}:${request.where}`,
+        // Requests naming one key share its windows; without a key, each its own.
+        const place = request.pacing.key ? `key:${request.pacing.key}` : request.where;
+        await this.requestPacer(place, request.pacing).acquire(
+          `${account.credentialsKey}:${place}`,
           signal,
         );
       }
