@@ -45,20 +45,22 @@ describe('ContactsCapability: a batch a rate limit stops', () => {
     limited = new Set();
     jest
       .spyOn(client, 'readPage')
-      .mockImplementation((_acc, _stream, _scope, state: PageState, _signal, _label, options) => {
-        const kept = client.carry.take(account.key, options?.carried, JSON.stringify(state));
-        if (kept) return Promise.resolve({ ...kept, carried: true, ms: 0 });
-        const at = state.k === 'cursor' ? Number(state.cursor) : 0;
-        asked.push(String(at));
-        if (limited.has(asked.length)) {
-          return Promise.reject(new RetryableUpstreamError('429', 1000, 'upstream_rate_limited'));
-        }
-        const records = PERSONS.slice(at, at + PAGE);
-        const next: PageState | null =
-          at + PAGE < PERSONS.length ? { k: 'cursor', cursor: String(at + PAGE) } : null;
-        const page: Page = { records, filtered: 0, next, status: 200, bytes: 100, ms: 5 };
-        return Promise.resolve(page);
-      });
+      .mockImplementation(
+        async (_acc, _stream, _scope, state: PageState, _signal, _label, options) => {
+          const kept = await client.carry.take(account, options?.carried, JSON.stringify(state));
+          if (kept) return { ...kept, carried: true, ms: 0 };
+          const at = state.k === 'cursor' ? Number(state.cursor) : 0;
+          asked.push(String(at));
+          if (limited.has(asked.length)) {
+            throw new RetryableUpstreamError('429', 1000, 'upstream_rate_limited');
+          }
+          const records = PERSONS.slice(at, at + PAGE);
+          const next: PageState | null =
+            at + PAGE < PERSONS.length ? { k: 'cursor', cursor: String(at + PAGE) } : null;
+          const page: Page = { records, filtered: 0, next, status: 200, bytes: 100, ms: 5 };
+          return page;
+        },
+      );
   });
   afterEach(() => client.close());
 

@@ -43,34 +43,36 @@ describe('listSlices (date-range slices)', () => {
     refused = new Set();
     jest
       .spyOn(client, 'readPage')
-      .mockImplementation((_acc, _stream, scope, state: PageState, _signal, _label, options) => {
-        const kept = client.carry.take(account.key, options?.carried, JSON.stringify(state));
-        if (kept) return Promise.resolve({ ...kept, carried: true, ms: 0 });
-        reads++;
-        if (refused.has(reads)) {
-          return Promise.reject(new PacingRefusedError('pacing spent', 1000));
-        }
-        const since = Date.parse(`${String(scope.since)}T00:00:00Z`);
-        const until = Date.parse(`${String(scope.until)}T00:00:00Z`) + DAY;
-        const found = CONTACTS.filter((c) => {
-          const at = Date.parse(c.updated_at);
-          return at >= since && at < until;
-        });
-        const page = state.k === 'page' ? state.page : 1;
-        const records = found.slice((page - 1) * 30, page * 30);
-        const next: PageState | null =
-          page * 30 < found.length ? { k: 'page', page: page + 1, read: page * 30 } : null;
-        const answer: Page = {
-          records,
-          filtered: 0,
-          total: found.length,
-          next,
-          status: 200,
-          bytes: 100,
-          ms: 5,
-        };
-        return Promise.resolve(answer);
-      });
+      .mockImplementation(
+        async (_acc, _stream, scope, state: PageState, _signal, _label, options) => {
+          const kept = await client.carry.take(account, options?.carried, JSON.stringify(state));
+          if (kept) return { ...kept, carried: true, ms: 0 };
+          reads++;
+          if (refused.has(reads)) {
+            throw new PacingRefusedError('pacing spent', 1000);
+          }
+          const since = Date.parse(`${String(scope.since)}T00:00:00Z`);
+          const until = Date.parse(`${String(scope.until)}T00:00:00Z`) + DAY;
+          const found = CONTACTS.filter((c) => {
+            const at = Date.parse(c.updated_at);
+            return at >= since && at < until;
+          });
+          const page = state.k === 'page' ? state.page : 1;
+          const records = found.slice((page - 1) * 30, page * 30);
+          const next: PageState | null =
+            page * 30 < found.length ? { k: 'page', page: page + 1, read: page * 30 } : null;
+          const answer: Page = {
+            records,
+            filtered: 0,
+            total: found.length,
+            next,
+            status: 200,
+            bytes: 100,
+            ms: 5,
+          };
+          return answer;
+        },
+      );
   });
   afterEach(() => client.close());
 

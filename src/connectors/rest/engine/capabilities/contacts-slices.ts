@@ -282,8 +282,8 @@ async function readSlice(
     if (!page.carried) {
       spent.pages++;
       // The request alone: a pacing wait is bounded by the reserve, not repeated per page.
-      spent.slowest = Math.max(spent.slowest, page.ms);
-      client.carry.add(account.key, carryId, stateKey(state), page, page.bytes);
+      spent.slowest = Math.max(spent.slowest, page.ms ?? 0);
+      await client.carry.add(account, carryId, stateKey(state), page, page.bytes);
     }
     filtered += page.filtered;
     // What the upstream counts: the records the record filter left out too.
@@ -295,7 +295,7 @@ async function readSlice(
       read > slice.maxRecords ||
       (read >= slice.maxRecords && page.next)
     ) {
-      client.carry.release(account.key, carryId);
+      await client.carry.release(account, carryId);
       return {
         kind: 'large',
         filtered: 0,

@@ -55,7 +55,7 @@ export class ContactsCapability {
           ? await listIncremental(this.client, acc, contacts, query, signal)
           : await this.listFull(acc, contacts, query, signal);
     if (!sliced) await enrich(batch.records);
-    for (const id of settled) this.client.carry.release(acc.key, id);
+    for (const id of settled) await this.client.carry.release(acc, id);
     // Only a count worth telling travels in the batch.
     if (!batch.filtered) delete batch.filtered;
     return batch;
@@ -126,7 +126,7 @@ export class ContactsCapability {
             return { records, hasMore: true, resume: resumeAt({ s: page.next!, k: 0 }), filtered };
           }
           // The rest of this page waits for the next batch, kept rather than read again.
-          const c = this.client.keepPages(account, [{ state, page }], carried);
+          const c = await this.client.keepPages(account, [{ state, page }], carried);
           const at = { s: state, k: index + 1, ...(c && { c }) };
           return { records, hasMore: true, resume: resumeAt(at), filtered };
         }
