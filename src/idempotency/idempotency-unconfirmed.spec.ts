@@ -34,6 +34,9 @@ class UnansweringStore extends KeyValueStore {
   set(key: string, value: string, ttlMs: number) {
     return this.inner.set(key, value, ttlMs);
   }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
   setIfAbsent(key: string, value: string, ttlMs: number) {
     return this.maybe('setIfAbsent', () => this.inner.setIfAbsent(key, value, ttlMs));
   }

@@ -18,6 +18,8 @@ export abstract class KeyValueStore {
   ): Promise<boolean>;
   /** Deletes the key only while its value equals `expected`, atomically. */
   abstract deleteIfEquals(key: string, expected: string): Promise<boolean>;
+  /** Deletes the key (absent or not). */
+  abstract delete(key: string): Promise<void>;
   /** Adds one to a counter (absent counts as 0), sets its expiry, and answers the new value. */
   abstract increment(key: string, ttlMs: number): Promise<number>;
 }

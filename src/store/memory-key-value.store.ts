@@ -75,6 +75,11 @@ export class MemoryKeyValueStore extends KeyValueStore {
     return Promise.resolve(true);
   }
 
+  delete(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
   increment(key: string, ttlMs: number): Promise<number> {
     const next = Number(this.live(key)?.value ?? 0) + 1;
     this.put(key, String(next), ttlMs);

@@ -79,6 +79,10 @@ export class RedisKeyValueStore extends KeyValueStore {
     return answer === 1;
   }
 
+  async delete(key: string): Promise<void> {
+    await this.call(() => this.redis.del(this.prefix + key));
+  }
+
   async increment(key: string, ttlMs: number): Promise<number> {
     const answer = await this.call(() =>
       this.redis.eval(INCREMENT, 1, this.prefix + key, ttl(ttlMs)),

@@ -9,6 +9,7 @@ import {
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { PacingCounters } from '../connectors/ports/pacing-counters';
+import { SharedPages } from '../connectors/ports/shared-pages';
 import { KeyValueStores } from './key-value-store';
 import { MemoryKeyValueStores } from './memory-key-value.store';
 import { connectRedis, RedisClient, whenReady } from './redis-client';
@@ -78,8 +79,16 @@ export class StoreModule {
           inject: [KeyValueStores],
           useFactory: (stores: KeyValueStores) => stores.open('pacing', { maxEntries: 10_000 }),
         },
+        {
+          // Upstream pages the REST connector keeps for a run's next batch: in Redis, so the
+          // replica serving that batch finds them; without Redis, none (each keeps its own).
+          provide: SharedPages,
+          inject: [KeyValueStores],
+          useFactory: (stores: KeyValueStores) =>
+            stores.shared ? stores.open('pages', { maxEntries: 1_000 }) : null,
+        },
       ],
-      exports: [RedisClient, KeyValueStores, PacingCounters],
+      exports: [RedisClient, KeyValueStores, PacingCounters, SharedPages],
     };
   }
 }

@@ -6,5 +6,6 @@ export * from './contacts.port';
 export * from './credentials.port';
 export * from './interactions.port';
 export * from './pacing-counters';
+export * from './shared-pages';
 export * from './upstream-observer';
 export * from './upstream-tracer';

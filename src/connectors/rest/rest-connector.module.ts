@@ -1,7 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { RestSettings } from './rest-settings';
 import type { ConnectorBinding } from '../connector-binding';
-import { ConnectorPort, PacingCounters } from '../ports';
+import { ConnectorPort, PacingCounters, SharedPages } from '../ports';
 import { RestConnector } from './engine/rest-connector';
 import { loadManifest } from './manifest/load-manifest';
 import { pacingBudgetWarning } from './manifest/pacing-budget';
@@ -43,13 +43,17 @@ export class RestConnectorModule {
       providers: [
         {
           provide: RestConnector,
-          useFactory: (pacingCounters?: PacingCounters) =>
+          useFactory: (pacingCounters?: PacingCounters, sharedPages?: SharedPages | null) =>
             new RestConnector(manifest, {
               defaultPhoneRegion: config.defaultPhoneRegion,
               ...(pacingCounters && { pacingCounters }),
+              ...(sharedPages && { sharedPages }),
             }),
           // Bound by the store module; the connector also runs alone (the port contract suite).
-          inject: [{ token: PacingCounters, optional: true }],
+          inject: [
+            { token: PacingCounters, optional: true },
+            { token: SharedPages, optional: true },
+          ],
         },
         { provide: ConnectorPort, useClass: RestConnectorAdapter },
         ...ADAPTERS,

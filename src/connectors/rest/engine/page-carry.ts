@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
  * Talkdesk page; 5,000 a Dataverse page, at most 1,000 a Talkdesk page): without this, every
  * Talkdesk page that starts inside an upstream page reads that page again. next_offset still
  * carries the whole upstream position (the page's cursor, link or number, and the place inside
- * it), so a batch that finds nothing here (another replica, a restart, an entry expired or
- * pushed out) reads the page again from the upstream: one request more, never a record lost.
+ * it), so a batch that finds nothing here (another replica without a shared store: see
+ * kept-pages.ts; a restart, an entry expired or pushed out) reads the page again from the
+ * upstream: one request more, never a record lost.
  *
  * Entries are the account's own (looked up with the account's key as well as the id, which
  * itself travels inside the signed next_offset), live for `ttlMs`, and are bounded in total
@@ -53,13 +54,13 @@ export class PageCarry<T> {
   /**
    * Adds one item to the entry `id` names (made when missing): an id the caller derives from
    * what it reads (a date-range slice of one run), so that an attempt made again after a
-   * failure finds what the failed one read. Past the size bound, nothing is added.
+   * failure finds what the failed one read. Past the size bound, nothing is added (false).
    */
-  add(account: string, id: string, key: string, item: T, bytes: number): void {
+  add(account: string, id: string, key: string, item: T, bytes: number): boolean {
     this.sweep();
     let entry = this.entries.get(id);
-    if (entry && entry.account !== account) return;
-    if ((entry?.bytes ?? 0) + bytes > this.maxBytes / 4) return;
+    if (entry && entry.account !== account) return false;
+    if ((entry?.bytes ?? 0) + bytes > this.maxBytes / 4) return false;
     for (const other of this.entries.keys()) {
       if (this.bytes + bytes <= this.maxBytes) break;
       if (other !== id) this.drop(other);
@@ -72,6 +73,7 @@ export class PageCarry<T> {
     entry.bytes += bytes;
     entry.expires = this.now() + this.ttlMs;
     this.bytes += bytes;
+    return true;
   }
 
   /** Forgets the account's entry `id` (what it held was handed out). */

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Dispatcher } from 'undici';
 import { CredentialsRejectedError, InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { PacingCounters } from '../../ports/pacing-counters';
+import { SharedPages } from '../../ports/shared-pages';
 import { remainingMsOf } from '../../../common/time-budget';
 import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
@@ -12,7 +13,7 @@ import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { Pacer } from './pacer';
 import { nextState, PageState, pagingParams, stateKey } from './paginators';
-import { PageCarry } from './page-carry';
+import { KeptPages } from './kept-pages';
 import { BaseOriginError } from './base-origin';
 import { countOf } from './paginators/paginator-strategy';
 import { filterRecords } from './records/record-filter';
@@ -48,6 +49,8 @@ export interface RestConnectorOptions {
   defaultPhoneRegion?: string;
   /** Where the manifest's pacing windows are counted (shared by the replicas with Redis). */
   pacingCounters?: PacingCounters;
+  /** Where pages kept for a run's next batch are shared by the replicas (Redis). */
+  sharedPages?: SharedPages;
   logger?: Pick<Logger, 'log' | 'warn' | 'debug' | 'error'>;
 }
 
@@ -82,7 +85,7 @@ export interface Page {
   notFound?: boolean;
   /** Size of the answer it was read from (what keeping it for the next batch costs). */
   bytes: number;
-  /** Kept from an earlier batch of the run (page-carry.ts): no request was sent for it. */
+  /** Kept from an earlier batch of the run (kept-pages.ts): no request was sent for it. */
   carried?: boolean;
 }
 
@@ -96,11 +99,11 @@ export class RestClient {
   private readonly ownsDispatcher: boolean;
   readonly sessions = new SessionStore();
   /** Pages read but not handed out whole, for the batch that continues the run. */
-  readonly carry = new PageCarry<Page>();
+  readonly carry: KeptPages<Page>;
   readonly logger: NonNullable<RestConnectorOptions['logger']>;
   private readonly auth: AuthStrategy;
   private readonly pacer?: Pacer;
-  /** The pacers of requests with a `pacing` of their own, by the request's place. */
+  /** The pacers of requests with a `pacing` of their own, by the request's place or key. */
   private readonly requestPacers = new Map<string, Pacer>();
 
   constructor(
@@ -110,6 +113,11 @@ export class RestClient {
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher ?? createUpstreamAgent();
     this.logger = options.logger ?? new Logger('RestConnector');
+    this.carry = new KeptPages(options.sharedPages, (error) =>
+      this.logger.debug(
+        `Kept pages not shared: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
     if (manifest.pacing) this.pacer = new Pacer(manifest.pacing, options.pacingCounters);
     this.auth = authStrategyFor(manifest.authentication, {
       sessions: this.sessions,
@@ -197,8 +205,10 @@ export class RestClient {
         ...(body !== undefined && { body: account.secrets.mask(body) }),
       });
       if (request.pacing) {
-        await this.requestPacer(request.where, request.pacing).acquire(
-          `${account.credentialsKey}:${request.where}`,
+        // Requests naming one key share its windows; without a key, each its own.
+        const place = request.pacing.key ? `key:${request.pacing.key}` : request.where;
+        await this.requestPacer(place, request.pacing).acquire(
+          `${account.credentialsKey}:${place}`,
           signal,
         );
       }
@@ -277,7 +287,7 @@ export class RestClient {
     } = {},
   ): Promise<Page> {
     const origin = this.baseUrl(account).origin;
-    const carried = this.carry.take(account.key, options.carried, stateKey(state));
+    const carried = await this.carry.take(account, options.carried, stateKey(state));
     if (carried) return { ...carried, carried: true };
     // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
     // account's credentials only on the account's own host, whatever the token says.
@@ -347,10 +357,10 @@ export class RestClient {
     account: RestAccount,
     pages: { state: PageState; page: Page }[],
     replaces?: unknown,
-  ): string | undefined {
+  ): Promise<string | undefined> {
     const bytes = pages.reduce((n, p) => n + p.page.bytes, 0);
     return this.carry.keep(
-      account.key,
+      account,
       pages.map((p) => [stateKey(p.state), { ...p.page, carried: undefined }]),
       bytes,
       typeof replaces === 'string' ? replaces : undefined,

@@ -220,7 +220,7 @@ export async function listIncremental(
   // The pages from there on were read already: the next batch takes them as they are.
   const c =
     firstPage >= 0
-      ? client.keepPages(
+      ? await client.keepPages(
           account,
           pageStates.slice(firstPage).map((s, i) => ({ state: s, page: pagesRead[firstPage + i] })),
           carried,

@@ -180,7 +180,7 @@ export async function listSlices(
     out.push(...fresh.slice(0, room));
     // The rest of this slice waits for the next batch, its pages kept rather than read again.
     if (fresh.length > room) return done(true);
-    client.carry.release(account.key, read.carryId);
+    await client.carry.release(account, read.carryId);
     lo = seg.e;
     segments.shift();
     if (out.length >= query.limit || spent.pages >= client.manifest.maxPagesPerCall) break;
@@ -243,7 +243,7 @@ async function readSlice(
     if (!page.carried) {
       spent.pages++;
       spent.slowest = Math.max(spent.slowest, performance.now() - started);
-      client.carry.add(account.key, carryId, stateKey(state), page, page.bytes);
+      await client.carry.add(account, carryId, stateKey(state), page, page.bytes);
     }
     filtered += page.filtered;
     // What the upstream counts: the records the record filter left out too.
@@ -255,7 +255,7 @@ async function readSlice(
       read > slice.maxRecords ||
       (read >= slice.maxRecords && page.next)
     ) {
-      client.carry.release(account.key, carryId);
+      await client.carry.release(account, carryId);
       return {
         kind: 'large',
         filtered: 0,

@@ -111,7 +111,7 @@ export class ContactsCapability {
             return { records, hasMore: true, resume: resumeAt({ s: page.next!, k: 0 }), filtered };
           }
           // The rest of this page waits for the next batch, kept rather than read again.
-          const c = this.client.keepPages(account, [{ state, page }], carried);
+          const c = await this.client.keepPages(account, [{ state, page }], carried);
           const at = { s: state, k: index + 1, ...(c && { c }) };
           return { records, hasMore: true, resume: resumeAt(at), filtered };
         }

@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import { AppConfig } from '../src/config/app-config';
+import { Reply, startTestApp, TestApp } from './support/test-app';
+import { deleteUnder, keysUnder, openRedis, REDIS_URL, uniquePrefix } from './support/redis';
+import { FakeHubSpot, HUBSPOT_PORTALS } from './support/upstreams/fake-hubspot';
+
+const CONTACTS = 1200;
+/** HubSpot's list endpoint answers 100 a page (connectors/hubspot.yaml). */
+const LIST_PAGES = CONTACTS / 100;
+
+/**
+ * Upstream pages kept for a run's next batch, shared by two replicas through Redis: a Talkdesk
+ * page of 250 ends inside a HubSpot list page of 100, and the replica serving the next_offset
+ * takes the rest of that page from Redis instead of asking HubSpot for it again.
+ */
+describe('REST connector: kept pages shared by replicas through Redis', () => {
+  const prefix = uniquePrefix('kept-pages');
+  const auth = { access_token: HUBSPOT_PORTALS[0].token };
+  let hubspot: FakeHubSpot;
+  let redis: Redis;
+  const apps: TestApp[] = [];
+  const lists = () =>
+    hubspot.server.requests.filter(
+      (r) => r.method === 'GET' && r.path === '/crm/v3/objects/contacts',
+    ).length;
+
+  const start = async (overrides: Partial<AppConfig>) => {
+    const app = await startTestApp({
+      connector: 'rest',
+      connectorManifest: 'connectors/hubspot.yaml',
+      connectorBaseUrl: hubspot.baseUrl,
+      contactsPageSize: 250,
+      logLevel: 'silent',
+      tokenSecret: 'a-token-secret-the-replicas-share-0123456789',
+      ...overrides,
+    });
+    apps.push(app);
+    return app;
+  };
+
+  /** A full sync whose pages alternate between the two replicas. */
+  const alternating = async (one: TestApp, two: TestApp) => {
+    const pages: Reply[] = [];
+    let meta: Record<string, unknown> | undefined;
+    for (let i = 0; i < 20; i++) {
+      const res = await (i % 2 === 0 ? one : two).post('/contacts/sync', {
+        auth,
+        ...(meta && { meta }),
+      });
+      expect(res.status).toBe(200);
+      pages.push(res);
+      if (!res.body.next_offset) break;
+      meta = { offset: res.body.next_offset, context: res.body.context };
+    }
+    return pages.flatMap((p) => p.body.contacts as { id: string }[]).map((c) => c.id);
+  };
+
+  beforeAll(async () => {
+    hubspot = new FakeHubSpot({ contacts: CONTACTS });
+    await hubspot.start();
+    redis = openRedis();
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await hubspot?.stop();
+    await deleteUnder(redis, prefix);
+    await redis.quit();
+  });
+
+  it('the second replica serves the first one’s next_offset without reading the page again', async () => {
+    const shared = { redisUrl: REDIS_URL, redisKeyPrefix: prefix };
+    const [a, b] = [await start(shared), await start(shared)];
+    const before = lists();
+    const ids = await alternating(a, b);
+    expect(ids).toHaveLength(CONTACTS);
+    expect(new Set(ids).size).toBe(CONTACTS);
+    // Each list page once: none of the Talkdesk pages that start inside one reads it again.
+    expect(lists() - before).toBe(LIST_PAGES);
+    // What is kept in Redis never holds the account's token.
+    for (const value of (await keysUnder(redis, prefix)).values()) {
+      expect(value).not.toContain(auth.access_token);
+    }
+  });
+
+  it('without Redis each replica keeps its own: every page the other began is read again', async () => {
+    const [a, b] = [await start({}), await start({})];
+    const before = lists();
+    const ids = await alternating(a, b);
+    expect(new Set(ids).size).toBe(CONTACTS);
+    // The Talkdesk pages from contact 250 and 750 start inside a list page the other read.
+    expect(lists() - before).toBe(LIST_PAGES + 2);
+  });
+});
