@@ -1,3 +1,4 @@
+import { numberText } from '../../../common/number-text';
 import { GUID_FILTER, guidValue } from './guid-filter';
 import { getPath, JsonPath, PathError, PathSegment } from './paths';
 import { QUERY_ESCAPES } from './query-escapes';
@@ -128,7 +129,8 @@ const TYPED_FILTERS: Record<string, (value: unknown) => unknown> = {
 export function textOf(value: unknown): string {
   if (isMissing(value)) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map(textOf).join(',');
   return JSON.stringify(value);
 }
