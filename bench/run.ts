@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate } from '../src/simulator/simulator';
-import { measure } from './lib/load';
+import { measure, median } from './lib/load';
 import { CpuProfile, Hotspot, hotspots } from './lib/profile';
 import { compareSerializers, SerializationResult } from './lib/serialization';
 import { freePort, memoryOf, runNode, ServerProcess, startServer } from './lib/processes';
@@ -82,7 +82,15 @@ interface Settings {
   /** `rest`: only the REST connector's overhead, written into the existing results file. */
   /** `tracing`: only the cost of tracing, its section written into the results file. */
   /** `interactions`: only interaction retrieval (rounds, the long run) and the simulated sync's memory. */
-  only?: 'rest' | 'tracing' | 'interactions';
+  /** `headline`: only the headline (bridge, limit, baseline at each page size), printed, nothing written. */
+  only?: 'rest' | 'tracing' | 'interactions' | 'headline';
+  /** With `--only headline`: also where the bridge's CPU time goes (the profile section). */
+  profile: boolean;
+  /**
+   * With `--only headline`: the root of another checkout, built (its `dist/`), whose bridge syncs
+   * in the same segments as a fourth server: before and after a change, paired.
+   */
+  against?: string;
   /** Rounds of the interaction measurement of `--only interactions`. */
   interactionRounds: number;
   /** Contacts each sync of the tracing cost reads (at most the data set), and its rounds. */
@@ -116,10 +124,13 @@ function settings(): Settings {
       'tracing-contacts': { type: 'string' },
       'tracing-rounds': { type: 'string' },
       'interaction-rounds': { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      against: { type: 'string' },
     },
   });
-  if (values.only !== undefined && !['rest', 'tracing', 'interactions'].includes(values.only)) {
-    throw new Error(`--only takes rest, tracing or interactions (got ${values.only})`);
+  const only = ['rest', 'tracing', 'interactions', 'headline'];
+  if (values.only !== undefined && !only.includes(values.only)) {
+    throw new Error(`--only takes ${only.join(', ')} (got ${values.only})`);
   }
   const smoke = values.smoke;
   const num = (text: string | undefined, fallback: number) => {
@@ -138,6 +149,8 @@ function settings(): Settings {
     restContacts: num(values['rest-contacts'], smoke ? 1_000 : 20_000),
     restRounds: num(values['rest-rounds'], smoke ? 1 : 5),
     only: values.only as Settings['only'],
+    profile: values.profile,
+    against: values.against === undefined ? undefined : resolve(values.against),
     interactionRounds: num(values['interaction-rounds'], smoke ? 1 : 5),
     tracingContacts: num(values['tracing-contacts'], smoke ? 2_000 : 100_000),
     tracingRounds: num(values['tracing-rounds'], smoke ? 1 : 9),
@@ -193,11 +206,12 @@ async function startBridge(
   s: Settings,
   extra: Record<string, string> = {},
   nodeOptions: string[] = [],
+  root = ROOT,
 ): Promise<ServerProcess> {
   const port = await freePort();
   return startServer(
-    'bridge',
-    [...nodeOptions, ...BRIDGE_NODE_FLAGS, join(ROOT, 'dist/main.js')],
+    root === ROOT ? 'bridge' : 'bridge (against)',
+    [...nodeOptions, ...BRIDGE_NODE_FLAGS, join(root, 'dist/main.js')],
     {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -248,9 +262,9 @@ async function startLimit(dataDir: string, pageSize: number): Promise<ServerProc
  * The bridge of the headline and its profile: the demo tables read through their SQL manifest,
  * the connector the demo runs on.
  */
-const demoManifest = (dataDir: string): Record<string, string> => ({
+const demoManifest = (dataDir: string, root = ROOT): Record<string, string> => ({
   CONNECTOR: 'sql',
-  CONNECTOR_MANIFEST: join(ROOT, 'connectors/sql/bridge-demo.yaml'),
+  CONNECTOR_MANIFEST: join(root, 'connectors/sql/bridge-demo.yaml'),
   DATABASE_URL: `sqlite:${join(dataDir, 'bridge.sqlite')}`,
 });
 
@@ -274,7 +288,13 @@ async function syncCosts(dataDir: string, s: Settings): Promise<SyncCostRow[]> {
       servers.push(limit);
       const baseline = await startBaseline(dataDir, { ...s, pageSize });
       servers.push(baseline);
-      const targets: SyncTarget[] = [bridge, limit, baseline].map((server) => ({
+      if (s.against) {
+        const root = s.against;
+        servers.push(
+          await startBridge(dataDir, { ...s, pageSize }, demoManifest(dataDir, root), [], root),
+        );
+      }
+      const targets: SyncTarget[] = servers.map((server) => ({
         name: server.name,
         url: server.url,
         pid: server.pid,
@@ -282,14 +302,15 @@ async function syncCosts(dataDir: string, s: Settings): Promise<SyncCostRow[]> {
       }));
       const pages = Math.max(1, Math.round(s.segmentContacts / pageSize));
       log(
-        `full sync cost, pages of ${pageSize}: ${s.costSegments} segment(s) of ${pages} pages, bridge / limit / baseline in turn`,
+        `full sync cost, pages of ${pageSize}: ${s.costSegments} segment(s) of ${pages} pages, ${targets.map((t) => t.name).join(' / ')} in turn`,
       );
-      const [b, l, r] = await compareSyncCosts(targets, s.costSegments, pages, log);
+      const [b, l, r, a] = await compareSyncCosts(targets, s.costSegments, pages, log);
       rows.push({
         pageSize,
         bridge: b,
         limit: l,
         baseline: r,
+        ...(a && { against: a }),
         bridgePeakRssMb: memoryOf(bridge.pid).peakKb / 1024,
       });
     } finally {
@@ -617,6 +638,47 @@ async function onlyInteractions(s: Settings): Promise<void> {
   }
 }
 
+/**
+ * `--only headline`: the headline alone (and, with `--profile`, where the bridge's time goes),
+ * printed; the results file is left as it is. For comparing two builds quickly: fewer seeded
+ * contacts (`--contacts`), segments (`--segments`) or contacts a segment (`--segment-contacts`)
+ * make it shorter; the headline's figures come from the normal settings.
+ */
+async function onlyHeadline(s: Settings): Promise<void> {
+  const { dataDir, temporary } = await prepareData(s);
+  const loadStart = loadavg()[0];
+  try {
+    const costs = await syncCosts(dataDir, s);
+    const hotspotsFound = s.profile ? await profile(dataDir, s) : [];
+    console.log('');
+    for (const row of costs) {
+      const measured = [row.bridge, row.limit, row.baseline, ...(row.against ? [row.against] : [])];
+      const line = measured.map((c) => `${c.name} ${c.cpuUsPerContact.toFixed(2)} µs`).join(', ');
+      console.log(
+        `pages of ${row.pageSize}: ${line} (bridge peak RSS ${row.bridgePeakRssMb.toFixed(1)} MB)`,
+      );
+      for (const c of measured) {
+        console.log(`  ${c.name}: ${c.segments.map((v) => v.toFixed(2)).join(', ')}`);
+      }
+      if (row.against) {
+        // Segment k of both covers the same contacts at nearly the same moment: the paired difference.
+        const against = row.against.segments;
+        const paired = row.bridge.segments.map((v, i) => v - against[i]);
+        console.log(
+          `  bridge − bridge (against), median of the paired segments: ${median(paired).toFixed(2)} µs`,
+        );
+      }
+    }
+    for (const h of hotspotsFound) console.log(`  ${(h.share * 100).toFixed(1)} % ${h.where}`);
+    console.log(
+      `one-minute load average ${loadStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end; ${readerCommand(s)}`,
+    );
+  } finally {
+    await closeSyncCostClient();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** The command as a reader would run it: without --out and the file it names. */
 function readerCommand(s: Settings): string {
   const args = process.argv.slice(2).filter((a, i, all) => a !== '--out' && all[i - 1] !== '--out');
@@ -630,6 +692,8 @@ async function main(): Promise<void> {
   if (s.only === 'rest') return onlyRest(s);
   if (s.only === 'tracing') return onlyTracing(s);
   if (s.only === 'interactions') return onlyInteractions(s);
+  if (s.only === 'headline') return onlyHeadline(s);
+  if (s.against) throw new Error('--against goes with --only headline');
   const { dataDir, temporary } = await prepareData(s);
   const loadStart = loadavg()[0];
   try {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
@@ -103,9 +103,12 @@ export async function createApp(
   capConnections(fastify.server, config);
   const shutdown = app.get(ShutdownState);
   const root = PinoLogger.root;
-  const ended = (request: FastifyRequest) => {
+  const ended = (request: FastifyRequest, reply: FastifyReply) => {
     shutdown.requestEnded();
     request.disarmDeadline?.();
+    // Answered in full: nothing is left to cut short. A client gone before its answer keeps
+    // the budget, which still stops the work it started.
+    if (reply.raw.writableFinished) request.budget?.release();
   };
   fastify.addHook('onRequest', (request, reply, done) => {
     request.budget = new TimeBudget(config.requestBudgetMs, performance.now());

@@ -169,7 +169,7 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
       dv.server.requests.filter(
         (r) =>
           r.path.endsWith('/contacts') &&
-          /endswith\(telephone1/.test(r.url.searchParams.get('$filter')!),
+          /contains\(telephone1/.test(r.url.searchParams.get('$filter')!),
       );
     const before = reads().length;
     const byPhone = await t.post('/interactions/retrieve', {
@@ -185,8 +185,8 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
         .slice(before)
         .map((r) => r.url.searchParams.get('$filter')),
     ).toEqual([
-      "endswith(telephone1,'+12125551000') or endswith(telephone2,'+12125551000') or endswith(mobilephone,'+12125551000')",
-      "endswith(telephone1,'(212) 555-1000') or endswith(telephone2,'(212) 555-1000') or endswith(mobilephone,'(212) 555-1000')",
+      "contains(telephone1,'+12125551000') or contains(telephone2,'+12125551000') or contains(mobilephone,'+12125551000')",
+      "contains(telephone1,'(212) 555-1000') or contains(telephone2,'(212) 555-1000') or contains(mobilephone,'(212) 555-1000')",
     ]);
     // Typed with dots, in no form asked for: its last four digits find candidates, and the one
     // whose number is the caller's is the contact (another ending in 1000 is not).
@@ -200,7 +200,7 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
     });
     expect(dotted.body.map((i: any) => i.id)).toEqual([incident.incidentid]);
     expect(reads().at(-1)?.url.searchParams.get('$filter')).toBe(
-      "endswith(telephone1,'1000') or endswith(telephone2,'1000') or endswith(mobilephone,'1000')",
+      "contains(telephone1,'1000') or contains(telephone2,'1000') or contains(mobilephone,'1000')",
     );
     for (const phone of ["' or contactid ne null or telephone1 eq '", "+1 212' or '1' eq '1"]) {
       const hostile = await t.post('/interactions/retrieve', {
@@ -210,6 +210,46 @@ describe('Dynamics 365 (connectors/dynamics365.yaml)', () => {
       });
       expect([phone, hostile.status]).toEqual([phone, 200]);
       expect(hostile.body).toEqual([]);
+    }
+  });
+
+  it('phones typed with an extension: the contact is found by the caller’s number and synced with it in E.164', async () => {
+    const incidents = dv.rows(0, 'incidents');
+    const [first, second] = incidents
+      .filter(
+        (k) => incidents.filter((o) => o._customerid_value === k._customerid_value).length === 1,
+      )
+      .slice(1, 3);
+    const at = Date.now() - 5_000;
+    // Numbers no other contact has (the phone test above uses 212 555-1000).
+    const typed: [typeof first, string, string][] = [
+      [first, '+1 312 555 2000 x123', '+13125552000'],
+      [second, '(415) 555-3000 ext. 12', '+14155553000'],
+    ];
+    for (const [incident, phone] of typed) {
+      dv.change(
+        0,
+        String(incident._customerid_value),
+        { telephone1: null, telephone2: phone, mobilephone: null },
+        at,
+      );
+    }
+    for (const [incident, , e164] of typed) {
+      const found = await t.post('/interactions/retrieve', {
+        auth,
+        meta: { interaction_types: ['case'] },
+        data: { contact_emails: [], contact_phones: [e164] },
+      });
+      expect([e164, found.status, found.body.map((i: any) => i.id)]).toEqual([
+        e164,
+        200,
+        [incident.incidentid],
+      ]);
+    }
+    const synced = (await syncContacts(t, auth)).contacts;
+    for (const [incident, , e164] of typed) {
+      const contact = synced.find((c) => c.id === incident._customerid_value);
+      expect(contact.phones).toEqual([e164]);
     }
   });
 

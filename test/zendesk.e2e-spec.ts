@@ -191,6 +191,37 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
     expect(dates).toEqual([...dates].sort().reverse());
   });
 
+  it('comments are read for the five newest tickets only (for_each.max_records), one request each', async () => {
+    const account = zd.account(0);
+    const requester = account.tickets[3].requester_id;
+    // Three more tickets for a caller who has three: six, the newest three created just now.
+    for (let n = 0; n < 3; n++) {
+      const created = await t.post('/actions/create_ticket', {
+        auth: acme,
+        meta: { contact_external_id: String(requester) },
+        data: { subject: `Bound ${n}`, comment: `Bound ${n}` },
+      });
+      expect(created.status).toBe(201);
+    }
+    const tickets = account.tickets
+      .filter((x) => x.requester_id === requester)
+      .sort((a, b) => b.created_s - a.created_s || b.id - a.id);
+    expect(tickets).toHaveLength(6);
+    const commentReads = () =>
+      zd.server.requests.filter((r) => /\/tickets\/\d+\/comments$/.test(r.path)).length;
+    const before = commentReads();
+    const res = await t.post('/interactions/retrieve', {
+      auth: acme,
+      meta: { interaction_types: ['comment', 'note'] },
+      data: { contact_external_id: String(requester), contact_emails: [], contact_phones: [] },
+    });
+    expect(res.status).toBe(200);
+    expect(commentReads() - before).toBe(5);
+    const newest = new Set(tickets.slice(0, 5).map((x) => x.id));
+    const expected = account.comments.filter((c) => newest.has(c.ticket_id));
+    expect(res.body.map((i: any) => i.id).sort()).toEqual(expected.map((c) => String(c.id)).sort());
+  });
+
   it('create_ticket: a ticket requested by the caller; a refusal is a 400 quoting Zendesk', async () => {
     const requester = zd.account(0).users.find((u) => u.role === 'end-user' && u.active)!;
     const res = await t.post('/actions/create_ticket', {

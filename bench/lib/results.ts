@@ -63,6 +63,8 @@ export interface SyncCostRow {
   bridge: SyncCost;
   limit: SyncCost;
   baseline: SyncCost;
+  /** `--only headline --against DIR`: the bridge built in another checkout, in the same segments. */
+  against?: SyncCost;
   /** The bridge's peak RSS (VmHWM) at the end of its sync, MB. */
   bridgePeakRssMb: number;
 }

@@ -67,6 +67,18 @@ describe('toTalkdeskContact', () => {
       );
       expect(contact?.emails).toEqual(['Jane@Example.com', 'j@x.io']);
     });
+
+    it('keeps a single email as written, blanks before it left out', () => {
+      const contact = toTalkdeskContact(record({ emails: ['  ', ' Jane@Example.COM '] }), 'US');
+      expect(contact?.emails).toEqual(['Jane@Example.COM']);
+    });
+
+    it('removes duplicates regardless of case in long lists too', () => {
+      const emails = Array.from({ length: 30 }, (_, i) => `User${i % 12}@Example.com`);
+      emails.splice(5, 0, '', 'user3@EXAMPLE.COM');
+      const contact = toTalkdeskContact(record({ emails }), 'US');
+      expect(contact?.emails).toEqual(Array.from({ length: 12 }, (_, i) => `User${i}@Example.com`));
+    });
   });
 
   describe('empty values', () => {

@@ -1,4 +1,5 @@
 import { toE164 } from '../talkdesk/contract/phone';
+import { numberText } from '../common/number-text';
 import { ContactRecord } from '../connectors/ports';
 
 /** A contact in the shape Talkdesk stores; optional fields are left out when empty. */
@@ -19,7 +20,13 @@ export interface TalkdeskContact {
 
 function clean(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
-  const text = (typeof value === 'string' ? value : String(value)).trim();
+  const text = (
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number'
+        ? numberText(value)
+        : String(value)
+  ).trim();
   return text === '' ? undefined : text;
 }
 
@@ -43,11 +50,19 @@ function seen(keys: string[], key: string, set: Set<string> | undefined): boolea
 /** Non-empty, trimmed, the first spelling of each kept; emails compared without case. */
 function uniqueTexts(values: readonly unknown[], ignoreCase: boolean): string[] {
   const out: string[] = [];
-  const keys: string[] = ignoreCase ? [] : out;
   const set = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
+  // Lower-cased emails are made only once there is a second one to compare: most lists hold one.
+  let keys: string[] | undefined = !ignoreCase ? out : set ? [] : undefined;
   for (let i = 0; i < values.length; i++) {
     const text = clean(values[i]);
     if (text === undefined) continue;
+    if (keys === undefined) {
+      if (out.length === 0) {
+        out.push(text);
+        continue;
+      }
+      keys = [out[0].toLowerCase()];
+    }
     const key = ignoreCase ? text.toLowerCase() : text;
     if (seen(keys, key, set)) continue;
     set?.add(key);

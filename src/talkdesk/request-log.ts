@@ -96,14 +96,14 @@ export function startRequestLog(
   root: PinoRoot,
   request: FastifyRequest,
   reply: FastifyReply,
-  onEnd: (request: FastifyRequest) => void,
+  onEnd: (request: FastifyRequest, reply: FastifyReply) => void,
   serve: () => void,
 ): void {
   const started = Date.now();
   const current: RequestLogContext = { id: request.id };
   const raw = reply.raw;
   raw.once('close', () => {
-    onEnd(request);
+    onEnd(request, reply);
     logCompleted(root, request, raw, current, Date.now() - started);
   });
   context.run(current, serve);

@@ -1,8 +1,6 @@
-import { loadConfig } from '../../src/config/app-config';
-import { portsOf, startConnectorModule } from '../support/ports';
+import { sqlManifestFixture } from '../support/sql-manifest-fixture';
 import { TEST_DATABASE } from '../support/test-database';
 import { createErp, ERP_CLIENTS, insertErpCustomers, seedErp } from '../support/user-schemas/erp';
-import { createUserDatabase } from '../support/user-schemas/user-database';
 import { describePortContract } from './port-contract';
 
 /**
@@ -10,25 +8,10 @@ import { describePortContract } from './port-contract';
  * keyed by (company_code, customer_no) and (company_code, staff_no), the contact id the key's
  * encoding, a client column, epoch-second change times, PBKDF2 hashes.
  */
-describePortContract(`SQL manifest: ERP with a composite key (${TEST_DATABASE})`, async () => {
-  const user = await createUserDatabase();
-  try {
-    await createErp(user.db, user.database.kind);
-    await seedErp(user.db);
-    const config = loadConfig(
-      {},
-      {
-        connector: 'sql',
-        connectorManifest: 'connectors/sql/erp.yaml',
-        databaseUrl: user.url,
-        dataDir: user.database.dataDir,
-        logLevel: 'silent',
-      },
-    );
-    const moduleRef = await startConnectorModule(config);
+describePortContract(`SQL manifest: ERP with a composite key (${TEST_DATABASE})`, () =>
+  sqlManifestFixture('connectors/sql/erp.yaml', { create: createErp, seed: seedErp }, (user) => {
     const [first, second] = ERP_CLIENTS.map(({ username, password }) => ({ username, password }));
     return {
-      ports: portsOf(moduleRef),
       accounts: [first, second],
       invalidCredentials: [
         { label: 'wrong password', auth: { ...first, password: 'not-the-password' } },
@@ -38,16 +21,6 @@ describePortContract(`SQL manifest: ERP with a composite key (${TEST_DATABASE})`
       ],
       idsUniqueAcrossAccounts: true,
       seedContacts: (account, contacts) => insertErpCustomers(user.db, account, contacts),
-      async teardown() {
-        try {
-          await moduleRef.close();
-        } finally {
-          await user.close();
-        }
-      },
     };
-  } catch (error) {
-    await user.close();
-    throw error;
-  }
-});
+  }),
+);

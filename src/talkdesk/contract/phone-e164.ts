@@ -24,7 +24,8 @@ import minMetadata from 'libphonenumber-js/min/metadata';
  *   runs on a copy of its metadata in which those calling codes name only their main country;
  * - North American numbers written with digits and punctuation alone, the common case, are read
  *   directly (northAmerican below says why the answer is libphonenumber's), and so are
- *   international ones of a calling code a single country has (international below);
+ *   international ones without a national prefix whose length every country of their calling
+ *   code holds possible, or none does (international below);
  * - so are both when an extension follows (`ext. 12`: see direct below);
  * - everything else goes through libphonenumber with its search: for the NANP, a 7-digit local
  *   number is possible only in Canada, and `1` + 7 digits loses its national prefix only there.
@@ -69,15 +70,24 @@ function e164(raw: string, options: { defaultCountry: CountryCode }): string | n
 function plainDigits(raw: string): string | undefined {
   const length = raw.length;
   if (length > 40) return undefined;
+  // Runs of digits are sliced out whole: a number is read with a few strings, not one a digit.
   let digits = '';
+  /** Where the run of digits being read began, or -1 between runs. */
+  let run = -1;
   let plus = false;
   let started = false;
   for (let i = 0; i < length; i++) {
     const c = raw.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      digits += raw[i];
+      if (run < 0) run = i;
       started = true;
-    } else if (c === 43) {
+      continue;
+    }
+    if (run >= 0) {
+      digits += raw.slice(run, i);
+      run = -1;
+    }
+    if (c === 43) {
       // '+' only before anything else but spaces.
       if (started) return undefined;
       plus = true;
@@ -87,6 +97,11 @@ function plainDigits(raw: string): string | undefined {
     } else if (c !== 32) {
       return undefined;
     }
+  }
+  if (run >= 0) {
+    // Digits alone, or `+` and digits alone: the text is its own answer.
+    if (digits === '' && run === (plus ? 1 : 0)) return raw;
+    digits += raw.slice(run);
   }
   return plus ? `+${digits}` : digits;
 }
@@ -110,11 +125,17 @@ function northAmerican(text: string, nanpRegion: boolean): string | undefined {
   return digits.length === 10 && digits.charCodeAt(0) >= 50 ? `+1${digits}` : undefined;
 }
 
-/** What libphonenumber knows of a calling code a single country has (in SEARCH_SKIPPED). */
-interface SingleCountryPlan {
-  /** libphonenumber's national prefix for parsing, as the pattern it matches it with. */
+/** What libphonenumber knows of a calling code (in SEARCH_SKIPPED). */
+interface CallingCodePlan {
+  /**
+   * The national prefix for parsing of the code's main country (the one libphonenumber selects
+   * by the calling code, before it looks for the exact country), as the pattern it matches it with.
+   */
   prefix?: RegExp;
+  /** The possible lengths of the main country. */
   possibleLengths: readonly number[];
+  /** For a code several countries share: the possible lengths of each (the main one's first). */
+  shared?: readonly (readonly number[])[];
 }
 
 /** The library's own accessors, which its typings leave out. */
@@ -129,29 +150,36 @@ interface PlanLookup {
 
 /**
  * Every calling code libphonenumber knows (it tries the first one, two, then three digits after
- * the `+`), with its plan when a single country has it, else null (a shared or non-geographic
- * code: the library searches, or has no country).
+ * the `+`), with its plan, or null (a non-geographic code, or a country without possible lengths
+ * in the metadata: the library decides).
  */
-const CALLING_CODES: ReadonlyMap<string, SingleCountryPlan | null> = (() => {
+const CALLING_CODES: ReadonlyMap<string, CallingCodePlan | null> = (() => {
   const lookup = new Metadata(SEARCH_SKIPPED) as unknown as PlanLookup;
-  const codes = new Map<string, SingleCountryPlan | null>();
+  const lengthsOf = (country: string) => {
+    lookup.selectNumberingPlan(country);
+    return lookup.numberingPlan?.possibleLengths();
+  };
+  const codes = new Map<string, CallingCodePlan | null>();
   for (let code = 1; code < 1000; code++) {
     const text = String(code);
     if (!lookup.hasCallingCode(text)) continue;
     const countries = SEARCH_SKIPPED.country_calling_codes[text] ?? [];
-    if (countries.length !== 1 || (countries[0] as string) === '001') {
+    const lengths = countries.map(lengthsOf);
+    if (
+      countries.length === 0 ||
+      countries.includes('001' as CountryCode) ||
+      lengths.some((l) => !l)
+    ) {
       codes.set(text, null);
       continue;
     }
     lookup.selectNumberingPlan(countries[0]);
-    const possibleLengths = lookup.numberingPlan?.possibleLengths();
     const prefix = lookup.numberingPlan?.nationalPrefixForParsing();
-    codes.set(
-      text,
-      possibleLengths
-        ? { possibleLengths, ...(prefix && { prefix: new RegExp(`^(?:${prefix})`) }) }
-        : null,
-    );
+    codes.set(text, {
+      possibleLengths: lengths[0]!,
+      ...(prefix && { prefix: new RegExp(`^(?:${prefix})`) }),
+      ...(countries.length > 1 && { shared: lengths as number[][] }),
+    });
   }
   return codes;
 })();
@@ -164,11 +192,15 @@ function possibleLength(lengths: readonly number[], length: number): boolean {
 }
 
 /**
- * A plain international number (`+` and digits) of a calling code a single country has, whose
- * national number does not begin with that country's national prefix: libphonenumber takes the
- * shortest calling code it knows, selects its country, strips nothing, and answers `+` and the
- * digits when the national number (2 to 17 digits) is of a possible length, else nothing.
- * Undefined when libphonenumber has more to do (a prefix to consider, a shared calling code).
+ * A plain international number (`+` and digits) whose national number does not begin with the
+ * national prefix of its calling code's main country: libphonenumber takes the shortest calling
+ * code it knows, selects the code's main country, strips nothing (only that country's prefix is
+ * tried), and answers `+` and the digits when the national number (2 to 17 digits) is of a
+ * possible length for the country, else nothing. For a code several countries share (+44: GB,
+ * GG, IM, JE) it then searches which of them the number belongs to, and that country's lengths
+ * decide (the main one's when none matches): when the length is possible in every one of them,
+ * or in none, the search cannot change the answer. Undefined when libphonenumber has more to do
+ * (a prefix to consider, countries that disagree on the length).
  */
 function international(text: string): string | null | undefined {
   for (let length = 1; length <= 3 && length < text.length; length++) {
@@ -176,10 +208,13 @@ function international(text: string): string | null | undefined {
     if (plan === undefined) continue;
     if (plan === null) return undefined;
     const national = text.slice(length + 1);
-    if (national.length < 2 || national.length > 17 || plan.prefix?.test(national)) {
-      return undefined;
-    }
-    return possibleLength(plan.possibleLengths, national.length) ? text : null;
+    const digits = national.length;
+    if (digits < 2 || digits > 17 || plan.prefix?.test(national)) return undefined;
+    if (!plan.shared) return possibleLength(plan.possibleLengths, digits) ? text : null;
+    let possible = 0;
+    for (const lengths of plan.shared) if (possibleLength(lengths, digits)) possible++;
+    if (possible === plan.shared.length) return text;
+    return possible === 0 ? null : undefined;
   }
   return undefined;
 }

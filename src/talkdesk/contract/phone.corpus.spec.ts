@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, CountryCode } from 'libphonenumber-js';
+import metadata from 'libphonenumber-js/min/metadata';
 import { seededRandom } from '../../common/seeded-random';
 import { SAMPLE_REGIONS, samplePhone, TRICKY_PHONES } from '../../../test/support/phone-samples';
 import { contactPhone, phoneLookupKey, toE164 } from './phone';
@@ -131,6 +132,27 @@ const PINNED_US: readonly [string, string | null][] = [
   ['+00 1 212 555 0134', null],
 ];
 
+/**
+ * toE164 against libphonenumber on every number `each` checks: the first differences, and how
+ * many numbers the library normalized (so that a test can tell it did not check only refusals).
+ */
+function againstLibrary(each: (check: (raw: string, region: string) => void) => void): {
+  differences: string[];
+  normalized: number;
+} {
+  const differences: string[] = [];
+  let normalized = 0;
+  each((raw, region) => {
+    const got = toE164(raw, region);
+    const want = libphonenumber(raw, region);
+    if (want !== null) normalized++;
+    if (got !== want && differences.length < 20) {
+      differences.push(`${region} ${JSON.stringify(raw)}: ${got} ≠ ${want}`);
+    }
+  });
+  return { differences, normalized };
+}
+
 describe('phone corpus', () => {
   it('pins libphonenumber 1.x answers for the tricky cases (region US)', () => {
     expect(PINNED_US.map(([raw]) => raw)).toEqual(TRICKY_PHONES);
@@ -198,25 +220,38 @@ describe('phone corpus', () => {
     // Every code of one to three digits (known or not), national numbers of 0 to 19 digits, with
     // and without a leading 0 (a national prefix in many countries), written plain or grouped.
     const rng = seededRandom(1203);
-    const differences: string[] = [];
-    let normalized = 0;
     let count = 0;
-    for (let code = 0; code < 1000; code++) {
-      for (let length = 0; length < 20; length++) {
-        const national = (rng() < 0.3 ? '0' : '') + digits(rng, length);
-        const spaced = national.replace(/(\d{3})(?=\d)/g, '$1 ');
-        const forms = [`+${code}${national}`, `+${code} ${spaced}`, ` +${code} (${national})`];
-        for (const raw of forms) {
-          const region = ['US', 'GB', 'PT'][count++ % 3];
-          const got = toE164(raw, region);
-          const want = libphonenumber(raw, region);
-          if (want !== null) normalized++;
-          if (got !== want && differences.length < 20) {
-            differences.push(`${region} ${JSON.stringify(raw)}: ${got} ≠ ${want}`);
+    const { differences, normalized } = againstLibrary((check) => {
+      for (let code = 0; code < 1000; code++) {
+        for (let length = 0; length < 20; length++) {
+          const national = (rng() < 0.3 ? '0' : '') + digits(rng, length);
+          const spaced = national.replace(/(\d{3})(?=\d)/g, '$1 ');
+          const forms = [`+${code}${national}`, `+${code} ${spaced}`, ` +${code} (${national})`];
+          for (const raw of forms) check(raw, ['US', 'GB', 'PT'][count++ % 3]);
+        }
+      }
+    });
+    expect(differences).toEqual([]);
+    expect(normalized).toBeGreaterThan(1_000);
+  });
+
+  it('answers what libphonenumber answers for international numbers of calling codes countries share', () => {
+    // +1, +44, +61, +599...: the country the library finds decides the lengths; many numbers of
+    // every length, led by each digit (national prefixes and the countries' leading digits).
+    const shared = Object.entries(metadata.country_calling_codes).filter(
+      ([, countries]) => countries.length > 1,
+    );
+    expect(shared.length).toBeGreaterThan(5);
+    const rng = seededRandom(1207);
+    const { differences, normalized } = againstLibrary((check) => {
+      for (const [code] of shared) {
+        for (let length = 1; length < 19; length++) {
+          for (let i = 0; i < 40; i++) {
+            check(`+${code}${String(i % 10)}${digits(rng, length - 1)}`, ['US', 'GB', 'AU'][i % 3]);
           }
         }
       }
-    }
+    });
     expect(differences).toEqual([]);
     expect(normalized).toBeGreaterThan(1_000);
   });

@@ -32,7 +32,7 @@ export function evaluate(v: CompiledValue, record: unknown, scope: Scope): unkno
     case 'path':
       return settle(v.source.path.get(record), v);
     case 'template':
-      return settle(v.source.template.value({ ...scope, record }), v);
+      return settle(v.source.template.valueOfRecord(scope, record), v);
     case 'expression': {
       // Most expressions a manifest holds are compiled and answer at once (expression-compiler.ts).
       const now = v.source.expression.evaluateNow(record, scope);
@@ -47,30 +47,49 @@ export function evaluate(v: CompiledValue, record: unknown, scope: Scope): unkno
 
 /** A scalar as trimmed text, or null (objects and lists are not text). */
 export function text(value: unknown): string | null {
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  }
   if (Array.isArray(value)) return value.length > 0 ? text(value[0]) : null;
-  if (typeof value === 'string') return value.trim() === '' ? null : value.trim();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return String(value);
   return null;
 }
 
+/** The texts of `list` into `out`, lists inside it flattened as `flat(3)` does. */
+function collectTexts(list: readonly unknown[], depth: number, out: string[]): void {
+  for (const item of list) {
+    if (Array.isArray(item) && depth < 3) collectTexts(item, depth + 1, out);
+    else {
+      const t = text(item);
+      if (t !== null) out.push(t);
+    }
+  }
+}
+
 /** One value or a list (nested lists flattened) as a list of texts. */
 export function texts(value: unknown): string[] {
   if (isMissing(value)) return [];
-  const list = Array.isArray(value) ? value.flat(3) : [value];
-  return list.map(text).filter((t): t is string => t !== null);
+  const out: string[] = [];
+  if (Array.isArray(value)) collectTexts(value, 0, out);
+  else {
+    const one = text(value);
+    if (one !== null) out.push(one);
+  }
+  return out;
 }
 
 function customFields(value: unknown): { key: string; value: unknown }[] {
   if (isMissing(value)) return [];
   if (Array.isArray(value)) {
-    return value
-      .filter(
-        (item): item is { key: unknown; value: unknown } =>
-          typeof item === 'object' && item !== null && 'key' in item,
-      )
-      .map((item) => ({ key: textOf(item.key), value: item.value }))
-      .filter((item) => item.key !== '');
+    const out: { key: string; value: unknown }[] = [];
+    for (const item of value) {
+      if (typeof item !== 'object' || item === null || !('key' in item)) continue;
+      const key = textOf((item as { key: unknown }).key);
+      if (key !== '') out.push({ key, value: (item as { value: unknown }).value });
+    }
+    return out;
   }
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: v }));
@@ -148,15 +167,36 @@ export function toContactKey(
   record: unknown,
   scope: Scope,
 ): Maybe<Mapped<{ id: string; updatedAt: number }>> {
-  return then(readOne(fields, 'id', record, scope), (rawId) => {
-    const id = text(rawId);
-    if (id === null) return { problem: 'no id' };
-    return then(readOne(fields, 'updated_at', record, scope), (rawUpdated) => {
-      const updatedAt = parseDate(rawUpdated, fields.updated_at?.format);
-      if (updatedAt === undefined) return { problem: `contact ${id} has no readable updated_at` };
-      return { record: { id, updatedAt } };
-    });
-  });
+  const rawId = readOne(fields, 'id', record, scope);
+  if (rawId instanceof Promise) {
+    return rawId.then((settled) => keyAfterId(fields, record, scope, settled));
+  }
+  return keyAfterId(fields, record, scope, rawId);
+}
+
+function keyAfterId(
+  fields: Record<string, CompiledValue>,
+  record: unknown,
+  scope: Scope,
+  rawId: unknown,
+): Maybe<Mapped<{ id: string; updatedAt: number }>> {
+  const id = text(rawId);
+  if (id === null) return { problem: 'no id' };
+  const rawUpdated = readOne(fields, 'updated_at', record, scope);
+  if (rawUpdated instanceof Promise) {
+    return rawUpdated.then((settled) => keyOf(id, settled, fields.updated_at?.format));
+  }
+  return keyOf(id, rawUpdated, fields.updated_at?.format);
+}
+
+function keyOf(
+  id: string,
+  rawUpdated: unknown,
+  format: string | undefined,
+): Mapped<{ id: string; updatedAt: number }> {
+  const updatedAt = parseDate(rawUpdated, format);
+  if (updatedAt === undefined) return { problem: `contact ${id} has no readable updated_at` };
+  return { record: { id, updatedAt } };
 }
 
 /**
@@ -180,6 +220,66 @@ export function toContact(
       return then(read(fields, CONTACT_FIELDS, record, scope), (f) => contactOf(id, updatedAt, f));
     });
   });
+}
+
+/** The manifest's value of each of CONTACT_FIELDS, in that order (undefined where it has none). */
+const contactPlans = new WeakMap<Record<string, CompiledValue>, (CompiledValue | undefined)[]>();
+
+function contactPlan(fields: Record<string, CompiledValue>): (CompiledValue | undefined)[] {
+  let plan = contactPlans.get(fields);
+  if (!plan) {
+    plan = CONTACT_FIELDS.map((name) => (Object.hasOwn(fields, name) ? fields[name] : undefined));
+    contactPlans.set(fields, plan);
+  }
+  return plan;
+}
+
+/**
+ * The contact of a record whose key (toContactKey) is known already: its other fields only,
+ * read as `read` reads them into a list in CONTACT_FIELDS' order (a page maps hundreds).
+ */
+export function toContactWithKey(
+  fields: Record<string, CompiledValue>,
+  key: { id: string; updatedAt: number },
+  record: unknown,
+  scope: Scope,
+): Maybe<Mapped<ContactRecord>> {
+  const plan = contactPlan(fields);
+  const values: unknown[] = new Array(plan.length);
+  let pending: Promise<void>[] | undefined;
+  for (let i = 0; i < plan.length; i++) {
+    const v = plan[i];
+    if (v === undefined) continue;
+    const value = evaluate(v, record, scope);
+    if (value instanceof Promise) {
+      (pending ??= []).push(value.then((settled: unknown) => void (values[i] = settled)));
+    } else {
+      values[i] = value;
+    }
+  }
+  if (pending) return Promise.all(pending).then(() => contactOfList(key.id, key.updatedAt, values));
+  return contactOfList(key.id, key.updatedAt, values);
+}
+
+/** contactOf over the values of CONTACT_FIELDS in order. */
+function contactOfList(id: string, updatedAt: number, v: unknown[]): Mapped<ContactRecord> {
+  return {
+    record: {
+      id,
+      updatedAt,
+      name: text(v[0]),
+      title: text(v[1]),
+      company: text(v[2]),
+      emails: texts(v[3]),
+      phones: texts(v[4]),
+      websites: texts(v[5]),
+      photoUrl: text(v[6]),
+      address: text(v[7]),
+      twitter: text(v[8]),
+      url: text(v[9]),
+      customFields: customFields(v[10]),
+    },
+  };
 }
 
 function contactOf(

@@ -30,12 +30,35 @@ export function checkedResume<T extends object>(resume: T): ResumeState {
   return resume as unknown as ResumeState;
 }
 
-/** Numbers compare as numbers, other ids as text: the order the port contract expects. */
+/** Where the digits of `id` start after its leading zeros; -1 when it is not all ASCII digits. */
+function significantStart(id: string): number {
+  if (id.length === 0) return -1;
+  let start = -1;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    if (start < 0 && c !== 48) start = i;
+  }
+  return start < 0 ? id.length : start;
+}
+
+/**
+ * Numbers compare as numbers, other ids as text: the order the port contract expects. Digit
+ * strings of any length compare as their values would, without making them numbers: leading
+ * zeros aside, the longer is the larger, and of the same length the order of the text is the
+ * order of the values.
+ */
 export function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
-    const x = BigInt(a);
-    const y = BigInt(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+  const x = significantStart(a);
+  const y = significantStart(b);
+  if (x >= 0 && y >= 0) {
+    const lengths = a.length - x - (b.length - y);
+    if (lengths !== 0) return lengths < 0 ? -1 : 1;
+    for (let i = 0; i < a.length - x; i++) {
+      const d = a.charCodeAt(x + i) - b.charCodeAt(y + i);
+      if (d !== 0) return d < 0 ? -1 : 1;
+    }
+    return 0;
   }
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -23,6 +23,8 @@ export const SECRET_HEADERS = new Set([
 
 export class Secrets {
   private readonly values = new Set<string>();
+  /** The texts added so far (their encodings are in `values`): every request adds them again. */
+  private readonly added = new Set<string>();
 
   constructor(values: Iterable<unknown> = []) {
     for (const value of values) this.add(value);
@@ -32,7 +34,8 @@ export class Secrets {
   add(value: unknown): this {
     if (typeof value === 'string') {
       const text = value.trim();
-      if (text.length < MIN_SECRET_LENGTH) return this;
+      if (text.length < MIN_SECRET_LENGTH || this.added.has(text)) return this;
+      this.added.add(text);
       this.values.add(text);
       this.values.add(encodeURIComponent(text));
       this.values.add(new URLSearchParams({ v: text }).toString().slice(2));

@@ -43,7 +43,7 @@ export interface CompiledRequest {
   bodyFormat: 'json' | 'form';
   idempotent: boolean;
   /** The endpoint's own pacing (`request.pacing`), besides the manifest's. */
-  pacing?: { requests: number; intervalMs: number };
+  pacing?: { requests: number; intervalMs: number; key?: string };
 }
 
 export interface CompiledPaginator {

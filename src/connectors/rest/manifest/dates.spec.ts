@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { formatDate, granularityMs, isDateFormat, parseDate, updatePrecisionMs } from './dates';
 
 describe('dates of HTTP APIs', () => {
@@ -40,6 +41,50 @@ describe('dates of HTTP APIs', () => {
     expect(parseDate('01/05/2024', 'DD/MM/YYYY')).toBe(Date.UTC(2024, 4, 1));
     for (const bad of ['', null, undefined, 'soon', {}, Number.NaN]) {
       expect(parseDate(bad)).toBeUndefined();
+    }
+  });
+
+  it('reads ISO text without Date.parse exactly as Date.parse reads it', () => {
+    // What parseDate answered for such text before it read the common shapes itself.
+    const viaDateParse = (value: string) => {
+      const text = value.trim();
+      const zoneless = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
+      const parsed = Date.parse(zoneless ? `${text.replace(' ', 'T')}Z` : text);
+      return Number.isNaN(parsed) ? undefined : parsed;
+    };
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const iso = fc
+      .record({
+        year: fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+        month: two(14),
+        day: two(33),
+        hour: two(25),
+        minute: two(61),
+        second: two(61),
+        fraction: fc.constantFrom('', '.000', '.5', '.25', '.999', '.1234', '.', '.12a'),
+        separator: fc.constantFrom('T', 'T', 'T', ' ', 't', 'x'),
+        zone: fc.constantFrom('Z', 'Z', '', 'z', '+00:00', '+02:00'),
+      })
+      .map(
+        (p) =>
+          `${p.year}-${p.month}-${p.day}${p.separator}${p.hour}:${p.minute}:${p.second}${p.fraction}${p.zone}`,
+      );
+    const mutated = fc
+      .tuple(iso, fc.nat(30), fc.constantFrom('-', ':', '.', 'T', 'Z', '9', 'a', ' ', ''))
+      .map(([text, at, c]) => text.slice(0, at) + c + text.slice(at + 1));
+    fc.assert(
+      fc.property(fc.oneof(iso, mutated), (text) => {
+        expect(parseDate(text)).toBe(viaDateParse(text));
+        expect(parseDate(text, 'iso')).toBe(viaDateParse(text));
+      }),
+      { numRuns: 50_000 },
+    );
+    for (const text of [
+      '2024-02-29T23:59:59.999Z',
+      '2023-02-29T00:00:00Z',
+      '0099-12-31T00:00:00Z',
+    ]) {
+      expect(parseDate(text)).toBe(viaDateParse(text));
     }
   });
 });

@@ -99,6 +99,46 @@ function fromPattern(text: string, pattern: string): number | undefined {
   return Date.UTC(value.YYYY, value.MM - 1, value.DD, value.HH, value.mm, value.ss, value.SSS);
 }
 
+/** The number of the `length` ASCII digits at `at`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DDTHH:mm:ss` with `.SSS` or not and `Z` or not (zoneless is UTC), read without
+ * Date.parse; undefined for anything else, which Date.parse then reads. Only values Date.parse
+ * reads the same way are answered: years from 100 (Date.UTC takes 0-99 as 1900-1999), days up
+ * to 28 (Date.parse rolls 2024-02-30 over into March), hours below 24.
+ */
+function isoFast(text: string): number | undefined {
+  const length = text.length;
+  const zulu = text.charCodeAt(length - 1) === 90; // Z
+  const body = zulu ? length - 1 : length;
+  if ((body !== 19 && body !== 23) || text.charCodeAt(10) !== 84) return undefined; // T
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined; // -
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined; // :
+  if (body === 23 && text.charCodeAt(19) !== 46) return undefined; // .
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  const ms = body === 23 ? digitsAt(text, 20, 3) : 0;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return undefined;
+  }
+  if (ms < 0) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /** Epoch milliseconds of a date value written in `format` (default auto); undefined when unreadable. */
 export function parseDate(value: unknown, format = 'auto'): number | undefined {
   if (value === null || value === undefined || value === '') return undefined;
@@ -106,10 +146,14 @@ export function parseDate(value: unknown, format = 'auto'): number | undefined {
   if (typeof value === 'number') return fromNumber(value, format);
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  if (/^-?\d+(\.\d+)?$/.test(text) && !/YYYY/.test(format) && format !== 'date') {
+  const pattern = format.includes('YYYY');
+  if (pattern) return fromPattern(text, format);
+  // Most update times an API writes: read at once (a tenth of what Date.parse costs).
+  const fast = isoFast(text);
+  if (fast !== undefined) return fast;
+  if (/^-?\d+(\.\d+)?$/.test(text) && format !== 'date') {
     return fromNumber(Number(text), format);
   }
-  if (/YYYY/.test(format)) return fromPattern(text, format);
   // A date and time without a zone is read as UTC, whatever the machine's time zone.
   const zoneless = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
   const ms = Date.parse(zoneless ? `${text.replace(' ', 'T')}Z` : text);

@@ -44,6 +44,54 @@ describe('loading connector manifests', () => {
     for (const file of files) expect(() => loadManifest(join('connectors', file))).not.toThrow();
   });
 
+  it('refuses one pacing key with two limits', () => {
+    const m: any = valid();
+    m.contacts.request.pacing = { requests: 1, interval_ms: 250, key: 'search' };
+    m.agents = {
+      request: { path: '/agents', pacing: { requests: 2, interval_ms: 250, key: 'search' } },
+      record_selector: 'items',
+      fields: { id: 'id', name: 'name', email: 'email' },
+    };
+    expect(mistakesOf(m)).toContain(
+      'agents.request.pacing: shares the key "search" with contacts.request.pacing, which allows 1 per 250 ms: one key, one limit',
+    );
+    m.agents.request.pacing.requests = 1;
+    expect(compileManifest(m, 'test.yaml').agents?.request.pacing).toEqual({
+      requests: 1,
+      intervalMs: 250,
+      key: 'search',
+    });
+  });
+
+  it('HubSpot: every CRM search request shares one pacing key, and only they', () => {
+    const m = loadManifest('connectors/hubspot.yaml');
+    const requests: { where: string; path: string; pacing?: object }[] = [];
+    const visit = (value: unknown): void => {
+      if (!value || typeof value !== 'object') return;
+      const r = value as {
+        where?: unknown;
+        method?: unknown;
+        path?: { source?: string };
+        pacing?: object;
+      };
+      if (typeof r.where === 'string' && typeof r.method === 'string') {
+        requests.push({ where: r.where, path: r.path?.source ?? '', pacing: r.pacing });
+      }
+      for (const child of Object.values(value)) visit(child);
+    };
+    visit(m);
+    const searches = requests.filter((r) => r.path.endsWith('/search'));
+    // The contacts search of incremental syncs, the lookups by email and phone, four types.
+    expect(new Set(searches.map((r) => r.where)).size).toBe(7);
+    for (const r of searches) {
+      expect([r.where, r.pacing]).toEqual([
+        r.where,
+        { requests: 1, intervalMs: 250, key: 'crm-search' },
+      ]);
+    }
+    expect(requests.filter((r) => !r.path.endsWith('/search') && r.pacing)).toEqual([]);
+  });
+
   it('accepts a small valid manifest', () => {
     const m = compileManifest(valid(), 'test.yaml');
     expect(m.contacts?.paginator.type).toBe('page_number');

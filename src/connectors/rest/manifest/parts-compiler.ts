@@ -60,6 +60,8 @@ const OAUTH_FIELDS = ['access_token'];
  */
 export class PartsCompiler {
   readonly errors: string[] = [];
+  /** The first request naming each pacing key: the others must declare the same limit. */
+  private readonly pacingKeys = new Map<string, { where: string; requests: number; ms: number }>();
   protected expressionTimeoutMs = defaultOf(LimitsSchema, 'expression_timeout_ms');
 
   constructor(protected readonly m: Manifest) {}
@@ -226,10 +228,23 @@ export class PartsCompiler {
       }),
       bodyFormat: spec.body_format ?? defaultOf(RequestSchema, 'body_format'),
       idempotent: spec.idempotent ?? IDEMPOTENT_METHODS.has(method),
-      ...(spec.pacing && {
-        pacing: { requests: spec.pacing.requests, intervalMs: spec.pacing.interval_ms },
-      }),
+      ...(spec.pacing && { pacing: this.requestPacing(`${where}.pacing`, spec.pacing) }),
     };
+  }
+
+  private requestPacing(where: string, spec: NonNullable<RequestSpec['pacing']>) {
+    const pacing = { requests: spec.requests, intervalMs: spec.interval_ms };
+    if (spec.key === undefined) return pacing;
+    const first = this.pacingKeys.get(spec.key);
+    if (!first) {
+      this.pacingKeys.set(spec.key, { where, requests: spec.requests, ms: spec.interval_ms });
+    } else if (first.requests !== spec.requests || first.ms !== spec.interval_ms) {
+      this.fail(
+        where,
+        `shares the key "${spec.key}" with ${first.where}, which allows ${first.requests} per ${first.ms} ms: one key, one limit`,
+      );
+    }
+    return { ...pacing, key: spec.key };
   }
 
   /**

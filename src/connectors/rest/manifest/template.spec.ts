@@ -1,4 +1,5 @@
-import { JsonPath, parsePath, PathError } from './paths';
+import fc from 'fast-check';
+import { getPath, JsonPath, parsePath, PathError } from './paths';
 import { Template, TemplateError } from './template';
 
 describe('paths', () => {
@@ -111,5 +112,68 @@ describe('typed filters', () => {
     expect(value('{{ meta.n | number }}', { meta: { n: '' } })).toBeUndefined();
     expect(value('{{ meta.b | boolean }}', { meta: { b: 'yes' } })).toBeUndefined();
     expect(value('{{ meta.id | integer }}', { meta: {} })).toBeUndefined();
+  });
+});
+
+describe('a template of a record', () => {
+  it('reads the record beside the other roots as it reads { ...context, record }', () => {
+    const sources = [
+      'https://{{ auth.subdomain }}.example/customers/{{ record.id }}',
+      '{{ record.id }}',
+      '{{ record }}',
+      '{{ record.tags.* | join(",") }}',
+      '{{ record.tags[0] | upper }}-{{ auth.subdomain | default("none") }}',
+      '{{ auth.subdomain }}',
+      '{{ record.nested.record }}',
+      'plain text',
+    ];
+    const templates = sources.map((source) => new Template(source, ['auth', 'record']));
+    const value = fc.oneof(
+      fc.constantFrom(undefined, null, '', 'a b', 7, true, [], ['x', 'y'], { record: 'inner' }),
+      fc.string({ maxLength: 5 }),
+    );
+    const record = fc.oneof(
+      value,
+      fc.record(
+        {
+          id: value,
+          tags: fc.oneof(value, fc.array(value, { maxLength: 3 })),
+          nested: fc.oneof(value, fc.record({ record: value })),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    const context = fc.record(
+      { auth: fc.oneof(value, fc.record({ subdomain: value })), record: value },
+      { requiredKeys: ['auth'] },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...templates), context, record, (template, ctx, rec) => {
+        expect(template.valueOfRecord(ctx, rec)).toEqual(template.value({ ...ctx, record: rec }));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('a path of names', () => {
+  it('reads what the general path reader reads', () => {
+    const sources = ['a', 'a.b', 'a.b.c', 'b.a', '', 'hasOwnProperty', 'a.length', 'a.toString'];
+    const paths = sources.map((source) => new JsonPath(source));
+    const leaf = fc.constantFrom(undefined, null, '', 0, 'x', [], ['y'], true);
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.dictionary(fc.constantFrom('a', 'b', 'c', 'length'), tie('node'), { maxKeys: 3 }),
+        fc.array(tie('node'), { maxLength: 2 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), value, (path, data) => {
+        expect(path.get(data)).toEqual(getPath(data, path.segments));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

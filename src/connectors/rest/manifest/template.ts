@@ -1,5 +1,6 @@
+import { numberText } from '../../../common/number-text';
 import { GUID_FILTER, guidValue } from './guid-filter';
-import { JsonPath, PathError } from './paths';
+import { getPath, JsonPath, PathError, PathSegment } from './paths';
 import { QUERY_ESCAPES } from './query-escapes';
 
 /**
@@ -18,8 +19,13 @@ interface Placeholder {
   source: string;
   root: string;
   path: JsonPath;
+  /** The path's segments after its root. */
+  rest: readonly PathSegment[];
   filters: Filter[];
 }
+
+/** No record given beside the context: `record` is read from the context like any root. */
+const NO_RECORD: unique symbol = Symbol('no record');
 
 type Part = string | Placeholder;
 
@@ -123,7 +129,8 @@ const TYPED_FILTERS: Record<string, (value: unknown) => unknown> = {
 export function textOf(value: unknown): string {
   if (isMissing(value)) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map(textOf).join(',');
   return JSON.stringify(value);
 }
@@ -229,6 +236,7 @@ export class Template {
         source: inner.trim(),
         root,
         path: parsed,
+        rest: parsed.segments.slice(1),
         filters: filterTexts.map((f) => parseFilter(f, source)),
       });
       i = close + 2;
@@ -273,8 +281,15 @@ export class Template {
     return this.parts.every((part) => typeof part === 'string');
   }
 
-  private evaluate(placeholder: Placeholder, context: Readonly<Record<string, unknown>>) {
-    let value = placeholder.path.get(context);
+  private evaluate(
+    placeholder: Placeholder,
+    context: Readonly<Record<string, unknown>>,
+    record: unknown,
+  ) {
+    let value =
+      record !== NO_RECORD && placeholder.root === 'record'
+        ? getPath(record, placeholder.rest)
+        : placeholder.path.get(context);
     for (const filter of placeholder.filters) value = applyFilter(value, filter);
     return value;
   }
@@ -285,7 +300,15 @@ export class Template {
    */
   render(
     context: Readonly<Record<string, unknown>>,
-    encode: (text: string) => string = (text) => text,
+    encode?: (text: string) => string,
+  ): { text: string; missing: boolean } {
+    return this.renderWith(context, NO_RECORD, encode);
+  }
+
+  private renderWith(
+    context: Readonly<Record<string, unknown>>,
+    record: unknown,
+    encode?: (text: string) => string,
   ): { text: string; missing: boolean } {
     let missing = false;
     let text = '';
@@ -294,20 +317,32 @@ export class Template {
         text += part;
         continue;
       }
-      const value = this.evaluate(part, context);
+      const value = this.evaluate(part, context, record);
       if (isMissing(value)) missing = true;
-      text += encode(textOf(value));
+      text += encode ? encode(textOf(value)) : textOf(value);
     }
     return { text, missing };
   }
 
   /** The value: of its type for a single placeholder (undefined when missing), else the text. */
   value(context: Readonly<Record<string, unknown>>): unknown {
+    return this.valueWith(context, NO_RECORD);
+  }
+
+  /**
+   * `value({ ...context, record })` without building that object: what a template of a
+   * record's field costs, for every record of a page.
+   */
+  valueOfRecord(context: Readonly<Record<string, unknown>>, record: unknown): unknown {
+    return this.valueWith(context, record);
+  }
+
+  private valueWith(context: Readonly<Record<string, unknown>>, record: unknown): unknown {
     if (this.isSingle) {
-      const value = this.evaluate(this.parts[0] as Placeholder, context);
+      const value = this.evaluate(this.parts[0] as Placeholder, context, record);
       return isMissing(value) ? undefined : value;
     }
-    return this.render(context).text;
+    return this.renderWith(context, record).text;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   ValueCompileContext,
   ValueSpec,
 } from '../../manifest-common';
+import { parseJsonCell } from './json-cell';
 import type { Row } from './sql-client';
 
 /**
@@ -20,16 +21,6 @@ export type Reader = (row: Row, record: () => Record<string, unknown>) => unknow
 /** Columns a template reads as `{{ record.COLUMN }}`. */
 const TEMPLATE_COLUMN =
   /\{\{\s*record\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_$]*)|\[\s*["']([^"']+)["']\s*\])/g;
-
-/** A JSON text cell as the value it holds; anything unreadable stays as it is. */
-function parseJsonCell(cell: unknown): unknown {
-  if (typeof cell !== 'string') return cell;
-  try {
-    return JSON.parse(cell);
-  } catch {
-    return cell;
-  }
-}
 
 export class RowShape {
   readonly columns: string[] = [];

@@ -1,8 +1,8 @@
-import { ContactBatch, ContactQuery } from '../../../ports';
-import { UpstreamError, UpstreamOrderError } from '../../../ports/errors';
+import { ContactBatch, ContactQuery, ContactRecord } from '../../../ports';
+import { RetryableUpstreamError, UpstreamError, UpstreamOrderError } from '../../../ports/errors';
 import { CompiledManifest } from '../../manifest/compiled';
 import { formatDate, granularityMs } from '../../manifest/dates';
-import { Scope, toContact, toContactKey } from '../mapper';
+import { Scope, toContact, toContactKey, toContactWithKey } from '../mapper';
 import { initialState, isPageState, PageState, stateKey } from '../paginators';
 import { RestAccount } from '../rest-account';
 import { Page, RestClient } from '../rest-client';
@@ -43,6 +43,14 @@ function readKeysetResume(query: ContactQuery): KeysetResume | undefined {
  * instant, oldest first. Pages are read until the first `limit` records are final: a group
  * of records sharing the last update time is read to its end before it is sorted by id.
  */
+type Candidate = { record: { id: string; updatedAt: number }; raw: unknown; page: number };
+
+function countBefore(candidates: Map<string, Candidate>, frontier: number): number {
+  let n = 0;
+  for (const c of candidates.values()) if (c.record.updatedAt < frontier) n++;
+  return n;
+}
+
 export async function listIncremental(
   client: RestClient,
   account: RestAccount,
@@ -87,21 +95,36 @@ export async function listIncremental(
   let capReached = false;
   const pagesRead: Page[] = [];
   const carried = resumed?.c;
-  type Candidate = { record: { id: string; updatedAt: number }; raw: unknown; page: number };
   const candidates = new Map<string, Candidate>();
-  const full = (raw: unknown) => toContact(contacts.fields, raw, { auth: account.auth }, true);
+  // What a record's fields may read besides the record: one object for every record.
+  const recordScope: Scope = { auth: account.auth };
+  const full = (raw: unknown) => toContact(contacts.fields, raw, recordScope, true);
   let frontier = -Infinity;
   let previous: { id: string; updatedAt: number } | undefined;
   let ended = false;
   let next: PageState | null;
   let filtered = 0;
   let slowest = 0;
+  const anyFinal = () => {
+    for (const c of candidates.values()) if (c.record.updatedAt < frontier) return true;
+    return false;
+  };
   for (let pages = 0; ;) {
     const started = performance.now();
-    const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
-      bounds,
-      carried,
-    });
+    let page: Page;
+    try {
+      page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
+        bounds,
+        carried,
+        ...(anyFinal() && { pacingReserveMs: client.pageReserveMs(slowest) }),
+      });
+    } catch (error) {
+      // Stopped by the pacing or a rate limit (a 429): what is final is answered, and the pages
+      // read after it are kept for the next batch, which goes on from this page.
+      if (!(error instanceof RetryableUpstreamError) || !anyFinal()) throw error;
+      next = state;
+      break;
+    }
     if (!page.carried) slowest = Math.max(slowest, performance.now() - started);
     pageStates.push(state);
     pageOffsets.push(read);
@@ -114,7 +137,7 @@ export async function listIncremental(
       'contacts',
       page.records,
       0,
-      (r) => toContactKey(contacts.fields, r, { auth: account.auth }),
+      (r) => toContactKey(contacts.fields, r, recordScope),
       false,
     );
     if (client.options.observer?.page) {
@@ -154,10 +177,8 @@ export async function listIncremental(
       ended = true;
       break;
     }
-    if (candidates.size > query.limit) {
-      const sorted = [...candidates.values()].sort((a, b) => positionCompare(a.record, b.record));
-      if (sorted[query.limit - 1].record.updatedAt < frontier) break;
-    }
+    // The first `limit` records in order are final when that many precede the frontier.
+    if (candidates.size > query.limit && countBefore(candidates, frontier) >= query.limit) break;
     const key = stateKey(next);
     if (seen.has(key)) throw new UpstreamError(REPEATED_PAGE);
     seen.add(key);
@@ -167,8 +188,7 @@ export async function listIncremental(
     }
     if (pages >= maxPages) break;
     // Out of time for another page: answer what is final so far (a short page), if anything.
-    const final = [...candidates.values()].some((c) => c.record.updatedAt < frontier);
-    if (final && !client.timeForAnotherPage(signal, slowest)) break;
+    if (anyFinal() && !client.timeForAnotherPage(signal, slowest)) break;
     state = next;
   }
   const sorted = [...candidates.values()].sort((a, b) => positionCompare(a.record, b.record));
@@ -188,17 +208,17 @@ export async function listIncremental(
       `More than ${maxPages} pages of contacts share one update time: raise limits.max_pages_per_call`,
     );
   }
-  // The other fields, for the records handed out only.
-  const mapped = await client.mapAll(
+  // The other fields, for the records handed out only (their keys are known, at the precision).
+  const mapped = await client.mapAll<ContactRecord>(
     'contacts',
-    returned.map((c) => c.raw),
+    returned,
     0,
-    full,
+    (c) =>
+      toContactWithKey(contacts.fields, (c as Candidate).record, (c as Candidate).raw, recordScope),
     false,
   );
-  const records = mapped.flatMap((m) =>
-    m.value ? [{ ...m.value, updatedAt: Math.floor(m.value.updatedAt / unit) * unit }] : [],
-  );
+  const records: ContactRecord[] = [];
+  for (const m of mapped) if (m.value) records.push(m.value);
   if (!hasMore) return { records, hasMore: false, filtered };
   if (records.length === 0) {
     throw new UpstreamError('Every contact of this batch failed its field mapping: see the log');

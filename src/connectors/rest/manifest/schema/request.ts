@@ -1,5 +1,5 @@
 import Type, { Static } from 'typebox';
-import { PacingSchema } from './pacing';
+import { RequestPacingSchema } from './pacing';
 import { definition, described, mapOf, oneOf, strict, template } from './schema-builder';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -52,8 +52,8 @@ export const RequestSchema = definition(
       ),
       pacing: Type.Optional(
         described(
-          PacingSchema,
-          'A limit of this endpoint of its own, besides the manifest’s `pacing` (e.g. an export endpoint allowed 10 requests a minute): at most `requests` per `interval_ms` of this request and its pages, for one account’s credentials, in every replica together when `REDIS_URL` is set. A request waits for both.',
+          RequestPacingSchema,
+          'A limit of this endpoint of its own, besides the manifest’s `pacing` (e.g. an export endpoint allowed 10 requests a minute): at most `requests` per `interval_ms` of this request and its pages (and of the other requests naming the same `key`), for one account’s credentials, in every replica together when `REDIS_URL` is set. A request waits for both.',
         ),
       ),
       idempotent: Type.Optional(

@@ -240,7 +240,7 @@ export const ForEachSchema = strict(
         maximum: 25,
         default: 5,
         description:
-          'For how many of its records, the first it lists (its newest, when it lists newest first): one read each.',
+          'For how many of its records, the first it lists (its newest, when it lists newest first): one read each. Bounded because every read is one more request within the call’s budget (`REQUEST_BUDGET_MS`, under Talkdesk’s 10 s) and against the vendor’s rate limit (and the manifest’s `pacing`): with the contact’s own requests, they must fit one pacing window, or the lookup waits for the next one.',
       }),
     ),
   },
