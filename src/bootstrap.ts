@@ -101,7 +101,12 @@ export async function createApp(
   fastify.addHook('onRequest', (request, reply, done) => {
     request.budget = new TimeBudget(config.requestBudgetMs, performance.now());
     shutdown.requestStarted();
-    reply.raw.once('close', () => shutdown.requestEnded());
+    reply.raw.once('close', () => {
+      shutdown.requestEnded();
+      // Answered in full: nothing is left to cut short. A client gone before its answer keeps
+      // the budget, which still stops the work it started.
+      if (reply.raw.writableFinished) request.budget?.release();
+    });
     done();
   });
   installHttpMetrics(app);

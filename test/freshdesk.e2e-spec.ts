@@ -176,6 +176,33 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     }
   });
 
+  it('Talkdesk pages larger than the pacing lets one request fill are answered short, never 503', async () => {
+    // 17 searches in 2 s against a 4.5 s budget: a page of 1,000 sorted contacts needs about
+    // 34 searches (whole slices of up to 300, 30 a request) besides finding where they are.
+    const slow = scaledPacing('connectors/freshdesk.yaml', 1 / 3);
+    const app = await startTestApp({
+      connector: 'rest',
+      connectorManifest: slow.path,
+      connectorBaseUrl: fd.baseUrl,
+      contactsPageSize: 1000,
+      requestBudgetMs: 4500,
+    });
+    try {
+      const run = await syncContacts(app, initech);
+      const ids = run.contacts.map((c) => c.id);
+      const live = fd.account(0).contacts.filter((c) => !c.deleted);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(live.map((c) => String(c.id)).sort());
+      expect(typeof run.checkpoint).toBe('string');
+      // Pages were cut short by the pacing, each with a next_offset that resumed exactly there.
+      const short = run.pages.filter((p) => p.body.next_offset && p.body.contacts.length < 1000);
+      expect(short.length).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+      slow.remove();
+    }
+  });
+
   it('agents: every agent with an email, once', async () => {
     const run = await syncAgents(t, initech);
     const agents = fd.account(0).agents.filter((a) => a.email);

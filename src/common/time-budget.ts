@@ -18,12 +18,13 @@ export class DeadlineError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-function signalAt(deadline: number, parent?: AbortSignal): AbortSignal {
+function signalAt(deadline: number, timers: NodeJS.Timeout[], parent?: AbortSignal): AbortSignal {
   const controller = new AbortController();
   const fire = () =>
     controller.abort(parent?.reason ?? new DeadlineError('The time budget is spent'));
   const timer = setTimeout(fire, Math.max(1, Math.ceil(deadline - performance.now())));
   timer.unref();
+  timers.push(timer);
   parent?.addEventListener('abort', fire, { once: true });
   controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   deadlines.set(controller.signal, deadline);
@@ -36,6 +37,7 @@ function signalAt(deadline: number, parent?: AbortSignal): AbortSignal {
  */
 export class TimeBudget {
   private readonly deadline: number;
+  private readonly timers: NodeJS.Timeout[] = [];
   readonly signal: AbortSignal;
 
   constructor(
@@ -43,7 +45,7 @@ export class TimeBudget {
     startedAt: number = performance.now(),
   ) {
     this.deadline = startedAt + totalMs;
-    this.signal = signalAt(this.deadline);
+    this.signal = signalAt(this.deadline, this.timers);
   }
 
   remainingMs(): number {
@@ -60,7 +62,19 @@ export class TimeBudget {
    * is optional, such as one more batch of a page that can be answered without it.
    */
   signalBefore(reserveMs: number): AbortSignal {
-    return signalAt(this.deadline - reserveMs, this.signal);
+    return signalAt(this.deadline - reserveMs, this.timers, this.signal);
+  }
+
+  /**
+   * Stops the clock: the signals handed out never abort. For a request whose answer has been
+   * sent, which has nothing left to cut short. A pending timer keeps its signal, listeners and
+   * controller alive for the whole budget (thousands of them at a few hundred requests a
+   * second, all promoted to the old generation) and makes an error with a stack trace when it
+   * fires.
+   */
+  release(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.length = 0;
   }
 }
 

@@ -1,4 +1,5 @@
 import { toE164 } from '../talkdesk/contract/phone';
+import { numberText } from '../common/number-text';
 import { ContactRecord } from '../connectors/ports';
 
 /** A contact in the shape Talkdesk stores; optional fields are left out when empty. */
@@ -19,7 +20,13 @@ export interface TalkdeskContact {
 
 function clean(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
-  const text = (typeof value === 'string' ? value : String(value)).trim();
+  const text = (
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number'
+        ? numberText(value)
+        : String(value)
+  ).trim();
   return text === '' ? undefined : text;
 }
 

@@ -1,3 +1,4 @@
+import { numberText } from '../../../common/number-text';
 import { GUID_FILTER, guidValue } from './guid-filter';
 import { getPath, JsonPath, PathError, PathSegment } from './paths';
 import { QUERY_ESCAPES } from './query-escapes';
@@ -128,7 +129,8 @@ const TYPED_FILTERS: Record<string, (value: unknown) => unknown> = {
 export function textOf(value: unknown): string {
   if (isMissing(value)) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map(textOf).join(',');
   return JSON.stringify(value);
 }
@@ -298,7 +300,7 @@ export class Template {
    */
   render(
     context: Readonly<Record<string, unknown>>,
-    encode: (text: string) => string = (text) => text,
+    encode?: (text: string) => string,
   ): { text: string; missing: boolean } {
     return this.renderWith(context, NO_RECORD, encode);
   }
@@ -306,7 +308,7 @@ export class Template {
   private renderWith(
     context: Readonly<Record<string, unknown>>,
     record: unknown,
-    encode: (text: string) => string = (text) => text,
+    encode?: (text: string) => string,
   ): { text: string; missing: boolean } {
     let missing = false;
     let text = '';
@@ -317,7 +319,7 @@ export class Template {
       }
       const value = this.evaluate(part, context, record);
       if (isMissing(value)) missing = true;
-      text += encode(textOf(value));
+      text += encode ? encode(textOf(value)) : textOf(value);
     }
     return { text, missing };
   }

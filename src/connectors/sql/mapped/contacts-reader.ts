@@ -2,6 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import type { ContactBatch, ContactQuery, ContactRecord } from '../../ports';
 import { InvalidPositionError, UpstreamError } from '../../ports/errors';
 import { ExpressionError, textOf, ValueCompileContext } from '../../manifest-common';
+import { numberText } from '../../../common/number-text';
 import type { LoadedSqlManifest } from '../manifest/load-sql-manifest';
 import type { SqlIdColumn } from '../manifest/sql-manifest.schema';
 import { encodeKey, IdSpec, idColumnsOf, idOfType, keyOfId } from './row-key';
@@ -55,7 +56,7 @@ export async function hasRow(
  */
 function cell(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  if (typeof value === 'number') return Number.isFinite(value) ? numberText(value) : null;
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.length > 0 ? cell(value[0]) : null;
   return null;
@@ -390,7 +391,12 @@ export class ContactsReader {
     const rawId = row[this.idAt];
     const updatedAt = this.time.toMs(row[this.timeAt]);
     if (rawId === null || rawId === undefined || updatedAt === undefined) return undefined;
-    const id = typeof rawId === 'string' ? rawId : String(rawId);
+    const id =
+      typeof rawId === 'string'
+        ? rawId
+        : typeof rawId === 'number'
+          ? numberText(rawId)
+          : String(rawId);
     return { id: this.id.type === 'uuid' ? id.toLowerCase() : id, updatedAt };
   }
 
