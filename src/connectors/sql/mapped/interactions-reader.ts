@@ -114,6 +114,18 @@ export class InteractionsReader {
     return row && key.map((_, i) => row[i]);
   }
 
+  /**
+   * A bound value as the stream's statement takes it. On SQLite, `+?`: the same value to SQLite
+   * (unary plus changes neither its type nor the comparison, and the index is still used), but a
+   * value the planner does not look at. With an ORDER BY, SQLite 3.54 lets the plan of a
+   * statement depend on every `column = ?` and on a bound LIMIT, and then prepares the statement
+   * again (parses and plans it) each time a value is bound anew: on every page read. Other
+   * dialects: the plain parameter.
+   */
+  private planFree(value: unknown): unknown {
+    return this.client.dialect === 'sqlite' ? sql<unknown>`+${value}` : value;
+  }
+
   /** The statement of this shape, compiled once with `count` slots where each call's values go. */
   private template(
     shape: string,
@@ -309,17 +321,18 @@ export class InteractionsReader {
     const types = typeColumn ? stream.spec.types.filter((t) => wanted.has(t)) : [];
     const shape = `stream ${stream.index} ${JSON.stringify(types)}`;
     requireTenant(stream.spec, tenant);
+    const value = (v: unknown) => this.planFree(v);
     const query = this.template(shape, 3 + contactKey.length, ([t, size, offset, ...key]) => {
       let select = stream.contactColumns.reduce(
-        (q, column, i) => q.where(sql.ref(column), '=', key[i]),
-        selectFrom(this.client, stream.spec, stream.shape.columns, t),
+        (q, column, i) => q.where(sql.ref(column), '=', value(key[i])),
+        selectFrom(this.client, stream.spec, stream.shape.columns, value(t)),
       );
-      if (typeColumn) select = select.where(sql.ref(typeColumn), 'in', types);
+      if (typeColumn) select = select.where(sql.ref(typeColumn), 'in', types.map(value));
       return select
         .orderBy(date, 'desc')
         .orderBy(sql.ref(stream.spec.id), 'desc')
-        .limit(size as unknown as number)
-        .offset(offset as unknown as number);
+        .limit(value(size) as unknown as number)
+        .offset(value(offset) as unknown as number);
     });
     for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
       const rows = await this.client.all(query([tenant, limit, page * limit, ...contactKey]));
