@@ -19,12 +19,15 @@ import { listSlices } from './contacts-slices';
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 2, 1);
 /** 40 contacts a day over 5 days: 200 contacts, two search pages a day. */
-const CONTACTS = Array.from({ length: 200 }, (_, i) => ({
-  id: 1000 + ((i * 7919) % 200),
-  name: `Contact ${i}`,
-  email: `c${i}@x.example`,
-  updated_at: new Date(T0 + Math.floor(i / 40) * DAY + (i % 40) * 60_000).toISOString(),
-}));
+let CONTACTS = fiveDays();
+function fiveDays() {
+  return Array.from({ length: 200 }, (_, i) => ({
+    id: 1000 + ((i * 7919) % 200),
+    name: `Contact ${i}`,
+    email: `c${i}@x.example`,
+    updated_at: new Date(T0 + Math.floor(i / 40) * DAY + (i % 40) * 60_000).toISOString(),
+  }));
+}
 
 describe('listSlices (date-range slices)', () => {
   let client: RestClient;
@@ -32,6 +35,8 @@ describe('listSlices (date-range slices)', () => {
   let reads: number;
   /** Reads (1-based) answered as the pacing refusing them. */
   let refused: Set<number>;
+  /** The total of each read's range. */
+  let totals: number[];
 
   beforeEach(() => {
     const manifest = loadManifest(join(__dirname, '../../../../../connectors/freshdesk.yaml'));
@@ -41,6 +46,8 @@ describe('listSlices (date-range slices)', () => {
     account = new RestAccount('acct', { domain: 'acme', api_key: 'k' }, 'ck', new Secrets([]));
     reads = 0;
     refused = new Set();
+    totals = [];
+    CONTACTS = fiveDays();
     jest
       .spyOn(client, 'readPage')
       .mockImplementation(
@@ -57,6 +64,7 @@ describe('listSlices (date-range slices)', () => {
             const at = Date.parse(c.updated_at);
             return at >= since && at < until;
           });
+          totals.push(found.length);
           const page = state.k === 'page' ? state.page : 1;
           const records = found.slice((page - 1) * 30, page * 30);
           const next: PageState | null =
@@ -144,6 +152,46 @@ describe('listSlices (date-range slices)', () => {
     const first = await listSlices(client, account, oneDay, query(), signal(), [], enrich);
     expect(first.records).toHaveLength(40);
     expect(first.hasMore).toBe(true);
+  });
+
+  it('once a slice is read whole, the next are cut by its density: none asked in vain', async () => {
+    // 30 a day over 20 days, at most 100 a slice: halving alone asks ranges of 150 again.
+    CONTACTS = Array.from({ length: 600 }, (_, i) => ({
+      id: 5000 + i,
+      name: `Contact ${i}`,
+      email: `d${i}@x.example`,
+      updated_at: new Date(T0 + Math.floor(i / 30) * DAY + (i % 30) * 60_000).toISOString(),
+    }));
+    const narrow = { ...contacts(), incremental: { ...contacts().incremental! } };
+    narrow.incremental.slice = { ...narrow.incremental.slice!, maxRecords: 100 };
+    const seen: string[] = [];
+    let batch = await listSlices(
+      client,
+      account,
+      narrow,
+      query({ changedUntil: T0 + 20 * DAY - 1, limit: 250 }),
+      signal(),
+    );
+    seen.push(...batch.records.map((r) => r.id));
+    while (batch.hasMore) {
+      const last = batch.records[batch.records.length - 1];
+      batch = await listSlices(
+        client,
+        account,
+        narrow,
+        query({
+          changedUntil: T0 + 20 * DAY - 1,
+          limit: 250,
+          after: { updatedAt: last.updatedAt, id: last.id },
+          resume: batch.resume,
+        }),
+        signal(),
+      );
+      seen.push(...batch.records.map((r) => r.id));
+    }
+    expect([...seen].sort()).toEqual(CONTACTS.map((c) => String(c.id)).sort());
+    const vain = totals.map((n) => n === 0 || n > 100);
+    expect(vain.slice(vain.indexOf(false))).not.toContain(true);
   });
 
   it('fails other errors as they are', async () => {

@@ -42,7 +42,15 @@ interface SliceResume {
   g: ([number, number | null] | [number, number | null, number])[];
   /** Pages of the first range read and kept, when a batch ran out of time within it. */
   p?: number;
+  /** Records per step of the last slice read whole (densityOf): how wide the next is cut. */
+  d?: number;
 }
+
+/**
+ * Share of `max_records` a slice cut by density aims at: a little below the bound, so that
+ * the day-to-day variation of an account's changes rarely makes it exceed (a wasted request).
+ */
+const DENSITY_TARGET = 0.85;
 
 /** The most ranges a paging state lists (each halving adds one). */
 const MAX_SEGMENTS = 64;
@@ -52,7 +60,7 @@ const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numb
 function readResume(
   query: ContactQuery,
   end: number,
-): { lo: number; segments: Segment[] } | undefined {
+): { lo: number; segments: Segment[]; density?: number } | undefined {
   const r = query.resume as Partial<SliceResume> & { step?: unknown };
   if (!r || typeof r !== 'object' || !Number.isSafeInteger(r.lo)) return undefined;
   const lo = r.lo!;
@@ -75,7 +83,9 @@ function readResume(
     previous = e as number;
   }
   if (previous !== end) return undefined;
-  return { lo, segments };
+  const d = r.d;
+  const density = typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : undefined;
+  return { lo, segments, ...(density !== undefined && { density }) };
 }
 
 const toWire = (segments: Segment[]): SliceResume['g'] =>
@@ -121,12 +131,18 @@ export async function listSlices(
   const out: ContactRecord[] = [];
   let filtered = 0;
   const spent: Spent = { pages: 0, slowest: 0 };
+  let density = resumed?.density;
   const done = (more: boolean, p?: number): ContactBatch =>
     more
       ? {
           records: out,
           hasMore: true,
-          resume: checkedResume({ lo, g: toWire(segments), ...(p !== undefined && { p }) }),
+          resume: checkedResume({
+            lo,
+            g: toWire(segments),
+            ...(p !== undefined && { p }),
+            ...(density !== undefined && { d: Math.round(density * 1000) / 1000 }),
+          }),
           filtered,
         }
       : { records: out, hasMore: false, filtered };
@@ -169,6 +185,25 @@ export async function listSlices(
         segments.shift();
         continue;
       }
+      // Once slices were read, the next is cut to what their density says fits, rather than
+      // asked whole and halved: a range of unknown total, or one known to be too large.
+      if (density !== undefined && (seg.n === null || seg.n > slice.maxRecords)) {
+        const steps = Math.floor((slice.maxRecords * DENSITY_TARGET) / density);
+        const cut = lo + Math.max(1, steps) * step;
+        if (cut < seg.e) {
+          // A range whose total the next one's `r` waits for: the pair's total is known.
+          const next = segments[1];
+          const pair = seg.n === null && next?.r !== undefined;
+          const total = pair ? next.r : (seg.n ?? undefined);
+          segments.splice(
+            0,
+            pair ? 2 : 1,
+            { e: cut, n: null },
+            { e: pair ? next.e : seg.e, n: null, ...(total !== undefined && { r: total }) },
+          );
+          continue;
+        }
+      }
       // A range whose total is known to be too large is halved without asking again.
       if (seg.n !== null && seg.n > slice.maxRecords) {
         split(seg.n);
@@ -206,6 +241,7 @@ export async function listSlices(
         split(read.total);
         continue;
       }
+      density = densityOf(read.records, step, density);
       const fresh = read.records.filter(
         (r) => !query.after || positionCompare(r.key, query.after) > 0,
       );
@@ -339,6 +375,18 @@ async function readSlice(
     carryId,
     ...(bounded && { total: total ?? read }),
   };
+}
+
+/**
+ * Records per step of a slice read whole, over the steps its records span (not the range's,
+ * which may hold an empty stretch). An empty slice halves the last density instead: through a
+ * gap in an account's changes the cuts widen each time, rather than step through it.
+ */
+function densityOf(records: Keyed[], step: number, last: number | undefined): number | undefined {
+  if (records.length === 0) return last === undefined ? undefined : last / 2;
+  const first = Math.floor(records[0].key.updatedAt / step);
+  const end = Math.floor(records[records.length - 1].key.updatedAt / step) + 1;
+  return records.length / (end - first);
 }
 
 /** The contacts of sorted records, their update times at the format's precision. */
