@@ -29,11 +29,15 @@ describe('errors at the HTTP layer', () => {
   });
   afterAll(() => t?.close());
 
-  /** Sends `bytes` on a connection of its own; every answer on it, until the server closes it. */
-  async function send(bytes: string | Buffer) {
+  /**
+   * Sends `bytes` on a connection of its own; every answer on it, until the server closes it.
+   * The client half-closes after `endAfterMs`, and Node's server then aborts a request still
+   * being handled, so that wait must outlast the slowest answer expected.
+   */
+  async function send(bytes: string | Buffer, endAfterMs = 400) {
     const client = await rawClient(port, bytes);
     // Nothing more will come: lets the server see the end of a request without a body.
-    setTimeout(() => client.socket.end(), 400).unref();
+    setTimeout(() => client.socket.end(), endAfterMs).unref();
     const { text } = await client.closed;
     return text === '' ? [] : text.split(/(?=HTTP\/1\.1 \d{3} )/).map(parseResponse);
   }
@@ -166,7 +170,9 @@ describe('errors at the HTTP layer', () => {
     });
     for (let i = 0; i < requests.length; i += 60) {
       const batch = requests.slice(i, i + 60);
-      const answered = await Promise.all(batch.map((r) => send(Buffer.from(r, 'latin1'))));
+      // A request that stays valid checks the demo password (a salted hash, tens of ms of CPU
+      // each, sixty at once): on a busy machine its answer can take well over 400 ms.
+      const answered = await Promise.all(batch.map((r) => send(Buffer.from(r, 'latin1'), 3000)));
       answered.forEach((answers, j) => {
         for (const answer of answers) {
           seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
@@ -174,8 +180,9 @@ describe('errors at the HTTP layer', () => {
         }
       });
     }
-    // The mutations reached both the parser and the application.
+    // The mutations reached both the parser and the application (an answer of a route: a
+    // success, refused credentials, or no such route).
     expect(seen.get(400)).toBeGreaterThan(10);
-    expect([...seen.keys()].some((s) => s < 300)).toBe(true);
-  });
+    expect([...seen.keys()].some((s) => s < 300 || s === 401 || s === 404)).toBe(true);
+  }, 60_000);
 });
