@@ -1,4 +1,4 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { ActionsModule } from './actions/actions.module';
@@ -14,7 +14,7 @@ import { InteractionsModule } from './interactions/interactions.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LOG_REDACT_PATHS } from './talkdesk/log-redaction';
-import { requestLogOptions } from './talkdesk/request-log';
+import { requestLogFields, requestLogOptions } from './talkdesk/request-log';
 import { SecurityModule } from './security/security.module';
 import { StoreModule } from './store/store.module';
 import { TalkdeskModule } from './talkdesk/talkdesk.module';
@@ -35,15 +35,15 @@ export class AppModule {
     const connectors = await ConnectorsModule.forRoot(config);
     const pinoOptions = {
       level: config.logLevel,
-      // Lines logged while serving a request (services included) carry its id as request_id.
-      quietReqLogger: true,
-      customAttributeKeys: { reqId: 'request_id' },
       // Bodies are never logged; headers and fields that can carry secrets are masked.
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
-      // One short line per request (headers only at debug), probes at debug, level names.
+      // Level names; headers in the request log only at debug.
       ...requestLogOptions(config.logLevel),
-      // Traced, every line carries the trace and span it was logged in.
-      ...(tracing && { mixin: () => tracing.logFields() }),
+      // Lines logged while serving a request (services included) carry its id as request_id and
+      // its account; traced, every line also carries the trace and span it was logged in.
+      mixin: tracing
+        ? (line: object) => ({ ...requestLogFields(line), ...tracing.logFields() })
+        : requestLogFields,
     } as const;
     return {
       module: AppModule,
@@ -51,14 +51,10 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
           pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions,
-          // Fields assigned during a request (the account's hash) reach its closing line too.
-          assignResponse: true,
-          // Every route. (The module's default, "{/*splat}", is prefixed into "/{/*splat}" by
-          // @fastify/middie 9.3 and then matches no request at all: no request would be logged.)
-          forRoutes: [
-            { path: '/', method: RequestMethod.ALL },
-            { path: '/*path', method: RequestMethod.ALL },
-          ],
+          // No request middleware: the request log is written by a Fastify hook (startRequestLog),
+          // one line per request built when it ends, instead of two child loggers, a serialized
+          // request and NestJS's middleware layer on every request.
+          forRoutes: [],
         }),
         LifecycleModule,
         MetricsModule.forRoot(config),

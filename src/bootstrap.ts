@@ -4,8 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -17,9 +18,9 @@ import { capConnections, fastifyServerOptions, nodeServerOptions } from './secur
 import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter, sendFrameworkError } from './talkdesk/all-exceptions.filter';
 import { answerClientError } from './talkdesk/client-errors';
-import { DeadlineInterceptor } from './talkdesk/deadline.interceptor';
+import { installDeadline } from './talkdesk/deadline';
 import { installJsonBodyParser } from './talkdesk/json-body';
-import { installRequestLogRoute } from './talkdesk/request-log';
+import { startRequestLog } from './talkdesk/request-log';
 import { TimeBudget } from './common/time-budget';
 import { createValidationPipe } from './talkdesk/validation';
 import type { BridgeTracing } from './tracing/bridge-tracing';
@@ -70,8 +71,11 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestId,
-    // Request logs come from the pino logger (nestjs-pino), with the same request id.
+    // Request logs come from the pino logger (nestjs-pino's root, see startRequestLog), with the same request id.
     logger: false,
+    // No NestJS middleware is mounted (the request log is a hook), so @fastify/middie, which
+    // would otherwise run on every request, is not registered.
+    skipMiddie: true,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (IP_ALLOWLIST relies on it).
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Malformed URLs and over-long route parameters: JSON errors with a code, like the rest.
@@ -98,19 +102,22 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   capConnections(fastify.server, config);
   const shutdown = app.get(ShutdownState);
+  const root = PinoLogger.root;
+  const ended = (request: FastifyRequest, reply: FastifyReply) => {
+    shutdown.requestEnded();
+    request.disarmDeadline?.();
+    // Answered in full: nothing is left to cut short. A client gone before its answer keeps
+    // the budget, which still stops the work it started.
+    if (reply.raw.writableFinished) request.budget?.release();
+  };
   fastify.addHook('onRequest', (request, reply, done) => {
     request.budget = new TimeBudget(config.requestBudgetMs, performance.now());
     shutdown.requestStarted();
-    reply.raw.once('close', () => {
-      shutdown.requestEnded();
-      // Answered in full: nothing is left to cut short. A client gone before its answer keeps
-      // the budget, which still stops the work it started.
-      if (reply.raw.writableFinished) request.budget?.release();
-    });
-    done();
+    // The rest of the request runs in its log context; its closing line is written at the end.
+    startRequestLog(root, request, reply, ended, done);
   });
   installHttpMetrics(app);
-  installRequestLogRoute(app);
+  installDeadline(app);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);
@@ -121,7 +128,6 @@ export async function createApp(
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalInterceptors(new DeadlineInterceptor());
   // Signals are handled by installGracefulShutdown (main.ts): drain first, then close.
 
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {

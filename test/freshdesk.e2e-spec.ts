@@ -1,9 +1,10 @@
 import { scaledPacing } from './support/local-manifest';
 import { decodeOffsetState, encodeOffsetState } from '../src/contacts/contact-sync-tokens';
 import { expectError, nextPages, syncAgents, syncContacts, tokensOf } from './support/talkdesk';
-import { startTestApp, TestApp } from './support/test-app';
+import { Reply, startTestApp, TestApp } from './support/test-app';
 import { FakeFreshdesk, FRESHDESK_GROWTH } from './support/upstreams/fake-freshdesk';
 import { freshdeskCredentials } from './support/upstreams/fake-freshdesk-data';
+import { parseContactQuery } from './support/upstreams/fake-freshdesk-search';
 
 /** The whole bridge over connectors/freshdesk.yaml and the Freshdesk stand-in. */
 
@@ -80,14 +81,28 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
         ),
       0,
     );
+    // A search whose range holds nothing, or more than a query can return, reads no contact.
+    const totalOf = (query: string) => {
+      const matches = parseContactQuery(query);
+      return live.filter((c) => matches(c)).length;
+    };
+    const wasted = calls.map((c) => {
+      const n = totalOf(c.url.searchParams.get('query')!);
+      return n === 0 || n > 300;
+    });
+    const reading = wasted.filter((w) => !w).length;
     console.log(
-      `freshdesk full sync: ${live.length} contacts over ${days.size} days, ${run.pages.length} Talkdesk pages, ${calls.length} upstream requests, minimum ${minimum} (30 per search page)`,
+      `freshdesk full sync: ${live.length} contacts over ${days.size} days, ${run.pages.length} Talkdesk pages, ${calls.length} upstream requests (${calls.length - reading} finding where the changes are), minimum ${minimum} (30 per search page)`,
     );
-    // Freshdesk neither sorts by update time nor tells where an account's changes begin: the
-    // window from slice.start (2010) is halved by the search's total to find them, about one
-    // request a halving; no day is read twice though Talkdesk pages end inside slices.
+    // Reading: the minimum + 1. Freshdesk neither sorts by update time nor tells where an
+    // account's changes begin: the window from slice.start (2010) is halved by the search's
+    // total until its first slice fits, about one request a halving; once slices were read
+    // whole, the next ones are cut by their density, so no request after the first slice
+    // is wasted and no day is read twice though Talkdesk pages end inside slices.
+    expect(reading).toBeLessThanOrEqual(minimum + 1);
+    expect(wasted.slice(wasted.indexOf(false))).not.toContain(true);
     const windowDays = (Date.now() - Date.UTC(2010, 0, 1)) / 86_400_000;
-    expect(calls.length).toBeLessThanOrEqual(minimum + Math.ceil(Math.log2(windowDays)) + 1);
+    expect(calls.length - reading).toBeLessThanOrEqual(Math.ceil(Math.log2(windowDays)) + 1);
     // The company's name, read once per company.
     const withCompany = live.find((c) => c.company_id)!;
     const company = fd.account(0).companies.find((c) => c.id === withCompany.company_id)!;
@@ -173,6 +188,52 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     } finally {
       await app.close();
       await crowded.stop();
+    }
+  });
+
+  it('Talkdesk pages larger than the pacing lets one request fill are answered short, not 503', async () => {
+    // 17 searches in 3 s against a 3 s budget: a request reaches two windows at most, 34
+    // searches, where a page of 1,000 sorted contacts needs 36 (whole slices of up to 300, 30 a
+    // request) besides finding where they are.
+    const slow = scaledPacing('connectors/freshdesk.yaml', 1 / 2);
+    const app = await startTestApp({
+      connector: 'rest',
+      connectorManifest: slow.path,
+      connectorBaseUrl: fd.baseUrl,
+      contactsPageSize: 1000,
+      requestBudgetMs: 3000,
+    });
+    try {
+      // As Talkdesk asks: a 503 is asked again after its Retry-After.
+      const pages: Reply[] = [];
+      const unavailable: number[] = [];
+      let meta: Record<string, unknown> | undefined;
+      for (let n = 0; n < 40; n++) {
+        const res = await app.post('/contacts/sync', { auth: initech, ...(meta && { meta }) });
+        if (res.status === 503) {
+          unavailable.push(pages.length);
+          await new Promise((r) => setTimeout(r, Number(res.headers['retry-after']) * 1000));
+          continue;
+        }
+        expect(res.status).toBe(200);
+        pages.push(res);
+        if (!res.body.next_offset) break;
+        meta = { offset: res.body.next_offset, context: res.body.context };
+      }
+      const ids = pages.flatMap((p) => p.body.contacts.map((c: { id: string }) => c.id));
+      const live = fd.account(0).contacts.filter((c) => !c.deleted);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(live.map((c) => String(c.id)).sort());
+      expect(typeof pages[pages.length - 1].body.synchronization_checkpoint).toBe('string');
+      // Pages were cut short by the pacing, each with a next_offset that resumed exactly there.
+      const short = pages.filter((p) => p.body.next_offset && p.body.contacts.length < 1000);
+      expect(short.length).toBeGreaterThan(0);
+      // Only a request that found nothing to answer yet (the first, while it finds where the
+      // changes are and reads its first slice) may have been a 503.
+      expect(unavailable.filter((at) => at > 0)).toEqual([]);
+    } finally {
+      await app.close();
+      slow.remove();
     }
   });
 

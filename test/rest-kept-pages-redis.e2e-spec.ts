@@ -38,10 +38,15 @@ describe('REST connector: kept pages shared by replicas through Redis', () => {
     return app;
   };
 
-  /** A full sync whose pages alternate between the two replicas. */
-  const alternating = async (one: TestApp, two: TestApp) => {
+  const searches = () =>
+    hubspot.server.requests.filter((r) => r.path === '/crm/v3/objects/contacts/search').length;
+
+  /** A sync (full, or incremental from `checkpoint`) whose pages alternate between replicas. */
+  const alternating = async (one: TestApp, two: TestApp, checkpoint?: string) => {
     const pages: Reply[] = [];
-    let meta: Record<string, unknown> | undefined;
+    let meta: Record<string, unknown> | undefined = checkpoint
+      ? { synchronization_checkpoint: checkpoint }
+      : undefined;
     for (let i = 0; i < 20; i++) {
       const res = await (i % 2 === 0 ? one : two).post('/contacts/sync', {
         auth,
@@ -50,9 +55,24 @@ describe('REST connector: kept pages shared by replicas through Redis', () => {
       expect(res.status).toBe(200);
       pages.push(res);
       if (!res.body.next_offset) break;
-      meta = { offset: res.body.next_offset, context: res.body.context };
+      meta = {
+        synchronization_checkpoint: checkpoint ?? null,
+        offset: res.body.next_offset,
+        context: res.body.context,
+      };
     }
-    return pages.flatMap((p) => p.body.contacts as { id: string }[]).map((c) => c.id);
+    return {
+      ids: pages.flatMap((p) => p.body.contacts as { id: string }[]).map((c) => c.id),
+      checkpoint: pages[pages.length - 1].body.synchronization_checkpoint as string,
+    };
+  };
+
+  /** 700 contacts changed a moment ago, a millisecond apart: four search pages of 200. */
+  const changeSome = () => {
+    const at = Date.now() - 1_000;
+    const changed = hubspot.contacts(0).slice(0, 700);
+    changed.forEach((c, i) => hubspot.change(0, c.id, { jobtitle: `Changed ${at}` }, at + i));
+    return changed.map((c) => c.id);
   };
 
   beforeAll(async () => {
@@ -71,7 +91,7 @@ describe('REST connector: kept pages shared by replicas through Redis', () => {
     const shared = { redisUrl: REDIS_URL, redisKeyPrefix: prefix };
     const [a, b] = [await start(shared), await start(shared)];
     const before = lists();
-    const ids = await alternating(a, b);
+    const { ids, checkpoint } = await alternating(a, b);
     expect(ids).toHaveLength(CONTACTS);
     expect(new Set(ids).size).toBe(CONTACTS);
     // Each list page once: none of the Talkdesk pages that start inside one reads it again.
@@ -80,14 +100,29 @@ describe('REST connector: kept pages shared by replicas through Redis', () => {
     for (const value of (await keysUnder(redis, prefix)).values()) {
       expect(value).not.toContain(auth.access_token);
     }
+    // An incremental sync (the search, pages of 200) keeps the pages a batch read ahead.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const changed = changeSome();
+    const searched = searches();
+    const next = await alternating(b, a, checkpoint);
+    expect(new Set(next.ids)).toEqual(new Set(changed));
+    expect(next.ids).toHaveLength(changed.length);
+    expect(searches() - searched).toBe(4);
   });
 
   it('without Redis each replica keeps its own: every page the other began is read again', async () => {
     const [a, b] = [await start({}), await start({})];
     const before = lists();
-    const ids = await alternating(a, b);
+    const { ids, checkpoint } = await alternating(a, b);
     expect(new Set(ids).size).toBe(CONTACTS);
     // The Talkdesk pages from contact 250 and 750 start inside a list page the other read.
     expect(lists() - before).toBe(LIST_PAGES + 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const changed = changeSome();
+    const searched = searches();
+    const next = await alternating(b, a, checkpoint);
+    expect(new Set(next.ids)).toEqual(new Set(changed));
+    console.log(`incremental of 700 without Redis: ${searches() - searched} searches`);
+    expect(searches() - searched).toBeGreaterThan(4);
   });
 });

@@ -303,7 +303,7 @@ export class AppConfig {
   @Max(3600)
   credentialsCacheSeconds = 60;
 
-  /** REDIS_URL: shared store of idempotency records, caches and rate-limit counters; empty keeps them in memory. */
+  /** REDIS_URL: shared store of idempotency records, caches, rate-limit counters, REST pacing windows and kept upstream pages; empty keeps them in memory. */
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   redisUrl?: string;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { UpstreamError } from '../connectors/ports/errors';
+import { UpstreamError, UpstreamUnavailableError } from '../connectors/ports/errors';
 import {
   AuthFields,
   compareContactPositions,
@@ -59,6 +59,12 @@ const sameState = (a: ResumeState | undefined, b: ResumeState | undefined) =>
   JSON.stringify(a) === JSON.stringify(b);
 
 const positionOf = (p: ContactPosition): ContactPosition => ({ updatedAt: p.updatedAt, id: p.id });
+
+/** A batch the upstream's rate limit (or the manifest's pacing) stopped before it read anything. */
+const PAUSED = Symbol('paused');
+const isPause = (error: unknown) =>
+  error instanceof UpstreamUnavailableError ||
+  (error instanceof UpstreamError && error.code === 'upstream_rate_limited');
 
 /** Why a token was not accepted, for a message: `meta.offset ${whyRefused(...)}`. */
 function whyRefused(scope: TokenScope, token: unknown): string {
@@ -307,26 +313,38 @@ export class ContactsService {
     let progressed = false;
     while (records.length < pageSize && hasMore) {
       const limit = pageSize - records.length;
-      const batch = await filler.batch(records.length > 0 || progressed, (signal) =>
-        this.contacts.listContacts(
-          account,
-          start.unordered
-            ? {
-                changedUntil: start.run.until,
-                limit,
-                unordered: true,
-                ...(resume !== undefined && { resume }),
-              }
-            : {
-                after: last,
-                changedSince: start.run.since,
-                changedUntil: start.run.until,
-                limit,
-                ...(resume !== undefined && { resume }),
-              },
-          { signal },
-        ),
-      );
+      const batch = await filler
+        .batch(records.length > 0 || progressed, (signal) =>
+          this.contacts.listContacts(
+            account,
+            start.unordered
+              ? {
+                  changedUntil: start.run.until,
+                  limit,
+                  unordered: true,
+                  ...(resume !== undefined && { resume }),
+                }
+              : {
+                  after: last,
+                  changedSince: start.run.since,
+                  changedUntil: start.run.until,
+                  limit,
+                  ...(resume !== undefined && { resume }),
+                },
+            { signal },
+          ),
+        )
+        // A page with contacts answers them rather than fail on a pause the upstream asks for.
+        .catch((error: unknown): typeof PAUSED => {
+          if (records.length > 0 && isPause(error)) return PAUSED;
+          throw error;
+        });
+      if (batch === PAUSED) {
+        this.logger.warn(
+          `Answering ${records.length} contact(s) and a next_offset: the external system's rate limit (or the manifest's pacing) paused the page`,
+        );
+        break;
+      }
       if (batch === OUT_OF_TIME) {
         this.logger.warn(
           `Answering ${records.length} contact(s) and a next_offset: the external system was too slow to fill the page in time`,

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { RedisClient } from '../store/redis-client';
 import { AccountThrottlerGuard } from './account-throttler.guard';
-import { CredentialBackoffInterceptor } from './credential-backoff.interceptor';
+import { CredentialBackoffGuard } from './credential-backoff.guard';
 import { CredentialsPort } from '../connectors/ports';
 import { InboundGuard } from './inbound.guard';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
@@ -13,7 +13,9 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /**
  * Inbound protection of the webhooks, as global guards in this order: IP allow-list and bridge
- * token (InboundGuard), then the per-account rate limit (counters in Redis when REDIS_URL is set).
+ * token (InboundGuard), then the per-account rate limit (counters in Redis when REDIS_URL is set),
+ * then the back-off after rejected credentials (CredentialBackoffGuard). No interceptor: NestJS
+ * then calls the handlers without an rxjs pipeline around each request.
  */
 @Module({
   imports: [
@@ -56,7 +58,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
   providers: [
     { provide: APP_GUARD, useClass: InboundGuard },
     { provide: APP_GUARD, useClass: AccountThrottlerGuard },
-    { provide: APP_INTERCEPTOR, useClass: CredentialBackoffInterceptor },
+    { provide: APP_GUARD, useClass: CredentialBackoffGuard },
   ],
 })
 export class SecurityModule {}

@@ -32,7 +32,7 @@ describe('AccountResolver', () => {
     const annotate = jest.fn();
     const tracing: RequestTracing = { annotate };
     const { config } = newTestService(AccountResolver, { ports: { credentials } });
-    const resolver = new AccountResolver(credentials, config, undefined, undefined, tracing);
+    const resolver = new AccountResolver(credentials, config, undefined, tracing);
 
     await resolver.resolve(ANN, budget());
 

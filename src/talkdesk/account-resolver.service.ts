@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedAccount, AuthFields, CredentialsPort } from '../connectors/ports';
 import { MetricsService } from '../metrics/metrics.service';
@@ -33,7 +32,6 @@ export class AccountResolver {
     private readonly credentials: CredentialsPort,
     private readonly config: AppConfig,
     @Optional() private readonly metrics: MetricsService = MetricsService.disabled(),
-    @Optional() private readonly logger?: PinoLogger,
     @Optional() private readonly tracing?: RequestTracing,
   ) {}
 
@@ -43,7 +41,7 @@ export class AccountResolver {
     options: { fresh?: boolean } = {},
   ): Promise<AuthenticatedAccount> {
     const resolved = await this.lookUp(auth, budget, options);
-    logAccount(this.logger, resolved.account.key);
+    logAccount(resolved.account.key);
     this.tracing?.annotate({ 'bridge.account': accountLogKey(resolved.account.key) });
     return resolved;
   }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { BridgeError } from './contract/errors';
 import { mapError } from './error-mapping';
 
 /**
@@ -21,13 +22,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
+/** Requests already answered for good (at their deadline): what their handler throws later is dropped. */
+const answered = new WeakSet<FastifyRequest>();
+
+/** Drops, unlogged, every later failure of a request answered at its deadline. */
+export function dropLaterErrors(request: FastifyRequest): void {
+  answered.add(request);
+}
+
 export function sendError(
   exception: unknown,
   request: FastifyRequest,
   reply: FastifyReply,
   logger: Pick<Logger, 'error'>,
 ): void {
+  if (answered.has(request)) return;
   const { status, code, message, unexpected, headers, details } = mapError(exception);
+  if (exception instanceof BridgeError && exception.code === 'credentials_rejected') {
+    request.onCredentialsRejected?.();
+  }
   if (unexpected) {
     logger.error(
       `request ${request.id} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,

@@ -1,11 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoLogger } from 'nestjs-pino';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger as PinoRoot } from 'pino';
 import { digest } from '../common/canonical-json';
-
-/** Where the route pattern of a request is kept on the raw request, for its log line. */
-const ROUTE = Symbol('route');
-type RawRequest = IncomingMessage & { [ROUTE]?: string };
 
 /** The raw request as pino-std-serializers hands it to a serializer. */
 interface SerializedRequest {
@@ -14,7 +11,6 @@ interface SerializedRequest {
   headers: Record<string, unknown>;
   remoteAddress?: string;
   remotePort?: number;
-  raw: RawRequest;
 }
 interface SerializedResponse {
   statusCode: number;
@@ -26,17 +22,16 @@ const ROUTINE = /^\/(health\/[^?]*|metrics)(\?|$)/;
 
 const DETAILED_LEVELS = new Set(['debug', 'trace']);
 
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
 /**
- * The parts of the pino-http options that shape the request log: one line per request with its
- * method, URL, route pattern, status, duration (`responseTime`, ms), request id and the hash of
- * the account it was served for (see `logAccount`); request and response headers only when
- * LOG_LEVEL is `debug` or `trace`; probes (`/health/*`) and `/metrics` at `debug`; every line
- * with the level's name (`level_name`) beside its number (`level`).
+ * What the pino logger needs to shape the request log: the level's name (`level_name`) beside its
+ * number (`level`) on every line, and request and response headers only when LOG_LEVEL is `debug`
+ * or `trace` (the serializers receive what pino-std-serializers makes of the raw request and
+ * response).
  */
 export function requestLogOptions(logLevel: string) {
   const detailed = DETAILED_LEVELS.has(logLevel);
-  const withRoute = (req: RawRequest, value: object) =>
-    req[ROUTE] === undefined ? value : { route: req[ROUTE], ...value };
   return {
     formatters: {
       level: (label: string, level: number) => ({ level, level_name: label }),
@@ -57,31 +52,88 @@ export function requestLogOptions(logLevel: string) {
           ? { statusCode: res.statusCode, headers: res.headers }
           : { statusCode: res.statusCode },
     },
-    customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      ROUTINE.test(req.url ?? '')
-        ? 'debug'
-        : error || res.statusCode >= 500
-          ? 'error'
-          : res.statusCode >= 400
-            ? 'warn'
-            : 'info',
-    customSuccessObject: (req: RawRequest, _res: ServerResponse, value: object) =>
-      withRoute(req, value),
-    customErrorObject: (req: RawRequest, _res: ServerResponse, _error: Error, value: object) =>
-      withRoute(req, value),
   };
 }
 
-/** Keeps each request's route pattern (`/actions/:name`, never the raw URL) for its log line. */
-export function installRequestLogRoute(app: NestFastifyApplication): void {
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, _reply, done) => {
-      const route = request.routeOptions.url;
-      if (route !== undefined) (request.raw as RawRequest)[ROUTE] = route;
-      done();
-    });
+/** The level of a request's closing line: probes and scrapes at debug, else by the outcome. */
+export function requestLogLevel(url: string, statusCode: number, error?: Error): Level {
+  if (ROUTINE.test(url)) return 'debug';
+  if (error || statusCode >= 500) return 'error';
+  return statusCode >= 400 ? 'warn' : 'info';
+}
+
+/** What the lines logged while a request is served carry: its id, and the account once known. */
+interface RequestLogContext {
+  readonly id: string;
+  account?: string;
+}
+
+const context = new AsyncLocalStorage<RequestLogContext>();
+
+/**
+ * The fields of the request being served (`request_id`, and `account` once its credentials are
+ * accepted), for pino's `mixin`: every line logged while a request is served carries them,
+ * whoever logs it. Outside a request, and for a line that names its request itself (the closing
+ * line, which keeps its own order of fields): none.
+ */
+export function requestLogFields(line?: object): { request_id?: string; account?: string } {
+  const current = context.getStore();
+  if (current === undefined || (line !== undefined && 'request_id' in line)) return {};
+  return current.account === undefined
+    ? { request_id: current.id }
+    : { request_id: current.id, account: current.account };
+}
+
+/**
+ * Serves the rest of the request (later hooks, guards, handler) in its log context, and logs its
+ * closing line once the answer is out or the connection closed: method, URL, route pattern
+ * (`/actions/:name`, never the raw URL; absent when no route matched), status, duration
+ * (`responseTime`, ms), request id and account hash; `request errored` with an error for a 5xx.
+ * One line per request, built when it ends: nothing per request is made before (no child
+ * logger), and a line below the logger's level costs a comparison.
+ */
+export function startRequestLog(
+  root: PinoRoot,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  onEnd: (request: FastifyRequest, reply: FastifyReply) => void,
+  serve: () => void,
+): void {
+  const started = Date.now();
+  const current: RequestLogContext = { id: request.id };
+  const raw = reply.raw;
+  raw.once('close', () => {
+    onEnd(request, reply);
+    logCompleted(root, request, raw, current, Date.now() - started);
+  });
+  context.run(current, serve);
+}
+
+function logCompleted(
+  root: PinoRoot,
+  request: FastifyRequest,
+  res: ServerResponse,
+  current: RequestLogContext,
+  responseTime: number,
+): void {
+  const req: IncomingMessage = request.raw;
+  const status = res.statusCode;
+  const failure = res.errored ?? undefined;
+  const level = requestLogLevel(req.url ?? '', status, failure);
+  if (!root.isLevelEnabled(level)) return;
+  const route = request.routeOptions.url;
+  const line: Record<string, unknown> = { request_id: current.id, req };
+  if (current.account !== undefined) line.account = current.account;
+  if (route !== undefined) line.route = route;
+  line.res = res;
+  if (failure || status >= 500) {
+    line.err = failure ?? new Error(`failed with status code ${status}`);
+    line.responseTime = responseTime;
+    root[level](line, 'request errored');
+  } else {
+    line.responseTime = responseTime;
+    root[level](line, 'request completed');
+  }
 }
 
 /** Log keys of the accounts seen lately; cleared when full (a few accounts serve most requests). */
@@ -103,11 +155,7 @@ export function accountLogKey(accountKey: string): string {
  * Adds the account's hash as `account` to every later line of the current request, its closing
  * line included. Outside a request (a command-line tool, a unit test) it does nothing.
  */
-export function logAccount(logger: PinoLogger | undefined, accountKey: string): void {
-  if (!logger) return;
-  try {
-    logger.assign({ account: accountLogKey(accountKey) });
-  } catch {
-    // Not within a request: nothing to tie the account to.
-  }
+export function logAccount(accountKey: string): void {
+  const current = context.getStore();
+  if (current !== undefined) current.account = accountLogKey(accountKey);
 }

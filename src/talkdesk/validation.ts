@@ -29,6 +29,14 @@ class TalkdeskValidationPipe extends ValidationPipe {
     return super.transform(value, metadata);
   }
 
+  /**
+   * A request's values come from the JSON parser or the URL: never a Buffer or typed array, which
+   * NestJS looks for in every nested object (reading the class's rules again on each request).
+   */
+  protected override findNestedBinaryValues(): ValidationError[] {
+    return [];
+  }
+
   /** A valid body passes the DTO's compiled check; anything else gets class-validator's errors. */
   protected override validate(
     object: object,

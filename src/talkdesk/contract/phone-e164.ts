@@ -107,22 +107,43 @@ function plainDigits(raw: string): string | undefined {
 }
 
 /**
+ * Every length some country of the NANP (calling code 1) holds possible for a national number;
+ * undefined when the metadata leaves a country's lengths out.
+ */
+const NANP_LENGTHS: ReadonlySet<number> | undefined = (() => {
+  const plans = new Metadata(metadata) as unknown as PlanLookup;
+  const lengths = new Set<number>();
+  for (const country of metadata.country_calling_codes['1'] ?? []) {
+    plans.selectNumberingPlan(country);
+    const possible = plans.numberingPlan?.possibleLengths();
+    if (!possible) return undefined;
+    for (const length of possible) lengths.add(length);
+  }
+  return lengths;
+})();
+
+/**
  * The North American plain numbers (plainDigits): `(212) 555-0134`, `212.555.0134`,
  * `1-212-555-0134`, `+1 212 555 0134`. For them libphonenumber's steps come to this: no IDD
  * prefix (011 starts with 0), the calling code 1 read from the `+` or, in a NANP default region,
  * taken from the region (an eleventh leading digit 1 is the calling code again: eleven digits are
  * too long for every NANP country), a national number of ten digits not starting with 0 or 1 (so
- * no national prefix to strip), which every NANP country holds possible. Other lengths go through
- * libphonenumber.
+ * no national prefix to strip), which every NANP country holds possible. In a NANP region,
+ * digits alone not starting with 0 or 1 (no IDD prefix, no calling code, no national prefix)
+ * are the national number as they stand: of a length no NANP country holds possible (`112`,
+ * twelve digits), the number is impossible whichever country the search would place it in.
+ * Other lengths go through libphonenumber.
  */
-function northAmerican(text: string, nanpRegion: boolean): string | undefined {
+function northAmerican(text: string, nanpRegion: boolean): string | null | undefined {
   const plus = text.charCodeAt(0) === 43;
   const digits = plus ? text.slice(1) : text;
   const eleven = digits.length === 11 && digits.charCodeAt(0) === 49 && digits.charCodeAt(1) >= 50;
   if (plus) return eleven ? text : undefined;
   if (!nanpRegion) return undefined;
   if (eleven) return `+${digits}`;
-  return digits.length === 10 && digits.charCodeAt(0) >= 50 ? `+1${digits}` : undefined;
+  if (!(digits.charCodeAt(0) >= 50)) return undefined;
+  if (digits.length === 10) return `+1${digits}`;
+  return NANP_LENGTHS?.has(digits.length) === false ? null : undefined;
 }
 
 /** What libphonenumber knows of a calling code (in SEARCH_SKIPPED). */

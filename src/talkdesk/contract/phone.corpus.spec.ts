@@ -256,6 +256,20 @@ describe('phone corpus', () => {
     expect(normalized).toBeGreaterThan(1_000);
   });
 
+  it('answers what libphonenumber answers for digits alone of every length in NANP regions', () => {
+    // Led by each digit (0 and 1: IDD prefix, calling code, national prefix), 1 to 20 digits.
+    const rng = seededRandom(1208);
+    const { differences, normalized } = againstLibrary((check) => {
+      for (const region of ['US', 'CA', 'JM', 'PR']) {
+        for (let length = 1; length <= 20; length++) {
+          for (let i = 0; i < 30; i++) check(`${i % 10}${digits(rng, length - 1)}`, region);
+        }
+      }
+    });
+    expect(differences).toEqual([]);
+    expect(normalized).toBeGreaterThan(100);
+  });
+
   it('answers what libphonenumber answers for numbers followed by extensions', () => {
     const rng = seededRandom(1204);
     const tails = [

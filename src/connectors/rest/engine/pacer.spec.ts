@@ -1,6 +1,6 @@
 import { TimeBudget } from '../../../common/time-budget';
 import { RetryableUpstreamError } from '../../ports/errors';
-import { LocalCounters, Pacer, PacerClock } from './pacer';
+import { LocalCounters, Pacer, PacerClock, PacingRefusedError } from './pacer';
 
 /** A clock that only moves when the pacer sleeps; it records each wait. */
 function fakeClock(start = 1_000_000): PacerClock & { waits: number[]; t: number } {
@@ -63,6 +63,19 @@ describe('Pacer (a manifest’s pacing)', () => {
     expect(error).toBeInstanceOf(RetryableUpstreamError);
     expect((error as RetryableUpstreamError).code).toBe('upstream_rate_limited');
     expect((error as RetryableUpstreamError).retryAfterMs).toBe(600_000);
+  });
+
+  it('does not wait for a window that would leave less of the budget than the caller reserves', async () => {
+    const clock = fakeClock(0);
+    const pacer = new Pacer({ requests: 1, intervalMs: 1000 }, undefined, clock);
+    const budget = new TimeBudget(3000).signal;
+    await pacer.acquire('a', budget);
+    // A 1 s wait fits a 3 s budget, but not with 2.5 s kept for the page and the answer.
+    const error = await pacer.acquire('a', budget, 2500).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PacingRefusedError);
+    expect(clock.waits).toEqual([]);
+    await pacer.acquire('a', budget, 500);
+    expect(clock.waits).toEqual([1000]);
   });
 
   it('paces this process alone while the shared counters fail', async () => {

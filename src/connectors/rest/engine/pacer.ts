@@ -8,6 +8,16 @@ const RESERVE_MS = 50;
 /** Most windows counted in memory when no shared counters are given (or they fail). */
 const MAX_LOCAL_WINDOWS = 10_000;
 
+/**
+ * A paced request that would wait past what is left of its budget (less `reserveMs`): not
+ * sent. A batch that has read something answers that instead (contacts-slices.ts).
+ */
+export class PacingRefusedError extends RetryableUpstreamError {
+  constructor(message: string, retryAfterMs: number) {
+    super(message, retryAfterMs, 'upstream_rate_limited');
+  }
+}
+
 /** Counters in this process: the default, and the fallback while the shared store fails. */
 export class LocalCounters implements PacingCounters {
   private readonly counts = new Map<string, { n: number; expiresAt: number }>();
@@ -62,8 +72,11 @@ export class Pacer {
     }
   }
 
-  /** Resolves when one more request for `key` fits its window. */
-  async acquire(key: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves when one more request for `key` fits its window; refuses (PacingRefusedError) a
+   * wait that would leave less than `reserveMs` of the budget.
+   */
+  async acquire(key: string, signal: AbortSignal, reserveMs = RESERVE_MS): Promise<void> {
     const { requests, intervalMs } = this.spec;
     for (;;) {
       const now = this.clock.now();
@@ -71,11 +84,10 @@ export class Pacer {
       if ((await this.count(`${key}:${window}`)) <= requests) return;
       const wait = (window + 1) * intervalMs - now;
       const remaining = remainingMsOf(signal);
-      if (remaining !== undefined && wait + RESERVE_MS >= remaining) {
-        throw new RetryableUpstreamError(
+      if (remaining !== undefined && wait + Math.max(reserveMs, RESERVE_MS) >= remaining) {
+        throw new PacingRefusedError(
           `The manifest's pacing allows ${requests} requests per ${intervalMs} ms to this account, spent for now`,
           wait,
-          'upstream_rate_limited',
         );
       }
       await this.clock.sleep(wait, signal);

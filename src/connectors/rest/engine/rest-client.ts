@@ -69,6 +69,11 @@ export interface ExchangeOptions {
   acceptNotFound?: boolean;
   paging?: ExtraParams & { url?: string };
   bounds?: ExtraParams;
+  /**
+   * Budget a pacing wait must leave (pacer.ts): a batch holding records to answer does not
+   * wait for a window it could not use.
+   */
+  pacingReserveMs?: number;
 }
 
 export interface Page {
@@ -87,6 +92,8 @@ export interface Page {
   bytes: number;
   /** Kept from an earlier batch of the run (kept-pages.ts): no request was sent for it. */
   carried?: boolean;
+  /** How long the request took, without any pacing wait before it (0 when carried). */
+  ms?: number;
 }
 
 /**
@@ -210,9 +217,10 @@ export class RestClient {
         await this.requestPacer(place, request.pacing).acquire(
           `${account.credentialsKey}:${place}`,
           signal,
+          options.pacingReserveMs,
         );
       }
-      await this.pacer?.acquire(account.credentialsKey, signal);
+      await this.pacer?.acquire(account.credentialsKey, signal, options.pacingReserveMs);
       let answer: UpstreamAnswer;
       try {
         answer = await send(this.dispatcher, outgoing, signal, this.manifest.maxResponseBytes);
@@ -284,11 +292,12 @@ export class RestClient {
       acceptNotFound?: boolean;
       /** The id of the pages an earlier batch of the run kept (PageCarry), from next_offset. */
       carried?: unknown;
+      pacingReserveMs?: number;
     } = {},
   ): Promise<Page> {
     const origin = this.baseUrl(account).origin;
     const carried = await this.carry.take(account, options.carried, stateKey(state));
-    if (carried) return { ...carried, carried: true };
+    if (carried) return { ...carried, carried: true, ms: 0 };
     // A next-page URL comes back from Talkdesk inside next_offset: it is called with the
     // account's credentials only on the account's own host, whatever the token says.
     if (state.k === 'url' && new URL(state.url).origin !== origin) {
@@ -306,13 +315,23 @@ export class RestClient {
       bounds: options.bounds,
       accept: options.accept,
       acceptNotFound: options.acceptNotFound,
+      pacingReserveMs: options.pacingReserveMs,
     });
     const bytes = answer.bytes ?? 0;
+    const { ms } = answer;
     if (answer.notFound) {
-      return { records: [], filtered: 0, next: null, status: answer.status, notFound: true, bytes };
+      return {
+        records: [],
+        filtered: 0,
+        next: null,
+        status: answer.status,
+        notFound: true,
+        bytes,
+        ms,
+      };
     }
     if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
-      return { records: [], filtered: 0, next: null, status: answer.status, bytes };
+      return { records: [], filtered: 0, next: null, status: answer.status, bytes, ms };
     }
     const selected = stream.selector.get(answer.body);
     let records: unknown[];
@@ -344,6 +363,7 @@ export class RestClient {
       next,
       status: answer.status,
       bytes,
+      ms,
       ...(total !== undefined && { total }),
     };
   }
@@ -374,7 +394,12 @@ export class RestClient {
    */
   timeForAnotherPage(signal: AbortSignal, pageMs: number): boolean {
     const remaining = remainingMsOf(signal);
-    return remaining === undefined || remaining > pageMs * 1.5 + ANSWER_RESERVE_MS;
+    return remaining === undefined || remaining > this.pageReserveMs(pageMs);
+  }
+
+  /** The budget another page (as slow as `pageMs`) and the answer after it need. */
+  pageReserveMs(pageMs: number): number {
+    return pageMs * 1.5 + ANSWER_RESERVE_MS;
   }
 
   /**

@@ -110,15 +110,34 @@ export function getPath(value: unknown, segments: readonly PathSegment[]): unkno
   return current;
 }
 
+/**
+ * getPath for segments that are all names (no index, no `*`), which parsePath has checked
+ * against FORBIDDEN_NAMES already: what most manifest paths are, read for every record.
+ */
+function getNames(value: unknown, names: readonly string[]): unknown {
+  let current = value;
+  for (let i = 0; i < names.length; i++) {
+    if (!isObject(current) || !Object.hasOwn(current, names[i])) return undefined;
+    current = current[names[i]];
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
 /** A parsed path, ready to read values. */
 export class JsonPath {
   readonly segments: readonly PathSegment[];
+  private readonly names: readonly string[] | undefined;
 
   constructor(readonly source: string) {
     this.segments = parsePath(source);
+    const segments = this.segments;
+    this.names = segments.every((s) => typeof s === 'string')
+      ? (segments as readonly string[])
+      : undefined;
   }
 
   get(value: unknown): unknown {
-    return getPath(value, this.segments);
+    return this.names ? getNames(value, this.names) : getPath(value, this.segments);
   }
 }

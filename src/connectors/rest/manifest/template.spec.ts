@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { JsonPath, parsePath, PathError } from './paths';
+import { getPath, JsonPath, parsePath, PathError } from './paths';
 import { Template, TemplateError } from './template';
 
 describe('paths', () => {
@@ -150,6 +150,28 @@ describe('a template of a record', () => {
     fc.assert(
       fc.property(fc.constantFrom(...templates), context, record, (template, ctx, rec) => {
         expect(template.valueOfRecord(ctx, rec)).toEqual(template.value({ ...ctx, record: rec }));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('a path of names', () => {
+  it('reads what the general path reader reads', () => {
+    const sources = ['a', 'a.b', 'a.b.c', 'b.a', '', 'hasOwnProperty', 'a.length', 'a.toString'];
+    const paths = sources.map((source) => new JsonPath(source));
+    const leaf = fc.constantFrom(undefined, null, '', 0, 'x', [], ['y'], true);
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.dictionary(fc.constantFrom('a', 'b', 'c', 'length'), tie('node'), { maxKeys: 3 }),
+        fc.array(tie('node'), { maxLength: 2 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), value, (path, data) => {
+        expect(path.get(data)).toEqual(getPath(data, path.segments));
       }),
       { numRuns: 20_000 },
     );

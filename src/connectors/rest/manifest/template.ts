@@ -300,7 +300,7 @@ export class Template {
    */
   render(
     context: Readonly<Record<string, unknown>>,
-    encode: (text: string) => string = (text) => text,
+    encode?: (text: string) => string,
   ): { text: string; missing: boolean } {
     return this.renderWith(context, NO_RECORD, encode);
   }
@@ -308,7 +308,7 @@ export class Template {
   private renderWith(
     context: Readonly<Record<string, unknown>>,
     record: unknown,
-    encode: (text: string) => string = (text) => text,
+    encode?: (text: string) => string,
   ): { text: string; missing: boolean } {
     let missing = false;
     let text = '';
@@ -319,7 +319,7 @@ export class Template {
       }
       const value = this.evaluate(part, context, record);
       if (isMissing(value)) missing = true;
-      text += encode(textOf(value));
+      text += encode ? encode(textOf(value)) : textOf(value);
     }
     return { text, missing };
   }

@@ -1,4 +1,4 @@
-import { RawBuilder, sql } from 'kysely';
+import { CompiledQuery, RawBuilder, sql } from 'kysely';
 import type { ContactLookup, InteractionQuery, InteractionRecord } from '../../ports';
 import { MIN_LAST_DIGITS, PhoneForm, phoneForms } from '../../lookup/phone-forms';
 import { text, ValueCompileContext } from '../../manifest-common';
@@ -7,10 +7,13 @@ import type { SqlInteractionStream, SqlLookupTable } from '../manifest/sql-manif
 import { holdable, idColumnsOf, keyOfId } from './row-key';
 import { Reader, RowShape } from './row-shape';
 import type { SqlClient } from './sql-client';
-import { AnySelect, selectFrom } from './source-query';
+import { AnySelect, requireTenant, selectFrom } from './source-query';
+import { Slot, StatementTemplate, statementTemplate } from './statement-template';
 import { TimeColumn, timeColumn } from './time-column';
 
 interface Stream {
+  /** Its place among the manifest's streams: part of its statements' shapes. */
+  index: number;
   spec: SqlInteractionStream;
   /** The columns holding the contact's key, in the key's order. */
   contactColumns: string[];
@@ -61,6 +64,11 @@ function endsWithDigits(column: string, digits: string) {
 export class InteractionsReader {
   readonly types: string[];
   private readonly streams: Stream[];
+  /**
+   * The lookup by id and the streams' pages, by shape (which stream, which types): compiled by
+   * Kysely once, bound on each call. The shapes come from the manifest, never from request values.
+   */
+  private readonly templates = new Map<string, StatementTemplate>();
 
   constructor(
     private readonly client: SqlClient,
@@ -73,6 +81,7 @@ export class InteractionsReader {
     this.streams = spec.streams.map((s, i) => {
       const shape = new RowShape(ctx);
       const stream: Stream = {
+        index: i,
         spec: s,
         contactColumns: Array.isArray(s.contact_column) ? s.contact_column : [s.contact_column],
         shape,
@@ -102,6 +111,54 @@ export class InteractionsReader {
     const key = idColumnsOf(contacts.id).map((k) => k.column);
     const select = condition(selectFrom(this.client, contacts, key, tenant)).limit(1);
     const [row] = await this.client.all(select.compile());
+    return row && key.map((_, i) => row[i]);
+  }
+
+  /**
+   * A bound value as the stream's statement takes it. On SQLite, `+?`: the same value to SQLite
+   * (unary plus changes neither its type nor the comparison, and the index is still used), but a
+   * value the planner does not look at. With an ORDER BY, SQLite 3.54 lets the plan of a
+   * statement depend on every `column = ?` and on a bound LIMIT, and then prepares the statement
+   * again (parses and plans it) each time a value is bound anew: on every page read. Other
+   * dialects: the plain parameter.
+   */
+  private planFree(value: unknown): unknown {
+    return this.client.dialect === 'sqlite' ? sql<unknown>`+${value}` : value;
+  }
+
+  /** The statement of this shape, compiled once with `count` slots where each call's values go. */
+  private template(
+    shape: string,
+    count: number,
+    build: (slots: Slot[]) => { compile(): CompiledQuery },
+  ): StatementTemplate {
+    let template = this.templates.get(shape);
+    if (template === undefined) {
+      const slots = Array.from({ length: count }, (_, i) => new Slot(String(i)));
+      template = statementTemplate(build(slots).compile(), slots);
+      this.templates.set(shape, template);
+    }
+    return template;
+  }
+
+  /**
+   * `select <key> from contacts where tenant and filters and <key> = <id> limit 1`. The limit is
+   * written into the statement: SQLite prepares a statement again whenever a value its plan may
+   * depend on is bound anew, and a bound LIMIT is such a value.
+   */
+  private async contactById(tenant: unknown, id: unknown[]): Promise<unknown[] | undefined> {
+    const contacts = this.manifest.contacts;
+    requireTenant(contacts, tenant);
+    const key = idColumnsOf(contacts.id).map((k) => k.column);
+    const query = this.template('contact by id', 1 + id.length, ([t, ...values]) =>
+      key
+        .reduce(
+          (q, column, i) => q.where(sql.ref(column), '=', values[i]),
+          selectFrom(this.client, contacts, key, t),
+        )
+        .limit(sql.lit(1)),
+    );
+    const [row] = await this.client.all(query([tenant, ...id]));
     return row && key.map((_, i) => row[i]);
   }
 
@@ -195,9 +252,7 @@ export class InteractionsReader {
       const columns = idColumnsOf(contacts.id);
       const key = keyOfId(columns, lookup.contactId);
       if (key !== undefined) {
-        const found = await this.contactWhere(tenant, (s) =>
-          columns.reduce((q, k, i) => q.where(sql.ref(k.column), '=', key[i]), s),
-        );
+        const found = await this.contactById(tenant, key);
         // An id the database does not know falls back to the emails and phones.
         if (found !== undefined) return found;
       }
@@ -262,27 +317,25 @@ export class InteractionsReader {
     const date = sql.ref(stream.date.column);
     const f = stream.fields;
     const typeColumn = stream.spec.type_column;
-    for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
+    // The types asked for, chosen by the database: one page holds the newest of them.
+    const types = typeColumn ? stream.spec.types.filter((t) => wanted.has(t)) : [];
+    const shape = `stream ${stream.index} ${JSON.stringify(types)}`;
+    requireTenant(stream.spec, tenant);
+    const value = (v: unknown) => this.planFree(v);
+    const query = this.template(shape, 3 + contactKey.length, ([t, size, offset, ...key]) => {
       let select = stream.contactColumns.reduce(
-        (q, column, i) => q.where(sql.ref(column), '=', contactKey[i]),
-        selectFrom(this.client, stream.spec, stream.shape.columns, tenant),
+        (q, column, i) => q.where(sql.ref(column), '=', value(key[i])),
+        selectFrom(this.client, stream.spec, stream.shape.columns, value(t)),
       );
-      // The types asked for, chosen by the database: one page holds the newest of them.
-      if (typeColumn) {
-        select = select.where(
-          sql.ref(typeColumn),
-          'in',
-          stream.spec.types.filter((t) => wanted.has(t)),
-        );
-      }
-      const rows = await this.client.all(
-        select
-          .orderBy(date, 'desc')
-          .orderBy(sql.ref(stream.spec.id), 'desc')
-          .limit(limit)
-          .offset(page * limit)
-          .compile(),
-      );
+      if (typeColumn) select = select.where(sql.ref(typeColumn), 'in', types.map(value));
+      return select
+        .orderBy(date, 'desc')
+        .orderBy(sql.ref(stream.spec.id), 'desc')
+        .limit(value(size) as unknown as number)
+        .offset(value(offset) as unknown as number);
+    });
+    for (let page = 0; page < MAX_STREAM_PAGES && out.length < limit; page++) {
+      const rows = await this.client.all(query([tenant, limit, page * limit, ...contactKey]));
       for (const row of rows.map((r) => stream.shape.prepare(r))) {
         const record = stream.shape.recordOf(row);
         const read = async (reader: Reader | undefined) =>

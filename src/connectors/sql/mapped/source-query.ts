@@ -40,12 +40,17 @@ export function selectFrom(
       : client.builder.selectFrom(sql`(${sql.raw(source.query!)})`.as('source'));
   let select = from.select(columns.map((c) => sql.ref(c).as(c)));
   if (source.tenant_column) {
-    if (tenant === null || tenant === undefined) {
-      throw new Error('a source with a tenant column is read without a tenant');
-    }
+    requireTenant(source, tenant);
     select = select.where(sql.ref(source.tenant_column), '=', tenant);
   }
   return applyFilters(select, source.where);
+}
+
+/** A source with a tenant column is never read without a tenant. */
+export function requireTenant(source: RowSource, tenant: unknown): void {
+  if (source.tenant_column && (tenant === null || tenant === undefined)) {
+    throw new Error('a source with a tenant column is read without a tenant');
+  }
 }
 
 export function applyFilters<Q extends { where: AnySelect['where'] }>(

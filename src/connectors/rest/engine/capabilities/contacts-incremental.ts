@@ -1,5 +1,5 @@
 import { ContactBatch, ContactQuery, ContactRecord } from '../../../ports';
-import { UpstreamError, UpstreamOrderError } from '../../../ports/errors';
+import { RetryableUpstreamError, UpstreamError, UpstreamOrderError } from '../../../ports/errors';
 import { CompiledManifest } from '../../manifest/compiled';
 import { formatDate, granularityMs } from '../../manifest/dates';
 import { Scope, toContact, toContactKey, toContactWithKey } from '../mapper';
@@ -105,12 +105,26 @@ export async function listIncremental(
   let next: PageState | null;
   let filtered = 0;
   let slowest = 0;
+  const anyFinal = () => {
+    for (const c of candidates.values()) if (c.record.updatedAt < frontier) return true;
+    return false;
+  };
   for (let pages = 0; ;) {
     const started = performance.now();
-    const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
-      bounds,
-      carried,
-    });
+    let page: Page;
+    try {
+      page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
+        bounds,
+        carried,
+        ...(anyFinal() && { pacingReserveMs: client.pageReserveMs(slowest) }),
+      });
+    } catch (error) {
+      // Stopped by the pacing or a rate limit (a 429): what is final is answered, and the pages
+      // read after it are kept for the next batch, which goes on from this page.
+      if (!(error instanceof RetryableUpstreamError) || !anyFinal()) throw error;
+      next = state;
+      break;
+    }
     if (!page.carried) slowest = Math.max(slowest, performance.now() - started);
     pageStates.push(state);
     pageOffsets.push(read);
@@ -174,8 +188,7 @@ export async function listIncremental(
     }
     if (pages >= maxPages) break;
     // Out of time for another page: answer what is final so far (a short page), if anything.
-    const final = [...candidates.values()].some((c) => c.record.updatedAt < frontier);
-    if (final && !client.timeForAnotherPage(signal, slowest)) break;
+    if (anyFinal() && !client.timeForAnotherPage(signal, slowest)) break;
     state = next;
   }
   const sorted = [...candidates.values()].sort((a, b) => positionCompare(a.record, b.record));

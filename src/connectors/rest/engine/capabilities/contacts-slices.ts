@@ -1,5 +1,5 @@
-import { ContactBatch, ContactQuery } from '../../../ports';
-import { UpstreamError } from '../../../ports/errors';
+import { ContactBatch, ContactQuery, ContactRecord } from '../../../ports';
+import { RetryableUpstreamError, UpstreamError } from '../../../ports/errors';
 import { formatDate } from '../../manifest/dates';
 import { Scope, toContact, toContactKey } from '../mapper';
 import { initialState, PageState, stateKey } from '../paginators';
@@ -22,7 +22,9 @@ import { ContactsStream } from './contacts-incremental';
  * half's without asking (an empty one costs nothing). A slice read whole but handed out partly
  * is kept for the next batch (page-carry.ts) rather than read again, and a batch out of time
  * answers what it has sorted, keeping the pages of a slice it could not finish (as does an
- * attempt that failed halfway, for the attempt after it).
+ * attempt that failed halfway, for the attempt after it). A batch stopped by the pacing or a
+ * rate limit (a window it cannot wait for within its budget, a 429) answers the slices it has
+ * read whole too; only one that has nothing to answer fails, to be tried again.
  */
 
 /** What is left of the run's window from `lo`: ranges up to `e`, with their totals when known. */
@@ -40,7 +42,15 @@ interface SliceResume {
   g: ([number, number | null] | [number, number | null, number])[];
   /** Pages of the first range read and kept, when a batch ran out of time within it. */
   p?: number;
+  /** Records per step of the last slice read whole (densityOf): how wide the next is cut. */
+  d?: number;
 }
+
+/**
+ * Share of `max_records` a slice cut by density aims at: a little below the bound, so that
+ * the day-to-day variation of an account's changes rarely makes it exceed (a wasted request).
+ */
+const DENSITY_TARGET = 0.85;
 
 /** The most ranges a paging state lists (each halving adds one). */
 const MAX_SEGMENTS = 64;
@@ -50,7 +60,7 @@ const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numb
 function readResume(
   query: ContactQuery,
   end: number,
-): { lo: number; segments: Segment[] } | undefined {
+): { lo: number; segments: Segment[]; density?: number } | undefined {
   const r = query.resume as Partial<SliceResume> & { step?: unknown };
   if (!r || typeof r !== 'object' || !Number.isSafeInteger(r.lo)) return undefined;
   const lo = r.lo!;
@@ -73,7 +83,9 @@ function readResume(
     previous = e as number;
   }
   if (previous !== end) return undefined;
-  return { lo, segments };
+  const d = r.d;
+  const density = typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : undefined;
+  return { lo, segments, ...(density !== undefined && { density }) };
 }
 
 const toWire = (segments: Segment[]): SliceResume['g'] =>
@@ -93,12 +105,20 @@ interface Spent {
   slowest: number;
 }
 
+/**
+ * `settled` receives the carry ids of the slices handed out: released once the batch is
+ * answered, so that an attempt made again finds them; `enrich` completes each slice's contacts
+ * (contacts.enrich) before the slice counts as read.
+ */
 export async function listSlices(
   client: RestClient,
   account: RestAccount,
   contacts: ContactsStream,
   query: ContactQuery,
   signal: AbortSignal,
+  settled: string[] = [],
+  enrich: (records: ContactRecord[], pacingReserveMs?: number) => Promise<void> = () =>
+    Promise.resolve(),
 ): Promise<ContactBatch> {
   const slice = contacts.incremental!.slice!;
   const step = slice.stepMs;
@@ -108,18 +128,24 @@ export async function listSlices(
   const lower = Math.max(query.changedSince ?? slice.startMs, query.after?.updatedAt ?? -Infinity);
   let lo = resumed?.lo ?? Math.floor(lower / step) * step;
   const segments: Segment[] = resumed?.segments ?? (lo < end ? [{ e: end, n: null }] : []);
-  const out: Keyed[] = [];
+  const out: ContactRecord[] = [];
   let filtered = 0;
   const spent: Spent = { pages: 0, slowest: 0 };
-  const done = (more: boolean, p?: number) =>
-    finish(
-      client,
-      account,
-      contacts,
-      out,
-      filtered,
-      more ? { lo, g: toWire(segments), ...(p !== undefined && { p }) } : null,
-    );
+  let density = resumed?.density;
+  const done = (more: boolean, p?: number): ContactBatch =>
+    more
+      ? {
+          records: out,
+          hasMore: true,
+          resume: checkedResume({
+            lo,
+            g: toWire(segments),
+            ...(p !== undefined && { p }),
+            ...(density !== undefined && { d: Math.round(density * 1000) / 1000 }),
+          }),
+          filtered,
+        }
+      : { records: out, hasMore: false, filtered };
   /** The first range halved: the total of its first half will tell the second's. */
   const split = (total: number | undefined) => {
     const seg = segments[0];
@@ -139,54 +165,101 @@ export async function listSlices(
       { e: seg.e, n: null, ...(total !== undefined && { r: total }) },
     );
   };
-  while (segments.length > 0) {
-    const seg = segments[0];
-    if (seg.n === 0) {
+  let stop: { more: boolean; p?: number };
+  try {
+    stop = await readSlices();
+  } catch (error) {
+    // Stopped by the pacing or a rate limit: what is sorted so far is answered, the slice being
+    // read resumes from its kept pages.
+    if (!(error instanceof RetryableUpstreamError) || out.length === 0) throw error;
+    stop = { more: true };
+  }
+  return done(stop.more, stop.p);
+
+  /** Reads slices until the batch is full or out of time: whether more follow. */
+  async function readSlices(): Promise<{ more: boolean; p?: number }> {
+    while (segments.length > 0) {
+      const seg = segments[0];
+      if (seg.n === 0) {
+        lo = seg.e;
+        segments.shift();
+        continue;
+      }
+      // Once slices were read, the next is cut to what their density says fits, rather than
+      // asked whole and halved: a range of unknown total, or one known to be too large.
+      if (density !== undefined && (seg.n === null || seg.n > slice.maxRecords)) {
+        const steps = Math.floor((slice.maxRecords * DENSITY_TARGET) / density);
+        const cut = lo + Math.max(1, steps) * step;
+        if (cut < seg.e) {
+          // A range whose total the next one's `r` waits for: the pair's total is known.
+          const next = segments[1];
+          const pair = seg.n === null && next?.r !== undefined;
+          const total = pair ? next.r : (seg.n ?? undefined);
+          segments.splice(
+            0,
+            pair ? 2 : 1,
+            { e: cut, n: null },
+            { e: pair ? next.e : seg.e, n: null, ...(total !== undefined && { r: total }) },
+          );
+          continue;
+        }
+      }
+      // A range whose total is known to be too large is halved without asking again.
+      if (seg.n !== null && seg.n > slice.maxRecords) {
+        split(seg.n);
+        continue;
+      }
+      if (seg.e - lo > slice.maxStepMs) {
+        const widest = Math.max(step, Math.floor(slice.maxStepMs / step) * step);
+        segments.splice(0, 1, { e: lo + widest, n: null }, { e: seg.e, n: null });
+        continue;
+      }
+      // Out of time for another slice: answer what is sorted so far (every batch reads something).
+      if (spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) break;
+      const read = await readSlice(
+        client,
+        account,
+        contacts,
+        lo,
+        seg.e,
+        query,
+        signal,
+        spent,
+        () => (out.length > 0 ? client.pageReserveMs(spent.slowest) : undefined),
+      );
+      filtered += read.filtered;
+      // The first total of a range tells its sibling's (the other half of the range it came from).
+      if (read.total !== undefined) seg.n = read.total;
+      const sibling = segments[1];
+      if (sibling?.r !== undefined) {
+        if (read.total !== undefined) sibling.n = Math.max(0, sibling.r - read.total);
+        delete sibling.r;
+      }
+      // Its pages stay kept (readSlice): the next batch goes on from where this one stopped.
+      if (read.kind === 'late') return { more: true, p: read.pages };
+      if (read.kind === 'large') {
+        split(read.total);
+        continue;
+      }
+      density = densityOf(read.records, step, density);
+      const fresh = read.records.filter(
+        (r) => !query.after || positionCompare(r.key, query.after) > 0,
+      );
+      const room = query.limit - out.length;
+      const taken = await toContacts(client, account, contacts, fresh.slice(0, room));
+      // Enriched slice by slice: a lookup the pacing refuses leaves this slice to the next batch.
+      await enrich(taken, out.length > 0 ? client.pageReserveMs(spent.slowest) : undefined);
+      out.push(...taken);
+      // The rest of this slice waits for the next batch, its pages kept rather than read again.
+      if (fresh.length > room) return { more: true };
+      settled.push(read.carryId);
       lo = seg.e;
       segments.shift();
-      continue;
+      if (out.length >= query.limit || spent.pages >= client.manifest.maxPagesPerCall) break;
     }
-    // A range whose total is known to be too large is halved without asking again.
-    if (seg.n !== null && seg.n > slice.maxRecords) {
-      split(seg.n);
-      continue;
-    }
-    if (seg.e - lo > slice.maxStepMs) {
-      const widest = Math.max(step, Math.floor(slice.maxStepMs / step) * step);
-      segments.splice(0, 1, { e: lo + widest, n: null }, { e: seg.e, n: null });
-      continue;
-    }
-    // Out of time for another slice: answer what is sorted so far (every batch reads something).
-    if (spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) break;
-    const read = await readSlice(client, account, contacts, lo, seg.e, query, signal, spent);
-    filtered += read.filtered;
-    // The first total of a range tells its sibling's (the other half of the range it came from).
-    if (read.total !== undefined) seg.n = read.total;
-    const sibling = segments[1];
-    if (sibling?.r !== undefined) {
-      if (read.total !== undefined) sibling.n = Math.max(0, sibling.r - read.total);
-      delete sibling.r;
-    }
-    // Its pages stay kept (readSlice): the next batch goes on from where this one stopped.
-    if (read.kind === 'late') return done(true, read.pages);
-    if (read.kind === 'large') {
-      split(read.total);
-      continue;
-    }
-    const fresh = read.records.filter(
-      (r) => !query.after || positionCompare(r.key, query.after) > 0,
-    );
-    const room = query.limit - out.length;
-    out.push(...fresh.slice(0, room));
-    // The rest of this slice waits for the next batch, its pages kept rather than read again.
-    if (fresh.length > room) return done(true);
-    await client.carry.release(account, read.carryId);
-    lo = seg.e;
-    segments.shift();
-    if (out.length >= query.limit || spent.pages >= client.manifest.maxPagesPerCall) break;
+    while (segments[0]?.n === 0) lo = segments.shift()!.e;
+    return { more: segments.length > 0 };
   }
-  while (segments[0]?.n === 0) lo = segments.shift()!.e;
-  return done(segments.length > 0);
 }
 
 type SliceRead = { filtered: number; total?: number; carryId: string } & (
@@ -208,6 +281,8 @@ async function readSlice(
   query: ContactQuery,
   signal: AbortSignal,
   spent: Spent,
+  /** What a pacing wait must leave of the budget (pacer.ts), when the batch has records. */
+  reserve: () => number | undefined,
 ): Promise<SliceRead> {
   const inc = contacts.incremental!;
   const slice = inc.slice!;
@@ -235,14 +310,15 @@ async function readSlice(
     if (pages > 0 && spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) {
       return { kind: 'late', pages, filtered: 0, carryId };
     }
-    const started = performance.now();
     const page = await client.readPage(account, contacts, scope, state, signal, 'contacts', {
       bounds,
       carried: carryId,
+      pacingReserveMs: reserve(),
     });
     if (!page.carried) {
       spent.pages++;
-      spent.slowest = Math.max(spent.slowest, performance.now() - started);
+      // The request alone: a pacing wait is bounded by the reserve, not repeated per page.
+      spent.slowest = Math.max(spent.slowest, page.ms ?? 0);
       await client.carry.add(account, carryId, stateKey(state), page, page.bytes);
     }
     filtered += page.filtered;
@@ -301,24 +377,33 @@ async function readSlice(
   };
 }
 
-async function finish(
+/**
+ * Records per step of a slice read whole, over the steps its records span (not the range's,
+ * which may hold an empty stretch). An empty slice halves the last density instead: through a
+ * gap in an account's changes the cuts widen each time, rather than step through it.
+ */
+function densityOf(records: Keyed[], step: number, last: number | undefined): number | undefined {
+  if (records.length === 0) return last === undefined ? undefined : last / 2;
+  const first = Math.floor(records[0].key.updatedAt / step);
+  const end = Math.floor(records[records.length - 1].key.updatedAt / step) + 1;
+  return records.length / (end - first);
+}
+
+/** The contacts of sorted records, their update times at the format's precision. */
+async function toContacts(
   client: RestClient,
   account: RestAccount,
   contacts: ContactsStream,
-  out: Keyed[],
-  filtered: number,
-  next: SliceResume | null,
-): Promise<ContactBatch> {
+  keyed: Keyed[],
+): Promise<ContactRecord[]> {
   const unit = contacts.incremental!.precisionMs;
   const mapped = await client.mapAll(
     'contacts',
-    out.map((k) => k.raw),
+    keyed.map((k) => k.raw),
     0,
     (raw) => toContact(contacts.fields, raw, { auth: account.auth }, true),
   );
-  const records = mapped.flatMap((m) =>
+  return mapped.flatMap((m) =>
     m.value ? [{ ...m.value, updatedAt: Math.floor(m.value.updatedAt / unit) * unit }] : [],
   );
-  if (!next) return { records, hasMore: false, filtered };
-  return { records, hasMore: true, resume: checkedResume(next), filtered };
 }

@@ -1,9 +1,9 @@
 import { AccountRef, ContactBatch, ContactQuery, ContactRecord, ResumeState } from '../../../ports';
-import { InvalidPositionError, UpstreamError } from '../../../ports/errors';
+import { InvalidPositionError, RetryableUpstreamError, UpstreamError } from '../../../ports/errors';
 import { Scope, toContact } from '../mapper';
 import { initialState, isPageState, PageState, stateKey } from '../paginators';
 import { RestAccount, restAccount } from '../rest-account';
-import { RestClient } from '../rest-client';
+import { Page, RestClient } from '../rest-client';
 import { checkedResume, recentIds, REPEATED_PAGE } from '../resume';
 import { Enricher } from '../records/enrichment';
 import { listIncremental } from './contacts-incremental';
@@ -42,14 +42,20 @@ export class ContactsCapability {
     const contacts = this.client.manifest.contacts;
     if (!contacts) throw new UpstreamError('This connector’s manifest has no contacts section');
     const acc = restAccount(account);
+    // Kept slices handed out in this batch: forgotten once it is answered, not before.
+    const settled: string[] = [];
+    const enrich = (records: ContactRecord[], pacingReserveMs?: number) =>
+      this.enricher?.enrich(acc, records, signal, pacingReserveMs) ?? Promise.resolve();
+    const sliced = !query.unordered && !!contacts.incremental?.slice;
     const batch = query.unordered
       ? await this.listFull(acc, contacts.fullSync ?? contacts, query, signal)
-      : contacts.incremental?.slice
-        ? await listSlices(this.client, acc, contacts, query, signal)
+      : sliced
+        ? await listSlices(this.client, acc, contacts, query, signal, settled, enrich)
         : contacts.incremental
           ? await listIncremental(this.client, acc, contacts, query, signal)
           : await this.listFull(acc, contacts, query, signal);
-    await this.enricher?.enrich(acc, batch.records, signal);
+    if (!sliced) await enrich(batch.records);
+    for (const id of settled) await this.client.carry.release(acc, id);
     // Only a count worth telling travels in the batch.
     if (!batch.filtered) delete batch.filtered;
     return batch;
@@ -90,9 +96,18 @@ export class ContactsCapability {
     let slowest = 0;
     for (let pages = 0; ;) {
       const started = performance.now();
-      const page = await this.client.readPage(account, contacts, scope, state, signal, 'contacts', {
-        carried,
-      });
+      let page: Page;
+      try {
+        page = await this.client.readPage(account, contacts, scope, state, signal, 'contacts', {
+          carried,
+          ...(records.length > 0 && { pacingReserveMs: this.client.pageReserveMs(slowest) }),
+        });
+      } catch (error) {
+        // Stopped by the pacing or a rate limit (a 429): the pages read are answered whole, the
+        // next batch starts at this one.
+        if (!(error instanceof RetryableUpstreamError) || records.length === 0) throw error;
+        return { records, hasMore: true, resume: resumeAt({ s: state, k: skip }), filtered };
+      }
       if (!page.carried) slowest = Math.max(slowest, performance.now() - started);
       pages++;
       filtered += page.filtered;

@@ -57,8 +57,16 @@ export class Enricher {
     for (const e of enrichments) this.caches.set(e.field, new BoundedCache(e.cacheSize, TTL_MS));
   }
 
-  /** Replaces each enriched field of `records` in place. */
-  async enrich(account: RestAccount, records: ContactRecord[], signal: AbortSignal): Promise<void> {
+  /**
+   * Replaces each enriched field of `records` in place; `pacingReserveMs`: what a pacing wait
+   * must leave of the budget (see ExchangeOptions).
+   */
+  async enrich(
+    account: RestAccount,
+    records: ContactRecord[],
+    signal: AbortSignal,
+    pacingReserveMs?: number,
+  ): Promise<void> {
     for (const e of this.enrichments) {
       const cache = this.caches.get(e.field)!;
       const pending = new Map<string, Promise<string | null>>();
@@ -81,7 +89,7 @@ export class Enricher {
             continue;
           }
           requests++;
-          answer = this.lookup(account, e, reference, signal).then((value) => {
+          answer = this.lookup(account, e, reference, signal, pacingReserveMs).then((value) => {
             cache.set(key, value);
             return value;
           });
@@ -102,13 +110,14 @@ export class Enricher {
     e: CompiledEnrichment,
     reference: unknown,
     signal: AbortSignal,
+    pacingReserveMs?: number,
   ): Promise<string | null> {
     const answer = await this.client.exchange(
       account,
       e.request,
       { auth: account.auth, value: reference },
       signal,
-      { label: `${e.field} lookup`, accept: e.notFound },
+      { label: `${e.field} lookup`, accept: e.notFound, pacingReserveMs },
     );
     if (e.notFound.has(answer.status)) return null;
     const value = e.value.get(answer.body);

@@ -1,14 +1,6 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-  Optional,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
-import { from, Observable, throwError } from 'rxjs';
-import { catchError, mergeMap } from 'rxjs/operators';
 import { canonicalJson, digest } from '../common/canonical-json';
 import { AppConfig } from '../config/app-config';
 import { CredentialsPort } from '../connectors/ports';
@@ -28,11 +20,14 @@ import { isPublicEndpoint } from './public-endpoint.decorator';
  */
 /** The longest the back-off check waits for the store. */
 const CHECK_TIMEOUT_MS = 250;
+const MAX_IDENTITY_KEYS = 10_000;
 
 @Injectable()
-export class CredentialBackoffInterceptor implements NestInterceptor {
+export class CredentialBackoffGuard implements CanActivate {
   private readonly failures: KeyValueStore;
   private readonly shared: boolean;
+  /** Counter keys of identities by identity and address (see keyOf). */
+  private readonly identityKeys = new Map<string, string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -44,17 +39,17 @@ export class CredentialBackoffInterceptor implements NestInterceptor {
     this.shared = stores.shared;
   }
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  /**
+   * The last of the global guards (after the rate limit): a 429 before a password is checked.
+   * The exception filter tells the request's `onCredentialsRejected` of a `credentials_rejected`
+   * answer, which counts the failure; a request with nothing to count costs no promise.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const key = this.keyOf(context);
-    if (key === undefined) return next.handle();
-    return from(this.checkNotLocked(key)).pipe(
-      mergeMap(() => next.handle()),
-      catchError((error: unknown) =>
-        error instanceof BridgeError && error.code === 'credentials_rejected'
-          ? from(this.recordFailure(key)).pipe(mergeMap(() => throwError(() => error)))
-          : throwError(() => error),
-      ),
-    );
+    if (key === undefined) return true;
+    context.switchToHttp().getRequest<FastifyRequest>().onCredentialsRejected = () =>
+      this.recordFailure(key);
+    return this.checkNotLocked(key).then(() => true);
   }
 
   private keyOf(context: ExecutionContext): string | undefined {
@@ -68,11 +63,16 @@ export class CredentialBackoffInterceptor implements NestInterceptor {
     // Credentials that name no one but their secret (an API key) count by that key and the
     // address, so that a wrong key does not slow the right ones sent from the same address. Only
     // the digest is kept, never the key.
-    return digest(
-      canonicalJson(
-        identity === undefined ? ['key', auth, request.ip] : ['identity', identity, request.ip],
-      ),
-    );
+    if (identity === undefined) return digest(canonicalJson(['key', auth, request.ip]));
+    // An identity and an address name no secret: their digest is remembered.
+    const named = `${identity}\u0000${request.ip}`;
+    let key = this.identityKeys.get(named);
+    if (key === undefined) {
+      if (this.identityKeys.size >= MAX_IDENTITY_KEYS) this.identityKeys.clear();
+      key = digest(canonicalJson(['identity', identity, request.ip]));
+      this.identityKeys.set(named, key);
+    }
+    return key;
   }
 
   private async checkNotLocked(key: string): Promise<void> {
@@ -93,11 +93,17 @@ export class CredentialBackoffInterceptor implements NestInterceptor {
     });
   }
 
-  private recordFailure(key: string): Promise<void> {
+  private recordFailure(key: string): void {
     // Not waited for: the 401 leaves at once. The store down means no back-off, not no answer.
     void this.failures
       .increment(key, this.config.authFailureWindowSeconds * 1000)
       .catch(() => undefined);
-    return Promise.resolve();
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Counts a rejection of the request's credentials (see CredentialBackoffGuard). */
+    onCredentialsRejected?: () => void;
   }
 }

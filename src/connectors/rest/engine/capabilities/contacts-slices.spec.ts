@@ -1,0 +1,203 @@
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { TimeBudget } from '../../../../common/time-budget';
+import { ContactQuery } from '../../../ports';
+import { RetryableUpstreamError, UpstreamError } from '../../../ports/errors';
+import { loadManifest } from '../../manifest/load-manifest';
+import { PacingRefusedError } from '../pacer';
+import { PageState } from '../paginators';
+import { RestAccount } from '../rest-account';
+import { Page, RestClient } from '../rest-client';
+import { Secrets } from '../secrets';
+import { listSlices } from './contacts-slices';
+
+/**
+ * listSlices over connectors/freshdesk.yaml with the client's page reads played from memory:
+ * a search by day range, 30 a page, its total; some reads refused as the pacing would.
+ */
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 2, 1);
+/** 40 contacts a day over 5 days: 200 contacts, two search pages a day. */
+let CONTACTS = fiveDays();
+function fiveDays() {
+  return Array.from({ length: 200 }, (_, i) => ({
+    id: 1000 + ((i * 7919) % 200),
+    name: `Contact ${i}`,
+    email: `c${i}@x.example`,
+    updated_at: new Date(T0 + Math.floor(i / 40) * DAY + (i % 40) * 60_000).toISOString(),
+  }));
+}
+
+describe('listSlices (date-range slices)', () => {
+  let client: RestClient;
+  let account: RestAccount;
+  let reads: number;
+  /** Reads (1-based) answered as the pacing refusing them. */
+  let refused: Set<number>;
+  /** The total of each read's range. */
+  let totals: number[];
+
+  beforeEach(() => {
+    const manifest = loadManifest(join(__dirname, '../../../../../connectors/freshdesk.yaml'));
+    const logger = new Logger('test');
+    jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    client = new RestClient(manifest, { logger });
+    account = new RestAccount('acct', { domain: 'acme', api_key: 'k' }, 'ck', new Secrets([]));
+    reads = 0;
+    refused = new Set();
+    totals = [];
+    CONTACTS = fiveDays();
+    jest
+      .spyOn(client, 'readPage')
+      .mockImplementation(
+        async (_acc, _stream, scope, state: PageState, _signal, _label, options) => {
+          const kept = await client.carry.take(account, options?.carried, JSON.stringify(state));
+          if (kept) return { ...kept, carried: true, ms: 0 };
+          reads++;
+          if (refused.has(reads)) {
+            throw new PacingRefusedError('pacing spent', 1000);
+          }
+          const since = Date.parse(`${String(scope.since)}T00:00:00Z`);
+          const until = Date.parse(`${String(scope.until)}T00:00:00Z`) + DAY;
+          const found = CONTACTS.filter((c) => {
+            const at = Date.parse(c.updated_at);
+            return at >= since && at < until;
+          });
+          totals.push(found.length);
+          const page = state.k === 'page' ? state.page : 1;
+          const records = found.slice((page - 1) * 30, page * 30);
+          const next: PageState | null =
+            page * 30 < found.length ? { k: 'page', page: page + 1, read: page * 30 } : null;
+          const answer: Page = {
+            records,
+            filtered: 0,
+            total: found.length,
+            next,
+            status: 200,
+            bytes: 100,
+            ms: 5,
+          };
+          return answer;
+        },
+      );
+  });
+  afterEach(() => client.close());
+
+  const contacts = () => client.manifest.contacts!;
+  const query = (over: Partial<ContactQuery> = {}): ContactQuery => ({
+    changedSince: T0,
+    changedUntil: T0 + 5 * DAY - 1,
+    limit: 1000,
+    ...over,
+  });
+  const signal = () => new TimeBudget(60_000).signal;
+
+  it('answers the slices read whole when the pacing stops the batch, and resumes exactly there', async () => {
+    // The window (5 days, 200 contacts) is one slice of 7 pages; the refusal comes on its
+    // 4th page: nothing whole to answer, so the batch fails, to be tried again.
+    refused = new Set([4]);
+    await expect(listSlices(client, account, contacts(), query(), signal())).rejects.toThrow(
+      RetryableUpstreamError,
+    );
+    // Tried again, the kept pages are not read again: the rest of the slice, then it is whole.
+    const whole = await listSlices(client, account, contacts(), query(), signal());
+    expect(reads).toBe(8);
+    expect(whole.records).toHaveLength(200);
+    expect(whole.hasMore).toBe(false);
+  });
+
+  it('a refusal after a whole slice answers that slice, with a resume that sends the rest once', async () => {
+    // Slices of one day (max 40 each): the window is halved until each fits.
+    const oneDay = { ...contacts(), incremental: { ...contacts().incremental! } };
+    oneDay.incremental.slice = { ...oneDay.incremental.slice!, maxRecords: 40 };
+    // 200 > 40: halved ([1, 2] days: 80 > 40, halved again: day 1 = 40 fits, read in 2 pages).
+    // Reads: whole window (1), 2 days (2), day 1 p1 (3), p2 (4), day 2 p1 (5) refused.
+    refused = new Set([5]);
+    const first = await listSlices(client, account, oneDay, query(), signal());
+    expect(first.hasMore).toBe(true);
+    expect(first.records).toHaveLength(40);
+    const ordered = [...first.records].sort(
+      (a, b) => a.updatedAt - b.updatedAt || Number(a.id) - Number(b.id),
+    );
+    expect(first.records).toEqual(ordered);
+    const seen = first.records.map((r) => r.id);
+    let batch = first;
+    for (let n = 0; batch.hasMore && n < 20; n++) {
+      const last = batch.records[batch.records.length - 1];
+      batch = await listSlices(
+        client,
+        account,
+        oneDay,
+        query({ after: { updatedAt: last.updatedAt, id: last.id }, resume: batch.resume }),
+        signal(),
+      );
+      seen.push(...batch.records.map((r) => r.id));
+    }
+    expect(batch.hasMore).toBe(false);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(CONTACTS.map((c) => String(c.id)).sort());
+  });
+
+  it('an enrichment the pacing refuses leaves its slice to the next batch', async () => {
+    const oneDay = { ...contacts(), incremental: { ...contacts().incremental! } };
+    oneDay.incremental.slice = { ...oneDay.incremental.slice!, maxRecords: 40 };
+    let enriched = 0;
+    const enrich = () => {
+      enriched++;
+      return enriched === 2
+        ? Promise.reject(new PacingRefusedError('pacing spent', 1000))
+        : Promise.resolve();
+    };
+    const first = await listSlices(client, account, oneDay, query(), signal(), [], enrich);
+    expect(first.records).toHaveLength(40);
+    expect(first.hasMore).toBe(true);
+  });
+
+  it('once a slice is read whole, the next are cut by its density: none asked in vain', async () => {
+    // 30 a day over 20 days, at most 100 a slice: halving alone asks ranges of 150 again.
+    CONTACTS = Array.from({ length: 600 }, (_, i) => ({
+      id: 5000 + i,
+      name: `Contact ${i}`,
+      email: `d${i}@x.example`,
+      updated_at: new Date(T0 + Math.floor(i / 30) * DAY + (i % 30) * 60_000).toISOString(),
+    }));
+    const narrow = { ...contacts(), incremental: { ...contacts().incremental! } };
+    narrow.incremental.slice = { ...narrow.incremental.slice!, maxRecords: 100 };
+    const seen: string[] = [];
+    let batch = await listSlices(
+      client,
+      account,
+      narrow,
+      query({ changedUntil: T0 + 20 * DAY - 1, limit: 250 }),
+      signal(),
+    );
+    seen.push(...batch.records.map((r) => r.id));
+    while (batch.hasMore) {
+      const last = batch.records[batch.records.length - 1];
+      batch = await listSlices(
+        client,
+        account,
+        narrow,
+        query({
+          changedUntil: T0 + 20 * DAY - 1,
+          limit: 250,
+          after: { updatedAt: last.updatedAt, id: last.id },
+          resume: batch.resume,
+        }),
+        signal(),
+      );
+      seen.push(...batch.records.map((r) => r.id));
+    }
+    expect([...seen].sort()).toEqual(CONTACTS.map((c) => String(c.id)).sort());
+    const vain = totals.map((n) => n === 0 || n > 100);
+    expect(vain.slice(vain.indexOf(false))).not.toContain(true);
+  });
+
+  it('fails other errors as they are', async () => {
+    jest.spyOn(client, 'readPage').mockRejectedValue(new UpstreamError('broken'));
+    await expect(listSlices(client, account, contacts(), query(), signal())).rejects.toThrow(
+      'broken',
+    );
+  });
+});
