@@ -11,9 +11,16 @@ import { setFlagsFromString } from 'node:v8';
  * ~180 MB without, and less CPU per page. V8 consults the flag as it collects garbage: set here,
  * before the rest of the bridge is loaded, it was measured to act like the command-line flag.
  *
- * The young generation's size cannot be set this way (V8 fixes it when the heap is made), so
- * `npm start` and the image pass `--max-semi-space-size=16`: Node 24 otherwise grows each
- * semi-space to 64 MB on a machine with much memory, and the same full sync peaked at ~328 MB
- * (new space 128 MB) against ~232 MB with the flag; without pretenuring off as well, ~338 MB.
+ * `npm start` and the image pass two more on the command line, where V8 reads them before the
+ * heap is made (the young generation's size cannot be changed later); see docs/benchmarks.md,
+ * "Memory: where it goes":
+ * - `--max-semi-space-size=16`: Node 24 otherwise grows each semi-space to 64 MB on a machine with
+ *   much memory (a full sync peaked at ~328 MB with new space at 128 MB; at 4 MB pages were
+ *   promoted again).
+ * - `--no-maglev`: V8's mid-tier compiler (on by default since Node 22, not in Node 20) builds
+ *   each hot function's graph in malloc'ed zones, 20–30 MB at a time while the bridge warms up
+ *   under load (heaptrack); glibc keeps that memory in its per-thread arenas afterwards. Without
+ *   it, code goes from the baseline compiler to TurboFan as on Node 20: peak RSS of the 1M sync
+ *   206–224 -> 192–197 MB in paired runs, the same CPU per contact.
  */
 setFlagsFromString('--no-allocation-site-pretenuring');
