@@ -1,11 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  AccountRef,
-  ContactBatch,
-  ContactQuery,
-  ContactRecord,
-  ContactsPort,
-} from '../connectors/ports';
+import { AccountRef, ContactBatch, ContactQuery, ContactRecord } from '../connectors/ports';
 import { UpstreamError, UpstreamUnavailableError } from '../connectors/ports/errors';
 import { FakeConnectorPort } from '../../test/support/fakes';
 import { budget } from '../../test/support/test-service';
@@ -13,6 +7,7 @@ import {
   AUTH,
   contact,
   idsOf,
+  PagedPort,
   SECOND,
   setupWith,
   T0,
@@ -24,26 +19,20 @@ import {
 useContactSyncClock();
 
 /** Lists `perCall` contacts a batch, paged by its own cursor; the calls in `paused` fail. */
-class PausingPort extends ContactsPort {
+class PausingPort extends PagedPort {
   calls = 0;
   constructor(
-    private readonly ordered: ContactRecord[],
-    private readonly perCall: number,
+    ordered: ContactRecord[],
+    perCall: number,
     private readonly paused: Map<number, Error>,
   ) {
-    super();
+    super(ordered, perCall);
   }
 
-  async listContacts(_account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
+  override async listContacts(account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
     const error = this.paused.get(++this.calls);
     if (error) throw error;
-    const from = typeof query.resume === 'number' ? query.resume : 0;
-    const take = Math.min(query.limit, this.perCall);
-    const records = this.ordered.slice(from, from + take).map((c) => ({ ...c }));
-    const next = from + take;
-    return next < this.ordered.length
-      ? { records, hasMore: true, resume: next }
-      : { records, hasMore: false };
+    return super.listContacts(account, query);
   }
 }
 

@@ -1,13 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { UpstreamError } from '../connectors/ports/errors';
-import {
-  AccountRef,
-  ContactBatch,
-  ContactQuery,
-  ContactRecord,
-  ContactsPort,
-} from '../connectors/ports';
+import { AccountRef, ContactBatch, ContactQuery, ContactsPort } from '../connectors/ports';
 import { TimeBudget } from '../common/time-budget';
 import {
   compareContacts as compare,
@@ -33,6 +27,7 @@ import {
   positionOf,
   SECOND,
   setup,
+  PagedPort,
   setupWith,
   syncRun,
   T0,
@@ -436,31 +431,6 @@ describe('ContactsService: offsets', () => {
     expect(decodeOffset(TEST_TOKENS, page.next_offset)).toEqual(positionOf(contacts[1]));
   });
 });
-
-/**
- * An upstream listed in its own order (not by update time), paged by its own page numbers
- * (`resume`), with at most `perCall` records per call: what a full-sync REST connector does.
- */
-class PagedPort extends ContactsPort {
-  readonly queries: ContactQuery[] = [];
-  constructor(
-    readonly store: ContactRecord[],
-    private readonly perCall: number,
-  ) {
-    super();
-  }
-
-  async listContacts(_account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
-    this.queries.push({ ...query });
-    const from = typeof query.resume === 'number' ? query.resume : 0;
-    const take = Math.min(query.limit, this.perCall);
-    const records = this.store.slice(from, from + take).map((c) => ({ ...c }));
-    const next = from + take;
-    return next < this.store.length
-      ? { records, hasMore: true, resume: next }
-      : { records, hasMore: false };
-  }
-}
 
 describe('ContactsService: the adapter’s own paging state', () => {
   it('is carried inside next_offset and handed back with the next batch', async () => {

@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../src/config/app-config';
 import {
+  AccountRef,
   ConnectorPort,
+  ContactBatch,
   ContactPosition,
+  ContactQuery,
   ContactRecord,
   ContactsPort,
 } from '../../src/connectors/ports';
@@ -145,4 +148,29 @@ export async function syncsInARow(
     checkpoint = run.checkpoint ?? checkpoint;
   }
   return runs;
+}
+
+/**
+ * An upstream listed in its own order (not by update time), paged by its own page numbers
+ * (`resume`), with at most `perCall` records per call: what a full-sync REST connector does.
+ */
+export class PagedPort extends ContactsPort {
+  readonly queries: ContactQuery[] = [];
+  constructor(
+    readonly store: ContactRecord[],
+    private readonly perCall: number,
+  ) {
+    super();
+  }
+
+  async listContacts(_account: AccountRef, query: ContactQuery): Promise<ContactBatch> {
+    this.queries.push({ ...query });
+    const from = typeof query.resume === 'number' ? query.resume : 0;
+    const take = Math.min(query.limit, this.perCall);
+    const records = this.store.slice(from, from + take).map((c) => ({ ...c }));
+    const next = from + take;
+    return next < this.store.length
+      ? { records, hasMore: true, resume: next }
+      : { records, hasMore: false };
+  }
 }
