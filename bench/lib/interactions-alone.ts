@@ -141,7 +141,7 @@ ${r.sync.idleRssMb.toFixed(1)} MB, at 25 / 50 / 75 / 100 % ${r.sync.rssQuartersM
 }
 Peak RSS of these runs: ${peak.toFixed(1)} MB (target < ${RSS_TARGET_MB} MB: ${verdict(peak < RSS_TARGET_MB, `${(peak - RSS_TARGET_MB).toFixed(1)} MB`)}).
 Measured by \`${command}\` on ${new Date().toISOString()} at commit ${m.commit}, Node ${m.node}, the
-bridge on the built-in SQL adapter as in the endpoint table (one-minute load average
+bridge serving the demo through its SQL manifest as in the endpoint table (one-minute load average
 ${r.loadStart.toFixed(2)} at the start, ${r.loadEnd.toFixed(2)} at the end); the sections above
 come from the run described at the top.
 `;
