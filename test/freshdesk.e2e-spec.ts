@@ -280,6 +280,42 @@ describe('Freshdesk (connectors/freshdesk.yaml)', () => {
     expect(byPhone.body).toHaveLength(2);
   });
 
+  it('interactions: a phone typed with an extension is not found (the filter compares it whole)', async () => {
+    const contact = fd
+      .account(0)
+      .contacts.find(
+        (c) => !c.deleted && fd.account(0).tickets.some((x) => x.requester_id === c.id),
+      )!;
+    const typed = contact.phone;
+    contact.phone = '(212) 555-1000 ext. 12';
+    try {
+      const before = fd.server.requests.length;
+      const res = await t.post('/interactions/retrieve', {
+        auth: initech,
+        meta: { interaction_types: ['ticket'] },
+        data: { contact_phones: ['+12125551000'] },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([]);
+      // Each of the four forms asked once, none of them the whole stored text.
+      const asked = fd.server.requests
+        .slice(before)
+        .filter((r) => r.path.endsWith('/api/v2/contacts'))
+        .map((r) => r.url.searchParams.get('phone'));
+      expect(asked).toEqual(['+12125551000', '(212) 555-1000', '+1 212 555 1000', '2125551000']);
+      // The number typed exactly as one of them is found.
+      contact.phone = '(212) 555-1000';
+      const found = await t.post('/interactions/retrieve', {
+        auth: initech,
+        meta: { interaction_types: ['ticket'] },
+        data: { contact_phones: ['+12125551000'] },
+      });
+      expect(found.body.length).toBeGreaterThan(0);
+    } finally {
+      contact.phone = typed;
+    }
+  });
+
   it('interactions: the conversations of the caller’s tickets, replies and notes, with their ticket’s status', async () => {
     const account = fd.account(0);
     const requester = account.tickets[0].requester_id;
