@@ -153,13 +153,16 @@ export async function listSlices(
     }
     ahead = Math.max(0, ahead - 1);
   };
+  /** Whether this batch learned what the resume keeps: a range read ahead, a range's total. */
+  let learned = false;
   let stop: { more: boolean; p?: number };
   try {
     stop = await readSlices();
   } catch (error) {
     // Stopped by the pacing or a rate limit: what is sorted so far is answered, the slice being
-    // read resumes from its kept pages.
-    if (!(error instanceof RetryableUpstreamError) || out.length === 0) throw error;
+    // read resumes from its kept pages. A batch with nothing sorted answers empty when it read
+    // ranges the resume now knows (kept ahead, counted): else it fails, to be tried again.
+    if (!(error instanceof RetryableUpstreamError) || (out.length === 0 && !learned)) throw error;
     stop = { more: true };
   }
   return done(stop.more, stop.p);
@@ -187,6 +190,7 @@ export async function listSlices(
           reserve,
         );
         if (read.kind === 'late') return { more: true };
+        learned = true;
         settle(ahead, read.total);
         if (read.kind === 'large') {
           // Halved, its later half read next: the walk goes on from the window's end.
@@ -262,6 +266,7 @@ export async function listSlices(
       // Its pages stay kept (readSlice): the next batch goes on from where this one stopped.
       if (read.kind === 'late') return { more: true, p: read.pages };
       if (read.kind === 'large') {
+        learned = true;
         if (read.total === undefined || density !== undefined) {
           split(0, read.total);
           continue;
