@@ -37,6 +37,8 @@ describe('listSlices (date-range slices)', () => {
   let refused: Set<number>;
   /** The total of each read's range. */
   let totals: number[];
+  /** The order the search answers in (Freshdesk documents none). */
+  let order: (found: typeof CONTACTS) => typeof CONTACTS;
 
   beforeEach(() => {
     const manifest = loadManifest(join(__dirname, '../../../../../connectors/freshdesk.yaml'));
@@ -47,6 +49,7 @@ describe('listSlices (date-range slices)', () => {
     reads = 0;
     refused = new Set();
     totals = [];
+    order = (found) => found;
     CONTACTS = fiveDays();
     jest
       .spyOn(client, 'readPage')
@@ -60,10 +63,12 @@ describe('listSlices (date-range slices)', () => {
           }
           const since = Date.parse(`${String(scope.since)}T00:00:00Z`);
           const until = Date.parse(`${String(scope.until)}T00:00:00Z`) + DAY;
-          const found = CONTACTS.filter((c) => {
-            const at = Date.parse(c.updated_at);
-            return at >= since && at < until;
-          });
+          const found = order(
+            CONTACTS.filter((c) => {
+              const at = Date.parse(c.updated_at);
+              return at >= since && at < until;
+            }),
+          );
           totals.push(found.length);
           const page = state.k === 'page' ? state.page : 1;
           const records = found.slice((page - 1) * 30, page * 30);
@@ -192,6 +197,61 @@ describe('listSlices (date-range slices)', () => {
     expect([...seen].sort()).toEqual(CONTACTS.map((c) => String(c.id)).sort());
     const vain = totals.map((n) => n === 0 || n > 100);
     expect(vain.slice(vain.indexOf(false))).not.toContain(true);
+  });
+
+  describe('a full sync from slice.start (2010) to changes of 14 days in 2024, 84 a day', () => {
+    const days = 14;
+    const until = Date.UTC(2026, 11, 1);
+    beforeEach(() => {
+      CONTACTS = Array.from({ length: days * 84 }, (_, i) => ({
+        id: 7000 + i,
+        name: `Contact ${i}`,
+        email: `e${i}@x.example`,
+        updated_at: new Date(T0 + Math.floor(i / 84) * DAY + (i % 84) * 997_000).toISOString(),
+      }));
+    });
+    /** Every batch of a run, as Talkdesk asks: each contact once and in order; the searches. */
+    const fullSync = async () => {
+      const seen: string[] = [];
+      let batch;
+      let q = query({ changedSince: undefined, changedUntil: until, limit: 250 });
+      for (let n = 0; n < 100; n++) {
+        batch = await listSlices(client, account, contacts(), q, signal());
+        const ordered = [...batch.records].sort(
+          (a, b) => a.updatedAt - b.updatedAt || Number(a.id) - Number(b.id),
+        );
+        expect(batch.records).toEqual(ordered);
+        seen.push(...batch.records.map((r) => r.id));
+        if (!batch.hasMore) break;
+        const last = batch.records[batch.records.length - 1];
+        q = { ...q, resume: batch.resume, ...(last && { after: last }) };
+      }
+      expect(batch!.hasMore).toBe(false);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect([...seen].sort()).toEqual(CONTACTS.map((c) => String(c.id)).sort());
+      return reads;
+    };
+    /** 3 pages a day (84 > 60, three days 252 > 240): the fewest searches, 42. */
+    const minimum = days * 3;
+
+    it('newest changed first: the first request alone finds where the changes are', async () => {
+      order = (found) => [...found].reverse();
+      expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
+    });
+
+    it('oldest changed first: the first page says where they begin', async () => {
+      expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
+    });
+
+    it('in no order: the sampled update times say where the first slice lies', async () => {
+      // A fixed shuffle (Knuth's multiplicative hash of the position), the same every run.
+      order = (found) =>
+        found
+          .map((c, i) => ({ c, k: (i * 2_654_435_761) % 4_294_967_296 }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.c);
+      expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
+    });
   });
 
   it('fails other errors as they are', async () => {
