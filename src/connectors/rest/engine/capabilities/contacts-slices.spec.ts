@@ -254,6 +254,51 @@ describe('listSlices (date-range slices)', () => {
     });
   });
 
+  it('a range told empty only by a count read later is read all the same: none lost to a change meanwhile', async () => {
+    // At most 100 a slice. One contact on day 0, 75 on days 10 and 11, 60 on day 13; the search
+    // answers newest first. Right after the first request a contact is created (on day 13, after
+    // the run's upper bound): the last day's count gains it, so the window's total less the
+    // counts read later says nothing is left before day 10, where one contact is.
+    const at = (day: number, k: number) => new Date(T0 + day * DAY + k * 60_000).toISOString();
+    const c = (id: number, day: number, k: number) => ({
+      id,
+      name: `C${id}`,
+      email: `c${id}@x.example`,
+      updated_at: at(day, k),
+    });
+    CONTACTS = [
+      c(1, 0, 0),
+      ...Array.from({ length: 75 }, (_, k) => c(100 + k, 10, k)),
+      ...Array.from({ length: 75 }, (_, k) => c(200 + k, 11, k)),
+      ...Array.from({ length: 60 }, (_, k) => c(300 + k, 13, k)),
+    ];
+    const run = CONTACTS.map((x) => String(x.id)).sort();
+    let asked = 0;
+    order = (found) => {
+      if (asked++ === 0) CONTACTS.push(c(999, 13, 18 * 60));
+      return [...found].reverse();
+    };
+    const narrow = { ...contacts(), incremental: { ...contacts().incremental! } };
+    narrow.incremental.slice = { ...narrow.incremental.slice!, maxRecords: 100 };
+    const q = query({ changedSince: undefined, changedUntil: T0 + 13 * DAY + DAY / 2 - 1 });
+    const seen: string[] = [];
+    let batch = await listSlices(client, account, narrow, q, signal());
+    seen.push(...batch.records.map((r) => r.id));
+    for (let n = 0; batch.hasMore && n < 20; n++) {
+      const last = batch.records[batch.records.length - 1];
+      batch = await listSlices(
+        client,
+        account,
+        narrow,
+        { ...q, resume: batch.resume, ...(last && { after: last }) },
+        signal(),
+      );
+      seen.push(...batch.records.map((r) => r.id));
+    }
+    expect(batch.hasMore).toBe(false);
+    expect(seen.sort()).toEqual(run);
+  });
+
   it('fails other errors as they are', async () => {
     jest.spyOn(client, 'readPage').mockRejectedValue(new UpstreamError('broken'));
     await expect(listSlices(client, account, contacts(), query(), signal())).rejects.toThrow(

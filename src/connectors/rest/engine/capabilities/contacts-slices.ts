@@ -138,8 +138,11 @@ export async function listSlices(
       delete next.r;
     }
     if (i > 0 && seg.r !== undefined) {
+      // Told from a later range, read after the pair's total: changes made since (the run's
+      // last day gains them) make it too small, so none is taken for an empty range, to skip.
       const prev = segments[i - 1];
-      if (total !== undefined && prev.n === null) prev.n = Math.max(0, seg.r - total);
+      const rest = total === undefined ? 0 : seg.r - total;
+      if (prev.n === null && rest > 0) prev.n = rest;
       delete seg.r;
     }
   };
