@@ -215,10 +215,10 @@ export const LookupSchema = definition(
       phone_forms: PhoneFormsSchema,
       last_digits: LastDigitsSchema,
       phone_fields: Type.Optional(
-        Type.Array(template('Path of a phone in a found record.'), {
+        Type.Array(template('Path of a phone, or of a list of phones, in a found record.'), {
           minItems: 1,
           description:
-            'By phone only: the answer lists candidates (asked broadly, e.g. by their `last_digits`), and the contact is the first whose phone at one of these paths is the caller’s number once both are read as E.164; the others are not the caller.',
+            'By phone only: the answer lists candidates (asked broadly, e.g. by their `last_digits`), and the contact is the first whose phone at one of these paths (any of them, when the path holds a list) is the caller’s number once both are read as E.164 (an extension typed after the number left out); the others are not the caller.',
         }),
       ),
     },
