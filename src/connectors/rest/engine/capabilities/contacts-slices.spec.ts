@@ -239,6 +239,31 @@ describe('listSlices (date-range slices)', () => {
       expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
     });
 
+    it('a batch paused after it learned where to cut answers no contacts, and the next goes on from there', async () => {
+      order = (found) => [...found].reverse();
+      // The second read (the slice at the window's end) is refused as the pacing would.
+      refused = new Set([2]);
+      const q = query({ changedSince: undefined, changedUntil: until, limit: 250 });
+      const first = await listSlices(client, account, contacts(), q, signal());
+      expect(first.records).toEqual([]);
+      expect(first.hasMore).toBe(true);
+      refused = new Set();
+      // Batches go on from the resume (answered empty while the walk from the end goes on).
+      let next = first;
+      for (let n = 0; n < 10 && next.records.length === 0; n++) {
+        next = await listSlices(
+          client,
+          account,
+          contacts(),
+          { ...q, resume: next.resume },
+          signal(),
+        );
+      }
+      expect(next.records.length).toBeGreaterThan(0);
+      // The window was not asked again: its cut travelled in the resume.
+      expect(totals.filter((n) => n === CONTACTS.length)).toHaveLength(1);
+    });
+
     it('oldest changed first: the first page says where they begin', async () => {
       expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
     });
