@@ -192,7 +192,8 @@ export async function listSlices(
           spent,
           reserve,
         );
-        if (read.kind === 'late') return { more: true };
+        // Its pages stay kept: `p` says how many, and the next batch goes on from there.
+        if (read.kind === 'late') return { more: true, p: read.pages };
         learned = true;
         settle(ahead, read.total);
         if (read.kind === 'large') {

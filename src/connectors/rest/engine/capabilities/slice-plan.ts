@@ -19,7 +19,7 @@ export interface Segment {
 export interface SliceResume {
   lo: number;
   g: ([number, number | null] | [number, number | null, number])[];
-  /** Pages of the first range read and kept, when a batch ran out of time within it. */
+  /** Pages kept of the range being read (the first, or the one read ahead), when a batch ran out of time within it. */
   p?: number;
   /** Records per step of the last slice read whole from `lo` (densityOf): how wide the next is cut. */
   d?: number;
