@@ -342,9 +342,11 @@ export class ContactsService {
             { signal },
           ),
         )
-        // A page with contacts answers them rather than fail on a pause the upstream asks for.
+        // A page with contacts answers them rather than fail on a pause the upstream asks for;
+        // so does one whose batches moved the paging on without contacts yet (answered empty,
+        // with a next_offset from there): failing would lose what they learned.
         .catch((error: unknown): typeof PAUSED => {
-          if (records.length > 0 && isPause(error)) return PAUSED;
+          if ((records.length > 0 || progressed) && isPause(error)) return PAUSED;
           throw error;
         });
       if (batch === PAUSED) {

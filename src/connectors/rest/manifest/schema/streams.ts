@@ -20,7 +20,7 @@ export const SliceSchema = strict(
         minimum: 1,
         maximum: 315_360_000,
         description:
-          'Widest range read as one slice. By default none: a sync first asks for the whole rest of its window, and a range whose total is above `max_records` is halved.',
+          'Widest range read as one slice. By default none: a sync first asks for the whole rest of its window, and a range whose total is above `max_records` is cut where its first page and the totals say a slice lies, else halved.',
       }),
     ),
     max_records: Type.Integer({
