@@ -23,6 +23,9 @@ interface Contact {
 
 const BASE = Date.UTC(2024, 0, 1);
 
+/** The largest export page it serves (`per_page`), as the help desk APIs it stands for allow. */
+export const UPSTREAM_MAX_PAGE = 1000;
+
 /** Three contacts share each instant, like the test suite's fake help desk. */
 function contacts(count: number): Contact[] {
   const all: Contact[] = [];
@@ -66,7 +69,6 @@ function send(res: ServerResponse, status: number, body: string): void {
 
 function main(): void {
   const all = contacts(Number(process.env.UPSTREAM_CONTACTS ?? 1000));
-  const maxPage = 1000;
   const authorization = `Basic ${Buffer.from(
     `${HELPDESK_AUTH.email}/token:${HELPDESK_AUTH.api_token}`,
   ).toString('base64')}`;
@@ -95,7 +97,7 @@ function main(): void {
     }
     exportRequests += 1;
     const q = url.searchParams;
-    const size = Math.min(maxPage, Number(q.get('per_page') ?? 100));
+    const size = Math.min(UPSTREAM_MAX_PAGE, Number(q.get('per_page') ?? 100));
     let cursor: { s: number; u: number; i: number } | null = null;
     if (q.get('cursor')) {
       try {

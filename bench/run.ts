@@ -17,11 +17,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate } from '../src/simulator/simulator';
 import { measure, median } from './lib/load';
-import { CpuProfile, Hotspot, hotspots } from './lib/profile';
+import { CpuProfile, Hotspot, hotspots, topFunctions } from './lib/profile';
 import { compareSerializers, SerializationResult } from './lib/serialization';
 import { freePort, memoryOf, runNode, ServerProcess, startServer } from './lib/processes';
 import { closeSyncCostClient, compareSyncCosts, SyncTarget } from './lib/sync-cost';
 import {
+  benchManifest,
   closeRestClients,
   compareSyncs,
   HELPDESK_PAGE_SIZE,
@@ -84,11 +85,11 @@ interface Settings {
   /** `interactions`: only interaction retrieval (rounds, the long run) and the simulated sync's memory. */
   /** `headline`: only the headline (bridge, limit, baseline at each page size), printed, nothing written. */
   only?: 'rest' | 'tracing' | 'interactions' | 'headline';
-  /** With `--only headline`: also where the bridge's CPU time goes (the profile section). */
+  /** With `--only headline` or `rest`: also where the bridge's CPU time goes (printed). */
   profile: boolean;
   /**
-   * With `--only headline`: the root of another checkout, built (its `dist/`), whose bridge syncs
-   * in the same segments as a fourth server: before and after a change, paired.
+   * With `--only headline` or `rest`: the root of another checkout, built (its `dist/`), whose
+   * bridge syncs in the same segments (rounds) as the bridge: before and after a change, paired.
    */
   against?: string;
   /** Rounds of the interaction measurement of `--only interactions`. */
@@ -486,11 +487,33 @@ async function fullSync(dataDir: string, s: Settings): Promise<SyncResult> {
 }
 
 /**
+ * The bridge of the REST measurement: helpdesk.yaml (of `root`) at the upstream's largest export
+ * page (benchManifest), written into `dir`, over the bench's upstream.
+ */
+function restManifest(dir: string, upstreamUrl: string, root = ROOT): Record<string, string> {
+  const file = join(dir, root === ROOT ? 'helpdesk.yaml' : 'helpdesk-against.yaml');
+  writeFileSync(file, benchManifest(readFileSync(join(root, 'connectors/helpdesk.yaml'), 'utf8')));
+  return {
+    CONNECTOR: 'rest',
+    CONNECTOR_MANIFEST: file,
+    CONNECTOR_BASE_URL: `${upstreamUrl}/{{ auth.subdomain }}/api/v2`,
+  };
+}
+
+/** Where the REST bridge's time goes: groups, and the functions with the most self time. */
+interface RestProfile {
+  hotspots: Hotspot[];
+  functions: Hotspot[];
+}
+
+/**
  * The REST connector's overhead: a full contact sync through a bridge with CONNECTOR=rest and
  * connectors/helpdesk.yaml over a local help desk upstream, against reading the same upstream
- * directly with the manifest's request, page size and cursors, in contacts/s.
+ * directly with the manifest's request, page size and cursors, in contacts/s. With `--against`,
+ * the bridge of another checkout syncs in the same rounds; with `--profile`, a bridge under
+ * V8's CPU profiler syncs as many rounds afterwards.
  */
-async function restOverhead(s: Settings): Promise<RestOverheadResult> {
+async function restOverhead(s: Settings): Promise<RestOverheadResult & { profile?: RestProfile }> {
   const upstreamPort = await freePort();
   const upstream = await startServer(
     'help desk upstream',
@@ -500,64 +523,121 @@ async function restOverhead(s: Settings): Promise<RestOverheadResult> {
     '/health',
   );
   const dataDir = mkdtempSync(join(tmpdir(), 'bridge-bench-rest-'));
+  const servers: ServerProcess[] = [];
   try {
-    const bridge = await startBridge(dataDir, s, {
-      CONNECTOR: 'rest',
-      CONNECTOR_MANIFEST: join(ROOT, 'connectors/helpdesk.yaml'),
-      CONNECTOR_BASE_URL: `${upstream.url}/{{ auth.subdomain }}/api/v2`,
+    const bridge = await startBridge(dataDir, s, restManifest(dataDir, upstream.url));
+    servers.push(bridge);
+    const against = s.against
+      ? await startBridge(dataDir, s, restManifest(dataDir, upstream.url, s.against), [], s.against)
+      : undefined;
+    if (against) servers.push(against);
+    // Once through the simulator: every page checked against the contract (and a warm-up).
+    const report = await simulate({
+      url: bridge.url,
+      auth: HELPDESK_AUTH,
+      skip: ['auth', 'agents', 'interactions'],
+      interactionSamples: 0,
+      maxPages: Math.ceil(s.restContacts / s.pageSize) * 2 + 10,
     });
-    try {
-      // Once through the simulator: every page checked against the contract (and a warm-up).
-      const report = await simulate({
-        url: bridge.url,
-        auth: HELPDESK_AUTH,
-        skip: ['auth', 'agents', 'interactions'],
-        interactionSamples: 0,
-        maxPages: Math.ceil(s.restContacts / s.pageSize) * 2 + 10,
-      });
-      const full = report.phases.find((p) => p.phase === 'contacts (full)');
-      for (const v of report.violations.slice(0, 10))
-        log(`REST violation: ${v.phase} ${v.check}: ${v.message}`);
-      if (full?.records !== s.restContacts) {
-        throw new Error(
-          `the simulated sync through the REST connector sent ${full?.records ?? 0} contacts, the upstream holds ${s.restContacts}`,
-        );
-      }
-      const exportRequests = async () =>
-        ((await fetch(`${upstream.url}/stats`).then((r) => r.json())) as { exportRequests: number })
-          .exportRequests;
-      const before = await exportRequests();
-      await syncThroughBridge(bridge.url);
-      const upstreamRequests = (await exportRequests()) - before;
-      log(
-        `REST connector: ${s.restRounds} round(s) of a full sync of ${s.restContacts} contacts, bridge vs upstream read directly`,
+    const full = report.phases.find((p) => p.phase === 'contacts (full)');
+    for (const v of report.violations.slice(0, 10))
+      log(`REST violation: ${v.phase} ${v.check}: ${v.message}`);
+    if (full?.records !== s.restContacts) {
+      throw new Error(
+        `the simulated sync through the REST connector sent ${full?.records ?? 0} contacts, the upstream holds ${s.restContacts}`,
       );
-      const compared = await compareSyncs(bridge.url, bridge.pid, upstream.url, s.restRounds, log);
-      return {
-        bridgePeakRssMb: memoryOf(bridge.pid).peakKb / 1024,
-        contacts: s.restContacts,
-        pageSize: s.pageSize,
-        upstreamPageSize: HELPDESK_PAGE_SIZE,
-        upstreamRequests,
-        violations: report.violationCount,
-        ...compared,
-      };
-    } finally {
-      await bridge.stop();
     }
+    const exportRequests = async () =>
+      ((await fetch(`${upstream.url}/stats`).then((r) => r.json())) as { exportRequests: number })
+        .exportRequests;
+    const before = await exportRequests();
+    await syncThroughBridge(bridge.url);
+    const upstreamRequests = (await exportRequests()) - before;
+    log(
+      `REST connector: ${s.restRounds} round(s) of a full sync of ${s.restContacts} contacts, bridge${against ? ' and bridge (against)' : ''} vs upstream read directly`,
+    );
+    const compared = await compareSyncs(bridge, upstream.url, s.restRounds, log, against);
+    if (against) {
+      log(
+        `peak RSS: bridge ${(memoryOf(bridge.pid).peakKb / 1024).toFixed(1)} MB, bridge (against) ${(memoryOf(against.pid).peakKb / 1024).toFixed(1)} MB`,
+      );
+    }
+    const result = {
+      bridgePeakRssMb: memoryOf(bridge.pid).peakKb / 1024,
+      contacts: s.restContacts,
+      pageSize: s.pageSize,
+      upstreamPageSize: HELPDESK_PAGE_SIZE,
+      upstreamRequests,
+      violations: report.violationCount,
+      ...compared,
+    };
+    for (const server of servers.splice(0)) await server.stop();
+    return s.profile ? { ...result, profile: await restProfile(dataDir, s, upstream.url) } : result;
   } finally {
+    for (const server of servers) await server.stop();
     await closeRestClients();
     await upstream.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/** `--only rest`: the REST connector's overhead alone, its section replaced in the results file. */
+/** A fresh REST bridge under V8's CPU profiler: a warm-up sync, then `restRounds` profiled. */
+async function restProfile(
+  dataDir: string,
+  s: Settings,
+  upstreamUrl: string,
+): Promise<RestProfile> {
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-profile-'));
+  try {
+    const bridge = await startBridge(dataDir, s, restManifest(dataDir, upstreamUrl), [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+    ]);
+    let fromUs = 0;
+    try {
+      await syncThroughBridge(bridge.url);
+      fromUs = Number(process.hrtime.bigint() / 1000n);
+      for (let round = 0; round < s.restRounds; round++) await syncThroughBridge(bridge.url);
+    } finally {
+      await bridge.stop();
+    }
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    if (!file) throw new Error('the bridge wrote no CPU profile');
+    const cpu = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    return { hotspots: hotspots(cpu, 16, fromUs), functions: topFunctions(cpu, 30, fromUs) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `--only rest`: the REST connector's overhead alone, its section replaced in the results file
+ * (printed only with `--against`, a comparison of two builds, or `--profile`).
+ */
 async function onlyRest(s: Settings): Promise<void> {
+  const loadStart = loadavg()[0];
   const rest = await restOverhead(s);
   console.log('');
   for (const line of restLines(rest)) console.log(line);
-  if (s.out) {
+  console.log(`  bridge: ${rest.bridgeRounds.map((v) => v.toFixed(2)).join(', ')}`);
+  if (rest.against) {
+    console.log(`  bridge (against): ${rest.against.rounds.map((v) => v.toFixed(2)).join(', ')}`);
+    console.log(
+      `  bridge ${rest.bridgeCpuUsPerContact.toFixed(2)} µs, bridge (against) ${rest.against.cpuUsPerContact.toFixed(2)} µs; bridge − bridge (against), median of the paired rounds: ${rest.against.pairedDeltaUs.toFixed(2)} µs`,
+    );
+  }
+  if (rest.profile) {
+    console.log("where the REST bridge's time goes (self time):");
+    for (const h of rest.profile.hotspots)
+      console.log(`  ${(h.share * 100).toFixed(1)} % ${h.where}`);
+    console.log('the functions with the most self time:');
+    for (const h of rest.profile.functions)
+      console.log(`  ${(h.share * 100).toFixed(1)} % ${h.where}`);
+  }
+  console.log(
+    `one-minute load average ${loadStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end; ${readerCommand(s)}`,
+  );
+  if (s.out && !s.against && !s.profile) {
     const current = existsSync(s.out) ? readFileSync(s.out, 'utf8') : '';
     const start = current.indexOf(REST_HEADING);
     if (start < 0) throw new Error(`${s.out} has no "${REST_HEADING}" section to replace`);
@@ -693,7 +773,7 @@ async function main(): Promise<void> {
   if (s.only === 'tracing') return onlyTracing(s);
   if (s.only === 'interactions') return onlyInteractions(s);
   if (s.only === 'headline') return onlyHeadline(s);
-  if (s.against) throw new Error('--against goes with --only headline');
+  if (s.against) throw new Error('--against goes with --only headline or --only rest');
   const { dataDir, temporary } = await prepareData(s);
   const loadStart = loadavg()[0];
   try {

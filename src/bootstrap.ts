@@ -18,7 +18,7 @@ import { capConnections, fastifyServerOptions, nodeServerOptions } from './secur
 import { installHttpMetrics } from './metrics/http-metrics';
 import { AllExceptionsFilter, sendFrameworkError } from './talkdesk/all-exceptions.filter';
 import { answerClientError } from './talkdesk/client-errors';
-import { installDeadline } from './talkdesk/deadline';
+import { disarmDeadline, installDeadline } from './talkdesk/deadline';
 import { installJsonBodyParser } from './talkdesk/json-body';
 import { startRequestLog } from './talkdesk/request-log';
 import { TimeBudget } from './common/time-budget';
@@ -105,7 +105,7 @@ export async function createApp(
   const root = PinoLogger.root;
   const ended = (request: FastifyRequest, reply: FastifyReply) => {
     shutdown.requestEnded();
-    request.disarmDeadline?.();
+    disarmDeadline(request);
     // Answered in full: nothing is left to cut short. A client gone before its answer keeps
     // the budget, which still stops the work it started.
     if (reply.raw.writableFinished) request.budget?.release();

@@ -83,8 +83,11 @@ describe('graceful shutdown (a real process)', () => {
       HOST: '127.0.0.1',
       DATA_DIR: database.dataDir,
       DATABASE_URL: database.url ?? '',
-      // A write waiting for a lock fails soon and is retried (MySQL/MariaDB: after 1 s).
-      DATABASE_LOCK_TIMEOUT_MS: '50',
+      // A write waits up to 1 s for the lock (then fails and is retried): the lock the test
+      // holds is taken the moment it is released, and a write stays in flight for most of the
+      // budget however long the signal and the readiness check below take on a busy machine
+      // (with 50 ms and random backoff of at most 200 ms, they had about 1.5 s).
+      DATABASE_LOCK_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_MS: '20000',
       REQUEST_BUDGET_MS: '9000',

@@ -7,6 +7,8 @@ import { FakeHubSpot, HUBSPOT_PORTALS } from './support/upstreams/fake-hubspot';
  * An account past the search's cap, under HubSpot's real limits (the stand-in's 5 searches a
  * second, 190 requests per 10 seconds; the manifest's pacing of 4 a second): full syncs through
  * the list endpoint, and an incremental sync of more changes than one search can page through.
+ * Each sync takes about 20 s on two cores at a load of 10 (mostly paced waits, the rest CPU a
+ * busy machine stretches): jest's timeouts leave it many times that.
  */
 describe('HubSpot (connectors/hubspot.yaml): 12,000 contacts', () => {
   const CONTACTS = 12_000;
@@ -19,6 +21,10 @@ describe('HubSpot (connectors/hubspot.yaml): 12,000 contacts', () => {
   const requestsTo = (method: string, path: string) =>
     hubspot.server.requests.filter((r) => r.method === method && r.path === path).length;
   const lists = () => requestsTo('GET', '/crm/v3/objects/contacts');
+  const listRequests = () =>
+    hubspot.server.requests.filter(
+      (r) => r.method === 'GET' && r.path === '/crm/v3/objects/contacts',
+    );
   const searches = () => requestsTo('POST', '/crm/v3/objects/contacts/search');
   let fullCheckpoint: string;
 
@@ -36,7 +42,7 @@ describe('HubSpot (connectors/hubspot.yaml): 12,000 contacts', () => {
       contactsPageSize: PAGE,
       incrementalLookbackSeconds: 0,
     });
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await t?.close();
     await hubspot?.stop();
@@ -59,13 +65,14 @@ describe('HubSpot (connectors/hubspot.yaml): 12,000 contacts', () => {
     );
     expect(used).toBeLessThanOrEqual(minimum + 1);
     expect(searches()).toBe(beforeSearches);
-    // One checkpoint, at the end: the instant the run started reading.
+    // One checkpoint, at the end: the instant the run started reading, before its first list
+    // request reached the stand-in (whenever a busy machine sent it).
     expect(run.pages.slice(0, -1).every((p) => !p.body.synchronization_checkpoint)).toBe(true);
     const checkpoint = decodeCheckpoint(await tokensOf(t, auth), run.checkpoint)!;
     expect(checkpoint.readTo).toBeGreaterThanOrEqual(started - 1);
-    expect(checkpoint.readTo).toBeLessThan(started + 1000);
+    expect(checkpoint.readTo).toBeLessThanOrEqual(listRequests()[beforeLists].at);
     fullCheckpoint = run.checkpoint!;
-  }, 180_000);
+  }, 600_000);
 
   it('an incremental sync of 10,500 changed contacts completes through window restarts: each changed contact exactly once', async () => {
     const contacts = hubspot.contacts(0);
@@ -107,5 +114,5 @@ describe('HubSpot (connectors/hubspot.yaml): 12,000 contacts', () => {
     // In (update time, id) order, the last changed contact's position as the checkpoint.
     const checkpoint = decodeCheckpoint(await tokensOf(t, auth), run.checkpoint)!;
     expect(checkpoint.updatedAt).toBe(from + Math.floor((CHANGED - 1) / 10));
-  }, 240_000);
+  }, 600_000);
 });

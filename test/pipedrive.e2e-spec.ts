@@ -151,7 +151,9 @@ describe('Pipedrive (connectors/pipedrive.yaml)', () => {
             p.phones[0]?.value.startsWith(prefix) &&
             pd.company(0).notes.some((n) => n.person_id === p.id),
         )!;
-    for (const person of [typed('('), typed('+1 '), typed('+1')]) {
+    // Typed with parentheses, spaces, nothing; with dots and dashes only the last four digits
+    // (the last form) find them.
+    for (const person of [typed('('), typed('+1 '), typed('+1'), typed('646.'), typed('646-')]) {
       const digits = person.phones[0].value.replace(/\D/g, '').slice(-10);
       const before = pd.server.requests.length;
       const res = await t.post('/interactions/retrieve', {
@@ -164,7 +166,7 @@ describe('Pipedrive (connectors/pipedrive.yaml)', () => {
       const searches = pd.server.requests
         .slice(before)
         .filter((r) => r.path.endsWith('/persons/search'));
-      expect(searches.length).toBeLessThanOrEqual(4);
+      expect(searches.length).toBeLessThanOrEqual(5);
     }
     // A number nobody has: every form tried once, then nothing.
     const before = pd.server.requests.length;
@@ -176,7 +178,64 @@ describe('Pipedrive (connectors/pipedrive.yaml)', () => {
     expect(none.status).toBe(200);
     expect(none.body).toEqual([]);
     const terms = pd.server.requests.slice(before).map((r) => r.url.searchParams.get('term'));
-    expect(terms).toEqual(['+14155550199', '(415) 555-0199', '+1 415 555 0199', '4155550199']);
+    expect(terms).toEqual([
+      '+14155550199',
+      '(415) 555-0199',
+      '+1 415 555 0199',
+      '4155550199',
+      '0199',
+    ]);
+    for (const r of pd.server.requests.slice(before)) {
+      expect(r.url.searchParams.get('exact_match')).toBe('false');
+    }
+  });
+
+  it('finds a caller whose number was typed with an extension, never a stranger sharing its digits', async () => {
+    const company = pd.company(0);
+    const [stranger, paren, dashed] = company.persons
+      .filter((p) => !p.is_deleted && company.notes.some((n) => n.person_id === p.id))
+      .sort((a, b) => a.id - b.id)
+      .slice(-3);
+    const phone = (value: string) => [{ value, primary: true, label: 'work' as const }];
+    paren.phones = phone('(415) 555-4477 ext. 12');
+    dashed.phones = phone('415-555-4478 x12');
+    // Another number holding the same last four digits, listed first by the search.
+    stranger.phones = phone('628-555-4478');
+    const notesOf = (id: number) =>
+      company.notes
+        .filter((n) => n.person_id === id)
+        .map((n) => String(n.id))
+        .sort();
+    const lookUp = async (caller: string) => {
+      const before = pd.server.requests.length;
+      const res = await t.post('/interactions/retrieve', {
+        auth: hooli,
+        meta: { interaction_types: ['note'] },
+        data: { contact_phones: [caller] },
+      });
+      expect(res.status).toBe(200);
+      const terms = pd.server.requests
+        .slice(before)
+        .filter((r) => r.path.endsWith('/persons/search'))
+        .map((r) => r.url.searchParams.get('term'));
+      return { ids: res.body.map((i: { id: string }) => i.id).sort(), terms };
+    };
+    // `(415) 555-4477 ext. 12` holds the national form: the second search finds it.
+    const first = await lookUp('+14155554477');
+    expect(first.ids).toEqual(notesOf(paren.id));
+    expect(first.terms).toEqual(['+14155554477', '(415) 555-4477']);
+    const listed = company.persons
+      .filter((p) => !p.is_deleted && p.phones.some((x) => x.value.includes('4478')))
+      .sort((a, b) => a.id - b.id);
+    expect(listed[0].id).not.toBe(dashed.id);
+    // `415-555-4478 x12` holds only the last four digits as typed; so does the stranger's
+    // number, which the search lists first: the caller is the one whose number is the caller's.
+    const second = await lookUp('+14155554478');
+    expect(second.ids).toEqual(notesOf(dashed.id));
+    expect(second.terms).toHaveLength(5);
+    expect(second.terms[4]).toBe('4478');
+    // The stranger's own number finds the stranger.
+    expect((await lookUp('+16285554478')).ids).toEqual(notesOf(stranger.id));
   });
 
   it('log_call: creates a call activity with the person id as a number', async () => {

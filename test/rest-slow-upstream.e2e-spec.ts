@@ -1,6 +1,7 @@
+import { AppConfig } from '../src/config/app-config';
 import { syncContacts } from './support/talkdesk';
 import { startTestApp, TestApp } from './support/test-app';
-import { FakeRequest } from './support/upstreams/fake-http';
+import { FakeHttpServer, FakeRequest } from './support/upstreams/fake-http';
 import { FakeFreshdesk } from './support/upstreams/fake-freshdesk';
 import { freshdeskCredentials } from './support/upstreams/fake-freshdesk-data';
 import { credentialsOf, FakeHelpdesk } from './support/upstreams/fake-helpdesk';
@@ -10,6 +11,38 @@ import { credentialsOf, FakeHelpdesk } from './support/upstreams/fake-helpdesk';
  * request's budget is answered with what was read and a `next_offset`, never a 504, and the
  * synchronization, followed to its end, still delivers every contact exactly once.
  */
+
+/** How late each listing request is answered, and the request budget it is read under. */
+const SLOW_MS = 400;
+const BUDGET_MS = 1500;
+
+/**
+ * The bridge over `manifest` and a started stand-in whose requests that `listing` matches are
+ * answered SLOW_MS late, once the credentials were checked (and cached), so that the listing
+ * is what is slow.
+ */
+async function startOverSlowListing(
+  upstream: { baseUrl: string; server: FakeHttpServer },
+  manifest: string,
+  validation: { auth: Record<string, unknown>; status: number },
+  listing: (req: FakeRequest) => boolean,
+  overrides: Partial<AppConfig> = {},
+): Promise<TestApp> {
+  const t = await startTestApp({
+    connector: 'rest',
+    connectorManifest: manifest,
+    connectorBaseUrl: upstream.baseUrl,
+    logLevel: 'silent',
+    requestBudgetMs: BUDGET_MS,
+    credentialsCacheSeconds: 60,
+    ...overrides,
+  });
+  expect((await t.post('/auth/validate', { auth: validation.auth })).status).toBe(
+    validation.status,
+  );
+  upstream.server.slowness = { match: listing, ms: SLOW_MS };
+  return t;
+}
 describe('REST connector over a slow upstream', () => {
   let helpdesk: FakeHelpdesk;
   let t: TestApp;
@@ -19,19 +52,14 @@ describe('REST connector over a slow upstream', () => {
   beforeAll(async () => {
     helpdesk = new FakeHelpdesk({ contacts: 24 });
     await helpdesk.start();
-    t = await startTestApp({
-      connector: 'rest',
-      connectorManifest: 'connectors/helpdesk.yaml',
-      connectorBaseUrl: helpdesk.baseUrl,
-      logLevel: 'silent',
-      requestBudgetMs: 1500,
-      credentialsCacheSeconds: 60,
-      contactsPageSize: 25,
-    });
-    // Credentials checked (and cached) first, so that the export is what is slow.
-    expect((await t.post('/auth/validate', { auth: acme })).status).toBe(200);
+    t = await startOverSlowListing(
+      helpdesk,
+      'connectors/helpdesk.yaml',
+      { auth: acme, status: 200 },
+      isExport,
+      { contactsPageSize: 25 },
+    );
     helpdesk.exportMaxPageSize = 3;
-    helpdesk.server.slowness = { match: isExport, ms: 400 };
   });
   afterAll(async () => {
     await t?.close();
@@ -71,16 +99,12 @@ describe('REST connector over a slow upstream, in date-range slices', () => {
   beforeAll(async () => {
     fd = new FakeFreshdesk({ contacts: 120, agents: 1 });
     await fd.start();
-    t = await startTestApp({
-      connector: 'rest',
-      connectorManifest: 'connectors/freshdesk.yaml',
-      connectorBaseUrl: fd.baseUrl,
-      logLevel: 'silent',
-      requestBudgetMs: 1500,
-      credentialsCacheSeconds: 60,
-    });
-    expect((await t.post('/auth/validate', { auth: initech })).status).toBe(204);
-    fd.server.slowness = { match: isSearch, ms: 400 };
+    t = await startOverSlowListing(
+      fd,
+      'connectors/freshdesk.yaml',
+      { auth: initech, status: 204 },
+      isSearch,
+    );
   });
   afterAll(async () => {
     await t?.close();

@@ -7,7 +7,7 @@ import {
   SALESFORCE_EXPIRED_TOKEN,
   SALESFORCE_SCHEMA,
 } from './support/upstreams/fake-salesforce';
-import { parseSosl } from './support/upstreams/fake-salesforce-sosl';
+import { parseSosl, searchRecords, SoslError } from './support/upstreams/fake-salesforce-sosl';
 
 /** The whole bridge over connectors/salesforce.yaml and the Salesforce stand-in. */
 describe('Salesforce (connectors/salesforce.yaml)', () => {
@@ -186,6 +186,33 @@ describe('Salesforce (connectors/salesforce.yaml)', () => {
         /^FIND \{ "\d+" \} IN PHONE FIELDS RETURNING Contact\(Id ORDER BY LastModifiedDate DESC LIMIT 1\)$/,
       );
     }
+  });
+
+  it('SOSL reserved characters: refused unescaped, as the reference says; the sosl filter escapes them', () => {
+    const q = (phrase: string) =>
+      `FIND { ${phrase} } IN PHONE FIELDS RETURNING Contact(Id ORDER BY LastModifiedDate DESC LIMIT 1)`;
+    const refusal = (text: string) => {
+      try {
+        parseSosl(text, SALESFORCE_SCHEMA);
+        return 'accepted';
+      } catch (error) {
+        return (error as SoslError).errorCode;
+      }
+    };
+    // "must be preceded by a backslash ... even if the SearchQuery is enclosed in double quotes".
+    for (const raw of ['"+12125551000"', '"212-555-1000"', '"(212) 555-1000"', '+12125551000']) {
+      expect([raw, refusal(q(raw))]).toEqual([raw, 'MALFORMED_SEARCH']);
+    }
+    expect(soslPhrase('+12125551000')).toBe('"\\+12125551000"');
+    expect(soslPhrase('+1 (212) 555-1000')).toBe('"\\+1 \\(212\\) 555\\-1000"');
+    const contacts = [
+      { Id: '003A', Phone: '+1 212-555-1000', LastModifiedDate: '2026-01-02' },
+      { Id: '003B', Phone: '(646) 555-1000', LastModifiedDate: '2026-01-03' },
+    ];
+    // Escaped, the E.164 number is one phrase the search reads, and it finds the number's digits.
+    const sosl = parseSosl(q(soslPhrase('+12125551000')), SALESFORCE_SCHEMA);
+    expect(sosl.terms).toEqual([{ text: '+12125551000', join: 'AND' }]);
+    expect(searchRecords(sosl, sosl.returning[0], contacts).map((c) => c.Id)).toEqual(['003A']);
   });
 
   it('the log_call action creates a completed call task on the contact, the duration a number', async () => {

@@ -67,6 +67,21 @@ interface Schema {
 
 const q = (db: Kysely<any>, table: string) => db.selectFrom(table);
 
+/** The two accounts of a schema whose users log in with a username and a password. */
+const logins = (users: readonly { username: string; password: string }[]) =>
+  users.map(({ username, password }) => ({ username, password })) as unknown as [Auth, Auth];
+
+/**
+ * Wrong logins with SQL in them, around an account's real `user`: in the username, in the
+ * password, a statement dropping `table` after a quote, NUL characters.
+ */
+const sqlInLogins = (user: { username: string; password: string }, table: string): Auth[] => [
+  { username: `${user.username}' OR '1'='1`, password: "' OR '1'='1" },
+  { username: user.username, password: "x' OR 1=1 --" },
+  { username: `${user.username}"; DROP TABLE ${table}; --`, password: user.password },
+  { username: `${user.username}\u0000`, password: `${user.password}\u0000` },
+];
+
 /** The live requesters of an organization, id → name. */
 async function helpdeskTruth(db: Kysely<any>, account: 0 | 1): Promise<Map<string, string>> {
   const rows = await q(db, 'requesters')
@@ -84,16 +99,10 @@ const SCHEMAS: Schema[] = [
     precisionMs: 1000,
     create: createLegacyCrm,
     seed: seedLegacyCrm,
-    accounts: CRM_TENANTS.map(({ username, password }) => ({ username, password })) as unknown as [
-      Auth,
-      Auth,
-    ],
+    accounts: logins(CRM_TENANTS),
     hostileAuth: [
-      { username: "ops@acme.example' OR '1'='1", password: "' OR '1'='1" },
-      { username: 'ops@acme.example', password: "x' OR 1=1 --" },
+      ...sqlInLogins(CRM_TENANTS[0], '"CUSTOMERS"'),
       { username: "' UNION SELECT PASS_HASH, TENANT_ID FROM CRM_USERS --", password: 'x' },
-      { username: 'ops@acme.example"; DROP TABLE "CUSTOMERS"; --', password: 'acme-secret' },
-      { username: 'ops@acme.example\u0000', password: 'acme-secret\u0000' },
     ],
     async truth(db, account) {
       const rows = await q(db, 'CUSTOMERS')
@@ -152,16 +161,8 @@ const SCHEMAS: Schema[] = [
     precisionMs: 1000,
     create: createErp,
     seed: seedErp,
-    accounts: ERP_CLIENTS.map(({ username, password }) => ({ username, password })) as unknown as [
-      Auth,
-      Auth,
-    ],
-    hostileAuth: [
-      { username: "sd.clerk@erp100' OR '1'='1", password: "' OR '1'='1" },
-      { username: 'sd.clerk@erp100', password: "x' OR 1=1 --" },
-      { username: 'sd.clerk@erp100"; DROP TABLE customer_master; --', password: 'erp-100-secret' },
-      { username: 'sd.clerk@erp100\u0000', password: 'erp-100-secret\u0000' },
-    ],
+    accounts: logins(ERP_CLIENTS),
+    hostileAuth: sqlInLogins(ERP_CLIENTS[0], 'customer_master'),
     async truth(db, account) {
       const rows = await q(db, 'customer_master')
         .select(['company_code', 'customer_no', 'name1'])

@@ -71,9 +71,8 @@ describe('upstream faults', () => {
         throw new RetryableUpstreamError('rate limited', 120_000);
       });
       t = await appWith(contacts, { upstreamRetries: 3, requestBudgetMs: 5000 });
-      const started = Date.now();
       const res = await t.post('/contacts/sync', { auth: DEMO });
-      expect(Date.now() - started).toBeLessThan(4000);
+      // Not waited for: a wait would have ended at the deadline, in a 504.
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('120');
       expect(res.body.code).toBe('upstream_unavailable');
@@ -96,6 +95,7 @@ describe('upstream faults', () => {
   });
 
   describe('circuit breaker', () => {
+    const COOLDOWN_MS = 5000;
     let t: TestApp;
     afterAll(() => t.close());
 
@@ -108,7 +108,9 @@ describe('upstream faults', () => {
       t = await appWith(contacts, {
         upstreamRetries: 0,
         circuitBreakerThreshold: 3,
-        circuitBreakerCooldownMs: 1500,
+        // Long enough that the five requests below all come while it is open, however busy
+        // the machine.
+        circuitBreakerCooldownMs: COOLDOWN_MS,
       });
       for (let i = 0; i < 3; i++) {
         expect((await t.post('/contacts/sync', { auth: DEMO })).status).toBe(502);
@@ -121,7 +123,7 @@ describe('upstream faults', () => {
       for (const res of refused) {
         expect(res.status).toBe(503);
         expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-        expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(2);
+        expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(COOLDOWN_MS / 1000);
         expect(res.body).toEqual({
           code: 'upstream_unavailable',
           message: expect.stringMatching(/circuit breaker/),
@@ -132,7 +134,7 @@ describe('upstream faults', () => {
 
       // After the cool-down one trial call goes through; it succeeds and the breaker closes.
       healthy = true;
-      await new Promise((r) => setTimeout(r, 1600));
+      await new Promise((r) => setTimeout(r, COOLDOWN_MS + 100));
       const trial = await t.post('/contacts/sync', { auth: DEMO });
       expect(trial.status).toBe(200);
       expect(contacts.calls).toBe(4);

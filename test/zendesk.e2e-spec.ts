@@ -289,6 +289,9 @@ describe('Zendesk (connectors/zendesk.yaml)', () => {
   it('a sync running into the export’s rate limit (429 with Retry-After) completes', async () => {
     // One export request a window: the sync's second waits its turn.
     open({ perMinute: 700, incrementalPerMinute: 1, windowMs: 1_500 });
+    // The window is spent when the sync starts (as another client of the account can leave it),
+    // so that it runs into the limit however slowly its requests follow one another.
+    zd.windows.exhaust(`incremental:${acme.subdomain}`, 1);
     const before = zd.rateLimited;
     const run = await syncContacts(t, acme);
     const customers = zd.account(0).users.filter((u) => u.role === 'end-user' && u.active);

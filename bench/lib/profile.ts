@@ -58,3 +58,29 @@ export function hotspots(profile: CpuProfile, limit = 12, fromUs = 0): Hotspot[]
     .slice(0, limit)
     .map(([where, count]) => ({ where, share: busy ? count / busy : 0 }));
 }
+
+/**
+ * The `limit` functions with the most self time (name, and file or package), idle time and the
+ * samples before `fromUs` left out: the detail under the groups of `hotspots`.
+ */
+export function topFunctions(profile: CpuProfile, limit = 20, fromUs = 0): Hotspot[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const counts = new Map<string, number>();
+  let busy = 0;
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < fromUs) continue;
+    const node = byId.get(profile.samples[i]);
+    if (!node || node.callFrame.functionName === '(idle)') continue;
+    busy += 1;
+    const { functionName, url } = node.callFrame;
+    const where = `${functionName || '(anonymous)'} ${groupOf(node.callFrame).replace(/^bridge: /, '')}`;
+    const key = url || functionName.startsWith('(') ? where : `${where} (native)`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([where, count]) => ({ where, share: busy ? count / busy : 0 }));
+}

@@ -1,10 +1,29 @@
 import { Agent, request } from 'undici';
-import { HELPDESK_AUTH } from '../helpdesk-upstream';
+import { HELPDESK_AUTH, UPSTREAM_MAX_PAGE } from '../helpdesk-upstream';
 import { median } from './load';
 import { cpuSecondsPreciseOf } from './processes';
 
-/** Upstream page size of connectors/helpdesk.yaml (`contacts.request.query.per_page`). */
-export const HELPDESK_PAGE_SIZE = 100;
+/**
+ * Upstream page size of the contacts export: connectors/helpdesk.yaml asks for 100 a page; the
+ * bench asks for the upstream's largest page, as a user of a real help desk would set its
+ * manifest (benchManifest).
+ */
+export const HELPDESK_PAGE_SIZE = UPSTREAM_MAX_PAGE;
+
+/**
+ * The text of connectors/helpdesk.yaml with the contacts export's `per_page` set to
+ * HELPDESK_PAGE_SIZE; nothing else changes (a manifest of another shape is refused).
+ */
+export function benchManifest(helpdeskYaml: string): string {
+  const exportQuery =
+    /(\ncontacts:\n {2}request:\n {4}path: \/contacts\/export\n {4}query:\n {6}per_page: )\d+\n/;
+  if (!exportQuery.test(helpdeskYaml)) {
+    throw new Error(
+      'connectors/helpdesk.yaml: no contacts.request.query.per_page where the bench expects it',
+    );
+  }
+  return helpdeskYaml.replace(exportQuery, `$1${HELPDESK_PAGE_SIZE}\n`);
+}
 
 export interface SyncRun {
   contacts: number;
@@ -36,6 +55,16 @@ export interface RestOverheadResult {
   directCpuUsPerContact: number;
   /** The bridge's peak RSS (VmHWM) at the end, MB. */
   bridgePeakRssMb: number;
+  /** The bridge's CPU µs per contact of each round. */
+  bridgeRounds: number[];
+  /** With `--against`: the other checkout's bridge, synced in the same rounds. */
+  against?: { cpuUsPerContact: number; rounds: number[]; pairedDeltaUs: number };
+}
+
+/** A bridge to sync through: its URL and the pid whose CPU time is read. */
+export interface RestBridge {
+  url: string;
+  pid: number;
 }
 
 // One keep-alive connection, as a sync is one request after another.
@@ -108,30 +137,42 @@ export async function readUpstreamDirectly(upstreamOrigin: string): Promise<Sync
   return { contacts, pages, seconds, contactsPerSecond: contacts / seconds };
 }
 
-/** Alternating rounds of both; the ratio is bridge / direct in contacts/s. */
+/**
+ * Alternating rounds of both (and of `against`, the bridge of another checkout, in the same
+ * rounds); the ratio is bridge / direct in contacts/s.
+ */
 export async function compareSyncs(
-  bridgeUrl: string,
-  bridgePid: number,
+  bridge: RestBridge,
   upstreamOrigin: string,
   rounds: number,
   log: (line: string) => void,
+  against?: RestBridge,
 ): Promise<
   Pick<
     RestOverheadResult,
-    'ratio' | 'ratios' | 'bridge' | 'direct' | 'bridgeCpuUsPerContact' | 'directCpuUsPerContact'
+    | 'ratio'
+    | 'ratios'
+    | 'bridge'
+    | 'direct'
+    | 'bridgeCpuUsPerContact'
+    | 'directCpuUsPerContact'
+    | 'bridgeRounds'
+    | 'against'
   >
 > {
-  // Warm-up of both (JIT, connections), not measured.
-  await syncThroughBridge(bridgeUrl);
+  // Warm-up of each (JIT, connections), not measured.
+  await syncThroughBridge(bridge.url);
+  if (against) await syncThroughBridge(against.url);
   await readUpstreamDirectly(upstreamOrigin);
   const ratios: number[] = [];
   const bridgeCpu: number[] = [];
+  const againstCpu: number[] = [];
   const directCpu: number[] = [];
   const pairs: { bridge: SyncRun; direct: SyncRun }[] = [];
-  const throughBridge = async () => {
-    const before = cpuSecondsPreciseOf(bridgePid);
-    const run = await syncThroughBridge(bridgeUrl);
-    bridgeCpu.push(((cpuSecondsPreciseOf(bridgePid) - before) * 1e6) / run.contacts);
+  const timed = async (target: RestBridge, into: number[]) => {
+    const before = cpuSecondsPreciseOf(target.pid);
+    const run = await syncThroughBridge(target.url);
+    into.push(((cpuSecondsPreciseOf(target.pid) - before) * 1e6) / run.contacts);
     return run;
   };
   const directly = async () => {
@@ -143,24 +184,27 @@ export async function compareSyncs(
   };
   for (let round = 1; round <= rounds; round += 1) {
     // Alternate which goes first, so a drift of the machine does not favour one side.
-    let bridge: SyncRun;
+    let run: SyncRun;
     let direct: SyncRun;
     if (round % 2) {
-      bridge = await throughBridge();
+      run = await timed(bridge, bridgeCpu);
+      if (against) await timed(against, againstCpu);
       direct = await directly();
     } else {
       direct = await directly();
-      bridge = await throughBridge();
+      if (against) await timed(against, againstCpu);
+      run = await timed(bridge, bridgeCpu);
     }
-    if (bridge.contacts !== direct.contacts) {
+    if (run.contacts !== direct.contacts) {
       throw new Error(
-        `the sync through the bridge sent ${bridge.contacts} contacts, the upstream holds ${direct.contacts}`,
+        `the sync through the bridge sent ${run.contacts} contacts, the upstream holds ${direct.contacts}`,
       );
     }
-    ratios.push(bridge.contactsPerSecond / direct.contactsPerSecond);
-    pairs.push({ bridge, direct });
+    ratios.push(run.contactsPerSecond / direct.contactsPerSecond);
+    pairs.push({ bridge: run, direct });
+    const other = against ? `, against ${againstCpu.at(-1)?.toFixed(2)} µs` : '';
     log(
-      `REST round ${round}: bridge ${bridge.contactsPerSecond.toFixed(0)} contacts/s (${bridgeCpu.at(-1)?.toFixed(2)} µs CPU a contact), direct ${direct.contactsPerSecond.toFixed(0)} contacts/s (${directCpu.at(-1)?.toFixed(2)} µs), ratio ${ratios[ratios.length - 1].toFixed(3)}`,
+      `REST round ${round}: bridge ${run.contactsPerSecond.toFixed(0)} contacts/s (${bridgeCpu.at(-1)?.toFixed(2)} µs CPU a contact${other}), direct ${direct.contactsPerSecond.toFixed(0)} contacts/s (${directCpu.at(-1)?.toFixed(2)} µs), ratio ${ratios[ratios.length - 1].toFixed(3)}`,
     );
   }
   const ratio = median(ratios);
@@ -174,6 +218,15 @@ export async function compareSyncs(
     ...pairs[shown],
     bridgeCpuUsPerContact: median(bridgeCpu),
     directCpuUsPerContact: median(directCpu),
+    bridgeRounds: bridgeCpu,
+    ...(against && {
+      against: {
+        cpuUsPerContact: median(againstCpu),
+        rounds: againstCpu,
+        // Both synced in the same round, moments apart: the paired difference cancels the drift.
+        pairedDeltaUs: median(bridgeCpu.map((v, i) => v - againstCpu[i])),
+      },
+    }),
   };
 }
 

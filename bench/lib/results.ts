@@ -158,7 +158,7 @@ export const REST_HEADING = '## REST connector overhead';
 
 export function restLines(rest: RestOverheadResult): string[] {
   return [
-    `REST connector (helpdesk.yaml), full sync of ${n(rest.contacts)} contacts: bridge ${rest.bridgeCpuUsPerContact.toFixed(2)} µs CPU per contact (direct read ${rest.directCpuUsPerContact.toFixed(2)} µs), ${n(rest.bridge.contactsPerSecond)} contacts/s vs ${n(rest.direct.contactsPerSecond)} contacts/s, ratio bridge/direct ${rest.ratio.toFixed(3)} (rounds: ${rest.ratios.map((r) => r.toFixed(3)).join(', ')}), peak RSS ${n(rest.bridgePeakRssMb, 1)} MB, ${rest.violations} contract violation(s)`,
+    `REST connector (helpdesk.yaml, export pages of ${n(rest.upstreamPageSize)}), full sync of ${n(rest.contacts)} contacts: bridge ${rest.bridgeCpuUsPerContact.toFixed(2)} µs CPU per contact (direct read ${rest.directCpuUsPerContact.toFixed(2)} µs), ${n(rest.bridge.contactsPerSecond)} contacts/s vs ${n(rest.direct.contactsPerSecond)} contacts/s, ratio bridge/direct ${rest.ratio.toFixed(3)} (rounds: ${rest.ratios.map((r) => r.toFixed(3)).join(', ')}), peak RSS ${n(rest.bridgePeakRssMb, 1)} MB, ${rest.violations} contract violation(s)`,
   ];
 }
 
@@ -166,8 +166,10 @@ export function restSection(rest: RestOverheadResult): string {
   return `${REST_HEADING}
 
 A full contact sync of ${n(rest.contacts)} contacts through a bridge started with \`CONNECTOR=rest\`,
-\`CONNECTOR_MANIFEST=connectors/helpdesk.yaml\` and \`CONNECTOR_BASE_URL\` pointing at a local help
-desk upstream (\`bench/helpdesk-upstream.ts\`, its own process: an incremental export with cursors,
+\`CONNECTOR_MANIFEST\` set to \`connectors/helpdesk.yaml\` with its export's \`per_page\` at the
+upstream's largest page (${rest.upstreamPageSize}, as a user of the help desk would set it; the
+example asks for 100) and \`CONNECTOR_BASE_URL\` pointing at a local help desk upstream
+(\`bench/helpdesk-upstream.ts\`, its own process: an incremental export with cursors,
 ${rest.upstreamPageSize} contacts a page, serialized once so it costs little), against the same
 contacts read straight from that upstream with the manifest's request, page size and cursors (a
 plain loop over undici, one keep-alive connection, JSON parsed). Both are one request after

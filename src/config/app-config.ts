@@ -314,6 +314,17 @@ export class AppConfig {
   redisKeyPrefix = 'talkdesk-bridge:';
 
   /**
+   * REST_KEPT_PAGES_TTL_SECONDS: how long the REST connector keeps the upstream pages a batch
+   * read but did not hand out, for the run's next batch (in memory, and in Redis with
+   * REDIS_URL: every key it writes there expires within this).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(900)
+  restKeptPagesTtlSeconds = 120;
+
+  /**
    * IDEMPOTENCY_WINDOW_SECONDS: without an Idempotency-Key, an identical action (account, name,
    * payload) within this long of the first one's answer runs once; 0 disables. The default
    * spans a retry Talkdesk sends after its 10 s timeout, with 5 s to spare.
@@ -482,6 +493,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   credentialsCacheSeconds: 'CREDENTIALS_CACHE_SECONDS',
   redisUrl: 'REDIS_URL',
   redisKeyPrefix: 'REDIS_KEY_PREFIX',
+  restKeptPagesTtlSeconds: 'REST_KEPT_PAGES_TTL_SECONDS',
   idempotencyWindowSeconds: 'IDEMPOTENCY_WINDOW_SECONDS',
   idempotencyKeyTtlSeconds: 'IDEMPOTENCY_KEY_TTL_SECONDS',
   interactionsCacheSeconds: 'INTERACTIONS_CACHE_SECONDS',

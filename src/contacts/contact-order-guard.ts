@@ -26,8 +26,12 @@ export function findOrderViolation(
 ): OrderViolation | undefined {
   let previous = after;
   for (const listed of records) {
-    // Ids are strings by the port's contract; an adapter's number is read as one.
-    const record = { updatedAt: listed.updatedAt, id: String(listed.id) };
+    // Ids are strings by the port's contract; an adapter's number is read as one (a record
+    // whose id is a string already is compared as it is, without a copy).
+    const record =
+      typeof listed.id === 'string'
+        ? listed
+        : { updatedAt: listed.updatedAt, id: String(listed.id) };
     if (typeof record.updatedAt !== 'number' || !Number.isFinite(record.updatedAt)) {
       return { previous: previous ?? record, record };
     }

@@ -4,7 +4,13 @@ import { TokenSigner } from '../talkdesk/token-codec';
 import { newAccount, newContactRecord, TEST_AUTH } from '../../test/factories';
 import { FakeContactsPort, FakeCredentialsPort } from '../../test/support/fakes';
 import { budget, newTestService, TEST_TOKENS } from '../../test/support/test-service';
-import { decodeCheckpoint, encodeCheckpoint } from './contact-sync-tokens';
+import {
+  decodeCheckpoint,
+  decodeContext,
+  encodeCheckpoint,
+  encodeContext,
+  encodeOffset,
+} from './contact-sync-tokens';
 import { ContactsService, ContactSyncPage } from './contacts.service';
 
 /**
@@ -186,5 +192,41 @@ describe('ContactsService: signed tokens', () => {
       id: '5',
       readTo: expect.any(Number),
     });
+  });
+  it('a context signed with the previous secret is handed back signed with the current one, the same run', async () => {
+    const { service } = setup();
+    const old = new TokenSigner('the secret before the rotation, 32+ chars').forAccount(
+      'account-1',
+    );
+    const rotated = new TokenSigner('the test token secret, 32 characters or more', [
+      'the secret before the rotation, 32+ chars',
+    ]);
+    (service as unknown as { tokens: TokenSigner }).tokens = rotated;
+    const run = { until: T0 };
+    const context = encodeContext(old, run);
+
+    const page = await service.sync(
+      TEST_AUTH,
+      { offset: encodeOffset(old, { updatedAt: T0 - 9000, id: '1' }), context },
+      budget(),
+    );
+
+    expect(page.contacts.map((c) => c.id)).toEqual(['2', '3']);
+    expect(page.context).not.toBe(context);
+    expect(TEST_TOKENS.check(page.context)).toBe('current');
+    expect(decodeContext(TEST_TOKENS, page.context)).toEqual(run);
+  });
+
+  it('a context signed with the current secret is handed back as it came', async () => {
+    const { service } = setup();
+    const first = await service.sync(TEST_AUTH, null, budget());
+    const second = await service.sync(
+      TEST_AUTH,
+      { offset: first.next_offset, context: first.context },
+      budget(),
+    );
+
+    expect(second.context).toBe(first.context);
+    expect(second.contacts.map((c) => c.id)).toEqual(['3', '4']);
   });
 });

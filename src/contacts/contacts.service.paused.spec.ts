@@ -61,6 +61,36 @@ describe('ContactsService: a page the upstream pauses', () => {
     }
   });
 
+  it('a page whose batches moved the paging on without contacts answers empty, from there', async () => {
+    // The upstream's first batch lists nothing but moves its paging on (ranges it counted, read
+    // ahead), the second is paused: the page keeps what the first learned.
+    class LearningPort extends PausingPort {
+      override async listContacts(account: AccountRef, query: ContactQuery) {
+        if (query.resume === undefined) {
+          this.calls++;
+          return { records: [], hasMore: true, resume: 0 };
+        }
+        return super.listContacts(account, query);
+      }
+    }
+    const port = new LearningPort(
+      listed,
+      2,
+      new Map([[2, new UpstreamUnavailableError('pacing spent, retry in 2 s', 2000)]]),
+    );
+    const { service } = setupWith(new FakeConnectorPort(), port, { contactsPageSize: 6 });
+    const first = await service.sync(AUTH, null, budget());
+    expect(idsOf(first)).toEqual([]);
+    expect(first.next_offset).toBeTruthy();
+    const rest = await service.sync(
+      AUTH,
+      { offset: first.next_offset, context: first.context },
+      budget(),
+    );
+    expect(idsOf(rest)).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(port.queries.map((q) => q.resume)).toEqual([0, 2, 4]);
+  });
+
   it('fails a page with nothing to answer, and other errors as they are', async () => {
     const nothing = new PausingPort(
       listed,

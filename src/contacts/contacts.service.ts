@@ -51,6 +51,11 @@ interface PageStart {
   resume?: ResumeState;
   /** A full sync in the external system's own order (capabilities.fullSyncOrder). */
   unordered?: boolean;
+  /**
+   * The run's context as it came, when signed with the current secret: the next pages carry it
+   * again as it is (encoding the same run again gives the same token, for one more HMAC).
+   */
+  context?: string;
 }
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '';
@@ -187,7 +192,7 @@ export class ContactsService {
 
     const page: ContactSyncPage = {
       contacts,
-      context: hasMore ? encodeContext(scope, start.run) : null,
+      context: hasMore ? (start.context ?? encodeContext(scope, start.run)) : null,
     };
     if (start.unordered)
       return { ...page, ...unorderedRunTokens(scope, start.run, hasMore, resume) };
@@ -265,7 +270,10 @@ export class ContactsService {
       );
     }
     const run = decodeContext(scope, context);
-    if (run) return { run, after, resume, unordered };
+    if (run) {
+      const current = scope.check(context) === 'current' ? (context as string) : undefined;
+      return { run, after, resume, unordered, ...(current !== undefined && { context: current }) };
+    }
     if (scope.check(context) === 'forged') {
       throw new BridgeError(
         'token_invalid',
@@ -334,9 +342,11 @@ export class ContactsService {
             { signal },
           ),
         )
-        // A page with contacts answers them rather than fail on a pause the upstream asks for.
+        // A page with contacts answers them rather than fail on a pause the upstream asks for;
+        // so does one whose batches moved the paging on without contacts yet (answered empty,
+        // with a next_offset from there): failing would lose what they learned.
         .catch((error: unknown): typeof PAUSED => {
-          if (records.length > 0 && isPause(error)) return PAUSED;
+          if ((records.length > 0 || progressed) && isPause(error)) return PAUSED;
           throw error;
         });
       if (batch === PAUSED) {

@@ -14,6 +14,7 @@ import { KeyValueStores } from './key-value-store';
 import { MemoryKeyValueStores } from './memory-key-value.store';
 import { connectRedis, RedisClient, whenReady } from './redis-client';
 import { RedisKeyValueStores } from './redis-key-value.store';
+import { RedisSharedPages } from './redis-shared-pages';
 
 class RedisConnection extends RedisClient implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
@@ -83,9 +84,9 @@ export class StoreModule {
           // Upstream pages the REST connector keeps for a run's next batch: in Redis, so the
           // replica serving that batch finds them; without Redis, none (each keeps its own).
           provide: SharedPages,
-          inject: [KeyValueStores],
-          useFactory: (stores: KeyValueStores) =>
-            stores.shared ? stores.open('pages', { maxEntries: 1_000 }) : null,
+          inject: [RedisClient],
+          useFactory: ({ redis }: RedisClient) =>
+            redis ? new RedisSharedPages(redis, `${config.redisKeyPrefix}pages:`) : null,
         },
       ],
       exports: [RedisClient, KeyValueStores, PacingCounters, SharedPages],

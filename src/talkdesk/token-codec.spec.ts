@@ -144,4 +144,22 @@ describe('signed tokens', () => {
 
     expect(b.check(sealedForA)).toBe('forged');
   });
+  it('answer each token by its own signature, whatever was checked before', () => {
+    const edited = withBody(token, { k: 'kind', v: 1, url: 'http://127.0.0.1:9/steal' });
+    const other = encodeToken(scope, 'kind', { n: 2 });
+    const answers = [token, edited, edited, other, token, `${token.split('.')[0]}.`, token].map(
+      (t) => scope.check(t),
+    );
+
+    expect(answers).toEqual([
+      'current',
+      'forged',
+      'forged',
+      'current',
+      'current',
+      'unreadable',
+      'current',
+    ]);
+    expect(new TokenSigner(OTHER_SECRET).forAccount('sql:1').check(token)).toBe('forged');
+  });
 });

@@ -45,6 +45,13 @@ export type TokenCheck =
   | 'unreadable';
 
 export class TokenScope {
+  /**
+   * The last token checked and its answer: a request checks the same token more than once (read
+   * it, then ask which secret signed it), and each check is an HMAC. The answer depends only on
+   * the token, the account and the secrets, which a scope never changes.
+   */
+  private lastChecked?: { token: string; check: TokenCheck };
+
   constructor(
     readonly account: string,
     private readonly current: Buffer,
@@ -64,7 +71,13 @@ export class TokenScope {
     const parts = token.split('.');
     if (parts.length === 1) return readBody(token) ? 'unsigned' : 'unreadable';
     if (parts.length !== 2 || !BODY.test(parts[0]) || !BODY.test(parts[1])) return 'unreadable';
-    const [body, mac] = parts;
+    if (this.lastChecked?.token === token) return this.lastChecked.check;
+    const check = this.verify(parts[0], parts[1]);
+    this.lastChecked = { token, check };
+    return check;
+  }
+
+  private verify(body: string, mac: string): TokenCheck {
     const given = Buffer.from(mac, 'base64url');
     if (this.matches(this.current, body, given)) return 'current';
     if (this.previous.some((secret) => this.matches(secret, body, given))) return 'previous';

@@ -24,13 +24,23 @@ export function localManifest(
 /**
  * A copy of an example manifest whose pacing intervals (`interval_ms`) are multiplied by
  * `scale`: a spec plays a vendor's per-minute limits in shorter windows (the stand-in's
- * `windowMs` scaled alike), the manifest's ratios of requests to time kept as shipped.
+ * `windowMs` scaled alike), the manifest's ratios of requests to time kept as shipped, unless
+ * `requests` replaces the count of the manifest-wide `pacing` (a spec that needs other ratios).
  */
-export function scaledPacing(file: string, scale: number): { path: string; remove: () => void } {
-  const text = readFileSync(file, 'utf8').replace(
+export function scaledPacing(
+  file: string,
+  scale: number,
+  requests?: number,
+): { path: string; remove: () => void } {
+  let text = readFileSync(file, 'utf8').replace(
     /^(\s*interval_ms:\s*)(\d+)/gm,
     (_m, head: string, ms: string) => `${head}${Math.max(10, Math.round(Number(ms) * scale))}`,
   );
+  if (requests !== undefined) {
+    const paced = text.replace(/^(pacing:\n\s+requests:\s*)\d+/m, `$1${requests}`);
+    if (paced === text) throw new Error(`${file}: no manifest-wide pacing to change`);
+    text = paced;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
   const path = join(dir, file.split('/').pop()!);
   writeFileSync(path, text);

@@ -46,6 +46,9 @@ export class RestConnectorModule {
           useFactory: (pacingCounters?: PacingCounters, sharedPages?: SharedPages | null) =>
             new RestConnector(manifest, {
               defaultPhoneRegion: config.defaultPhoneRegion,
+              ...(config.restKeptPagesTtlSeconds && {
+                keptPagesTtlMs: config.restKeptPagesTtlSeconds * 1000,
+              }),
               ...(pacingCounters && { pacingCounters }),
               ...(sharedPages && { sharedPages }),
             }),

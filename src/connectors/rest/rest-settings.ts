@@ -8,4 +8,6 @@ export interface RestSettings {
   readonly defaultPhoneRegion: string;
   /** Each request's time budget: a pacing window longer than it cannot be waited for. */
   readonly requestBudgetMs?: number;
+  /** How long upstream pages kept for a run's next batch live (memory and Redis). */
+  readonly restKeptPagesTtlSeconds?: number;
 }

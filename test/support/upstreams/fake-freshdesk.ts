@@ -244,7 +244,9 @@ export class FakeFreshdesk {
 
   /**
    * Contacts, "Filter Contacts": 30 results a page, `page` at most 10 (so at most 300 results a
-   * query), `{ results, total }`; deleted contacts are left out.
+   * query), `{ results, total }`; deleted contacts are left out. The reference says nothing of
+   * the results' order (nor offers a sort): newest created first here, as "List All Contacts".
+   * Seeded contacts change ten days after they are created, so this is newest changed first too.
    */
   private searchContacts(account: FreshdeskAccount, req: FakeRequest, send: Send): void {
     const q = req.url.searchParams;

@@ -4,10 +4,15 @@ import { b64, unb64 } from './vendor-kit';
 import { Send, v2Invalid } from './fake-pipedrive-paging';
 
 /**
- * Persons, "Search persons" (v2, `GET /api/v2/persons/search`): `term` of at least 2 characters
- * (1 with `exact_match`), `fields` among `custom_fields,email,notes,phone,name` (all by default),
- * `exact_match` for whole, case-insensitive values; otherwise a part of a value matches. Phones
- * are searched as stored, so `+16465554012` does not find `(646) 555-4012`. Answers
+ * Persons, "Search persons" (v2, `GET /api/v2/persons/search`, "a wrapper of /v1/itemSearch"):
+ * `term` of at least 2 characters (1 with `exact_match`), `fields` among
+ * `custom_fields,email,notes,phone,name` (all by default), `exact_match` "only full exact
+ * matches against the given term are returned. It is not case sensitive"; without it the term
+ * may be anywhere in a value ("Perform a search using a specific field from an item type",
+ * `GET /v1/itemSearch/field`: "By default, term can be present anywhere in the resulting field
+ * values to be considered a match"). Phones are searched as stored, nothing normalizes them:
+ * `+16465554012` does not find `(646) 555-4012`, and `(646) 555-4012` finds
+ * `(646) 555-4012 ext. 7`. `limit` at most 500, 100 by default. Answers
  * `data.items[{ result_score, item }]` with `additional_data.next_cursor`, best scores first.
  */
 

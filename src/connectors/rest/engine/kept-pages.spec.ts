@@ -15,34 +15,44 @@ const page = (records: unknown[], next: Page['next'] = null): Page => ({
   bytes: 100,
 });
 
-/** The shared store, as the Redis one behaves (TTLs aside). */
+/** The shared store, as the Redis one behaves (TTLs aside): entries of pages, dropped whole. */
 class MapStore extends SharedPages {
-  readonly values = new Map<string, string>();
+  readonly entries = new Map<string, Map<string, string>>();
+  /** Most pages an entry takes, as Redis's byte bound would. */
+  constructor(private readonly maxPages = Infinity) {
+    super();
+  }
   get size(): number {
-    return this.values.size;
+    return this.entries.size;
   }
-  get(key: string): Promise<string | null> {
-    return Promise.resolve(this.values.get(key) ?? null);
+  get(entry: string, page: string): Promise<string | null> {
+    return Promise.resolve(this.entries.get(entry)?.get(page) ?? null);
   }
-  set(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-    return Promise.resolve();
+  put(entry: string, page: string, value: string): Promise<boolean> {
+    const pages = this.entries.get(entry) ?? new Map<string, string>();
+    if (pages.size >= this.maxPages && !pages.has(page)) return Promise.resolve(false);
+    this.entries.set(entry, pages.set(page, value));
+    return Promise.resolve(true);
   }
-  delete(key: string): Promise<void> {
-    this.values.delete(key);
+  drop(entry: string): Promise<void> {
+    this.entries.delete(entry);
     return Promise.resolve();
   }
 }
 
 /** A store that fails every call, as Redis does while it is down. */
 class DownStore extends SharedPages {
+  calls = 0;
   get(): Promise<string | null> {
+    this.calls++;
     return Promise.reject(new Error('down'));
   }
-  set(): Promise<void> {
+  put(): Promise<boolean> {
+    this.calls++;
     return Promise.reject(new Error('down'));
   }
-  delete(): Promise<void> {
+  drop(): Promise<void> {
+    this.calls++;
     return Promise.reject(new Error('down'));
   }
 }
@@ -85,14 +95,47 @@ describe('KeptPages', () => {
     expect(store.size).toBe(0);
   });
 
-  it('the replica that goes on deletes the entry it started from', async () => {
-    const id = (await a.keep(acme, [['p1', page([{ id: 1 }])]], 100))!;
+  it('the replica that goes on deletes the entry it started from, whoever wrote it', async () => {
+    const id = (await a.keep(
+      acme,
+      [
+        ['p1', page([{ id: 1 }])],
+        ['p2', page([{ id: 2 }])],
+      ],
+      200,
+    ))!;
+    // b reads one of the two pages only, and keeps what it did not hand out again.
     expect(await b.take(acme, id, 'p1')).toBeDefined();
-    const next = (await b.keep(acme, [['p2', page([{ id: 2 }])]], 100, id))!;
+    const next = (await b.keep(acme, [['p1', page([{ id: 1 }])]], 100, id))!;
     expect(store.size).toBe(1);
-    expect(await a.take(acme, next, 'p2')).toBeDefined();
+    expect(await a.take(account('acct-2'), id, 'p2')).toBeUndefined();
+    expect(await b.take(acme, id, 'p2')).toBeUndefined();
+    expect(await a.take(acme, next, 'p1')).toBeDefined();
+    // a hands the rest out: the entry b wrote goes.
     await a.release(acme, next);
     expect(store.size).toBe(0);
+  });
+
+  it('another account releasing the same id leaves the entry alone', async () => {
+    const id = (await a.keep(acme, [['p1', page([{ id: 1 }])]], 100))!;
+    await b.release(account('acct-2'), id);
+    expect(await b.take(acme, id, 'p1')).toBeDefined();
+  });
+
+  it('pages the store refuses (over its bound) are not shared, the rest of the entry neither', async () => {
+    const bounded = new MapStore(1);
+    const one = new KeptPages<Page>(bounded);
+    const id = (await one.keep(
+      acme,
+      [
+        ['p1', page([{ id: 1 }])],
+        ['p2', page([{ id: 2 }])],
+      ],
+      200,
+    ))!;
+    expect(await one.take(acme, id, 'p2')).toBeDefined();
+    expect(bounded.entries.get([...bounded.entries.keys()][0])?.size).toBe(1);
+    expect(await new KeptPages<Page>(bounded).take(acme, id, 'p2')).toBeUndefined();
   });
 
   it('adds pages one by one to an id of the run (slices), shared as they come', async () => {
@@ -111,12 +154,14 @@ describe('KeptPages', () => {
 
   it('a store that fails costs the shared copy only', async () => {
     const errors: unknown[] = [];
-    const down = new KeptPages<Page>(new DownStore(), (e) => errors.push(e));
+    const store = new DownStore();
+    const down = new KeptPages<Page>(store, (e) => errors.push(e));
     const id = (await down.keep(acme, [['p1', page([{ id: 1 }])]], 100))!;
     expect(await down.take(acme, id, 'p1')).toBeDefined();
     expect(await down.take(acme, 'other', 'p1')).toBeUndefined();
     await down.release(acme, id);
-    // The write and the read failed; nothing was shared, so nothing is deleted.
-    expect(errors).toHaveLength(2);
+    // The write, the read of what memory did not hold and the delete failed, each reported.
+    expect(store.calls).toBe(3);
+    expect(errors).toHaveLength(3);
   });
 });

@@ -51,6 +51,8 @@ export interface RestConnectorOptions {
   pacingCounters?: PacingCounters;
   /** Where pages kept for a run's next batch are shared by the replicas (Redis). */
   sharedPages?: SharedPages;
+  /** How long those pages live, in memory and in the shared store (DEFAULT_CARRY_TTL_MS). */
+  keptPagesTtlMs?: number;
   logger?: Pick<Logger, 'log' | 'warn' | 'debug' | 'error'>;
 }
 
@@ -120,10 +122,14 @@ export class RestClient {
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher ?? createUpstreamAgent();
     this.logger = options.logger ?? new Logger('RestConnector');
-    this.carry = new KeptPages(options.sharedPages, (error) =>
-      this.logger.debug(
-        `Kept pages not shared: ${error instanceof Error ? error.message : String(error)}`,
-      ),
+    this.carry = new KeptPages(
+      options.sharedPages,
+      (error) =>
+        this.logger.debug(
+          `Kept pages not shared: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      undefined,
+      options.keptPagesTtlMs,
     );
     if (manifest.pacing) this.pacer = new Pacer(manifest.pacing, options.pacingCounters);
     this.auth = authStrategyFor(manifest.authentication, {

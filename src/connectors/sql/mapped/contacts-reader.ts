@@ -278,30 +278,43 @@ export class ContactsReader {
     ]);
   }
 
+  /**
+   * A page's value as the keyset statement takes it. On SQLite, `+?`: the same value to SQLite
+   * (unary plus changes neither its type nor the comparison, and the index is still used), but one
+   * its planner does not look at. With an ORDER BY, SQLite lets the plan of a statement depend on
+   * bound values (the tenant's `= ?`, the ranges, the LIMIT) and then prepares the statement again
+   * (parses and plans it) each time one is bound anew: on every page. Other dialects: the plain
+   * parameter.
+   */
+  private planFree(slot: Slot): unknown {
+    return this.client.dialect === 'sqlite' ? sql<unknown>`+${slot}` : slot;
+  }
+
   /** The keyset query of a page shape, its values left as slots (PAGE_SLOTS). */
   private compilePageQuery(since: boolean, after: boolean): CompiledQuery {
     const col = sql.ref(this.time.column);
     // Text ids sort as the contacts port compares them (code units), whatever the collation.
     const id = this.keyRef(this.id);
+    const value = (slot: Slot) => this.planFree(slot);
     let select = selectFrom(
       this.client,
       this.spec,
       this.shape.columns,
-      SLOT.tenant,
+      value(SLOT.tenant),
       this.spec.index,
-    ).where(col, '<=', SLOT.until);
-    if (since) select = select.where(col, '>=', SLOT.since);
+    ).where(col, '<=', value(SLOT.until));
+    if (since) select = select.where(col, '>=', value(SLOT.since));
     if (after) {
       // (time, id) > (after.time, after.id) at the column's precision, written as ranges of the
       // time column so that every dialect reads it from the (tenant, time, id) index.
       select = select
-        .where(col, '>=', SLOT.from)
-        .where((eb) => eb.or([eb(col, '>=', SLOT.next), eb(id, '>', SLOT.afterId)]));
+        .where(col, '>=', value(SLOT.from))
+        .where((eb) => eb.or([eb(col, '>=', value(SLOT.next)), eb(id, '>', value(SLOT.afterId))]));
     }
     return select
       .orderBy(col)
       .orderBy(id)
-      .limit(SLOT.limit as unknown as number)
+      .limit(value(SLOT.limit) as number)
       .compile();
   }
 
@@ -415,25 +428,25 @@ export class ContactsReader {
     if (!head) return undefined;
     const record = this.shape.recordOf(row);
     const f = this.fields;
-    const read = (reader: Reader | undefined) => (reader ? reader(row, record) : undefined);
+    // Each field's reader called in place (no closure per row): the same order as before.
     return {
       id: head.id,
       updatedAt: head.updatedAt,
-      name: cell(read(f.name)),
-      title: cell(read(f.title)),
-      company: cell(read(f.company)),
-      emails: cells(read(f.emails)),
-      phones: cells(read(f.phones)),
-      websites: cells(read(f.websites)),
+      name: cell(f.name?.(row, record)),
+      title: cell(f.title?.(row, record)),
+      company: cell(f.company?.(row, record)),
+      emails: cells(f.emails?.(row, record)),
+      phones: cells(f.phones?.(row, record)),
+      websites: cells(f.websites?.(row, record)),
       customFields: customFieldsOf(
         this.customFrom?.(row, record),
         this.customReaders.length === 0 ? NO_VALUES : this.customReaders.map((r) => r(row, record)),
         this.customKeys,
       ),
-      photoUrl: cell(read(f.photo_url)),
-      address: cell(read(f.address)),
-      twitter: cell(read(f.twitter)),
-      url: cell(read(f.url)),
+      photoUrl: cell(f.photo_url?.(row, record)),
+      address: cell(f.address?.(row, record)),
+      twitter: cell(f.twitter?.(row, record)),
+      url: cell(f.url?.(row, record)),
     };
   }
 

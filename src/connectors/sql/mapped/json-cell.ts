@@ -13,9 +13,13 @@
 // eslint-disable-next-line no-control-regex -- the very characters JSON strings may not hold raw
 const NOT_VERBATIM = /[\u0000-\u001f\\]/;
 
-const QUOTE = 34;
-const COMMA = 44;
-const CLOSE = 93;
+/** The punctuation the common shapes are read by, as the character codes charCodeAt gives. */
+const QUOTE = '"'.charCodeAt(0);
+const COMMA = ','.charCodeAt(0);
+const OPEN_LIST = '['.charCodeAt(0);
+const CLOSE_LIST = ']'.charCodeAt(0);
+const OPEN_OBJECT = '{'.charCodeAt(0);
+const CLOSE_OBJECT = '}'.charCodeAt(0);
 
 const FIELD_KEY = '{"key":"';
 const FIELD_VALUE = '","value":"';
@@ -33,7 +37,7 @@ function stringList(text: string): string[] | undefined {
     if (close < 0) return undefined;
     out.push(text.slice(open + 1, close));
     const next = text.charCodeAt(close + 1);
-    if (next === CLOSE) return close + 1 === last ? out : undefined;
+    if (next === CLOSE_LIST) return close + 1 === last ? out : undefined;
     if (next !== COMMA || text.charCodeAt(close + 2) !== QUOTE) return undefined;
     open = close + 2;
   }
@@ -50,13 +54,13 @@ function fieldList(text: string): { key: string; value: string }[] | undefined {
     if (keyEnd < 0 || !text.startsWith(FIELD_VALUE, keyEnd)) return undefined;
     const valueAt = keyEnd + FIELD_VALUE.length;
     const valueEnd = text.indexOf('"', valueAt);
-    if (valueEnd < 0 || text.charCodeAt(valueEnd + 1) !== 125) return undefined;
+    if (valueEnd < 0 || text.charCodeAt(valueEnd + 1) !== CLOSE_OBJECT) return undefined;
     out.push({
       key: text.slice(at + FIELD_KEY.length, keyEnd),
       value: text.slice(valueAt, valueEnd),
     });
     const next = text.charCodeAt(valueEnd + 2);
-    if (next === CLOSE) return valueEnd + 2 === last ? out : undefined;
+    if (next === CLOSE_LIST) return valueEnd + 2 === last ? out : undefined;
     if (next !== COMMA) return undefined;
     at = valueEnd + 3;
   }
@@ -65,14 +69,18 @@ function fieldList(text: string): { key: string; value: string }[] | undefined {
 /** The common shapes read directly (see the top of this file), or undefined. */
 function direct(text: string): unknown[] | undefined {
   const length = text.length;
-  if (length < 2 || text.charCodeAt(0) !== 91 || text.charCodeAt(length - 1) !== CLOSE) {
+  if (
+    length < 2 ||
+    text.charCodeAt(0) !== OPEN_LIST ||
+    text.charCodeAt(length - 1) !== CLOSE_LIST
+  ) {
     return undefined;
   }
   if (length === 2) return [];
   if (NOT_VERBATIM.test(text)) return undefined;
   const first = text.charCodeAt(1);
   if (first === QUOTE) return stringList(text);
-  if (first === 123) return fieldList(text);
+  if (first === OPEN_OBJECT) return fieldList(text);
   return undefined;
 }
 

@@ -2,7 +2,8 @@ import { ContactBatch, ContactQuery, ContactRecord } from '../../../ports';
 import { RetryableUpstreamError, UpstreamError, UpstreamOrderError } from '../../../ports/errors';
 import { CompiledManifest } from '../../manifest/compiled';
 import { formatDate, granularityMs } from '../../manifest/dates';
-import { Scope, toContact, toContactKey, toContactWithKey } from '../mapper';
+import { Scope, toContact, toContactWithKey } from '../mapper';
+import { pageKeys } from '../records/page-keys';
 import { initialState, isPageState, PageState, stateKey } from '../paginators';
 import { RestAccount } from '../rest-account';
 import { Page, RestClient } from '../rest-client';
@@ -133,12 +134,12 @@ export async function listIncremental(
     pages++;
     filtered += page.filtered;
     // Only ids and update times for now: the other fields wait until a record is handed out.
-    const keys = await client.mapAll(
-      'contacts',
+    const keys = await pageKeys(
+      client,
+      contacts.fields,
       page.records,
-      0,
-      (r) => toContactKey(contacts.fields, r, recordScope),
-      false,
+      recordScope,
+      account.credentialsKey,
     );
     if (client.options.observer?.page) {
       await client.mapAll('contacts', page.records, 0, full).catch(() => undefined);

@@ -37,6 +37,8 @@ describe('listSlices (date-range slices)', () => {
   let refused: Set<number>;
   /** The total of each read's range. */
   let totals: number[];
+  /** The order the search answers in (Freshdesk documents none). */
+  let order: (found: typeof CONTACTS) => typeof CONTACTS;
 
   beforeEach(() => {
     const manifest = loadManifest(join(__dirname, '../../../../../connectors/freshdesk.yaml'));
@@ -47,6 +49,7 @@ describe('listSlices (date-range slices)', () => {
     reads = 0;
     refused = new Set();
     totals = [];
+    order = (found) => found;
     CONTACTS = fiveDays();
     jest
       .spyOn(client, 'readPage')
@@ -60,10 +63,12 @@ describe('listSlices (date-range slices)', () => {
           }
           const since = Date.parse(`${String(scope.since)}T00:00:00Z`);
           const until = Date.parse(`${String(scope.until)}T00:00:00Z`) + DAY;
-          const found = CONTACTS.filter((c) => {
-            const at = Date.parse(c.updated_at);
-            return at >= since && at < until;
-          });
+          const found = order(
+            CONTACTS.filter((c) => {
+              const at = Date.parse(c.updated_at);
+              return at >= since && at < until;
+            }),
+          );
           totals.push(found.length);
           const page = state.k === 'page' ? state.page : 1;
           const records = found.slice((page - 1) * 30, page * 30);
@@ -192,6 +197,131 @@ describe('listSlices (date-range slices)', () => {
     expect([...seen].sort()).toEqual(CONTACTS.map((c) => String(c.id)).sort());
     const vain = totals.map((n) => n === 0 || n > 100);
     expect(vain.slice(vain.indexOf(false))).not.toContain(true);
+  });
+
+  describe('a full sync from slice.start (2010) to changes of 14 days in 2024, 84 a day', () => {
+    const days = 14;
+    const until = Date.UTC(2026, 11, 1);
+    beforeEach(() => {
+      CONTACTS = Array.from({ length: days * 84 }, (_, i) => ({
+        id: 7000 + i,
+        name: `Contact ${i}`,
+        email: `e${i}@x.example`,
+        updated_at: new Date(T0 + Math.floor(i / 84) * DAY + (i % 84) * 997_000).toISOString(),
+      }));
+    });
+    /** Every batch of a run, as Talkdesk asks: each contact once and in order; the searches. */
+    const fullSync = async () => {
+      const seen: string[] = [];
+      let batch;
+      let q = query({ changedSince: undefined, changedUntil: until, limit: 250 });
+      for (let n = 0; n < 100; n++) {
+        batch = await listSlices(client, account, contacts(), q, signal());
+        const ordered = [...batch.records].sort(
+          (a, b) => a.updatedAt - b.updatedAt || Number(a.id) - Number(b.id),
+        );
+        expect(batch.records).toEqual(ordered);
+        seen.push(...batch.records.map((r) => r.id));
+        if (!batch.hasMore) break;
+        const last = batch.records[batch.records.length - 1];
+        q = { ...q, resume: batch.resume, ...(last && { after: last }) };
+      }
+      expect(batch!.hasMore).toBe(false);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect([...seen].sort()).toEqual(CONTACTS.map((c) => String(c.id)).sort());
+      return reads;
+    };
+    /** 3 pages a day (84 > 60, three days 252 > 240): the fewest searches, 42. */
+    const minimum = days * 3;
+
+    it('newest changed first: the first request alone finds where the changes are', async () => {
+      order = (found) => [...found].reverse();
+      expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
+    });
+
+    it('a batch paused after it learned where to cut answers no contacts, and the next goes on from there', async () => {
+      order = (found) => [...found].reverse();
+      // The second read (the slice at the window's end) is refused as the pacing would.
+      refused = new Set([2]);
+      const q = query({ changedSince: undefined, changedUntil: until, limit: 250 });
+      const first = await listSlices(client, account, contacts(), q, signal());
+      expect(first.records).toEqual([]);
+      expect(first.hasMore).toBe(true);
+      refused = new Set();
+      // Batches go on from the resume (answered empty while the walk from the end goes on).
+      let next = first;
+      for (let n = 0; n < 10 && next.records.length === 0; n++) {
+        next = await listSlices(
+          client,
+          account,
+          contacts(),
+          { ...q, resume: next.resume },
+          signal(),
+        );
+      }
+      expect(next.records.length).toBeGreaterThan(0);
+      // The window was not asked again: its cut travelled in the resume.
+      expect(totals.filter((n) => n === CONTACTS.length)).toHaveLength(1);
+    });
+
+    it('oldest changed first: the first page says where they begin', async () => {
+      expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
+    });
+
+    it('in no order: the sampled update times say where the first slice lies', async () => {
+      // A fixed shuffle (Knuth's multiplicative hash of the position), the same every run.
+      order = (found) =>
+        found
+          .map((c, i) => ({ c, k: (i * 2_654_435_761) % 4_294_967_296 }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.c);
+      expect(await fullSync()).toBeLessThanOrEqual(minimum + 1);
+    });
+  });
+
+  it('a range told empty only by a count read later is read all the same: none lost to a change meanwhile', async () => {
+    // At most 100 a slice. One contact on day 0, 75 on days 10 and 11, 60 on day 13; the search
+    // answers newest first. Right after the first request a contact is created (on day 13, after
+    // the run's upper bound): the last day's count gains it, so the window's total less the
+    // counts read later says nothing is left before day 10, where one contact is.
+    const at = (day: number, k: number) => new Date(T0 + day * DAY + k * 60_000).toISOString();
+    const c = (id: number, day: number, k: number) => ({
+      id,
+      name: `C${id}`,
+      email: `c${id}@x.example`,
+      updated_at: at(day, k),
+    });
+    CONTACTS = [
+      c(1, 0, 0),
+      ...Array.from({ length: 75 }, (_, k) => c(100 + k, 10, k)),
+      ...Array.from({ length: 75 }, (_, k) => c(200 + k, 11, k)),
+      ...Array.from({ length: 60 }, (_, k) => c(300 + k, 13, k)),
+    ];
+    const run = CONTACTS.map((x) => String(x.id)).sort();
+    let asked = 0;
+    order = (found) => {
+      if (asked++ === 0) CONTACTS.push(c(999, 13, 18 * 60));
+      return [...found].reverse();
+    };
+    const narrow = { ...contacts(), incremental: { ...contacts().incremental! } };
+    narrow.incremental.slice = { ...narrow.incremental.slice!, maxRecords: 100 };
+    const q = query({ changedSince: undefined, changedUntil: T0 + 13 * DAY + DAY / 2 - 1 });
+    const seen: string[] = [];
+    let batch = await listSlices(client, account, narrow, q, signal());
+    seen.push(...batch.records.map((r) => r.id));
+    for (let n = 0; batch.hasMore && n < 20; n++) {
+      const last = batch.records[batch.records.length - 1];
+      batch = await listSlices(
+        client,
+        account,
+        narrow,
+        { ...q, resume: batch.resume, ...(last && { after: last }) },
+        signal(),
+      );
+      seen.push(...batch.records.map((r) => r.id));
+    }
+    expect(batch.hasMore).toBe(false);
+    expect(seen.sort()).toEqual(run);
   });
 
   it('fails other errors as they are', async () => {

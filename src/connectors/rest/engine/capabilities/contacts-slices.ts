@@ -7,6 +7,16 @@ import { RestAccount } from '../rest-account';
 import { RestClient } from '../rest-client';
 import { checkedResume, positionCompare, REPEATED_PAGE } from '../resume';
 import { ContactsStream } from './contacts-incremental';
+import {
+  approach,
+  densityOf,
+  firstCut,
+  MAX_SEGMENTS,
+  DENSITY_TARGET,
+  readResume,
+  Segment,
+  toWire,
+} from './slice-plan';
 
 /**
  * Date-range slices (`contacts.incremental.slice`), for an upstream that filters by update time
@@ -18,78 +28,19 @@ import { ContactsStream } from './contacts-incremental';
  *
  * Slices are cut by the list's total (`total_records_path`), not by a fixed width: the first
  * range tried is the whole rest of the run's window (an incremental sync's few changes are one
- * slice); a range holding too many is halved, and the total of its first half tells the second
- * half's without asking (an empty one costs nothing). A slice read whole but handed out partly
+ * slice). A window too large is cut where the update times of its first page say a slice lies
+ * (slice-plan.ts): when they are the newest changes, the slice at the window's end is read
+ * first and kept, and the rest is read from there back, slice by slice, while it holds few
+ * slices, else cut where the density says its changes begin; the total of a range tells the
+ * rest's without asking (an empty one costs nothing), and a range no estimate fits is halved.
+ * From the first slice read at the run's position on, each is cut by the density of the one
+ * before, and the ranges read ahead are handed out from their kept pages. A slice read whole but handed out partly
  * is kept for the next batch (page-carry.ts) rather than read again, and a batch out of time
  * answers what it has sorted, keeping the pages of a slice it could not finish (as does an
  * attempt that failed halfway, for the attempt after it). A batch stopped by the pacing or a
  * rate limit (a window it cannot wait for within its budget, a 429) answers the slices it has
  * read whole too; only one that has nothing to answer fails, to be tried again.
  */
-
-/** What is left of the run's window from `lo`: ranges up to `e`, with their totals when known. */
-interface Segment {
-  e: number;
-  /** The upstream's total for the range, when known. */
-  n: number | null;
-  /** The total of this range and the one before it together: the before's tells this one's. */
-  r?: number;
-}
-
-/** Paging state in next_offset: where the window's rest starts, and its ranges. */
-interface SliceResume {
-  lo: number;
-  g: ([number, number | null] | [number, number | null, number])[];
-  /** Pages of the first range read and kept, when a batch ran out of time within it. */
-  p?: number;
-  /** Records per step of the last slice read whole (densityOf): how wide the next is cut. */
-  d?: number;
-}
-
-/**
- * Share of `max_records` a slice cut by density aims at: a little below the bound, so that
- * the day-to-day variation of an account's changes rarely makes it exceed (a wasted request).
- */
-const DENSITY_TARGET = 0.85;
-
-/** The most ranges a paging state lists (each halving adds one). */
-const MAX_SEGMENTS = 64;
-
-const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-
-function readResume(
-  query: ContactQuery,
-  end: number,
-): { lo: number; segments: Segment[]; density?: number } | undefined {
-  const r = query.resume as Partial<SliceResume> & { step?: unknown };
-  if (!r || typeof r !== 'object' || !Number.isSafeInteger(r.lo)) return undefined;
-  const lo = r.lo!;
-  // A state of the earlier format ({ lo, step }): the rest of the window from its slice on.
-  if (r.g === undefined)
-    return Number.isSafeInteger(r.step) ? { lo, segments: [{ e: end, n: null }] } : undefined;
-  if (!Array.isArray(r.g) || r.g.length === 0 || r.g.length > MAX_SEGMENTS) return undefined;
-  const segments: Segment[] = [];
-  let previous = lo;
-  for (const item of r.g as unknown[]) {
-    if (!Array.isArray(item) || item.length < 2 || item.length > 3) return undefined;
-    const [e, n, sum] = item as unknown[];
-    if (!Number.isSafeInteger(e) || (e as number) <= previous) return undefined;
-    if (!(n === null || count(n)) || !(sum === undefined || count(sum))) return undefined;
-    segments.push({
-      e: e as number,
-      n: n as number | null,
-      ...(sum !== undefined && { r: sum as number }),
-    });
-    previous = e as number;
-  }
-  if (previous !== end) return undefined;
-  const d = r.d;
-  const density = typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : undefined;
-  return { lo, segments, ...(density !== undefined && { density }) };
-}
-
-const toWire = (segments: Segment[]): SliceResume['g'] =>
-  segments.map((s) => (s.r === undefined ? [s.e, s.n] : [s.e, s.n, s.r]));
 
 export class SliceTooLargeError extends UpstreamError {
   constructor(message: string) {
@@ -122,6 +73,7 @@ export async function listSlices(
 ): Promise<ContactBatch> {
   const slice = contacts.incremental!.slice!;
   const step = slice.stepMs;
+  const max = slice.maxRecords;
   // The window ends with the slice holding the run's upper bound.
   const end = Math.floor(query.changedUntil / step) * step + step;
   const resumed = readResume(query, end);
@@ -132,6 +84,9 @@ export async function listSlices(
   let filtered = 0;
   const spent: Spent = { pages: 0, slowest: 0 };
   let density = resumed?.density;
+  let ahead = resumed?.ahead ?? 0;
+  let tail = resumed?.tail;
+  const rounded = (v: number) => Math.round(v * 1000) / 1000;
   const done = (more: boolean, p?: number): ContactBatch =>
     more
       ? {
@@ -141,37 +96,76 @@ export async function listSlices(
             lo,
             g: toWire(segments),
             ...(p !== undefined && { p }),
-            ...(density !== undefined && { d: Math.round(density * 1000) / 1000 }),
+            ...(density !== undefined && { d: rounded(density) }),
+            ...(ahead > 0 && { a: ahead }),
+            ...(tail !== undefined && { q: rounded(tail) }),
           }),
           filtered,
         }
       : { records: out, hasMore: false, filtered };
-  /** The first range halved: the total of its first half will tell the second's. */
-  const split = (total: number | undefined) => {
-    const seg = segments[0];
-    if (seg.e - lo <= step) {
-      throw new SliceTooLargeError(
-        `More than ${slice.maxRecords} contacts changed between ${new Date(lo).toISOString()} and ${new Date(seg.e).toISOString()}: lower contacts.incremental.slice.step_seconds (or raise max_records if the API allows it)`,
-      );
-    }
+  const startOf = (i: number) => (i === 0 ? lo : segments[i - 1].e);
+  const reserve = () => (out.length > 0 ? client.pageReserveMs(spent.slowest) : undefined);
+  /** Range `i` cut at `at`; `total` (the range's) tells either part's from the other's. */
+  const cutAt = (i: number, at: number, total: number | undefined) => {
     if (segments.length >= MAX_SEGMENTS) {
       throw new UpstreamError('Too many date-range slices pending: lower the run’s window');
     }
-    const mid = lo + Math.max(step, Math.floor((seg.e - lo) / 2 / step) * step);
     segments.splice(
-      0,
+      i,
       1,
-      { e: mid, n: null },
-      { e: seg.e, n: null, ...(total !== undefined && { r: total }) },
+      { e: at, n: null },
+      { e: segments[i].e, n: null, ...(total !== undefined && { r: total }) },
     );
   };
+  /** Range `i` halved. */
+  const split = (i: number, total: number | undefined) => {
+    const from = startOf(i);
+    const seg = segments[i];
+    if (seg.e - from <= step) {
+      throw new SliceTooLargeError(
+        `More than ${max} contacts changed between ${new Date(from).toISOString()} and ${new Date(seg.e).toISOString()}: lower contacts.incremental.slice.step_seconds (or raise max_records if the API allows it)`,
+      );
+    }
+    cutAt(i, from + Math.max(step, Math.floor((seg.e - from) / 2 / step) * step), total);
+  };
+  /** Range `i`'s total, and what it tells of its neighbours' through their pair's total. */
+  const settle = (i: number, total: number | undefined) => {
+    const seg = segments[i];
+    if (total !== undefined) seg.n = total;
+    const next = segments[i + 1];
+    if (next?.r !== undefined) {
+      if (total !== undefined && next.n === null) next.n = Math.max(0, next.r - total);
+      delete next.r;
+    }
+    if (i > 0 && seg.r !== undefined) {
+      // Told from a later range, read after the pair's total: changes made since (the run's
+      // last day gains them) make it too small, so none is taken for an empty range, to skip.
+      const prev = segments[i - 1];
+      const rest = total === undefined ? 0 : seg.r - total;
+      if (prev.n === null && rest > 0) prev.n = rest;
+      delete seg.r;
+    }
+  };
+  const shift = () => {
+    const first = segments.shift()!;
+    lo = first.e;
+    const next = segments[0];
+    if (next?.r !== undefined && first.n !== null) {
+      if (next.n === null) next.n = Math.max(0, next.r - first.n);
+      delete next.r;
+    }
+    ahead = Math.max(0, ahead - 1);
+  };
+  /** Whether this batch learned what the resume keeps: a range read ahead, a range's total. */
+  let learned = false;
   let stop: { more: boolean; p?: number };
   try {
     stop = await readSlices();
   } catch (error) {
     // Stopped by the pacing or a rate limit: what is sorted so far is answered, the slice being
-    // read resumes from its kept pages.
-    if (!(error instanceof RetryableUpstreamError) || out.length === 0) throw error;
+    // read resumes from its kept pages. A batch with nothing sorted answers empty when it read
+    // ranges the resume now knows (kept ahead, counted): else it fails, to be tried again.
+    if (!(error instanceof RetryableUpstreamError) || (out.length === 0 && !learned)) throw error;
     stop = { more: true };
   }
   return done(stop.more, stop.p);
@@ -179,16 +173,49 @@ export async function listSlices(
   /** Reads slices until the batch is full or out of time: whether more follow. */
   async function readSlices(): Promise<{ more: boolean; p?: number }> {
     while (segments.length > 0) {
+      if (ahead > 0) {
+        if (ahead >= segments.length || segments[ahead].n !== null) {
+          ahead = 0;
+          continue;
+        }
+        // A range after the first, read ahead: kept until the run reaches it, not handed out.
+        if (spent.pages > 0 && !client.timeForAnotherPage(signal, spent.slowest)) break;
+        const seg = segments[ahead];
+        const read = await readSlice(
+          client,
+          account,
+          contacts,
+          startOf(ahead),
+          seg.e,
+          query,
+          signal,
+          spent,
+          reserve,
+        );
+        // Its pages stay kept: `p` says how many, and the next batch goes on from there.
+        if (read.kind === 'late') return { more: true, p: read.pages };
+        learned = true;
+        settle(ahead, read.total);
+        if (read.kind === 'large') {
+          // Halved, its later half read next: the walk goes on from the window's end.
+          split(ahead, read.total);
+          ahead++;
+          continue;
+        }
+        tail = densityOf(read.records, step, tail) ?? tail;
+        ahead = 0;
+        if (spent.pages >= client.manifest.maxPagesPerCall) break;
+        continue;
+      }
       const seg = segments[0];
       if (seg.n === 0) {
-        lo = seg.e;
-        segments.shift();
+        shift();
         continue;
       }
       // Once slices were read, the next is cut to what their density says fits, rather than
       // asked whole and halved: a range of unknown total, or one known to be too large.
-      if (density !== undefined && (seg.n === null || seg.n > slice.maxRecords)) {
-        const steps = Math.floor((slice.maxRecords * DENSITY_TARGET) / density);
+      if (density !== undefined && (seg.n === null || seg.n > max)) {
+        const steps = Math.floor((max * DENSITY_TARGET) / density);
         const cut = lo + Math.max(1, steps) * step;
         if (cut < seg.e) {
           // A range whose total the next one's `r` waits for: the pair's total is known.
@@ -204,9 +231,18 @@ export async function listSlices(
           continue;
         }
       }
-      // A range whose total is known to be too large is halved without asking again.
-      if (seg.n !== null && seg.n > slice.maxRecords) {
-        split(seg.n);
+      // Before any slice was read from `lo`: a range known too large is approached from the
+      // density after it (read from its end, or cut where its changes begin), else halved.
+      if (density === undefined && seg.n !== null && seg.n > max && tail !== undefined) {
+        const cut = approach(lo, seg.e, seg.n, tail, step, max);
+        if (cut) {
+          cutAt(0, cut.at, seg.n);
+          if (cut.ahead) ahead = 1;
+          continue;
+        }
+      }
+      if (seg.n !== null && seg.n > max) {
+        split(0, seg.n);
         continue;
       }
       if (seg.e - lo > slice.maxStepMs) {
@@ -225,20 +261,30 @@ export async function listSlices(
         query,
         signal,
         spent,
-        () => (out.length > 0 ? client.pageReserveMs(spent.slowest) : undefined),
+        reserve,
       );
       filtered += read.filtered;
       // The first total of a range tells its sibling's (the other half of the range it came from).
-      if (read.total !== undefined) seg.n = read.total;
-      const sibling = segments[1];
-      if (sibling?.r !== undefined) {
-        if (read.total !== undefined) sibling.n = Math.max(0, sibling.r - read.total);
-        delete sibling.r;
-      }
+      const known = segments[1]?.n ?? null;
+      settle(0, read.total);
       // Its pages stay kept (readSlice): the next batch goes on from where this one stopped.
       if (read.kind === 'late') return { more: true, p: read.pages };
       if (read.kind === 'large') {
-        split(read.total);
+        learned = true;
+        if (read.total === undefined || density !== undefined) {
+          split(0, read.total);
+          continue;
+        }
+        // What the total says of the range after this one: the density the next cut goes by.
+        const next = segments[1];
+        if (known === null && next?.n) tail = next.n / ((next.e - seg.e) / step);
+        if (tail === undefined) {
+          const cut = firstCut(read.sample, read.total, lo, seg.e, step, max);
+          if (cut) {
+            cutAt(0, cut.at, read.total);
+            if (cut.ahead) ahead = 1;
+          }
+        }
         continue;
       }
       density = densityOf(read.records, step, density);
@@ -248,22 +294,24 @@ export async function listSlices(
       const room = query.limit - out.length;
       const taken = await toContacts(client, account, contacts, fresh.slice(0, room));
       // Enriched slice by slice: a lookup the pacing refuses leaves this slice to the next batch.
-      await enrich(taken, out.length > 0 ? client.pageReserveMs(spent.slowest) : undefined);
+      await enrich(taken, reserve());
       out.push(...taken);
       // The rest of this slice waits for the next batch, its pages kept rather than read again.
       if (fresh.length > room) return { more: true };
       settled.push(read.carryId);
-      lo = seg.e;
-      segments.shift();
+      shift();
       if (out.length >= query.limit || spent.pages >= client.manifest.maxPagesPerCall) break;
     }
-    while (segments[0]?.n === 0) lo = segments.shift()!.e;
+    while (segments[0]?.n === 0) shift();
     return { more: segments.length > 0 };
   }
 }
 
 type SliceRead = { filtered: number; total?: number; carryId: string } & (
-  { kind: 'whole'; records: Keyed[] } | { kind: 'large' } | { kind: 'late'; pages: number }
+  | { kind: 'whole'; records: Keyed[] }
+  /** `sample`: the update times of its first page's records in the slice, in the page's order. */
+  | { kind: 'large'; sample: number[] }
+  | { kind: 'late'; pages: number }
 );
 
 /**
@@ -304,6 +352,8 @@ async function readSlice(
   let filtered = 0;
   let read = 0;
   let total: number | undefined;
+  /** The first page's update times, in its order: where a range too large holds its changes. */
+  const sample: number[] = [];
   // Records outside the slice mean the upstream bounds it below only: its total is not the slice's.
   let bounded = true;
   for (let pages = 0; ; pages++) {
@@ -325,20 +375,6 @@ async function readSlice(
     // What the upstream counts: the records the record filter left out too.
     read += page.records.length + page.filtered;
     total ??= page.total;
-    // The list's total tells at once; else more than the bound read, or a next page past it.
-    if (
-      (total ?? 0) > slice.maxRecords ||
-      read > slice.maxRecords ||
-      (read >= slice.maxRecords && page.next)
-    ) {
-      await client.carry.release(account, carryId);
-      return {
-        kind: 'large',
-        filtered: 0,
-        carryId,
-        ...(bounded && total !== undefined && { total }),
-      };
-    }
     const keys = await client.mapAll(
       'contacts',
       page.records,
@@ -350,6 +386,7 @@ async function readSlice(
       if (!value) continue;
       value.updatedAt = Math.floor(value.updatedAt / inc.precisionMs) * inc.precisionMs;
       if (value.updatedAt < lo || value.updatedAt >= hi) bounded = false;
+      else if (pages === 0) sample.push(value.updatedAt);
       // An upstream with only a lower bound lists later changes too: they belong to later slices.
       if (value.updatedAt < lo || value.updatedAt >= hi || value.updatedAt > query.changedUntil) {
         continue;
@@ -360,6 +397,21 @@ async function readSlice(
       if (!known || positionCompare(value, known.key) > 0) {
         records.set(value.id, { key: value, raw: page.records[index] });
       }
+    }
+    // The list's total tells at once; else more than the bound read, or a next page past it.
+    if (
+      (total ?? 0) > slice.maxRecords ||
+      read > slice.maxRecords ||
+      (read >= slice.maxRecords && page.next)
+    ) {
+      await client.carry.release(account, carryId);
+      return {
+        kind: 'large',
+        sample,
+        filtered: 0,
+        carryId,
+        ...(bounded && total !== undefined && { total }),
+      };
     }
     if (!page.next) break;
     const key = stateKey(page.next);
@@ -375,18 +427,6 @@ async function readSlice(
     carryId,
     ...(bounded && { total: total ?? read }),
   };
-}
-
-/**
- * Records per step of a slice read whole, over the steps its records span (not the range's,
- * which may hold an empty stretch). An empty slice halves the last density instead: through a
- * gap in an account's changes the cuts widen each time, rather than step through it.
- */
-function densityOf(records: Keyed[], step: number, last: number | undefined): number | undefined {
-  if (records.length === 0) return last === undefined ? undefined : last / 2;
-  const first = Math.floor(records[0].key.updatedAt / step);
-  const end = Math.floor(records[records.length - 1].key.updatedAt / step) + 1;
-  return records.length / (end - first);
 }
 
 /** The contacts of sorted records, their update times at the format's precision. */

@@ -56,6 +56,12 @@ export class ContactsCapability {
           : await this.listFull(acc, contacts, query, signal);
     if (!sliced) await enrich(batch.records);
     for (const id of settled) await this.client.carry.release(acc, id);
+    // The pages this batch started from are done with once it is answered: a batch that kept
+    // the rest again replaced them already; else they are deleted here, on every replica.
+    const from = carryOf(query.resume);
+    if (!sliced && from !== undefined && carryOf(batch.resume) === undefined) {
+      await this.client.carry.release(acc, from);
+    }
     // Only a count worth telling travels in the batch.
     if (!batch.filtered) delete batch.filtered;
     return batch;
@@ -143,4 +149,10 @@ export class ContactsCapability {
       }
     }
   }
+}
+
+/** The id of the kept pages a paging state names (`c`, full and incremental alike). */
+function carryOf(resume: ResumeState | undefined): string | undefined {
+  const c = (resume as { c?: unknown } | undefined)?.c;
+  return typeof c === 'string' ? c : undefined;
 }

@@ -54,16 +54,23 @@ export class InteractionsCapability {
     return id === null ? null : { id, record };
   }
 
-  /** The first candidate with a phone that is the caller's number (both read as E.164). */
+  /**
+   * The first candidate with a phone that is the caller's number (both read as E.164, so an
+   * extension typed after the number is left out); a path may hold a list of phones.
+   */
   private callerAmong(paths: JsonPath[], selected: unknown, phone: unknown): unknown {
     const region = this.client.options.defaultPhoneRegion ?? DEFAULT_PHONE_REGION;
     const caller = typeof phone === 'string' ? phoneLookupKey(phone, region) : undefined;
     if (caller === undefined) return undefined;
     const candidates = Array.isArray(selected) ? selected : [selected];
+    const isCaller = (item: unknown) => {
+      const value = text(item);
+      return value !== null && phoneLookupKey(value, region) === caller;
+    };
     return candidates.find((candidate) =>
       paths.some((path) => {
-        const value = text(path.get(candidate));
-        return value !== null && phoneLookupKey(value, region) === caller;
+        const found = path.get(candidate);
+        return Array.isArray(found) ? found.some(isCaller) : isCaller(found);
       }),
     );
   }

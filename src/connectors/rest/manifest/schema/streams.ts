@@ -20,7 +20,7 @@ export const SliceSchema = strict(
         minimum: 1,
         maximum: 315_360_000,
         description:
-          'Widest range read as one slice. By default none: a sync first asks for the whole rest of its window, and a range whose total is above `max_records` is halved.',
+          'Widest range read as one slice. By default none: a sync first asks for the whole rest of its window, and a range whose total is above `max_records` is cut where its first page and the totals say a slice lies, else halved.',
       }),
     ),
     max_records: Type.Integer({
@@ -215,10 +215,10 @@ export const LookupSchema = definition(
       phone_forms: PhoneFormsSchema,
       last_digits: LastDigitsSchema,
       phone_fields: Type.Optional(
-        Type.Array(template('Path of a phone in a found record.'), {
+        Type.Array(template('Path of a phone, or of a list of phones, in a found record.'), {
           minItems: 1,
           description:
-            'By phone only: the answer lists candidates (asked broadly, e.g. by their `last_digits`), and the contact is the first whose phone at one of these paths is the caller’s number once both are read as E.164; the others are not the caller.',
+            'By phone only: the answer lists candidates (asked broadly, e.g. by their `last_digits`), and the contact is the first whose phone at one of these paths (any of them, when the path holds a list) is the caller’s number once both are read as E.164 (an extension typed after the number left out); the others are not the caller.',
         }),
       ),
     },
