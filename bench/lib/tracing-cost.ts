@@ -2,18 +2,27 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { median } from './load';
-import { cpuSecondsOf, ServerProcess } from './processes';
+import { cpuSecondsPreciseOf, ServerProcess } from './processes';
 
 /**
  * What tracing costs: the same SQL contact sync through a bridge with tracing off and one with
  * tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set, every request sampled, exporting to a local OTLP
  * receiver), in the bridge process's CPU time per contact. The receiver runs in the bench's own
  * process: its work is the collector's, not the bridge's.
+ *
+ * The two bridges run side by side and sync page by page in turn (which one goes first
+ * alternating every page), so that whatever else loads the machine loads both alike: each
+ * round's figure is the ratio of the two, and the result the median of those ratios. The CPU
+ * time is read once the batch processor has sent the round's last spans, so the export counts.
  */
 
 export const TRACING_HEADING = '## Tracing';
 /** The most CPU per contact tracing may add. */
 export const TRACING_TARGET = 0.05;
+/** Longer than the batch span processor's 5 s delay: every span ended before is then exported. */
+const EXPORT_WAIT_MS = 5_500;
+/** Pages each bridge serves before the measured sync, so that neither is measured cold. */
+const WARM_UP_PAGES = 5;
 
 export interface TracingCostResult {
   contacts: number;
@@ -24,7 +33,9 @@ export interface TracingCostResult {
   onCpuMsPerContact: number;
   offRounds: number[];
   onRounds: number[];
-  /** on / off - 1, of the medians. */
+  /** Each round's on / off - 1 (the two bridges measured in the same minutes). */
+  roundOverheads: number[];
+  /** The median of the rounds' overheads. */
   overhead: number;
   /** Spans and bytes the receiver took during the traced syncs. */
   exportRequests: number;
@@ -49,22 +60,27 @@ async function startSink(): Promise<{
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stats, server };
 }
 
-/** A contact sync through the SQL bridge, from the start, stopping after `limit` contacts. */
-async function syncCpu(
-  bridge: ServerProcess,
-  auth: Record<string, string>,
-  limit: number,
-): Promise<{ contacts: number; pages: number; cpuMsPerContact: number }> {
-  const before = cpuSecondsOf(bridge.pid);
-  let contacts = 0;
-  let pages = 0;
-  let offset: unknown = null;
-  let context: unknown = null;
-  while (contacts < limit) {
-    const res = await fetch(`${bridge.url}/contacts/sync`, {
+/** A contact sync through the SQL bridge from the start, one page at a time. */
+class Sync {
+  contacts = 0;
+  pages = 0;
+  done = false;
+  private offset: unknown = null;
+  private context: unknown = null;
+
+  constructor(
+    readonly bridge: ServerProcess,
+    private readonly auth: Record<string, string>,
+  ) {}
+
+  async page(): Promise<void> {
+    const res = await fetch(`${this.bridge.url}/contacts/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth, meta: { synchronization_checkpoint: null, offset, context } }),
+      body: JSON.stringify({
+        auth: this.auth,
+        meta: { synchronization_checkpoint: null, offset: this.offset, context: this.context },
+      }),
     });
     if (res.status !== 200) throw new Error(`contacts/sync answered ${res.status}`);
     const body = (await res.json()) as {
@@ -72,20 +88,21 @@ async function syncCpu(
       next_offset?: unknown;
       context?: unknown;
     };
-    pages += 1;
-    contacts += body.contacts.length;
-    if (body.next_offset === undefined || body.next_offset === null || body.next_offset === '')
-      break;
-    offset = body.next_offset;
-    context = body.context ?? null;
+    this.pages += 1;
+    this.contacts += body.contacts.length;
+    if (body.next_offset === undefined || body.next_offset === null || body.next_offset === '') {
+      this.done = true;
+    }
+    this.offset = body.next_offset;
+    this.context = body.context ?? null;
   }
-  const cpuMs = (cpuSecondsOf(bridge.pid) - before) * 1000;
-  return { contacts, pages, cpuMsPerContact: cpuMs / contacts };
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * `rounds` pairs of syncs of up to `limit` contacts, off and on, the order alternating per round
- * so that neither always runs on a warmer machine. Each bridge is fresh and warmed by one page.
+ * `rounds` rounds, each on a fresh pair of bridges (off and on, started in alternating order):
+ * both warmed by a few pages, then both syncing up to `limit` contacts page by page in turn.
  */
 export async function tracingCost(
   startBridge: (env: Record<string, string>) => Promise<ServerProcess>,
@@ -97,55 +114,75 @@ export async function tracingCost(
   const sink = await startSink();
   const off: number[] = [];
   const on: number[] = [];
+  const roundOverheads: number[] = [];
   let contacts = 0;
   let pages = 0;
   let exportRequests = 0;
   let exportedBytes = 0;
+  const envOf = {
+    off: { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' },
+    on: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_TRACES_SAMPLER: 'always_on' },
+  };
   try {
     for (let round = 1; round <= rounds; round++) {
       const order: ('off' | 'on')[] = round % 2 === 1 ? ['off', 'on'] : ['on', 'off'];
-      for (const mode of order) {
-        const bridge = await startBridge(
-          mode === 'on'
-            ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_TRACES_SAMPLER: 'always_on' }
-            : { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' },
-        );
-        try {
-          await syncCpu(bridge, auth, 1);
-          const requestsBefore = sink.stats.requests;
-          const bytesBefore = sink.stats.bytes;
-          const run = await syncCpu(bridge, auth, limit);
-          (mode === 'on' ? on : off).push(run.cpuMsPerContact);
-          contacts = run.contacts;
-          pages = run.pages;
-          if (mode === 'on') {
-            // Let the batch processor's last export (every 5 s) arrive before counting it.
-            await bridge.stop();
-            exportRequests += sink.stats.requests - requestsBefore;
-            exportedBytes += sink.stats.bytes - bytesBefore;
-          }
-          log(
-            `tracing ${mode}, round ${round}: ${run.contacts} contacts, ${run.cpuMsPerContact.toFixed(4)} ms CPU per contact`,
-          );
-        } finally {
-          await bridge.stop();
+      const bridges: Partial<Record<'off' | 'on', ServerProcess>> = {};
+      try {
+        for (const mode of order) bridges[mode] = await startBridge(envOf[mode]);
+        const both = order.map((mode) => ({ mode, bridge: bridges[mode]! }));
+        for (const { bridge } of both) {
+          const warm = new Sync(bridge, auth);
+          for (let i = 0; i < WARM_UP_PAGES && !warm.done; i++) await warm.page();
         }
+        await pause(EXPORT_WAIT_MS);
+        const requestsBefore = sink.stats.requests;
+        const bytesBefore = sink.stats.bytes;
+        const measured = both.map(({ mode, bridge }) => ({
+          mode,
+          sync: new Sync(bridge, auth),
+          cpuBefore: cpuSecondsPreciseOf(bridge.pid),
+        }));
+        for (let turn = 0; measured.some((m) => !m.sync.done && m.sync.contacts < limit); turn++) {
+          for (const m of turn % 2 === 0 ? measured : [...measured].reverse()) {
+            if (!m.sync.done && m.sync.contacts < limit) await m.sync.page();
+          }
+        }
+        await pause(EXPORT_WAIT_MS);
+        const perContact: Partial<Record<'off' | 'on', number>> = {};
+        for (const m of measured) {
+          const cpuMs = (cpuSecondsPreciseOf(m.sync.bridge.pid) - m.cpuBefore) * 1000;
+          perContact[m.mode] = cpuMs / m.sync.contacts;
+          contacts = m.sync.contacts;
+          pages = m.sync.pages;
+        }
+        if (sink.stats.requests === requestsBefore) {
+          throw new Error('the traced bridge exported nothing during its sync');
+        }
+        exportRequests += sink.stats.requests - requestsBefore;
+        exportedBytes += sink.stats.bytes - bytesBefore;
+        off.push(perContact.off!);
+        on.push(perContact.on!);
+        roundOverheads.push(perContact.on! / perContact.off! - 1);
+        log(
+          `tracing round ${round}: ${contacts} contacts, CPU per contact off ${perContact.off!.toFixed(4)} ms, on ${perContact.on!.toFixed(4)} ms: ${more(perContact.on! / perContact.off! - 1)}`,
+        );
+      } finally {
+        for (const bridge of Object.values(bridges)) await bridge.stop();
       }
     }
   } finally {
     await new Promise<void>((resolve) => sink.server.close(() => resolve()));
   }
-  const offCpuMsPerContact = median(off);
-  const onCpuMsPerContact = median(on);
   return {
     contacts,
     pages,
     rounds,
-    offCpuMsPerContact,
-    onCpuMsPerContact,
+    offCpuMsPerContact: median(off),
+    onCpuMsPerContact: median(on),
     offRounds: off,
     onRounds: on,
-    overhead: onCpuMsPerContact / offCpuMsPerContact - 1,
+    roundOverheads,
+    overhead: median(roundOverheads),
     exportRequests,
     exportedBytes,
   };
@@ -158,7 +195,7 @@ const more = (overhead: number) =>
 
 export function tracingLines(t: TracingCostResult): string[] {
   return [
-    `tracing: SQL contact sync of ${t.contacts} contacts (${t.pages} pages), CPU per contact off ${t.offCpuMsPerContact.toFixed(4)} ms, on ${t.onCpuMsPerContact.toFixed(4)} ms: ${more(t.overhead)} (target < ${pct(TRACING_TARGET)}; ${t.rounds} round(s); ${t.exportRequests} export request(s) received)`,
+    `tracing: SQL contact sync of ${t.contacts} contacts (${t.pages} pages), CPU per contact off ${t.offCpuMsPerContact.toFixed(4)} ms, on ${t.onCpuMsPerContact.toFixed(4)} ms; paired rounds ${t.roundOverheads.map(pct).join(', ')}: median ${more(t.overhead)} (target < ${pct(TRACING_TARGET)}; ${t.rounds} round(s); ${t.exportRequests} export request(s) received)`,
   ];
 }
 
@@ -173,17 +210,21 @@ export function tracingSection(t: TracingCostResult, command: string, loadAverag
 The SQL contact sync (the first ${t.contacts} contacts of a full sync, ${t.pages} pages) through a
 bridge with tracing off and through one with tracing on (\`OTEL_EXPORTER_OTLP_ENDPOINT\` set,
 \`OTEL_TRACES_SAMPLER=always_on\`: every page traced), exporting to an OTLP/HTTP receiver on
-loopback. CPU time of the bridge process per contact, median of ${t.rounds} round(s), each bridge
-fresh; the receiver's own work is not counted.
+loopback. In each of ${t.rounds} round(s) a fresh pair of bridges syncs side by side, page by page
+in turn, so that the machine's other work weighs on both alike; CPU time of each bridge process
+per contact, read after the batch processor has exported the round's last spans (the export is
+counted; the receiver's own work is not).
 
-| tracing | CPU ms per contact | rounds |
-| ------- | ------------------ | ------ |
+| tracing | CPU ms per contact (median) | rounds |
+| ------- | --------------------------- | ------ |
 | off | ${t.offCpuMsPerContact.toFixed(4)} | ${rounds(t.offRounds)} |
 | on | ${t.onCpuMsPerContact.toFixed(4)} | ${rounds(t.onRounds)} |
+| on / off − 1 | **${pct(t.overhead)}** | ${t.roundOverheads.map(pct).join(', ')} |
 
-Tracing costs **${more(t.overhead)}** CPU per contact (target: under ${pct(TRACING_TARGET)}, ${met}).
-The rounds without tracing spread over ${pct(spread(t.offRounds))} of their median: a difference
-smaller than that is within the noise of the machine.
+Tracing costs **${more(t.overhead)}** CPU per contact, the median of the rounds' paired
+differences (target: under ${pct(TRACING_TARGET)}, ${met}). The rounds without tracing spread
+over ${pct(spread(t.offRounds))} of their median, the paired differences over
+${pct(Math.max(...t.roundOverheads) - Math.min(...t.roundOverheads))}.
 The receiver took ${t.exportRequests} export request(s), ${(t.exportedBytes / 1024).toFixed(0)} KiB.
 Measured by \`${command}\` on ${new Date().toISOString()} (one-minute load average ${loadAverage.toFixed(2)}).
 `;

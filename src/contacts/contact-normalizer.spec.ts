@@ -211,4 +211,48 @@ describe('toTalkdeskContact', () => {
       ],
     });
   });
+  describe('lists that are clean already', () => {
+    const json = (fields: Partial<ContactRecord>) =>
+      JSON.stringify(toTalkdeskContact(record(fields), 'US'));
+
+    it('hands on a clean list of emails, websites or custom fields as it is, without a copy', () => {
+      const emails = ['jane@example.com'];
+      const websites = ['www.example.com', 'example.org'];
+      const customFields = [
+        { key: 'Tier', value: 'Gold' },
+        { key: 'Region', value: 'EMEA' },
+      ];
+      const contact = toTalkdeskContact(record({ emails, websites, customFields }), 'US');
+
+      expect(contact?.emails).toBe(emails);
+      expect(contact?.websites).toBe(websites);
+      expect(contact?.custom_fields).toBe(customFields);
+      expect(JSON.stringify(contact?.custom_fields)).toBe(
+        '[{"key":"Tier","value":"Gold"},{"key":"Region","value":"EMEA"}]',
+      );
+    });
+
+    it('still cleans a list that is not: blanks, spaces, duplicates, two emails in other case', () => {
+      expect(json({ websites: ['a.com', ' b.com', 'a.com', ''] })).toBe(
+        '{"id":"1","name":"Contact 1","websites":["a.com","b.com"]}',
+      );
+      expect(json({ emails: ['a@x.com', 'A@X.com'] })).toBe(
+        '{"id":"1","name":"a@x.com","emails":["a@x.com"]}',
+      );
+    });
+
+    it('writes custom fields of any other shape as {key, value} of texts, in that order', () => {
+      const fields = [
+        { value: 'Gold', key: 'Tier' },
+        { key: 'Seats', value: '12', note: 'extra' },
+        { key: ' Region ', value: 'EMEA' },
+        { key: 'Count', value: 3 },
+        { key: '', value: 'dropped' },
+      ];
+
+      expect(json({ customFields: fields })).toBe(
+        '{"id":"1","name":"Contact 1","custom_fields":[{"key":"Tier","value":"Gold"},{"key":"Seats","value":"12"},{"key":"Region","value":"EMEA"},{"key":"Count","value":"3"}]}',
+      );
+    });
+  });
 });

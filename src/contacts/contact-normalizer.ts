@@ -47,8 +47,27 @@ function seen(keys: string[], key: string, set: Set<string> | undefined): boolea
   return false;
 }
 
-/** Non-empty, trimmed, the first spelling of each kept; emails compared without case. */
+/**
+ * Whether the list is already what uniqueTexts makes of it: non-empty trimmed texts, no two
+ * alike. Answered only for the lists it can tell cheaply (one email; up to SCAN_LIMIT other
+ * texts, compared as they are); false for the rest.
+ */
+function alreadyUnique(values: readonly unknown[], ignoreCase: boolean): boolean {
+  if (values.length > (ignoreCase ? 1 : SCAN_LIMIT)) return false;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'string' || value === '' || value.trim() !== value) return false;
+    for (let j = 0; j < i; j++) if (values[j] === value) return false;
+  }
+  return true;
+}
+
+/**
+ * Non-empty, trimmed, the first spelling of each kept; emails compared without case. A list that
+ * is so already is handed on as it is (its JSON is the same, and no copy is made per contact).
+ */
 function uniqueTexts(values: readonly unknown[], ignoreCase: boolean): string[] {
+  if (alreadyUnique(values, ignoreCase)) return values as string[];
   const out: string[] = [];
   const set = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
   // Lower-cased emails are made only once there is a second one to compare: most lists hold one.
@@ -97,7 +116,31 @@ function uniquePhones(
   return out;
 }
 
+/** Whether a field is a plain `{key, value}` of texts: own keys exactly these two, in this order. */
+function isTextField(field: unknown): field is { key: string; value: string } {
+  if (typeof field !== 'object' || field === null || Array.isArray(field)) return false;
+  let count = 0;
+  for (const name in field) {
+    if (name !== (count === 0 ? 'key' : count === 1 ? 'value' : undefined)) return false;
+    count++;
+  }
+  const { key, value } = field as { key: unknown; value: unknown };
+  return (
+    count === 2 &&
+    typeof key === 'string' &&
+    key !== '' &&
+    key.trim() === key &&
+    typeof value === 'string'
+  );
+}
+
+/**
+ * The custom fields, `{key, value}` with a trimmed key and the value as text. A list of such
+ * fields already (what the SQL connector reads from a JSON column) is handed on as it is: its JSON
+ * is the same, and no copy is made per contact.
+ */
 function customFields(fields: ContactRecord['customFields']): { key: string; value: string }[] {
+  if (Array.isArray(fields) && fields.every(isTextField)) return fields;
   const out: { key: string; value: string }[] = [];
   for (const field of listOf(fields) as ContactRecord['customFields'] & unknown[]) {
     const key = clean(field?.key);
