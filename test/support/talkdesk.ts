@@ -39,14 +39,22 @@ export async function syncContacts(
   t: TestApp,
   auth: Record<string, unknown>,
   checkpoint?: string,
-  { maxPages = 100 } = {},
+  { maxPages = 100, retryUnavailable = 0 } = {},
 ): Promise<ContactSyncRun> {
   const pages: Reply[] = [];
   let meta: Record<string, unknown> | undefined = checkpoint
     ? { synchronization_checkpoint: checkpoint }
     : undefined;
+  let retries = 0;
   for (;;) {
     const res = await t.post('/contacts/sync', { auth, ...(meta && { meta }) });
+    // As Talkdesk does when `retryUnavailable` allows: a 503 is asked again after its Retry-After.
+    const retryAfter = Number(res.headers['retry-after']);
+    if (res.status === 503 && retryAfter > 0 && retries < retryUnavailable) {
+      retries++;
+      await new Promise((r) => setTimeout(r, retryAfter * 1000));
+      continue;
+    }
     if (res.status !== 200) {
       throw new Error(`page ${pages.length + 1} answered ${res.status}: ${res.payload}`);
     }

@@ -66,8 +66,9 @@ function outcomeOf(error: unknown): UpstreamOutcome {
 const RETRY_RESERVE_MS = 50;
 
 /**
- * Retries beyond `retries` of an upstream asking to slow down without saying for how long (a
- * 429 without Retry-After): they go on, with growing waits, as long as the budget allows.
+ * Retries beyond `retries` of an upstream asking to slow down (a 429, with or without
+ * Retry-After): they go on, at the wait it asks for or with growing waits, as long as the
+ * budget allows.
  */
 const EXTRA_RATE_LIMIT_RETRIES = 8;
 
@@ -231,9 +232,12 @@ export class UpstreamGuard {
         error = caught;
       }
       if (!(error instanceof RetryableUpstreamError) || signal.aborted) throw error;
-      // A 429 without Retry-After: keep asking, more slowly, while the budget lasts.
-      const unsaid = isRateLimit(error) && error.retryAfterMs === undefined;
-      if (attempt >= this.options.retries + (unsaid ? EXTRA_RATE_LIMIT_RETRIES : 0)) {
+      // A 429 is no failure of the upstream: it is asked again while the budget lasts, at the
+      // wait it named (a window's reset can take several when others share the window), or
+      // without one, more and more slowly.
+      const rateLimited = isRateLimit(error);
+      const unsaid = rateLimited && error.retryAfterMs === undefined;
+      if (attempt >= this.options.retries + (rateLimited ? EXTRA_RATE_LIMIT_RETRIES : 0)) {
         throw new UpstreamError(
           `${error.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''})`,
           false,

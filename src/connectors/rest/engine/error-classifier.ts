@@ -60,6 +60,23 @@ export function quotedMessage(
   return text.length > MAX_QUOTED_MESSAGE ? `${text.slice(0, MAX_QUOTED_MESSAGE - 1)}…` : text;
 }
 
+/**
+ * The wait an answer asks for: its `Retry-After`, else the first readable header of the
+ * manifest's `retry_after_headers` (vendors such as Pipedrive say it only there).
+ */
+export function retryAfterOf(
+  manifest: CompiledManifest,
+  answer: UpstreamAnswer,
+): number | undefined {
+  const said = parseRetryAfter(answer.headers['retry-after']);
+  if (said !== undefined) return said;
+  for (const name of manifest.retryAfterHeaders) {
+    const ms = parseRetryAfter(answer.headers[name]);
+    if (ms !== undefined) return ms;
+  }
+  return undefined;
+}
+
 /** The first rule of the manifest that matches the answer (status, then the predicate). */
 export function matchingRule(
   rules: readonly CompiledErrorRule[],
@@ -109,7 +126,7 @@ export function verdictOf(
             `The external system rejected the credentials (HTTP ${status} to the ${context.label} request)`,
           ),
         };
-  const retryAfter = () => parseRetryAfter(answer.headers['retry-after']);
+  const retryAfter = () => retryAfterOf(manifest, answer);
   if (rule) {
     switch (rule.action) {
       case 'credentials_rejected':

@@ -199,6 +199,8 @@ export interface CompiledManifest {
   errorRules: CompiledErrorRule[];
   /** Where a failed answer holds the upstream's message (quoted in errors). */
   errorMessagePath?: JsonPath;
+  /** Lower-cased headers that stand for `Retry-After` when it is absent, in order. */
+  retryAfterHeaders: readonly string[];
   maxPagesPerCall: number;
   /** At most `requests` per `intervalMs` per account credentials. */
   pacing?: { requests: number; intervalMs: number };

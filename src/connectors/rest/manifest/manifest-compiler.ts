@@ -53,6 +53,7 @@ export class ManifestCompiler extends AccessCompiler {
       ...(m.errors?.error_message_path !== undefined && {
         errorMessagePath: this.path('errors.error_message_path', m.errors.error_message_path),
       }),
+      retryAfterHeaders: (m.errors?.retry_after_headers ?? []).map((h) => h.toLowerCase()),
       ...(m.pacing && {
         pacing: { requests: m.pacing.requests, intervalMs: m.pacing.interval_ms },
       }),

@@ -50,6 +50,13 @@ export const ErrorsSchema = strict(
         'Path of the upstream’s error message in a failed answer (e.g. `[0].message`, `error.message`): quoted in the `502` (or an action’s `400`), credentials masked, control characters removed, at most 300 characters.',
       ),
     ),
+    retry_after_headers: Type.Optional(
+      Type.Array(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), {
+        minItems: 1,
+        description:
+          'Headers read, in order, for the wait a rate-limited answer asks for when it has no `Retry-After`, in the same syntax (seconds, or an HTTP date), e.g. Pipedrive’s `x-ratelimit-reset`. The wait is then honoured like a `Retry-After`: waited when it fits the request budget, else a `503` with that `Retry-After`.',
+      }),
+    ),
     rules: Type.Optional(
       Type.Array(ErrorRuleSchema, {
         description:
