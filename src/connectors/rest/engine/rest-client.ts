@@ -6,17 +6,17 @@ import { SharedPages } from '../../ports/shared-pages';
 import { remainingMsOf } from '../../../common/time-budget';
 import { createUpstreamAgent } from '../../resilience/http-upstream';
 import { CompiledManifest, CompiledRequest, CompiledStream } from '../manifest/compiled';
-import { ExpressionError, ExpressionTimeoutError } from '../manifest/expression';
+import { ExpressionError } from '../manifest/expression';
 import { AppliedCredentials, AuthStrategy, authStrategyFor } from './auth';
 import { verdictOf } from './error-classifier';
 import { OutgoingRequest, send, UpstreamAnswer } from './http';
 import { Mapped, Scope } from './mapper';
 import { Pacer } from './pacer';
-import { nextState, PageState, pagingParams, stateKey } from './paginators';
+import { Page, pageOf } from './page-of-answer';
+import { PageState, pagingParams, stateKey } from './paginators';
 import { KeptPages } from './kept-pages';
 import { BaseOriginError } from './base-origin';
-import { countOf } from './paginators/paginator-strategy';
-import { filterRecords } from './records/record-filter';
+import { mapRecords } from './record-mapping';
 import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
 import { SessionStore } from './session-store';
@@ -78,25 +78,8 @@ export interface ExchangeOptions {
   pacingReserveMs?: number;
 }
 
-export interface Page {
-  /** The records the stream's record filter kept. */
-  records: unknown[];
-  /** How many the filter left out. */
-  filtered: number;
-  /** The list's total, when the paginator reads one (`total_records_path`). */
-  total?: number;
-  /** The next page, null at the end. */
-  next: PageState | null;
-  status: number;
-  /** The upstream said there is no such contact (an `errors.rules` action). */
-  notFound?: boolean;
-  /** Size of the answer it was read from (what keeping it for the next batch costs). */
-  bytes: number;
-  /** Kept from an earlier batch of the run (kept-pages.ts): no request was sent for it. */
-  carried?: boolean;
-  /** How long the request took, without any pacing wait before it (0 when carried). */
-  ms?: number;
-}
+/** A page of a list (page-of-answer.ts reads it from the answer). */
+export type { Page };
 
 /**
  * What every capability shares: the manifest, the connection pool, the account's credentials
@@ -323,55 +306,7 @@ export class RestClient {
       acceptNotFound: options.acceptNotFound,
       pacingReserveMs: options.pacingReserveMs,
     });
-    const bytes = answer.bytes ?? 0;
-    const { ms } = answer;
-    if (answer.notFound) {
-      return {
-        records: [],
-        filtered: 0,
-        next: null,
-        status: answer.status,
-        notFound: true,
-        bytes,
-        ms,
-      };
-    }
-    if (options.accept?.has(answer.status) && (answer.status < 200 || answer.status >= 300)) {
-      return { records: [], filtered: 0, next: null, status: answer.status, bytes, ms };
-    }
-    const selected = stream.selector.get(answer.body);
-    let records: unknown[];
-    if (Array.isArray(selected)) records = selected;
-    else if (selected === undefined || selected === null) {
-      if (selected === undefined && answer.body !== null) {
-        this.logger.warn(
-          `The ${label} answer has nothing at ${stream.where}.record_selector: read as an empty page`,
-        );
-      }
-      records = [];
-    } else records = [selected];
-    const next = nextState(
-      stream.paginator,
-      state,
-      answer,
-      records.length,
-      answer.url,
-      origin,
-      label,
-    );
-    const kept = filterRecords(stream.recordFilter, records);
-    const total = stream.paginator.totalRecordsPath
-      ? countOf(stream.paginator.totalRecordsPath.get(answer.body))
-      : undefined;
-    return {
-      records: kept.records,
-      filtered: kept.filtered,
-      next,
-      status: answer.status,
-      bytes,
-      ms,
-      ...(total !== undefined && { total }),
-    };
+    return pageOf(stream, state, answer, origin, label, options.accept, this.logger);
   }
 
   /**
@@ -410,54 +345,15 @@ export class RestClient {
 
   /**
    * Maps records from index `from` on; a record that cannot be mapped is dropped (logged, and
-   * told to the observer) rather than failing the batch.
+   * told to the observer) rather than failing the batch (record-mapping.ts).
    */
-  async mapAll<T>(
+  mapAll<T>(
     label: string,
     records: unknown[],
     from: number,
     map: (record: unknown) => Mapped<T> | Promise<Mapped<T>>,
     observe = true,
   ): Promise<{ index: number; value?: T }[]> {
-    const out: { index: number; value?: T }[] = [];
-    const dropped: { index: number; reason: string }[] = [];
-    for (let i = from; i < records.length; i++) {
-      let mapped: Mapped<T>;
-      try {
-        // Awaited only when it is a promise: most records map at once (one microtask less each).
-        const result = map(records[i]);
-        mapped = result instanceof Promise ? await result : result;
-      } catch (error) {
-        if (!(error instanceof ExpressionError)) throw error;
-        // Out of time is not the record's fault: dropping it would lose the contact for good.
-        if (error instanceof ExpressionTimeoutError) {
-          throw new UpstreamError(`${label} record #${i}: ${error.message}`);
-        }
-        mapped = { problem: error.message };
-      }
-      if ('record' in mapped) out.push({ index: i, value: mapped.record });
-      else {
-        dropped.push({ index: i, reason: mapped.problem });
-        out.push({ index: i });
-      }
-    }
-    if (observe) {
-      this.options.observer?.page?.({
-        label,
-        records: records.slice(from),
-        mapped: out.filter((o) => o.value !== undefined).map((o) => o.value),
-        dropped,
-      });
-    }
-    this.logDropped(label, dropped);
-    return out;
-  }
-
-  private logDropped(label: string, dropped: { index: number; reason: string }[]): void {
-    if (dropped.length === 0) return;
-    const shown = dropped.slice(0, 5).map((d) => `#${d.index}: ${d.reason}`);
-    this.logger.warn(
-      `Dropped ${dropped.length} ${label} record(s) that cannot be sent to Talkdesk (${shown.join('; ')}${dropped.length > 5 ? '; ...' : ''})`,
-    );
+    return mapRecords(label, records, from, map, observe, this.options.observer, this.logger);
   }
 }
