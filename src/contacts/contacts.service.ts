@@ -3,7 +3,6 @@ import { AppConfig } from '../config/app-config';
 import { UpstreamError, UpstreamUnavailableError } from '../connectors/ports/errors';
 import {
   AuthFields,
-  compareContactPositions,
   ConnectorPort,
   ContactPosition,
   ContactRecord,
@@ -23,12 +22,13 @@ import {
   encodeCheckpoint,
   encodeContext,
   encodeOffsetState,
-  SyncCheckpoint,
   SyncRun,
   unorderedRunTokens,
 } from './contact-sync-tokens';
 import { checkContactOrder } from './contact-order-guard';
 import { PhoneStats, TalkdeskContact, toTalkdeskContact } from './contact-normalizer';
+import { checkpointAfter, positionOf } from './sync-checkpoint';
+import { offsetRefused, whyRefused } from './token-refusal';
 
 export interface ContactSyncMeta {
   synchronization_checkpoint?: string | null;
@@ -63,34 +63,11 @@ const isBlank = (v: unknown) => v === undefined || v === null || v === '';
 const sameState = (a: ResumeState | undefined, b: ResumeState | undefined) =>
   JSON.stringify(a) === JSON.stringify(b);
 
-const positionOf = (p: ContactPosition): ContactPosition => ({ updatedAt: p.updatedAt, id: p.id });
-
 /** A batch the upstream's rate limit (or the manifest's pacing) stopped before it read anything. */
 const PAUSED = Symbol('paused');
 const isPause = (error: unknown) =>
   error instanceof UpstreamUnavailableError ||
   (error instanceof UpstreamError && error.code === 'upstream_rate_limited');
-
-/** Why a token was not accepted, for a message: `meta.offset ${whyRefused(...)}`. */
-function whyRefused(scope: TokenScope, token: unknown): string {
-  switch (scope.check(token)) {
-    case 'forged':
-      return 'failed its signature check (altered, issued to another account, or signed with a token secret no longer configured)';
-    case 'unsigned':
-      return 'was issued by an earlier version of the bridge, before tokens were signed';
-    default:
-      return 'is not one this bridge issued (corrupted, or of another kind or version)';
-  }
-}
-
-/** The 400 for an offset that cannot be used: `token_invalid` when its signature fails. */
-function offsetRefused(scope: TokenScope, token: unknown): BridgeError {
-  const code = scope.check(token) === 'forged' ? 'token_invalid' : 'offset_unreadable';
-  return new BridgeError(
-    code,
-    `meta.offset ${whyRefused(scope, token)}: restart the synchronization without an offset`,
-  );
-}
 
 /**
  * Talkdesk's contact synchronization over the contacts port: keyset pages in ascending
@@ -202,7 +179,7 @@ export class ContactsService {
     // Without an update-time filter there is nothing a checkpoint could skip: none is issued,
     // so Talkdesk's next sync is a full one again.
     if (this.fullSyncOnly) return page;
-    const checkpoint = this.checkpointAfter(start.run, last, !hasMore);
+    const checkpoint = checkpointAfter(start.run, last, !hasMore);
     // The incoming checkpoint is handed back as it came, unless a previous secret signed it.
     if (
       checkpoint === start.run.checkpoint &&
@@ -395,27 +372,5 @@ export class ContactsService {
       this.logger.error((error as Error).message);
       throw error;
     }
-  }
-
-  /**
-   * The checkpoint after this page. Once the run has reached its starting checkpoint's position
-   * (or had none): the last contact sent, read up to the run's upper bound, since everything up
-   * to that position was read after the run started. Before that (a look-back window re-reading
-   * contacts before the position), the incoming checkpoint stays until the run ends, when its
-   * read instant moves to the run's bound. A run that lost its context claims no more than what
-   * its earlier pages can have read.
-   */
-  private checkpointAfter(
-    run: SyncRun,
-    last: ContactPosition | undefined,
-    complete: boolean,
-  ): SyncCheckpoint | undefined {
-    const readTo = Math.min(run.until, run.readTo ?? Infinity);
-    const incoming = run.checkpoint;
-    if (last && (!incoming || compareContactPositions(last, incoming) >= 0)) {
-      return { ...positionOf(last), readTo: Math.max(readTo, incoming?.readTo ?? -Infinity) };
-    }
-    if (incoming && complete && readTo > incoming.readTo) return { ...incoming, readTo };
-    return incoming;
   }
 }

@@ -137,6 +137,14 @@ export class UpstreamGuard {
   private readonly shared?: Breaker;
   /** One breaker per account: one account's failing upstream pauses only that account. */
   private readonly accounts = new Map<string, Breaker>();
+  /**
+   * The account whose breaker was used last, i.e. the last entry of `accounts`. Its breaker is
+   * already the most recently used and is not moved: moving an entry (delete, then set) on every
+   * call made V8 rebuild the map's table every few calls, and a long-lived map's new table is
+   * allocated straight in the old generation (~0.4 MB a second of garbage there at 50 connections
+   * on interaction retrieval, ~3,000 requests a second, which only a full collection frees).
+   */
+  private newestAccount?: string;
 
   constructor(private readonly options: UpstreamGuardOptions) {
     if (options.breakerThreshold > 0) this.shared = this.newBreaker('');
@@ -174,6 +182,7 @@ export class UpstreamGuard {
   private breakerFor(account: string | undefined): Breaker | undefined {
     if (!this.shared || account === undefined) return this.shared;
     let breaker = this.accounts.get(account);
+    if (breaker !== undefined && account === this.newestAccount) return breaker;
     if (breaker) {
       this.accounts.delete(account);
     } else {
@@ -183,6 +192,7 @@ export class UpstreamGuard {
       }
     }
     this.accounts.set(account, breaker);
+    this.newestAccount = account;
     return breaker;
   }
 
