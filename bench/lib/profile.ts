@@ -40,6 +40,16 @@ function groupOf(frame: CallFrame): string {
  * `fromUs` (the monotonic clock, as process.hrtime gives it: the start-up before the load).
  */
 export function hotspots(profile: CpuProfile, limit = 12, fromUs = 0): Hotspot[] {
+  return shares(profile, limit, fromUs, (frame) => groupOf(frame));
+}
+
+/** The `limit` keys with the most busy samples after `fromUs`, as shares of all busy samples. */
+function shares(
+  profile: CpuProfile,
+  limit: number,
+  fromUs: number,
+  keyOf: (frame: CallFrame) => string,
+): Hotspot[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const counts = new Map<string, number>();
   let busy = 0;
@@ -50,8 +60,8 @@ export function hotspots(profile: CpuProfile, limit = 12, fromUs = 0): Hotspot[]
     const node = byId.get(profile.samples[i]);
     if (!node || node.callFrame.functionName === '(idle)') continue;
     busy += 1;
-    const group = groupOf(node.callFrame);
-    counts.set(group, (counts.get(group) ?? 0) + 1);
+    const key = keyOf(node.callFrame);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts]
     .sort((a, b) => b[1] - a[1])
@@ -64,23 +74,9 @@ export function hotspots(profile: CpuProfile, limit = 12, fromUs = 0): Hotspot[]
  * samples before `fromUs` left out: the detail under the groups of `hotspots`.
  */
 export function topFunctions(profile: CpuProfile, limit = 20, fromUs = 0): Hotspot[] {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const counts = new Map<string, number>();
-  let busy = 0;
-  let at = profile.startTime;
-  for (let i = 0; i < profile.samples.length; i++) {
-    at += profile.timeDeltas[i] ?? 0;
-    if (at < fromUs) continue;
-    const node = byId.get(profile.samples[i]);
-    if (!node || node.callFrame.functionName === '(idle)') continue;
-    busy += 1;
-    const { functionName, url } = node.callFrame;
-    const where = `${functionName || '(anonymous)'} ${groupOf(node.callFrame).replace(/^bridge: /, '')}`;
-    const key = url || functionName.startsWith('(') ? where : `${where} (native)`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, limit)
-    .map(([where, count]) => ({ where, share: busy ? count / busy : 0 }));
+  return shares(profile, limit, fromUs, (frame) => {
+    const { functionName, url } = frame;
+    const where = `${functionName || '(anonymous)'} ${groupOf(frame).replace(/^bridge: /, '')}`;
+    return url || functionName.startsWith('(') ? where : `${where} (native)`;
+  });
 }

@@ -4,7 +4,7 @@ import { ExpressionError, ExpressionTimeoutError } from '../manifest/expression'
 import { Mapped } from './mapper';
 
 /** What the connector's observer (ConnectorObserver, rest-client.ts) is told of each page. */
-interface PageObserver {
+export interface PageObserver {
   page?(event: {
     label: string;
     records: unknown[];

@@ -16,7 +16,7 @@ import { Page, pageOf } from './page-of-answer';
 import { PageState, pagingParams, stateKey } from './paginators';
 import { KeptPages } from './kept-pages';
 import { BaseOriginError } from './base-origin';
-import { mapRecords } from './record-mapping';
+import { mapRecords, PageObserver } from './record-mapping';
 import { buildRequest, encodeBody } from './request-builder';
 import { baseUrlOf, RestAccount } from './rest-account';
 import { SessionStore } from './session-store';
@@ -25,7 +25,7 @@ import { SessionStore } from './session-store';
 const ANSWER_RESERVE_MS = 200;
 
 /** What the check tool (`npm run connector:check`) is told as the connector works. */
-export interface ConnectorObserver {
+export interface ConnectorObserver extends PageObserver {
   request?(event: {
     label: string;
     method: string;
@@ -34,12 +34,6 @@ export interface ConnectorObserver {
     body?: string;
   }): void;
   response?(event: { label: string; status: number; ms: number }): void;
-  page?(event: {
-    label: string;
-    records: unknown[];
-    mapped: unknown[];
-    dropped: { index: number; reason: string }[];
-  }): void;
 }
 
 export interface RestConnectorOptions {
