@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { DestinationStream } from 'pino';
+import { destination, DestinationStream } from 'pino';
 import { ActionsModule } from './actions/actions.module';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
@@ -20,6 +20,21 @@ import { StoreModule } from './store/store.module';
 import { TalkdeskModule } from './talkdesk/talkdesk.module';
 import type { BridgeTracing } from './tracing/bridge-tracing';
 import { TracingModule } from './tracing/tracing.module';
+
+/**
+ * stdout through sonic-boom, as pino's default, but synchronous unless LOG_SYNC=false. An
+ * asynchronous destination gathers the lines made while a write is in flight; under load they
+ * wait long enough to be promoted out of the young generation (measured: docs/benchmarks.md), and
+ * its buffer has no bound when the reader of stdout is slower than the bridge. A synchronous
+ * write blocks the event loop for as long as a full pipe takes to drain instead.
+ */
+function stdoutDestination(sync: boolean): DestinationStream {
+  // pino's own rule: a process.stdout whose write was replaced (a test capturing the logs, a
+  // platform wrapping stdout) is written to as it is, not bypassed through its descriptor.
+  const stdout = process.stdout as NodeJS.WriteStream & { constructor: { prototype: object } };
+  const replaced = stdout.write !== (stdout.constructor.prototype as typeof stdout).write;
+  return replaced ? stdout : destination({ dest: 1, sync, minLength: 0 });
+}
 
 @Module({})
 export class AppModule {
@@ -45,12 +60,13 @@ export class AppModule {
         ? (line: object) => ({ ...requestLogFields(line), ...tracing.logFields() })
         : requestLogFields,
     } as const;
+    const logDestination = options.logDestination ?? stdoutDestination(config.logSync);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions,
+          pinoHttp: [pinoOptions, logDestination],
           // No request middleware: the request log is written by a Fastify hook (startRequestLog),
           // one line per request built when it ends, instead of two child loggers, a serialized
           // request and NestJS's middleware layer on every request.

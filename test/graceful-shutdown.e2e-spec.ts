@@ -129,4 +129,41 @@ describe('graceful shutdown (a real process)', () => {
     expect(code).toBe(0);
     expect(bridge.log).toMatch(/All requests answered; exiting/);
   }, 90_000);
+
+  it('with LOG_SYNC=false, the lines still buffered are written before the process exits', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    bridge = new BridgeProcess({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: database.dataDir,
+      DATABASE_URL: database.url ?? '',
+      LOG_LEVEL: 'info',
+      LOG_SYNC: 'false',
+      SHUTDOWN_GRACE_MS: '20000',
+    });
+    await bridge.waitFor(/Talkdesk bridge listening/);
+    const ids = Array.from({ length: 20 }, (_, i) => `flush-probe-${i}`);
+    await Promise.all(
+      ids.map(async (id) => {
+        const res = await fetch(`${base}/agents/sync`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': id },
+          body: JSON.stringify({ auth: DEMO }),
+        });
+        expect(res.status).toBe(200);
+      }),
+    );
+    bridge.child.kill('SIGTERM');
+    const { code } = await bridge.exited;
+    expect(code).toBe(0);
+    const completed = bridge.log
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; request_id?: string })
+      .filter((entry) => entry.msg === 'request completed')
+      .map((entry) => entry.request_id);
+    expect(completed).toEqual(expect.arrayContaining(ids));
+    expect(bridge.log).toMatch(/All requests answered; exiting/);
+  }, 90_000);
 });

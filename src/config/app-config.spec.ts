@@ -209,4 +209,10 @@ describe('boolean settings', () => {
     expect(loadConfig({ SEED_DEMO: 'Yes' }).seedDemo).toBe(true);
     expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
   });
+
+  it('writes logs synchronously unless LOG_SYNC turns it off', () => {
+    expect(loadConfig({}).logSync).toBe(true);
+    expect(loadConfig({ LOG_SYNC: 'false' }).logSync).toBe(false);
+    expect(() => loadConfig({ LOG_SYNC: 'later' })).toThrow(/LOG_SYNC/);
+  });
 });

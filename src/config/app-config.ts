@@ -425,6 +425,14 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
+  /**
+   * LOG_SYNC: write each log line to stdout as it is made (a blocking write) instead of
+   * buffering lines while an earlier write is in flight.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  logSync = true;
+
   /** METRICS_ENABLED: serve Prometheus metrics at GET /metrics and record them. */
   @Transform(toBoolean)
   @IsBoolean()
@@ -510,6 +518,7 @@ export const ENVIRONMENT: Record<keyof AppConfig, string> = {
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
   logLevel: 'LOG_LEVEL',
+  logSync: 'LOG_SYNC',
   metricsEnabled: 'METRICS_ENABLED',
   bridgeCommit: 'BRIDGE_COMMIT',
   integrationName: 'INTEGRATION_NAME',
