@@ -62,8 +62,11 @@ function outcomeOf(error: unknown): UpstreamOutcome {
   return isRejection(error) ? 'rejected' : 'error';
 }
 
-/** Keeps a retry from starting when less than this is left: the answer still needs time to leave. */
-const RETRY_RESERVE_MS = 50;
+/**
+ * Keeps a retry from starting when less than this (besides its wait and an attempt) is left: the
+ * answer still needs time to leave, and a busy event loop wakes from the wait late.
+ */
+const RETRY_RESERVE_MS = 250;
 
 /**
  * Retries beyond `retries` of an upstream asking to slow down (a 429, with or without
@@ -236,11 +239,13 @@ export class UpstreamGuard {
       if (signal.aborted) throw this.timeoutError(operation);
       span?.setAttributes({ 'bridge.upstream.attempts': attempt + 1 });
       let error: unknown;
+      const startedAt = performance.now();
       try {
         return await this.tracedAttempt(operation, fn, signal, breaker, attempt, delayMs);
       } catch (caught) {
         error = caught;
       }
+      const attemptMs = performance.now() - startedAt;
       if (!(error instanceof RetryableUpstreamError) || signal.aborted) throw error;
       // A 429 is no failure of the upstream: it is asked again while the budget lasts, at the
       // wait it named (a window's reset can take several when others share the window), or
@@ -257,7 +262,9 @@ export class UpstreamGuard {
       const backoff = this.backoffMs(attempt, unsaid);
       const delay = Math.max(backoff, error.retryAfterMs ?? 0);
       const remaining = remainingMsOf(signal);
-      if (remaining !== undefined && delay + RETRY_RESERVE_MS >= remaining) {
+      // A retry is started only when the budget holds its wait and an attempt as long as this
+      // one: one cut off by the deadline would turn the upstream's answer into a bare 504.
+      if (remaining !== undefined && delay + attemptMs + RETRY_RESERVE_MS >= remaining) {
         if (error.retryAfterMs !== undefined && error.retryAfterMs >= backoff) {
           throw new UpstreamUnavailableError(
             `The external system asked to retry in ${formatRetryAfter(error.retryAfterMs)} s, past this request's deadline: ${error.message}`,
