@@ -62,6 +62,15 @@ describe('graceful shutdown (a real process)', () => {
   let database: TestDatabase;
   let bridge: BridgeProcess | undefined;
   let lock: HeldLock | undefined;
+  /** The bridge on `port` over the test's database, logging every request, with 20 s of grace. */
+  const bridgeEnv = (port: number) => ({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: database.dataDir,
+    DATABASE_URL: database.url ?? '',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_GRACE_MS: '20000',
+  });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -79,17 +88,12 @@ describe('graceful shutdown (a real process)', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     bridge = new BridgeProcess({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: database.dataDir,
-      DATABASE_URL: database.url ?? '',
+      ...bridgeEnv(port),
       // A write waits up to 1 s for the lock (then fails and is retried): the lock the test
       // holds is taken the moment it is released, and a write stays in flight for most of the
       // budget however long the signal and the readiness check below take on a busy machine
       // (with 50 ms and random backoff of at most 200 ms, they had about 1.5 s).
       DATABASE_LOCK_TIMEOUT_MS: '1000',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_GRACE_MS: '20000',
       REQUEST_BUDGET_MS: '9000',
       // A write waits for the lock the test holds by retrying, well within the budget.
       UPSTREAM_RETRIES: '10',
@@ -133,15 +137,7 @@ describe('graceful shutdown (a real process)', () => {
   it('with LOG_SYNC=false, the lines still buffered are written before the process exits', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    bridge = new BridgeProcess({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: database.dataDir,
-      DATABASE_URL: database.url ?? '',
-      LOG_LEVEL: 'info',
-      LOG_SYNC: 'false',
-      SHUTDOWN_GRACE_MS: '20000',
-    });
+    bridge = new BridgeProcess({ ...bridgeEnv(port), LOG_SYNC: 'false' });
     await bridge.waitFor(/Talkdesk bridge listening/);
     const ids = Array.from({ length: 20 }, (_, i) => `flush-probe-${i}`);
     await Promise.all(
